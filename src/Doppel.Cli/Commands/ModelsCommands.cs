@@ -1,0 +1,264 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Doppel.Modeling;
+
+namespace Doppel.Cli.Commands;
+
+internal static class ModelsCommands
+{
+    public static Command Create() => new("models", "Validate DTDL models locally, or import, list and delete them on a server.")
+    {
+        Validate(),
+        Import(),
+        List(),
+        Delete(),
+        Decommission(),
+    };
+
+    private static Command Validate()
+    {
+        var files = new Argument<string[]>("files") { Description = "DTDL files (one interface or an array each) or folders of them, validated as one set.", Arity = ArgumentArity.OneOrMore };
+        var json = ClientOptions.Json();
+        var lenient = new Option<bool>("--lenient") { Description = "Report undefined references as warnings instead of errors." };
+        var command = new Command("validate", "Validate DTDL documents as one set: exit 0 when valid, 1 when invalid, 2 on usage errors.") { files, json, lenient };
+        command.SetAction(parse =>
+        {
+            var documents = ReadDocuments(parse.GetValue(files)!);
+            if (!documents.IsSuccess)
+            {
+                Console.Error.WriteLine($"doppel: {documents.Error.Message}");
+                return ExitCodes.Usage;
+            }
+            var result = new ModelParser(new ModelParserOptions { AllowUndefinedReferences = parse.GetValue(lenient) }).Parse(documents.Value);
+            if (parse.GetValue(json))
+            {
+                var output = new JsonObject
+                {
+                    ["valid"] = result.IsValid,
+                    ["documents"] = documents.Value.Count,
+                    ["interfaces"] = result.Interfaces.Count,
+                    ["errors"] = new JsonArray(result.Errors.Select(ToJson).ToArray()),
+                    ["warnings"] = new JsonArray(result.Warnings.Select(ToJson).ToArray()),
+                };
+                Console.WriteLine(output.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            }
+            else
+            {
+                foreach (var warning in result.Warnings)
+                {
+                    Console.WriteLine($"warning: {warning.Document} {warning.Path}: {warning.Rule}: {warning.Message}");
+                }
+                foreach (var error in result.Errors)
+                {
+                    Console.WriteLine($"error: {error.Document} {error.Path}: {error.Rule}: {error.Message}");
+                }
+                Console.WriteLine(result.IsValid
+                    ? $"valid: {result.Interfaces.Count} interfaces in {documents.Value.Count} documents ({result.Warnings.Count} warnings)"
+                    : $"invalid: {result.Errors.Count} errors in {documents.Value.Count} documents");
+            }
+            return result.IsValid ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+        return command;
+    }
+
+    private static Command Import()
+    {
+        var files = new Argument<string[]>("files") { Description = "DTDL files or folders to upload.", Arity = ArgumentArity.OneOrMore };
+        var server = ClientOptions.Server();
+        var command = new Command("import", "Upload DTDL models to a server, in dependency order, up to 250 per request.") { files, server };
+        command.SetAction(async (parse, ct) =>
+        {
+            var documents = ReadDocuments(parse.GetValue(files)!);
+            if (!documents.IsSuccess)
+            {
+                Console.Error.WriteLine($"doppel: {documents.Error.Message}");
+                return ExitCodes.Usage;
+            }
+            var interfaces = new List<JsonNode>();
+            foreach (var document in documents.Value)
+            {
+                var node = JsonNode.Parse(document.Json);
+                if (node is JsonArray array)
+                {
+                    interfaces.AddRange(array.Select(n => n!.DeepClone()));
+                }
+                else if (node is not null)
+                {
+                    interfaces.Add(node);
+                }
+            }
+            using var client = new DoppelClient(parse.GetValue(server)!);
+            var sent = 0;
+            foreach (var chunk in DependencyOrder(interfaces).Chunk(250))
+            {
+                var (status, body) = await client.SendAsync(HttpMethod.Post, "models", new JsonArray(chunk.Select(n => n.DeepClone()).ToArray()).ToJsonString(), ct: ct);
+                if (status != 201)
+                {
+                    return DoppelClient.Fail(DoppelClient.Error(status, body));
+                }
+                sent += chunk.Length;
+                Console.WriteLine($"uploaded {sent}/{interfaces.Count} models");
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command List()
+    {
+        var server = ClientOptions.Server();
+        var json = ClientOptions.Json();
+        var command = new Command("list", "List the models on a server.") { server, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var client = new DoppelClient(parse.GetValue(server)!);
+            var models = await client.ListAllAsync("models", ct);
+            if (!models.IsSuccess)
+            {
+                return DoppelClient.Fail(models.Error);
+            }
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(new JsonArray(models.Value.Select(m => m?.DeepClone()).ToArray()).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                return ExitCodes.Ok;
+            }
+            Table.Print(["id", "displayName", "uploadTime", "decommissioned"], models.Value.Select(m => new[]
+            {
+                (string?)m!["id"] ?? "", (string?)m["displayName"]?["en"] ?? "", (string?)m["uploadTime"] ?? "", m["decommissioned"]?.ToJsonString() ?? "",
+            }));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Delete()
+    {
+        var id = new Argument<string>("id") { Description = "The model's DTMI." };
+        var server = ClientOptions.Server();
+        var command = new Command("delete", "Delete a model (refused while other models reference it).") { id, server };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var client = new DoppelClient(parse.GetValue(server)!);
+            var (status, body) = await client.SendAsync(HttpMethod.Delete, "models/" + Uri.EscapeDataString(parse.GetValue(id)!), ct: ct);
+            return status == 204 ? ExitCodes.Ok : DoppelClient.Fail(DoppelClient.Error(status, body));
+        });
+        return command;
+    }
+
+    private static Command Decommission()
+    {
+        var id = new Argument<string>("id") { Description = "The model's DTMI." };
+        var server = ClientOptions.Server();
+        var command = new Command("decommission", "Decommission a model: existing twins keep it, new twins cannot use it.") { id, server };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var client = new DoppelClient(parse.GetValue(server)!);
+            var (status, body) = await client.SendAsync(HttpMethod.Patch, "models/" + Uri.EscapeDataString(parse.GetValue(id)!),
+                """[{"op":"replace","path":"/decommissioned","value":true}]""", "application/json-patch+json", ct);
+            return status == 204 ? ExitCodes.Ok : DoppelClient.Fail(DoppelClient.Error(status, body));
+        });
+        return command;
+    }
+
+    /// <summary>Reads files and folders (recursively, *.json) into documents named by path.</summary>
+    internal static Result<List<ModelDocument>> ReadDocuments(IEnumerable<string> paths)
+    {
+        var documents = new List<ModelDocument>();
+        foreach (var path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                foreach (var file in Directory.EnumerateFiles(path, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                {
+                    documents.Add(new ModelDocument(file, File.ReadAllText(file)));
+                }
+            }
+            else if (File.Exists(path))
+            {
+                documents.Add(new ModelDocument(path, File.ReadAllText(path)));
+            }
+            else
+            {
+                return Result<List<ModelDocument>>.Fail("FileNotFound", $"no such file or folder: {path}");
+            }
+        }
+        return documents.Count == 0
+            ? Result<List<ModelDocument>>.Fail("FileNotFound", "no .json documents found in " + string.Join(", ", paths))
+            : Result<List<ModelDocument>>.Ok(documents);
+    }
+
+    /// <summary>Orders interfaces so that each comes after the interfaces it names (extends, components, targets); cycles keep file order.</summary>
+    private static List<JsonNode> DependencyOrder(List<JsonNode> interfaces)
+    {
+        var byId = interfaces.Where(i => i["@id"] is JsonValue).GroupBy(i => (string)i["@id"]!).ToDictionary(g => g.Key, g => g.First());
+        var ordered = new List<JsonNode>();
+        var state = new Dictionary<JsonNode, bool>(ReferenceEqualityComparer.Instance);
+        void Visit(JsonNode node)
+        {
+            if (state.ContainsKey(node))
+            {
+                return;
+            }
+            state[node] = false;
+            foreach (var reference in References(node))
+            {
+                if (byId.TryGetValue(reference, out var dependency))
+                {
+                    Visit(dependency);
+                }
+            }
+            state[node] = true;
+            ordered.Add(node);
+        }
+        foreach (var node in interfaces)
+        {
+            Visit(node);
+        }
+        return ordered;
+    }
+
+    private static IEnumerable<string> References(JsonNode node)
+    {
+        var text = node.ToJsonString();
+        using var document = JsonDocument.Parse(text);
+        var found = new List<string>();
+        Collect(document.RootElement, found, isRoot: true);
+        return found;
+    }
+
+    private static void Collect(JsonElement element, List<string> found, bool isRoot)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (property.Name is "extends" or "target" or "schema" && property.Value.ValueKind == JsonValueKind.String)
+                    {
+                        found.Add(property.Value.GetString()!);
+                    }
+                    else if (property.Name == "extends" && property.Value.ValueKind == JsonValueKind.Array)
+                    {
+                        found.AddRange(property.Value.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!));
+                    }
+                    Collect(property.Value, found, isRoot: false);
+                }
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    Collect(item, found, isRoot);
+                }
+                break;
+        }
+    }
+
+    private static JsonObject ToJson(ModelError error) => new()
+    {
+        ["document"] = error.Document,
+        ["path"] = error.Path,
+        ["rule"] = error.Rule,
+        ["message"] = error.Message,
+    };
+}

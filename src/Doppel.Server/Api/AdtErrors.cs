@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Doppel.Server.Api;
+
+/// <summary>Writes errors in ADT's shape: header x-ms-error-code and body {"error":{"code","message","details"}}.</summary>
+internal static class AdtErrors
+{
+    /// <summary>The HTTP status ADT uses for each error code; anything unlisted is a 400.</summary>
+    private static readonly Dictionary<string, int> Status = new(StringComparer.Ordinal)
+    {
+        ["ModelAlreadyExists"] = 409,
+        ["ModelNotFound"] = 404,
+        ["ModelReferencesNotDecommissioned"] = 409,
+        ["ModelReferencesNotDeleted"] = 409,
+        ["DigitalTwinNotFound"] = 404,
+        ["PreconditionFailed"] = 412,
+        ["RelationshipNotFound"] = 404,
+        ["TargetTwinNotFound"] = 404,
+        ["RelationshipAlreadyExists"] = 409,
+        ["ComponentNotFound"] = 404,
+        ["EventRouteNotFound"] = 404,
+        ["QuotaReachedError"] = 429,
+        ["LimitExceeded"] = 413,
+        ["MethodNotAllowed"] = 405,
+        ["UnsupportedMediaType"] = 415,
+        ["InternalServerError"] = 500,
+    };
+
+    public static int StatusOf(string code) => Status.GetValueOrDefault(code, 400);
+
+    public static IResult ToResult(DoppelError error) => new ErrorResult(error);
+
+    public static IResult ToResult(string code, string message) => new ErrorResult(new DoppelError(code, message));
+
+    public static Task WriteAsync(HttpContext context, DoppelError error)
+    {
+        context.Response.StatusCode = StatusOf(error.Code);
+        context.Response.Headers["x-ms-error-code"] = error.Code;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        return context.Response.Body.WriteAsync(Serialize(error)).AsTask();
+    }
+
+    private static byte[] Serialize(DoppelError error)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("error");
+            WriteError(writer, error);
+            writer.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    private static void WriteError(Utf8JsonWriter writer, DoppelError error)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("code", error.Code);
+        writer.WriteString("message", error.Message);
+        if (error.Details.Count > 0)
+        {
+            writer.WriteStartArray("details");
+            foreach (var detail in error.Details)
+            {
+                WriteError(writer, detail);
+            }
+            writer.WriteEndArray();
+        }
+        writer.WriteEndObject();
+    }
+
+    private sealed class ErrorResult(DoppelError error) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, error);
+    }
+}

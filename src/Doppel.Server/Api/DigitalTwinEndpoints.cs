@@ -1,0 +1,183 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Doppel.Server.Runtime;
+using Doppel.Twins;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace Doppel.Server.Api;
+
+/// <summary>ADT twins, relationships, components and telemetry (adt-api.md 3.4 to 3.7).</summary>
+internal static class DigitalTwinEndpoints
+{
+    private const int ListPageSize = 1000;
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var twins = app.MapGroup("/digitaltwins/{id}").WithTags("DigitalTwins");
+
+        twins.MapGet("", (string id, TwinRuntime runtime) =>
+            runtime.Graph.TryGetTwin(id, out var twin) ? Responses.Json(twin.ToJsonString(), twin.ETag) : TwinNotFound(id))
+            .WithName("DigitalTwins_GetById");
+
+        twins.MapPut("", async (string id, HttpRequest request, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
+        {
+            var body = await ReadTextAsync(request, options.Value.MaxTwinRequestBytes, ct);
+            return body.IsSuccess
+                ? Responses.From(await grains.GetGrain<ITwinGrain>(id).Put(body.Value, IsCreateOnly(request)))
+                : AdtErrors.ToResult(body.Error);
+        }).WithName("DigitalTwins_Add");
+
+        twins.MapPatch("", async (string id, HttpRequest request, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
+        {
+            var body = await ReadTextAsync(request, options.Value.MaxTwinRequestBytes, ct);
+            return body.IsSuccess
+                ? Responses.From(await grains.GetGrain<ITwinGrain>(id).Patch(body.Value, IfMatch(request)), noContent: true)
+                : AdtErrors.ToResult(body.Error);
+        }).WithName("DigitalTwins_Update");
+
+        twins.MapDelete("", async (string id, HttpRequest request, IGrainFactory grains) =>
+            Responses.From(await grains.GetGrain<ITwinGrain>(id).Delete(IfMatch(request)), noContent: true))
+            .WithName("DigitalTwins_Delete");
+
+        twins.MapGet("/relationships/{relationshipId}", (string id, string relationshipId, TwinRuntime runtime) =>
+            !runtime.Graph.TryGetTwin(id, out _) ? TwinNotFound(id)
+            : runtime.Graph.TryGetRelationship(id, relationshipId, out var relationship) ? Responses.Json(relationship.ToJsonString(), relationship.ETag)
+            : AdtErrors.ToResult("RelationshipNotFound", $"Twin '{id}' has no relationship with id '{relationshipId}'."))
+            .WithName("DigitalTwins_GetRelationshipById");
+
+        twins.MapPut("/relationships/{relationshipId}", async (string id, string relationshipId, HttpRequest request, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
+        {
+            var body = await ReadTextAsync(request, options.Value.MaxTwinRequestBytes, ct);
+            return body.IsSuccess
+                ? Responses.From(await grains.GetGrain<ITwinGrain>(id).PutRelationship(relationshipId, body.Value, IsCreateOnly(request)))
+                : AdtErrors.ToResult(body.Error);
+        }).WithName("DigitalTwins_AddRelationship");
+
+        twins.MapPatch("/relationships/{relationshipId}", async (string id, string relationshipId, HttpRequest request, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
+        {
+            var body = await ReadTextAsync(request, options.Value.MaxTwinRequestBytes, ct);
+            return body.IsSuccess
+                ? Responses.From(await grains.GetGrain<ITwinGrain>(id).PatchRelationship(relationshipId, body.Value, IfMatch(request)), noContent: true)
+                : AdtErrors.ToResult(body.Error);
+        }).WithName("DigitalTwins_UpdateRelationship");
+
+        twins.MapDelete("/relationships/{relationshipId}", async (string id, string relationshipId, HttpRequest request, IGrainFactory grains) =>
+            Responses.From(await grains.GetGrain<ITwinGrain>(id).DeleteRelationship(relationshipId, IfMatch(request)), noContent: true))
+            .WithName("DigitalTwins_DeleteRelationship");
+
+        twins.MapGet("/relationships", (string id, HttpRequest request, TwinRuntime runtime) =>
+        {
+            if (!runtime.Graph.TryGetTwin(id, out _))
+            {
+                return TwinNotFound(id);
+            }
+            var name = request.Query["relationshipName"].ToString();
+            var relationships = runtime.Graph.Outgoing(id, name.Length == 0 ? null : name);
+            return Page(request, relationships, r => r.Id, r => r.ToJson());
+        }).WithName("DigitalTwins_ListRelationships");
+
+        twins.MapGet("/incomingrelationships", (string id, HttpRequest request, TwinRuntime runtime) =>
+            runtime.Graph.TryGetTwin(id, out _)
+                ? Page(request, runtime.Graph.Incoming(id), r => r.SourceId + "\n" + r.Id, r => r.ToIncomingJson())
+                : TwinNotFound(id))
+            .WithName("DigitalTwins_ListIncomingRelationships");
+
+        twins.MapGet("/components/{componentPath}", (string id, string componentPath, TwinRuntime runtime) =>
+        {
+            if (!runtime.Graph.TryGetTwin(id, out var twin))
+            {
+                return TwinNotFound(id);
+            }
+            var component = runtime.Operations.GetComponent(twin, componentPath);
+            return component.IsSuccess ? Responses.Json(component.Value, twin.ETag) : AdtErrors.ToResult(component.Error);
+        }).WithName("DigitalTwins_GetComponent");
+
+        twins.MapPatch("/components/{componentPath}", async (string id, string componentPath, HttpRequest request, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
+        {
+            var body = await ReadTextAsync(request, options.Value.MaxTwinRequestBytes, ct);
+            return body.IsSuccess
+                ? Responses.From(await grains.GetGrain<ITwinGrain>(id).PatchComponent(componentPath, body.Value, IfMatch(request)), noContent: true)
+                : AdtErrors.ToResult(body.Error);
+        }).WithName("DigitalTwins_UpdateComponent");
+
+        twins.MapPost("/telemetry", (string id, HttpRequest request, TwinRuntime runtime, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
+            Telemetry(id, null, request, runtime, options.Value, ct))
+            .WithName("DigitalTwins_SendTelemetry");
+
+        twins.MapPost("/components/{componentPath}/telemetry", (string id, string componentPath, HttpRequest request, TwinRuntime runtime, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
+            Telemetry(id, componentPath, request, runtime, options.Value, ct))
+            .WithName("DigitalTwins_SendComponentTelemetry");
+    }
+
+    private static async Task<IResult> Telemetry(string id, string? componentPath, HttpRequest request, TwinRuntime runtime, DoppelServerOptions options, CancellationToken ct)
+    {
+        if (!runtime.Graph.TryGetTwin(id, out var twin))
+        {
+            return TwinNotFound(id);
+        }
+        if (request.Headers["Message-Id"].ToString().Length == 0)
+        {
+            return AdtErrors.ToResult("MissingArgument", "The Message-Id header is required to send telemetry.");
+        }
+        var sourceTime = request.Headers["Telemetry-Source-Time"].ToString();
+        if (sourceTime.Length > 0 && !DateTimeOffset.TryParse(sourceTime, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out _))
+        {
+            return AdtErrors.ToResult("InvalidArgument", $"The Telemetry-Source-Time header '{sourceTime}' is not an RFC 3339 date-time.");
+        }
+        var body = await RequestBody.ReadAsync(request, options.MaxTwinRequestBytes, ct);
+        if (!body.IsSuccess)
+        {
+            return AdtErrors.ToResult(body.Error);
+        }
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body.Value);
+        }
+        catch (JsonException e)
+        {
+            return AdtErrors.ToResult("InvalidArgument", $"The telemetry body is not valid JSON: {e.Message}");
+        }
+        using (document)
+        {
+            var valid = runtime.Operations.ValidateTelemetry(twin, componentPath, document.RootElement);
+            return valid.IsSuccess ? Responses.NoContent() : AdtErrors.ToResult(valid.Error);
+        }
+    }
+
+    /// <summary>Pages over a list whose keys are unique and stable: the token is the last key sent.</summary>
+    private static IResult Page<T>(HttpRequest request, IReadOnlyList<T> items, Func<T, string> key, Func<T, JsonNode> toJson)
+    {
+        var size = Paging.PageSize(request, ListPageSize);
+        var after = Paging.ResumeAfter(request);
+        if (!size.IsSuccess || !after.IsSuccess)
+        {
+            return AdtErrors.ToResult(size.Error ?? after.Error!);
+        }
+        var ordered = items.OrderBy(key, StringComparer.Ordinal).Where(i => after.Value is null || string.CompareOrdinal(key(i), after.Value) > 0).Take(size.Value + 1).ToList();
+        var page = ordered.Take(size.Value).ToList();
+        var next = ordered.Count > size.Value ? Paging.NextLink(request, key(page[^1])) : null;
+        return Responses.Page(page.Select(toJson), next);
+    }
+
+    private static async Task<Result<string>> ReadTextAsync(HttpRequest request, int maxBytes, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync(request, maxBytes, ct);
+        if (!body.IsSuccess)
+        {
+            return body.Error;
+        }
+        var parsed = RequestBody.ParseJson(body.Value);
+        return parsed.IsSuccess ? Result<string>.Ok(Encoding.UTF8.GetString(body.Value)) : parsed.Error;
+    }
+
+    private static bool IsCreateOnly(HttpRequest request) => request.Headers.IfNoneMatch.ToString().Trim() == "*";
+
+    private static string? IfMatch(HttpRequest request) => request.Headers.IfMatch.ToString() is { Length: > 0 } v ? v : null;
+
+    private static IResult TwinNotFound(string id) => AdtErrors.ToResult("DigitalTwinNotFound", $"There is no digital twin with id '{id}'.");
+}

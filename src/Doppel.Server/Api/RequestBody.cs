@@ -1,0 +1,65 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace Doppel.Server.Api;
+
+/// <summary>Reads and parses request bodies with a size limit and precise JSON error messages.</summary>
+internal static class RequestBody
+{
+    public static async Task<Result<byte[]>> ReadAsync(HttpRequest request, int maxBytes, CancellationToken ct)
+    {
+        if (request.ContentLength is long declared && declared > maxBytes)
+        {
+            return TooLarge(declared, maxBytes);
+        }
+        var writer = new ArrayBufferWriter<byte>(request.ContentLength is long n and > 0 ? (int)n : 4096);
+        while (true)
+        {
+            var memory = writer.GetMemory(8192);
+            var read = await request.Body.ReadAsync(memory, ct);
+            if (read == 0)
+            {
+                break;
+            }
+            writer.Advance(read);
+            if (writer.WrittenCount > maxBytes)
+            {
+                return TooLarge(writer.WrittenCount, maxBytes);
+            }
+        }
+        return Result<byte[]>.Ok(writer.WrittenSpan.ToArray());
+    }
+
+    public static async Task<Result<JsonNode>> ReadJsonAsync(HttpRequest request, int maxBytes, CancellationToken ct)
+    {
+        var body = await ReadAsync(request, maxBytes, ct);
+        return body.IsSuccess ? ParseJson(body.Value) : body.Error;
+    }
+
+    public static Result<JsonNode> ParseJson(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.IsEmpty)
+        {
+            return Result<JsonNode>.Fail("InvalidArgument", "The request body is empty; a JSON document is required.");
+        }
+        try
+        {
+            var node = JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+            return node is null ? Result<JsonNode>.Fail("InvalidArgument", "The request body is JSON null; a JSON document is required.") : Result<JsonNode>.Ok(node);
+        }
+        catch (JsonException e)
+        {
+            return Result<JsonNode>.Fail("InvalidArgument", $"The request body is not valid JSON: {e.Message} (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).");
+        }
+    }
+
+    public static Result<JsonObject> ExpectObject(Result<JsonNode> node, string what) =>
+        !node.IsSuccess ? node.Error
+        : node.Value is JsonObject o ? Result<JsonObject>.Ok(o)
+        : Result<JsonObject>.Fail("InvalidArgument", $"The request body must be a JSON object ({what}), got {node.Value.GetValueKind()}.");
+
+    private static DoppelError TooLarge(long actual, int max) =>
+        new("LimitExceeded", $"The request body has {actual} bytes or more; the limit is {max} bytes.");
+}

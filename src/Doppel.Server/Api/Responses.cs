@@ -1,0 +1,53 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Doppel.Server.Runtime;
+using Microsoft.AspNetCore.Http;
+
+namespace Doppel.Server.Api;
+
+/// <summary>Success responses in ADT's shapes.</summary>
+internal static class Responses
+{
+    public static IResult Json(string json, string? etag = null, int status = StatusCodes.Status200OK) => new JsonText(json, etag, status);
+
+    public static IResult Json(JsonNode node, string? etag = null, int status = StatusCodes.Status200OK) => new JsonText(node.ToJsonString(), etag, status);
+
+    public static IResult NoContent(string? etag = null) => new JsonText(null, etag, StatusCodes.Status204NoContent);
+
+    /// <summary>A grain's answer: the document (or 204 for <paramref name="noContent"/> writes), or its error.</summary>
+    public static IResult From(WriteOutcome outcome, bool noContent = false) =>
+        outcome.Error is { } error ? AdtErrors.ToResult(error)
+        : noContent || outcome.Json is null ? NoContent(outcome.ETag)
+        : Json(outcome.Json, outcome.ETag);
+
+    /// <summary>A page of a list: {"value": [...], "nextLink": "..."}.</summary>
+    public static IResult Page(IEnumerable<JsonNode> items, string? nextLink)
+    {
+        var value = new JsonArray();
+        foreach (var item in items)
+        {
+            value.Add(item);
+        }
+        return Json(new JsonObject { ["value"] = value, ["nextLink"] = nextLink });
+    }
+
+    private sealed class JsonText(string? json, string? etag, int status) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = status;
+            if (etag is not null)
+            {
+                response.Headers.ETag = etag;
+            }
+            if (json is not null)
+            {
+                response.ContentType = "application/json; charset=utf-8";
+                var bytes = Encoding.UTF8.GetBytes(json);
+                response.ContentLength = bytes.Length;
+                await response.Body.WriteAsync(bytes);
+            }
+        }
+    }
+}

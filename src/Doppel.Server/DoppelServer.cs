@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Sockets;
+using Doppel.Modeling;
+using Doppel.Query;
+using Doppel.Server.Api;
+using Doppel.Server.Hosting;
+using Doppel.Server.Runtime;
+using Doppel.Storage;
+using Doppel.Twins;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Doppel.Server;
+
+/// <summary>One Doppel instance: the Orleans silo holding twin grains and the ADT-compatible REST API, on one data folder.</summary>
+public sealed class DoppelServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private DoppelServer(WebApplication app, TwinRuntime runtime)
+    {
+        _app = app;
+        Runtime = runtime;
+    }
+
+    public TwinRuntime Runtime { get; }
+
+    /// <summary>The addresses actually bound (port 0 resolved).</summary>
+    public IReadOnlyList<Uri> Addresses => _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Select(a => new Uri(a)).ToList();
+
+    public Uri? HttpAddress => Addresses.FirstOrDefault(a => a.Scheme == "http");
+
+    public Uri? HttpsAddress => Addresses.FirstOrDefault(a => a.Scheme == "https");
+
+    /// <summary>The PEM file of the development certificate, for clients that must trust it.</summary>
+    public string CertificatePemPath => Path.Combine(Path.GetFullPath(_app.Services.GetRequiredService<IOptions<DoppelServerOptions>>().Value.DataDirectory), "certs", DevelopmentCertificate.PemFileName);
+
+    public static async Task<DoppelServer> StartAsync(DoppelServerOptions options, Action<ILoggingBuilder>? logging = null, TimeProvider? time = null, CancellationToken ct = default)
+    {
+        time ??= TimeProvider.System;
+        Directory.CreateDirectory(options.DataDirectory);
+        var runtime = await TwinRuntime.OpenAsync(
+            new StorageOptions { DataDirectory = options.DataDirectory },
+            new ModelParserOptions { AllowUndefinedReferences = options.LenientModels, AllowUnknownExtensions = options.AllowUnknownExtensions },
+            new TwinLimits(),
+            time,
+            ct);
+        try
+        {
+            var app = Build(options, runtime, logging, time);
+            await app.StartAsync(ct);
+            return new DoppelServer(app, runtime);
+        }
+        catch
+        {
+            await runtime.DisposeAsync();
+            throw;
+        }
+    }
+
+    public Task WaitForShutdownAsync(CancellationToken ct = default) => _app.WaitForShutdownAsync(ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await Runtime.DisposeAsync();
+    }
+
+    private static WebApplication Build(DoppelServerOptions options, TwinRuntime runtime, Action<ILoggingBuilder>? logging, TimeProvider time)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = Environments.Production });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning);
+        if (logging is null)
+        {
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        }
+        else
+        {
+            logging(builder.Logging);
+        }
+
+        var urls = options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        builder.WebHost.UseUrls(urls);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = options.MaxModelRequestBytes;
+            if (urls.Any(u => u.StartsWith("https:", StringComparison.OrdinalIgnoreCase)))
+            {
+                var certificate = DevelopmentCertificate.LoadOrCreate(options.DataDirectory, time);
+                kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
+            }
+        });
+
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(siloPort: FreeTcpPort(), gatewayPort: FreeTcpPort(), serviceId: "doppel", clusterId: "doppel-" + Guid.NewGuid().ToString("N"));
+        });
+
+        builder.Services.AddSingleton(Options.Create(options));
+        builder.Services.AddSingleton(runtime);
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton<ModelService>();
+        builder.Services.AddSingleton(new QueryEngine(new QueryLimits()));
+        builder.Services.AddOpenApi();
+
+        var app = builder.Build();
+        app.Use(UnhandledErrors);
+        app.Use(ApiVersions.Enforce);
+        ModelEndpoints.Map(app);
+        DigitalTwinEndpoints.Map(app);
+        QueryEndpoints.Map(app);
+        EventRouteEndpoints.Map(app);
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapGet("/health", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
+        app.MapFallback((HttpContext context) => AdtErrors.ToResult("NotFound", $"No operation at {context.Request.Method} {context.Request.Path}."));
+        return app;
+    }
+
+    /// <summary>Anything unexpected becomes ADT's error shape with a 500, is logged, and the server stays up.</summary>
+    private static async Task UnhandledErrors(HttpContext context, RequestDelegate next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+        {
+            await AdtErrors.WriteAsync(context, new DoppelError(e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "LimitExceeded" : "InvalidArgument", e.Message));
+        }
+        catch (Exception e) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            context.RequestServices.GetRequiredService<ILogger<DoppelServer>>().LogError(e, "Unhandled error in {Method} {Path}", context.Request.Method, context.Request.Path);
+            await AdtErrors.WriteAsync(context, new DoppelError("InternalServerError", "The server failed to process the request; see its log."));
+        }
+    }
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

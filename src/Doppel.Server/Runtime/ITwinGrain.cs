@@ -1,0 +1,23 @@
+namespace Doppel.Server.Runtime;
+
+/// <summary>
+/// The single writer of one twin and of the relationships it is the source of. Every write is validated by
+/// <see cref="Doppel.Twins.TwinOperations"/>, committed to storage, then published to the in-memory graph,
+/// and only then acknowledged.
+/// </summary>
+public interface ITwinGrain : IGrainWithStringKey
+{
+    Task<WriteOutcome> Put(string body, bool createOnly);
+
+    Task<WriteOutcome> Patch(string patch, string? ifMatch);
+
+    Task<WriteOutcome> PatchComponent(string componentPath, string patch, string? ifMatch);
+
+    Task<WriteOutcome> Delete(string? ifMatch);
+
+    Task<WriteOutcome> PutRelationship(string relationshipId, string body, bool createOnly);
+
+    Task<WriteOutcome> PatchRelationship(string relationshipId, string patch, string? ifMatch);
+
+    Task<WriteOutcome> DeleteRelationship(string relationshipId, string? ifMatch);
+}

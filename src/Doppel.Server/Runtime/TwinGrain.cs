@@ -1,0 +1,213 @@
+using System.Text.Json.Nodes;
+using Doppel.Modeling;
+using Doppel.Storage;
+using Doppel.Twins;
+
+namespace Doppel.Server.Runtime;
+
+/// <inheritdoc cref="ITwinGrain"/>
+/// <remarks>
+/// The grain keeps no state of its own: the graph in <see cref="TwinRuntime"/> is the state, and the grain is what
+/// makes it single-writer (Orleans runs one call at a time per grain). That keeps idle twins free of memory
+/// beyond their document.
+/// </remarks>
+internal sealed class TwinGrain(TwinRuntime runtime) : Grain, ITwinGrain
+{
+    private string Id => this.GetPrimaryKeyString();
+
+    public async Task<WriteOutcome> Put(string body, bool createOnly)
+    {
+        var json = ParseObject(body);
+        if (!json.IsSuccess)
+        {
+            return WriteOutcome.Failed(json.Error);
+        }
+        var exists = runtime.Graph.TryGetTwin(Id, out _);
+        if (createOnly && exists)
+        {
+            return WriteOutcome.Failed("PreconditionFailed", $"Twin '{Id}' already exists and If-None-Match: * asked to create only.");
+        }
+        if (DecommissionedModel(json.Value["$metadata"]?["$model"]) is { } decommissioned)
+        {
+            return WriteOutcome.Failed(decommissioned);
+        }
+        var created = runtime.Operations.Create(Id, json.Value, runtime.Time.GetUtcNow(), TwinRuntime.NewETag());
+        if (!created.IsSuccess)
+        {
+            return WriteOutcome.Failed(created.Error);
+        }
+        var twin = created.Value;
+        var text = twin.ToJsonString();
+        await runtime.Store.CommitAsync(new StoreBatch().PutTwin(Id, text));
+        runtime.Graph.PutTwin(twin);
+        return WriteOutcome.Written(text, twin.ETag);
+    }
+
+    public Task<WriteOutcome> Patch(string patch, string? ifMatch) =>
+        Update(ifMatch, patch, (current, document) => runtime.Operations.Patch(current, document, runtime.Time.GetUtcNow(), TwinRuntime.NewETag()));
+
+    public Task<WriteOutcome> PatchComponent(string componentPath, string patch, string? ifMatch) =>
+        Update(ifMatch, patch, (current, document) => runtime.Operations.PatchComponent(current, componentPath, document, runtime.Time.GetUtcNow(), TwinRuntime.NewETag()));
+
+    public async Task<WriteOutcome> Delete(string? ifMatch)
+    {
+        using var _ = await runtime.Locks.AcquireAsync(Id);
+        if (!runtime.Graph.TryGetTwin(Id, out var current))
+        {
+            return TwinNotFound();
+        }
+        if (!ETags.IfMatchSatisfied(ifMatch, current.ETag))
+        {
+            return EtagMismatch(ifMatch, current.ETag);
+        }
+        if (runtime.Graph.HasRelationships(Id))
+        {
+            return WriteOutcome.Failed("RelationshipsNotDeleted", $"Twin '{Id}' still has incoming or outgoing relationships; delete them first.");
+        }
+        await runtime.Store.CommitAsync(new StoreBatch().DeleteTwin(Id));
+        runtime.Graph.RemoveTwin(Id);
+        return WriteOutcome.Deleted;
+    }
+
+    public async Task<WriteOutcome> PutRelationship(string relationshipId, string body, bool createOnly)
+    {
+        var json = ParseObject(body);
+        if (!json.IsSuccess)
+        {
+            return WriteOutcome.Failed(json.Error);
+        }
+        if (!runtime.Graph.TryGetTwin(Id, out var source))
+        {
+            return TwinNotFound();
+        }
+        var targetId = json.Value["$targetId"] is JsonValue t && t.TryGetValue<string>(out var id) ? id : null;
+        using var _ = targetId is null ? default : await runtime.Locks.AcquireAsync(targetId);
+
+        var existing = runtime.Graph.TryGetRelationship(Id, relationshipId, out var old) ? old : null;
+        if (createOnly && existing is not null)
+        {
+            return WriteOutcome.Failed("PreconditionFailed", $"Relationship '{relationshipId}' of twin '{Id}' already exists and If-None-Match: * asked to create only.");
+        }
+        var name = json.Value["$relationshipName"] is JsonValue n && n.TryGetValue<string>(out var s) ? s : "";
+        var sameName = runtime.Graph.CountOutgoing(Id, name) - (existing?.Name == name ? 1 : 0);
+        var target = targetId is not null && runtime.Graph.TryGetTwin(targetId, out var found) ? found : null;
+        var created = runtime.Operations.CreateRelationship(source, relationshipId, json.Value, target, sameName, TwinRuntime.NewETag());
+        if (!created.IsSuccess)
+        {
+            return WriteOutcome.Failed(created.Error);
+        }
+        var relationship = created.Value;
+        var text = relationship.ToJsonString();
+        await runtime.Store.CommitAsync(new StoreBatch().PutRelationship(Id, relationshipId, relationship.TargetId, relationship.Name, text));
+        runtime.Graph.PutRelationship(relationship);
+        return WriteOutcome.Written(text, relationship.ETag);
+    }
+
+    public async Task<WriteOutcome> PatchRelationship(string relationshipId, string patch, string? ifMatch)
+    {
+        if (!runtime.Graph.TryGetTwin(Id, out var source))
+        {
+            return TwinNotFound();
+        }
+        if (!runtime.Graph.TryGetRelationship(Id, relationshipId, out var current))
+        {
+            return RelationshipNotFound(relationshipId);
+        }
+        if (!ETags.IfMatchSatisfied(ifMatch, current.ETag))
+        {
+            return EtagMismatch(ifMatch, current.ETag);
+        }
+        var document = JsonPatchDocument.Parse(patch);
+        if (!document.IsSuccess)
+        {
+            return WriteOutcome.Failed(document.Error);
+        }
+        var patched = runtime.Operations.PatchRelationship(current, source, document.Value, TwinRuntime.NewETag());
+        if (!patched.IsSuccess)
+        {
+            return WriteOutcome.Failed(patched.Error);
+        }
+        var relationship = patched.Value;
+        var text = relationship.ToJsonString();
+        await runtime.Store.CommitAsync(new StoreBatch().PutRelationship(Id, relationshipId, relationship.TargetId, relationship.Name, text));
+        runtime.Graph.PutRelationship(relationship);
+        return WriteOutcome.Written(text, relationship.ETag);
+    }
+
+    public async Task<WriteOutcome> DeleteRelationship(string relationshipId, string? ifMatch)
+    {
+        if (!runtime.Graph.TryGetTwin(Id, out _))
+        {
+            return TwinNotFound();
+        }
+        if (!runtime.Graph.TryGetRelationship(Id, relationshipId, out var current))
+        {
+            return RelationshipNotFound(relationshipId);
+        }
+        if (!ETags.IfMatchSatisfied(ifMatch, current.ETag))
+        {
+            return EtagMismatch(ifMatch, current.ETag);
+        }
+        await runtime.Store.CommitAsync(new StoreBatch().DeleteRelationship(Id, relationshipId));
+        runtime.Graph.RemoveRelationship(Id, relationshipId);
+        return WriteOutcome.Deleted;
+    }
+
+    private async Task<WriteOutcome> Update(string? ifMatch, string patch, Func<TwinDocument, JsonPatchDocument, Result<TwinDocument>> apply)
+    {
+        if (!runtime.Graph.TryGetTwin(Id, out var current))
+        {
+            return TwinNotFound();
+        }
+        if (!ETags.IfMatchSatisfied(ifMatch, current.ETag))
+        {
+            return EtagMismatch(ifMatch, current.ETag);
+        }
+        var document = JsonPatchDocument.Parse(patch);
+        if (!document.IsSuccess)
+        {
+            return WriteOutcome.Failed(document.Error);
+        }
+        var patched = apply(current, document.Value);
+        if (!patched.IsSuccess)
+        {
+            return WriteOutcome.Failed(patched.Error);
+        }
+        var twin = patched.Value;
+        if (twin.Model != current.Model && DecommissionedModel(JsonValue.Create(twin.Model.Value)) is { } decommissioned)
+        {
+            return WriteOutcome.Failed(decommissioned);
+        }
+        var text = twin.ToJsonString();
+        await runtime.Store.CommitAsync(new StoreBatch().PutTwin(Id, text));
+        runtime.Graph.PutTwin(twin);
+        return WriteOutcome.Written(text, twin.ETag);
+    }
+
+    private DoppelError? DecommissionedModel(JsonNode? model) =>
+        model is JsonValue v && v.TryGetValue<string>(out var id) && runtime.Models.Get(new Dtmi(id)) is { Decommissioned: true }
+            ? new DoppelError("ModelDecommissioned", $"Model '{id}' is decommissioned; new twins cannot use it.")
+            : null;
+
+    private static Result<JsonObject> ParseObject(string body)
+    {
+        try
+        {
+            return JsonNode.Parse(body) is JsonObject o
+                ? Result<JsonObject>.Ok(o)
+                : Result<JsonObject>.Fail("InvalidArgument", "The request body must be a JSON object.");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return Result<JsonObject>.Fail("InvalidArgument", $"The request body is not valid JSON: {e.Message}");
+        }
+    }
+
+    private WriteOutcome TwinNotFound() => WriteOutcome.Failed("DigitalTwinNotFound", $"There is no digital twin with id '{Id}'.");
+
+    private WriteOutcome RelationshipNotFound(string relationshipId) =>
+        WriteOutcome.Failed("RelationshipNotFound", $"Twin '{Id}' has no relationship with id '{relationshipId}'.");
+
+    private static WriteOutcome EtagMismatch(string? ifMatch, string current) =>
+        WriteOutcome.Failed("PreconditionFailed", $"If-Match {ifMatch} does not match the current etag {current}.");
+}

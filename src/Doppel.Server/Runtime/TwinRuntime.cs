@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using Doppel.Modeling;
+using Doppel.Storage;
+using Doppel.Twins;
+
+namespace Doppel.Server.Runtime;
+
+/// <summary>
+/// The live state of one Doppel instance: models, the twin graph, event routes, and the durable store behind them.
+/// Reads go to memory; writes go through twin grains (twins, relationships) or <see cref="ModelService"/> (models),
+/// which commit to the store before they change memory.
+/// </summary>
+public sealed class TwinRuntime : IAsyncDisposable
+{
+    private TwinRuntime(SqliteTwinStore store, ModelCatalog models, TwinGraph graph, TimeProvider time, TwinLimits limits)
+    {
+        Store = store;
+        Models = models;
+        Graph = graph;
+        Time = time;
+        Operations = new TwinOperations(models, limits);
+    }
+
+    public SqliteTwinStore Store { get; }
+
+    public ModelCatalog Models { get; }
+
+    public TwinGraph Graph { get; }
+
+    public TimeProvider Time { get; }
+
+    public TwinOperations Operations { get; }
+
+    public ConcurrentDictionary<string, EventRoute> EventRoutes { get; } = new(StringComparer.Ordinal);
+
+    internal StripedLocks Locks { get; } = new();
+
+    /// <summary>Opens the store under the data folder and loads everything it holds into memory.</summary>
+    public static async Task<TwinRuntime> OpenAsync(StorageOptions storage, ModelParserOptions parserOptions, TwinLimits limits, TimeProvider time, CancellationToken ct = default)
+    {
+        var store = await SqliteTwinStore.OpenAsync(storage, ct);
+        try
+        {
+            var snapshot = await store.LoadAsync(ct);
+            var models = new ModelCatalog(parserOptions);
+            var restored = models.Restore(snapshot.Models.Select(m => (m.Json, m.UploadTime, m.Decommissioned)).ToList());
+            if (!restored.IsSuccess)
+            {
+                throw new InvalidDataException($"The models stored in {store.DatabasePath} no longer load: {restored.Error}");
+            }
+            var graph = new TwinGraph();
+            foreach (var twin in snapshot.Twins)
+            {
+                graph.PutTwin(TwinDocument.FromStoredJson(twin.Json));
+            }
+            foreach (var relationship in snapshot.Relationships)
+            {
+                graph.PutRelationship(RelationshipDocument.FromStoredJson(relationship.Json));
+            }
+            var runtime = new TwinRuntime(store, models, graph, time, limits);
+            foreach (var route in snapshot.EventRoutes)
+            {
+                runtime.EventRoutes[route.Id] = EventRoute.FromJson(route.Id, route.Json);
+            }
+            return runtime;
+        }
+        catch
+        {
+            await store.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A fresh weak etag. Etags only need to be unique, so a random GUID is right here.</summary>
+    public static string NewETag() => ETags.New(Guid.NewGuid());
+
+    public ValueTask DisposeAsync() => Store.DisposeAsync();
+}
