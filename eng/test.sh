@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs Doppel's whole test suite. First installs, when missing, what the integration tests need:
+# Node.js and the compatibility tests' npm packages (from their lockfile).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if ((${#missing[@]} > 0)); then
+  echo "Installing ${missing[*]} with apt-get"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+
+(cd tests/compat && npm ci --no-audit --no-fund --loglevel=error)
+
+log=$(mktemp)
+status=0
+dotnet test Doppel.slnx -c Release 2>&1 | tee "$log" || status=$?
+
+# One plain summary line over every test assembly.
+awk '/(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+/ {
+       gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+rm -f "$log"
+exit $status
