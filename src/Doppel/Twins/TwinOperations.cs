@@ -66,7 +66,7 @@ public sealed partial class TwinOperations(IModelResolver models, TwinLimits? li
             }
         }
 
-        if (ReadSourceTimes(root, metadata, "") is { } error)
+        if (ReadSourceTimes(root, body, "") is { } error)
         {
             return Fail(ErrorCodes.ValidationFailed, error);
         }
