@@ -1,0 +1,138 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Doppel.Twins.Internal;
+
+/// <summary>The properties of one twin, component or relationship while a patch is applied: an untouched base plus pending edits.</summary>
+internal sealed class PatchScope(Dictionary<string, PropertyState> baseProperties, bool replaced = false)
+{
+    public const string PathDoesNotExist = "path does not exist";
+
+    public Dictionary<string, PropertyState> Base { get; } = baseProperties;
+
+    /// <summary>True when the whole scope was replaced (a component given as a whole), so everything in it is new.</summary>
+    public bool Replaced { get; } = replaced;
+
+    public Dictionary<string, Pending>? Pending { get; private set; }
+
+    /// <summary>sourceTime edits by property; null clears.</summary>
+    public Dictionary<string, DateTimeOffset?>? SourceTimes { get; private set; }
+
+    public bool IsTouched => Replaced || Pending is not null || SourceTimes is not null;
+
+    public bool Exists(string name) =>
+        Pending is not null && Pending.TryGetValue(name, out var p) ? !p.Removed : Base.ContainsKey(name);
+
+    public void Set(string name, JsonNode? value) => (Pending ??= new(StringComparer.Ordinal))[name] = new Pending(value, Removed: value is null);
+
+    public void SetSourceTime(string name, DateTimeOffset? time) => (SourceTimes ??= new(StringComparer.Ordinal))[name] = time;
+
+    /// <summary>Applies one operation whose property name is <c>tokens[start]</c>; returns an error message or null.</summary>
+    public string? Apply(string op, string[] tokens, int start, JsonNode? value)
+    {
+        var name = tokens[start];
+        if (tokens.Length == start + 1)
+        {
+            switch (op)
+            {
+                case "add":
+                    if (value is not null || Exists(name))
+                    {
+                        Set(name, value?.DeepClone());
+                    }
+
+                    return null;
+                case "replace":
+                    if (!Exists(name))
+                    {
+                        return PathDoesNotExist;
+                    }
+
+                    Set(name, value?.DeepClone());
+                    return null;
+                default:
+                    if (!Exists(name))
+                    {
+                        return PathDoesNotExist;
+                    }
+
+                    Set(name, null);
+                    return null;
+            }
+        }
+
+        if (!Exists(name))
+        {
+            return PathDoesNotExist;
+        }
+
+        Pending ??= new(StringComparer.Ordinal);
+        if (!Pending.TryGetValue(name, out var pending))
+        {
+            pending = new Pending(JsonText.ToNode(Base[name].Value), Removed: false);
+            Pending[name] = pending;
+        }
+
+        return JsonNodePatch.Apply(pending.Node, tokens, start + 1, op, value);
+    }
+
+    /// <summary>The committed properties: edits converted to immutable values (stamped <paramref name="now"/>) and checked by <paramref name="check"/>.</summary>
+    public string? Commit(DateTimeOffset now, bool checkAll, Func<string, JsonElement, string?> check, out Dictionary<string, PropertyState> result)
+    {
+        if (!IsTouched && !checkAll)
+        {
+            result = Base;
+            return null;
+        }
+
+        result = Replaced ? new(StringComparer.Ordinal) : new(Base, StringComparer.Ordinal);
+        if (Pending is not null)
+        {
+            foreach (var (name, p) in Pending)
+            {
+                if (p.Removed)
+                {
+                    result.Remove(name);
+                    continue;
+                }
+
+                var element = JsonText.ToElement(p.Node, out var size);
+                if (check(name, element) is { } error)
+                {
+                    return error;
+                }
+
+                result[name] = new PropertyState(element, size, now, null);
+            }
+        }
+
+        if (SourceTimes is not null)
+        {
+            foreach (var (name, time) in SourceTimes)
+            {
+                if (!result.TryGetValue(name, out var state))
+                {
+                    return $"sourceTime is given for property '{name}', which has no value.";
+                }
+
+                result[name] = state with { SourceTime = time };
+            }
+        }
+
+        if (checkAll)
+        {
+            foreach (var (name, state) in result)
+            {
+                if ((Pending is null || !Pending.ContainsKey(name)) && check(name, state.Value) is { } error)
+                {
+                    return error;
+                }
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>A property's new value (a private mutable copy) or its removal.</summary>
+internal sealed record Pending(JsonNode? Node, bool Removed);

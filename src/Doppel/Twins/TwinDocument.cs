@@ -1,0 +1,258 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Doppel.Modeling;
+using Doppel.Twins.Internal;
+
+namespace Doppel.Twins;
+
+/// <summary>An immutable digital twin: identity, etag, model, property values with their metadata, and components.</summary>
+/// <remarks>Property values are immutable <see cref="JsonElement"/>s shared between versions, so a patch copies only what it touches.</remarks>
+public sealed class TwinDocument
+{
+    internal TwinDocument(string id, string etag, Dtmi model, DateTimeOffset lastUpdateTime,
+        Dictionary<string, PropertyState> properties, Dictionary<string, ComponentState> components)
+    {
+        Id = id;
+        ETag = etag;
+        Model = model;
+        LastUpdateTime = lastUpdateTime;
+        PropertyStates = properties;
+        ComponentStates = components;
+    }
+
+    public string Id { get; }
+
+    /// <summary>A weak etag, <c>W/"guid"</c>.</summary>
+    public string ETag { get; }
+
+    public Dtmi Model { get; }
+
+    public DateTimeOffset LastUpdateTime { get; }
+
+    /// <summary>Names of the component instances on this twin.</summary>
+    public IEnumerable<string> ComponentNames => ComponentStates.Keys;
+
+    internal Dictionary<string, PropertyState> PropertyStates { get; }
+
+    internal Dictionary<string, ComponentState> ComponentStates { get; }
+
+    /// <summary>The value of a top-level property, when set.</summary>
+    public bool TryGetProperty(string name, out JsonElement value)
+    {
+        if (PropertyStates.TryGetValue(name, out var p))
+        {
+            value = p.Value;
+            return true;
+        }
+
+        value = default;
+        return false;
+    }
+
+    /// <summary>A fresh deep copy in ADT's twin shape.</summary>
+    public JsonObject ToJson()
+    {
+        var root = new JsonObject
+        {
+            ["$dtId"] = Id,
+            ["$etag"] = ETag,
+        };
+        foreach (var (name, p) in PropertyStates)
+        {
+            root[name] = JsonText.ToNode(p.Value);
+        }
+
+        foreach (var (name, c) in ComponentStates)
+        {
+            root[name] = ComponentToJson(c);
+        }
+
+        var metadata = new JsonObject
+        {
+            ["$model"] = Model.Value,
+            ["$lastUpdateTime"] = JsonText.Timestamp(LastUpdateTime),
+        };
+        AddPropertyMetadata(metadata, PropertyStates);
+        root["$metadata"] = metadata;
+        return root;
+    }
+
+    /// <summary>The twin as compact JSON, written without building a node tree.</summary>
+    public string ToJsonString()
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteTo(writer);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Writes the twin in ADT's shape.</summary>
+    public void WriteTo(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("$dtId"u8, Id);
+        writer.WriteString("$etag"u8, ETag);
+        foreach (var (name, p) in PropertyStates)
+        {
+            writer.WritePropertyName(name);
+            p.Value.WriteTo(writer);
+        }
+
+        foreach (var (name, c) in ComponentStates)
+        {
+            writer.WritePropertyName(name);
+            writer.WriteStartObject();
+            foreach (var (pname, p) in c.Properties)
+            {
+                writer.WritePropertyName(pname);
+                p.Value.WriteTo(writer);
+            }
+
+            writer.WritePropertyName("$metadata"u8);
+            writer.WriteStartObject();
+            writer.WriteString("$lastUpdateTime"u8, JsonText.Timestamp(c.LastUpdateTime));
+            WritePropertyMetadata(writer, c.Properties);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        writer.WritePropertyName("$metadata"u8);
+        writer.WriteStartObject();
+        writer.WriteString("$model"u8, Model.Value);
+        writer.WriteString("$lastUpdateTime"u8, JsonText.Timestamp(LastUpdateTime));
+        WritePropertyMetadata(writer, PropertyStates);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Reads a twin written by <see cref="ToJsonString"/> (used when reloading from storage); throws on malformed input.</summary>
+    public static TwinDocument FromStoredJson(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        var root = doc.RootElement;
+        var metadata = root.GetProperty("$metadata");
+        var properties = new Dictionary<string, PropertyState>(StringComparer.Ordinal);
+        var components = new Dictionary<string, ComponentState>(StringComparer.Ordinal);
+        foreach (var member in root.EnumerateObject())
+        {
+            if (member.Name.StartsWith('$'))
+            {
+                continue;
+            }
+
+            if (member.Value.ValueKind == JsonValueKind.Object && member.Value.TryGetProperty("$metadata", out var componentMetadata))
+            {
+                var componentProperties = new Dictionary<string, PropertyState>(StringComparer.Ordinal);
+                foreach (var cm in member.Value.EnumerateObject())
+                {
+                    if (!cm.Name.StartsWith('$'))
+                    {
+                        componentProperties[cm.Name] = ReadProperty(cm.Name, cm.Value, componentMetadata);
+                    }
+                }
+
+                components[member.Name] = new ComponentState(componentProperties, ReadTime(componentMetadata, "$lastUpdateTime"));
+            }
+            else
+            {
+                properties[member.Name] = ReadProperty(member.Name, member.Value, metadata);
+            }
+        }
+
+        return new TwinDocument(
+            root.GetProperty("$dtId").GetString()!,
+            root.GetProperty("$etag").GetString()!,
+            new Dtmi(metadata.GetProperty("$model").GetString()!),
+            ReadTime(metadata, "$lastUpdateTime"),
+            properties,
+            components);
+    }
+
+    internal int Size
+    {
+        get
+        {
+            var size = 0;
+            foreach (var (name, p) in PropertyStates)
+            {
+                size += name.Length + p.Size + 4;
+            }
+
+            foreach (var (name, c) in ComponentStates)
+            {
+                size += name.Length + c.Size + 4;
+            }
+
+            return size;
+        }
+    }
+
+    internal static JsonObject ComponentToJson(ComponentState c)
+    {
+        var obj = new JsonObject();
+        foreach (var (name, p) in c.Properties)
+        {
+            obj[name] = JsonText.ToNode(p.Value);
+        }
+
+        var metadata = new JsonObject { ["$lastUpdateTime"] = JsonText.Timestamp(c.LastUpdateTime) };
+        AddPropertyMetadata(metadata, c.Properties);
+        obj["$metadata"] = metadata;
+        return obj;
+    }
+
+    private static void AddPropertyMetadata(JsonObject metadata, Dictionary<string, PropertyState> properties)
+    {
+        foreach (var (name, p) in properties)
+        {
+            var entry = new JsonObject { ["lastUpdateTime"] = JsonText.Timestamp(p.LastUpdateTime) };
+            if (p.SourceTime is { } sourceTime)
+            {
+                entry["sourceTime"] = JsonText.Timestamp(sourceTime);
+            }
+
+            metadata[name] = entry;
+        }
+    }
+
+    private static void WritePropertyMetadata(Utf8JsonWriter writer, Dictionary<string, PropertyState> properties)
+    {
+        foreach (var (name, p) in properties)
+        {
+            writer.WritePropertyName(name);
+            writer.WriteStartObject();
+            writer.WriteString("lastUpdateTime"u8, JsonText.Timestamp(p.LastUpdateTime));
+            if (p.SourceTime is { } sourceTime)
+            {
+                writer.WriteString("sourceTime"u8, JsonText.Timestamp(sourceTime));
+            }
+
+            writer.WriteEndObject();
+        }
+    }
+
+    private static PropertyState ReadProperty(string name, JsonElement value, JsonElement metadata)
+    {
+        DateTimeOffset lastUpdate = default;
+        DateTimeOffset? sourceTime = null;
+        if (metadata.TryGetProperty(name, out var entry))
+        {
+            lastUpdate = ReadTime(entry, "lastUpdateTime");
+            if (entry.TryGetProperty("sourceTime", out var st) && st.GetString() is { } s && JsonText.TryParseDateTime(s, out var parsed))
+            {
+                sourceTime = parsed;
+            }
+        }
+
+        var clone = value.Clone();
+        return new PropertyState(clone, JsonText.SizeOf(clone), lastUpdate, sourceTime);
+    }
+
+    private static DateTimeOffset ReadTime(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var t) && t.GetString() is { } s && JsonText.TryParseDateTime(s, out var parsed) ? parsed : default;
+}
