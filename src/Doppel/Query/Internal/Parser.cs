@@ -76,8 +76,9 @@ internal sealed class Parser
         {
             Fail(Current.Start, "the query is empty; expected SELECT");
         }
+        var selectOffset = Current.Start;
         Expect(Keyword.Select, "SELECT at the start of the query");
-        var select = ParseSelect();
+        var select = ParseSelect(selectOffset);
         if (!Current.Is(Keyword.From))
         {
             FailExpected("FROM", Snippet(select.Offset));
@@ -109,14 +110,13 @@ internal sealed class Parser
         }
         if (Current.Kind != TokenKind.End)
         {
-            Fail(Current.Start, $"unexpected {Describe(Current)}; expected the end of the query");
+            Fail(Current.Start, $"unexpected {DescribeText(Current)}; expected the end of the query");
         }
         return new QuerySyntax(select, from, where, orderBy, orderByOffset);
     }
 
-    private SelectClause ParseSelect()
+    private SelectClause ParseSelect(int offset)
     {
-        var offset = Current.Start;
         int? top = null;
         if (Current.Is(Keyword.Top))
         {
@@ -450,7 +450,7 @@ internal sealed class Parser
         if (op is not null)
         {
             _index++;
-            var right = ParseOperand($"a value after {Snippet(left.Offset)}");
+            var right = ParseOperand("a value", Snippet(left.Offset));
             return new BinaryExpr(op.Value, left, right, left.Offset);
         }
         if (Current.Is(Keyword.In) || Current.Is(Keyword.Nin) || (Current.Is(Keyword.Not) && Peek().Is(Keyword.In)))
@@ -479,9 +479,10 @@ internal sealed class Parser
                 {
                     Fail(Current.Start, $"too many items in the IN/NIN list; the limit is {_limits.MaxInItems}");
                 }
-                if (ParseOperand("a literal") is not LiteralExpr literal)
+                var item = ParseOperand("a literal");
+                if (item is not LiteralExpr literal)
                 {
-                    Fail(_tokens[_index - 1].Start, "IN/NIN lists may only contain literals");
+                    Fail(item.Offset, "IN/NIN lists may only contain literals");
                     return null;
                 }
                 items.Add(literal);
@@ -492,7 +493,7 @@ internal sealed class Parser
         return items;
     }
 
-    private Expr ParseOperand(string what)
+    private Expr ParseOperand(string what, string? after = null)
     {
         var token = Current;
         switch (token.Kind)
@@ -519,9 +520,9 @@ internal sealed class Parser
         }
         if (token.Kind == TokenKind.End)
         {
-            FailExpected(what, Snippet(PreviousStart()));
+            FailExpected(what, after ?? Snippet(PreviousStart()));
         }
-        Fail(token.Start, $"unexpected {Describe(token)}; expected {what}");
+        Fail(token.Start, after is null ? $"unexpected {DescribeText(token)}; expected {what}" : $"unexpected {DescribeText(token)}; expected {what} after {after}");
         return null;
     }
 
@@ -560,7 +561,7 @@ internal sealed class Parser
             {
                 FailExpected(what, Snippet(PreviousStart()));
             }
-            Fail(Current.Start, $"unexpected {Describe(Current)}; expected {what}");
+            Fail(Current.Start, $"unexpected {DescribeText(Current)}; expected {what}");
         }
         var segments = new List<string> { _tokens[_index++].Value };
         while (Accept(TokenKind.Dot))
@@ -644,15 +645,6 @@ internal sealed class Parser
         return snippet.Length <= 40 ? snippet : "..." + snippet[^37..];
     }
 
-    private static string Describe(Token token) => token.Kind switch
-    {
-        TokenKind.End => "end of query",
-        TokenKind.String => "string '" + token.Value + "'",
-        TokenKind.Keyword => token.Value.ToUpperInvariant(),
-        TokenKind.Identifier => "'" + token.Value + "'",
-        _ => "'" + token.Value + "'",
-    };
-
     [DoesNotReturn]
     private void FailExpected(string what, string? after)
     {
@@ -662,6 +654,7 @@ internal sealed class Parser
 
     private string DescribeText(Token token) => token.Kind switch
     {
+        TokenKind.End => "end of query",
         TokenKind.String => "string " + _text[token.Start..token.End],
         TokenKind.Keyword => token.Value.ToUpperInvariant(),
         _ => "'" + _text[token.Start..token.End] + "'",
