@@ -85,7 +85,8 @@ internal sealed class QueryPlan
             return (index < arguments.Count ? arguments[index].Offset : call.Offset, "IS_OF_MODEL expects a model id string such as 'dtmi:example:Room;1'");
         }
         var rest = arguments.Count - index - 1;
-        if (rest > 1 || (rest == 1 && arguments[^1] is not PathExpr { Segments: [var word] } || rest == 1 && !((PathExpr)arguments[^1]).Segments[0].Equals("exact", StringComparison.OrdinalIgnoreCase)))
+        var exactOnly = rest == 0 || (rest == 1 && arguments[^1] is PathExpr { Segments: [var word] } && word.Equals("exact", StringComparison.OrdinalIgnoreCase));
+        if (!exactOnly)
         {
             return (arguments[^1].Offset, "IS_OF_MODEL accepts only 'exact' after the model id");
         }
