@@ -24,7 +24,7 @@ internal static class QueryEndpoints
             }
             var token = body.Value["continuationToken"] is JsonValue t && t.TryGetValue<string>(out var s) && s.Length > 0 ? s : null;
             var text = body.Value["query"] is JsonValue q && q.TryGetValue<string>(out var query) ? query : null;
-            if (text is null)
+            if (text is null && token is null)
             {
                 return AdtErrors.ToResult("MissingArgument", "The request body needs a \"query\" string (and, after the first page, the \"continuationToken\" the previous page returned).");
             }
