@@ -135,6 +135,22 @@ internal sealed partial class DocumentReader
                 continue;
             }
 
+            if (key == "unit" && info.CoTypes.Contains("AccelerationVector") || key == "unit" && info.CoTypes.Contains("VelocityVector"))
+            {
+                // IoT Central v2: these adjunct types add an optional unit of AccelerationUnit / VelocityUnit.
+                var unitType = info.CoTypes.Contains("VelocityVector") ? "Velocity" : "Acceleration";
+                if (value.ValueKind != JsonValueKind.String || !SemanticTables.V2[unitType].Units.Contains(value.GetString()))
+                {
+                    sink.Error(_doc, $"{path}.unit", "unit-mismatch", $"expected a {SemanticTables.V2[unitType].UnitType}: {string.Join(", ", SemanticTables.V2[unitType].Units)}; found {Describe(value)}");
+                }
+                else
+                {
+                    info.Unit = value.GetString();
+                }
+
+                continue;
+            }
+
             if (FindCoTypeProperty(info, key, ctx) is { } rule)
             {
                 ReadExtensionValue(info, key, value, rule, $"{path}.{key}");
@@ -305,11 +321,12 @@ internal sealed partial class DocumentReader
             return;
         }
 
-        if (ctx.Incomplete || (ctx.Has(Feature.IotCentral) && !t.Contains(':', StringComparison.Ordinal)))
+        var dtmiLike = t.StartsWith("dtmi:", StringComparison.Ordinal);
+        if (ctx.Incomplete || (ctx.Version == 2 && !dtmiLike))
         {
-            // DTDL v3 spec: an undefined co-type is not an error when the model is "contextually incomplete", i.e. it
-            // names an extension this parser cannot fully check. The IoT Central context is a partner extension whose
-            // published models (iot-plugandplay-models) use further co-types such as "NumberValue"; treated the same way.
+            // DTDL v2 spec ("Allowance-...TypeIncludesUndefinedTermV2"): an undefined term or a non-DTMI IRI MAY co-type
+            // an element, which makes it "informally co-typed" and lets it carry undefined members. DTDL v3 forbids
+            // that unless the model is "contextually incomplete" (it names an extension this parser cannot check).
             sink.Warning(_doc, path + ".@type", "informal-cotype", $"'{t}' is not defined by DTDL v{ctx.Version} or the known extensions; accepted as an informal co-type");
             info.CoTypes.Add(t);
             info.Informal = true;

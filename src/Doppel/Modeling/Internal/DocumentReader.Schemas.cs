@@ -311,7 +311,9 @@ internal sealed partial class DocumentReader
         return new ObjectSchema(fields) { Id = info.Id, DisplayName = info.DisplayName, Description = info.Description };
     }
 
-    /// <summary>Levels of nested complex schemas (an Enum or an Object of primitives is 1).</summary>
+    /// <summary>Levels of nested complex schemas: each Array, Map or Object is a level; an Enum, which nests nothing, is not.</summary>
+    /// <remarks>Counting Enums would reject models in the public IoT Plug and Play repository (impinj r700), which the
+    /// reference parser accepted, so the reference parser evidently does not count them either.</remarks>
     private int Depth(Schema s)
     {
         if (s is PrimitiveSchema)
@@ -324,7 +326,7 @@ internal sealed partial class DocumentReader
             return d;
         }
 
-        d = 1 + s switch
+        d = s is EnumSchema ? 0 : 1 + s switch
         {
             ArraySchema a => Depth(a.ElementSchema),
             MapSchema m => Depth(m.ValueSchema),

@@ -415,6 +415,12 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
         Dtmi? target = null;
         if (info.Props.TryGetValue("target", out var t))
         {
+            if (t.ValueKind == JsonValueKind.Array && t.GetArrayLength() == 1)
+            {
+                // JSON-LD: a single value may be written as a one-element array (seen in iot-plugandplay-models).
+                t = t[0];
+            }
+
             if (t.ValueKind != JsonValueKind.String)
             {
                 sink.Error(_doc, path + ".target", "type-mismatch", $"expected an Interface DTMI, found {Describe(t)}");
@@ -599,6 +605,13 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
 
     private void ForEachObject(JsonElement array, string path, Action<JsonElement, string> each)
     {
+        if (array.ValueKind == JsonValueKind.Object)
+        {
+            // JSON-LD: a set with one member may be written as that member alone (REC's Equipment.json does so).
+            each(array, path);
+            return;
+        }
+
         if (array.ValueKind != JsonValueKind.Array)
         {
             sink.Error(_doc, path, "type-mismatch", $"expected an array, found {Describe(array)}");
