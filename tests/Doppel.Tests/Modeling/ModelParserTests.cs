@@ -269,8 +269,7 @@ public sealed class ModelParserTests
     [Fact]
     public void Enum_names_and_values_must_be_unique_and_match_the_value_schema()
     {
-        var r = Parse(V3(Id, """{ "@type": "Property", "name": "e", "schema": { "@type": "Enum", "valueSchema": "integer", "enumValues": [
-            { "name": "a", "enumValue": 1 }, { "name": "a", "enumValue": 1 }, { "name": "c", "enumValue": "x" } ] } }"""));
+        var r = Parse(V3(Id, """{ "@type": "Property", "name": "e", "schema": { "@type": "Enum", "valueSchema": "integer", "enumValues": [ { "name": "a", "enumValue": 1 }, { "name": "a", "enumValue": 1 }, { "name": "c", "enumValue": "x" } ] } }"""));
         AssertError(r, "duplicate-name", "$.contents[0].schema.enumValues[1].name");
         AssertError(r, "duplicate-enum-value", "$.contents[0].schema.enumValues[1].enumValue");
         AssertError(r, "type-mismatch", "$.contents[0].schema.enumValues[2].enumValue");
@@ -285,8 +284,7 @@ public sealed class ModelParserTests
     [Fact]
     public void V2_requires_at_least_one_enum_value_and_one_object_field_but_v3_does_not()
     {
-        const string c = """{ "@type": "Property", "name": "e", "schema": { "@type": "Enum", "valueSchema": "integer", "enumValues": [] } },
-                            { "@type": "Property", "name": "o", "schema": { "@type": "Object", "fields": [] } }""";
+        const string c = """{ "@type": "Property", "name": "e", "schema": { "@type": "Enum", "valueSchema": "integer", "enumValues": [] } }, { "@type": "Property", "name": "o", "schema": { "@type": "Object", "fields": [] } }""";
         var r = Parse(V2(Id, c));
         AssertError(r, "enum-count");
         AssertError(r, "object-field-count");
@@ -521,8 +519,7 @@ public sealed class ModelParserTests
     [Fact]
     public void V2_semantic_types_are_native_and_undefined_co_types_are_informal()
     {
-        var r = Parse(V2(Id, """{ "@type": ["Telemetry", "Temperature"], "name": "t", "schema": "double", "unit": "kelvin" },
-                                { "@type": ["Telemetry", "Battery"], "name": "b", "schema": "double", "unit": "percent" }"""));
+        var r = Parse(V2(Id, """{ "@type": ["Telemetry", "Temperature"], "name": "t", "schema": "double", "unit": "kelvin" }, { "@type": ["Telemetry", "Battery"], "name": "b", "schema": "double", "unit": "percent" }"""));
         AssertValid(r, Id);
         Assert.Contains(r.Warnings, w => w.Rule == "informal-cotype");
     }
@@ -561,8 +558,7 @@ public sealed class ModelParserTests
         Assert.Equal("Json/ecma/404", m.ExtensionProperties["payloadFormat"]);
         Assert.Contains("Mqtt", m.CoTypes);
 
-        var bad = Parse($$"""{ "@context": {{ctx}}, "@id": "{{Id}}", "@type": ["Interface", "Mqtt"], "payloadFormat": "raw", "telemetryTopic": "a/+/b",
-            "contents": [ { "@type": ["Command", "Cacheable"], "name": "get", "ttl": "ten minutes" }, { "@type": ["Telemetry", "Indexed"], "name": "t", "schema": "double", "index": 0 } ] }""");
+        var bad = Parse($$"""{ "@context": {{ctx}}, "@id": "{{Id}}", "@type": ["Interface", "Mqtt"], "payloadFormat": "raw", "telemetryTopic": "a/+/b", "contents": [ { "@type": ["Command", "Cacheable"], "name": "get", "ttl": "ten minutes" }, { "@type": ["Telemetry", "Indexed"], "name": "t", "schema": "double", "index": 0 } ] }""");
         Assert.Equal(3, bad.Errors.Count(e => e.Rule == "extension-value"));
         Assert.Contains(bad.Errors, e => e.Path == "$.telemetryTopic");
         Assert.Contains(bad.Errors, e => e.Path == "$.contents[0].ttl");
