@@ -31,6 +31,12 @@ public sealed class InterfaceModel
     /// <summary>Interface-level <c>schemas</c> declared here.</summary>
     public IReadOnlyList<Schema> Schemas { get; init; } = [];
 
+    /// <summary>Co-types of the Interface itself beyond "Interface", e.g. "Mqtt".</summary>
+    public IReadOnlyList<string> CoTypes { get; init; } = [];
+
+    /// <summary>Extension-defined properties of the Interface (e.g. MQTT's payloadFormat) by term.</summary>
+    public IReadOnlyDictionary<string, object?> ExtensionProperties { get; init; } = new Dictionary<string, object?>();
+
     /// <summary>The original JSON document, as uploaded.</summary>
     public required JsonElement Document { get; init; }
 

@@ -76,4 +76,10 @@ public sealed class ObjectSchema(IReadOnlyList<Field> fields) : Schema
 public sealed record Field(string Name, Schema Schema)
 {
     public LocalizedText DisplayName { get; init; } = LocalizedText.Empty;
+
+    /// <summary>Co-types of the field, e.g. a QuantitativeTypes semantic type such as "Temperature".</summary>
+    public IReadOnlyList<string> SemanticTypes { get; init; } = [];
+
+    /// <summary>The unit of a semantically typed field, e.g. "degreeCelsius".</summary>
+    public string? Unit { get; init; }
 }

@@ -1,0 +1,168 @@
+namespace Doppel.Modeling.Internal;
+
+/// <summary>The element classes of DTDL, as positions in a model where @type selects one of them.</summary>
+internal enum Kind
+{
+    Interface, Property, Telemetry, Command, CommandPayload, CommandRequest, CommandResponse, Relationship, Component,
+    Array, Enum, EnumValue, Map, MapKey, MapValue, Object, Field,
+}
+
+/// <summary>The @context features a document may enable.</summary>
+[Flags]
+internal enum Feature
+{
+    None = 0,
+    QuantitativeTypes = 1,
+    Historization = 2,
+    Annotation = 4,
+    Overriding = 8,
+    Mqtt = 16,
+    IotCentral = 32,
+}
+
+/// <summary>How an extension property's value is checked.</summary>
+internal enum ValueRule { String, Iri, Topic, ServiceGroup, Duration, PositiveInteger }
+
+/// <summary>An adjunct type from an extension: where it may co-type and which properties it adds.</summary>
+internal sealed record CoTypeDef(string Term, Feature Feature, Kind[] On, (string Name, bool Required, ValueRule Rule)[] Properties, int MinFeatureVersion = 1);
+
+/// <summary>The active context of one interface: DTDL version and enabled extensions.</summary>
+internal sealed class DocContext
+{
+    public required int Version { get; init; }
+
+    public Feature Features { get; init; }
+
+    public int MqttVersion { get; init; }
+
+    /// <summary>An unknown extension was tolerated: its terms cannot be checked (the spec's "contextually incomplete").</summary>
+    public bool Incomplete { get; init; }
+
+    public IReadOnlyList<Dtmi> Extensions { get; init; } = [];
+
+    public bool Has(Feature f) => (Features & f) == f;
+}
+
+/// <summary>Vocabulary tables taken from the DTDL v2/v3 specs and the extension specs in the reference folder.</summary>
+internal static class DtdlTerms
+{
+    public const string ContextV2 = "dtmi:dtdl:context;2";
+    public const string ContextV3 = "dtmi:dtdl:context;3";
+
+    /// <summary>Extension contexts by DTDL version: context id to (feature, feature version).</summary>
+    public static readonly Dictionary<string, (Feature Feature, int Version)> ExtensionsV2 = new(StringComparer.Ordinal)
+    {
+        ["dtmi:iotcentral:context;2"] = (Feature.IotCentral, 2),
+    };
+
+    /// <summary>From the "Feature versions" tables of the v3 extension specs (versions usable in DTDL v3).</summary>
+    public static readonly Dictionary<string, (Feature Feature, int Version)> ExtensionsV3 = new(StringComparer.Ordinal)
+    {
+        ["dtmi:dtdl:extension:quantitativeTypes;1"] = (Feature.QuantitativeTypes, 1),
+        ["dtmi:dtdl:extension:historization;1"] = (Feature.Historization, 1),
+        ["dtmi:dtdl:extension:historization;2"] = (Feature.Historization, 2),
+        ["dtmi:dtdl:extension:annotation;1"] = (Feature.Annotation, 1),
+        ["dtmi:dtdl:extension:annotation;2"] = (Feature.Annotation, 2),
+        ["dtmi:dtdl:extension:overriding;1"] = (Feature.Overriding, 1),
+        ["dtmi:dtdl:extension:overriding;2"] = (Feature.Overriding, 2),
+        ["dtmi:dtdl:extension:mqtt;1"] = (Feature.Mqtt, 1),
+        ["dtmi:dtdl:extension:mqtt;2"] = (Feature.Mqtt, 2),
+        ["dtmi:dtdl:extension:mqtt;3"] = (Feature.Mqtt, 3),
+    };
+
+    public static readonly CoTypeDef[] CoTypes =
+    [
+        new("Historized", Feature.Historization, [Kind.Property, Kind.Telemetry], []),
+        new("ValueAnnotation", Feature.Annotation, [Kind.Property, Kind.Telemetry], [("annotates", true, ValueRule.String)]),
+        new("Override", Feature.Overriding, [Kind.Property], [("overrides", true, ValueRule.Iri)]),
+        new("Mqtt", Feature.Mqtt, [Kind.Interface], [("payloadFormat", true, ValueRule.String), ("commandTopic", false, ValueRule.Topic), ("telemetryTopic", false, ValueRule.Topic)]),
+        new("Idempotent", Feature.Mqtt, [Kind.Command], []),
+        new("Cacheable", Feature.Mqtt, [Kind.Command], [("ttl", true, ValueRule.Duration)]),
+        new("Indexed", Feature.Mqtt, [Kind.EnumValue, Kind.Field, Kind.Telemetry], [("index", true, ValueRule.PositiveInteger)]),
+        new("Transparent", Feature.Mqtt, [Kind.CommandRequest, Kind.CommandResponse], [], 2),
+        new("Result", Feature.Mqtt, [Kind.Object], [], 3),
+        new("NormalResult", Feature.Mqtt, [Kind.Field], [], 3),
+        new("ErrorResult", Feature.Mqtt, [Kind.Field], [], 3),
+        new("Error", Feature.Mqtt, [Kind.Object], [], 3),
+        new("ErrorMessage", Feature.Mqtt, [Kind.Field], [], 3),
+        new("State", Feature.IotCentral, [Kind.Property, Kind.Telemetry], []),
+        new("Event", Feature.IotCentral, [Kind.Property, Kind.Telemetry], []),
+        new("Location", Feature.IotCentral, [Kind.Property, Kind.Telemetry], []),
+        new("VelocityVector", Feature.IotCentral, [Kind.Property, Kind.Telemetry], []),
+        new("AccelerationVector", Feature.IotCentral, [Kind.Property, Kind.Telemetry], []),
+    ];
+
+    /// <summary>MQTT v2 adds service-group properties to the Mqtt adjunct type.</summary>
+    public static readonly (string Name, bool Required, ValueRule Rule)[] MqttV2Properties =
+        [("cmdServiceGroupId", false, ValueRule.ServiceGroup), ("telemServiceGroupId", false, ValueRule.ServiceGroup)];
+
+    public static readonly Dictionary<string, PrimitiveKind> Primitives = new(StringComparer.Ordinal)
+    {
+        ["boolean"] = PrimitiveKind.Boolean, ["date"] = PrimitiveKind.Date, ["dateTime"] = PrimitiveKind.DateTime,
+        ["double"] = PrimitiveKind.Double, ["duration"] = PrimitiveKind.Duration, ["float"] = PrimitiveKind.Float,
+        ["integer"] = PrimitiveKind.Integer, ["long"] = PrimitiveKind.Long, ["string"] = PrimitiveKind.String,
+        ["time"] = PrimitiveKind.Time, ["point"] = PrimitiveKind.Point, ["lineString"] = PrimitiveKind.LineString,
+        ["polygon"] = PrimitiveKind.Polygon, ["multiPoint"] = PrimitiveKind.MultiPoint,
+        ["multiLineString"] = PrimitiveKind.MultiLineString, ["multiPolygon"] = PrimitiveKind.MultiPolygon,
+    };
+
+    /// <summary>Primitive terms of DTDL v4 only: neither the v2 nor the v3 context defines them (see v3/context/DTDL.v3.context.json).</summary>
+    public static readonly HashSet<string> V4OnlyPrimitives = new(StringComparer.Ordinal)
+    {
+        "byte", "bytes", "decimal", "short", "unsignedByte", "unsignedInteger", "unsignedLong", "unsignedShort", "uuid",
+    };
+
+    public static bool IsNumeric(Schema s) =>
+        s is PrimitiveSchema { Kind: PrimitiveKind.Double or PrimitiveKind.Float or PrimitiveKind.Integer or PrimitiveKind.Long };
+
+    public static bool IsGeospatial(Schema s) =>
+        s is PrimitiveSchema { Kind: PrimitiveKind.Point or PrimitiveKind.LineString or PrimitiveKind.Polygon or PrimitiveKind.MultiPoint or PrimitiveKind.MultiLineString or PrimitiveKind.MultiPolygon };
+
+    /// <summary>IoT Central's geopoint and vector schemas are Objects (DTDL.iotcentral.v2.md), modelled as such.</summary>
+    public static readonly ObjectSchema GeoPoint = new([new Field("lat", PrimitiveSchema.Of(PrimitiveKind.Double)), new Field("lon", PrimitiveSchema.Of(PrimitiveKind.Double)), new Field("alt", PrimitiveSchema.Of(PrimitiveKind.Double))])
+    {
+        Id = new Dtmi("dtmi:iotcentral:schema:geopoint;2"),
+    };
+
+    public static readonly ObjectSchema Vector = new([new Field("x", PrimitiveSchema.Of(PrimitiveKind.Double)), new Field("y", PrimitiveSchema.Of(PrimitiveKind.Double)), new Field("z", PrimitiveSchema.Of(PrimitiveKind.Double))])
+    {
+        Id = new Dtmi("dtmi:iotcentral:schema:vector;2"),
+    };
+
+    /// <summary>The properties each class defines (beyond @id, @type, comment, description, displayName), per DTDL version.</summary>
+    public static string[] PropertiesOf(Kind kind) => kind switch
+    {
+        Kind.Interface => ["@context", "contents", "extends", "schemas"],
+        Kind.Property => ["name", "schema", "writable"],
+        Kind.Telemetry => ["name", "schema"],
+        Kind.Command => ["name", "request", "response", "commandType"],
+        Kind.CommandPayload or Kind.CommandRequest or Kind.CommandResponse => ["name", "schema"],
+        Kind.Relationship => ["name", "target", "minMultiplicity", "maxMultiplicity", "properties", "writable"],
+        Kind.Component => ["name", "schema"],
+        Kind.Array => ["elementSchema"],
+        Kind.Enum => ["valueSchema", "enumValues"],
+        Kind.EnumValue => ["name", "enumValue"],
+        Kind.Map => ["mapKey", "mapValue"],
+        Kind.MapKey or Kind.MapValue or Kind.Field => ["name", "schema"],
+        Kind.Object => ["fields"],
+        _ => [],
+    };
+
+    public static string[] RequiredOf(Kind kind, int version) => kind switch
+    {
+        Kind.Interface => ["@id"],
+        Kind.Property or Kind.Telemetry or Kind.CommandPayload or Kind.CommandRequest or Kind.CommandResponse or Kind.Component or Kind.MapKey or Kind.MapValue or Kind.Field => ["name", "schema"],
+        Kind.Command or Kind.Relationship => ["name"],
+        Kind.Array => ["elementSchema"],
+        Kind.Enum => version == 2 ? ["valueSchema", "enumValues"] : ["valueSchema"],
+        Kind.EnumValue => ["name", "enumValue"],
+        Kind.Map => ["mapKey", "mapValue"],
+        Kind.Object => version == 2 ? ["fields"] : [],
+        _ => [],
+    };
+
+    /// <summary>Where a semantic type (v2 native, v3 QuantitativeTypes) may co-type.</summary>
+    public static bool SemanticAllowedOn(Kind kind, int version) => version == 2
+        ? kind is Kind.Property or Kind.Telemetry
+        : kind is Kind.Property or Kind.Telemetry or Kind.Field or Kind.MapValue or Kind.CommandRequest or Kind.CommandResponse;
+}

@@ -1,0 +1,26 @@
+namespace Doppel.Modeling.Internal;
+
+/// <summary>Collects every finding of a batch, so that users fix all of them in one round.</summary>
+internal sealed class ErrorSink
+{
+    public List<ModelError> Errors { get; } = [];
+
+    public List<ModelError> Warnings { get; } = [];
+
+    public void Error(string document, string path, string rule, string message) => Errors.Add(new ModelError(document, path, rule, message));
+
+    public void Warning(string document, string path, string rule, string message) => Warnings.Add(new ModelError(document, path, rule, message));
+
+    /// <summary>An error, or a warning when the option that tolerates it is on.</summary>
+    public void ErrorOrWarning(bool tolerated, string document, string path, string rule, string message)
+    {
+        if (tolerated)
+        {
+            Warning(document, path, rule, message);
+        }
+        else
+        {
+            Error(document, path, rule, message);
+        }
+    }
+}

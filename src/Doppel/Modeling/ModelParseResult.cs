@@ -1,0 +1,14 @@
+namespace Doppel.Modeling;
+
+/// <summary>The interfaces of a loaded set and every error and warning found, from all documents.</summary>
+public sealed class ModelParseResult(IReadOnlyList<InterfaceModel> interfaces, IReadOnlyList<ModelError> errors, IReadOnlyList<ModelError> warnings)
+{
+    /// <summary>The interfaces declared by the documents (top-level and inline), in document order; partial when there are errors.</summary>
+    public IReadOnlyList<InterfaceModel> Interfaces { get; } = interfaces;
+
+    public IReadOnlyList<ModelError> Errors { get; } = errors;
+
+    public IReadOnlyList<ModelError> Warnings { get; } = warnings;
+
+    public bool IsValid => Errors.Count == 0;
+}

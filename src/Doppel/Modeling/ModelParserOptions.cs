@@ -1,0 +1,19 @@
+namespace Doppel.Modeling;
+
+/// <summary>How strict <see cref="ModelParser"/> is about references and @context extensions.</summary>
+public sealed class ModelParserOptions
+{
+    /// <summary>
+    /// Lenient mode: references that resolve neither within the set nor against the existing models become warnings.
+    /// A Relationship keeps its unresolved <see cref="RelationshipDef.Target"/>; a Component keeps its unresolved
+    /// <see cref="ComponentDef.Schema"/>; an unresolved base stays in <see cref="InterfaceModel.Extends"/> and
+    /// <see cref="InterfaceModel.Ancestors"/> but contributes no inherited contents (they are unknown).
+    /// </summary>
+    public bool AllowUndefinedReferences { get; set; }
+
+    /// <summary>
+    /// When true an unknown @context extension is a warning, and the documents using it are treated as "contextually
+    /// incomplete" (DTDL v3 spec): co-types and properties that extension may define are accepted with a warning.
+    /// </summary>
+    public bool AllowUnknownExtensions { get; set; }
+}
