@@ -49,6 +49,19 @@ public sealed class SqliteTwinStore : IAsyncDisposable
     /// <summary>Caller batches committed since open.</summary>
     internal long CommittedBatchCount => Interlocked.Read(ref _committedBatchCount);
 
+    /// <summary>Reads a PRAGMA on the writer connection, where per-connection settings live.</summary>
+    internal async Task<object?> PragmaAsync(string name)
+    {
+        var probe = new PragmaProbe(name);
+        if (!_queue.Writer.TryWrite(probe))
+        {
+            throw new ObjectDisposedException(nameof(SqliteTwinStore));
+        }
+
+        await probe.Task.ConfigureAwait(false);
+        return probe.Result;
+    }
+
     /// <summary>Opens (creating when missing) the store in <see cref="StorageOptions.DataDirectory"/> and takes the folder's lock.</summary>
     /// <exception cref="DataDirectoryInUseException">Another store already holds the folder.</exception>
     public static Task<SqliteTwinStore> OpenAsync(StorageOptions options, CancellationToken ct = default)
@@ -204,6 +217,21 @@ public sealed class SqliteTwinStore : IAsyncDisposable
                 var changes = 0;
                 while (changes < _maxChangesPerTransaction && reader.TryRead(out var pending))
                 {
+                    if (pending is PragmaProbe probe)
+                    {
+                        try
+                        {
+                            probe.Result = Schema.Scalar(_connection, $"PRAGMA {probe.Name};");
+                            probe.TrySetResult();
+                        }
+                        catch (SqliteException e)
+                        {
+                            probe.TrySetException(e);
+                        }
+
+                        continue;
+                    }
+
                     if (pending.CancellationToken.IsCancellationRequested)
                     {
                         pending.TrySetCanceled(pending.CancellationToken);
