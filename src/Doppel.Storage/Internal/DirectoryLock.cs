@@ -20,11 +20,16 @@ internal sealed class DirectoryLock : IDisposable
         {
             return new DirectoryLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None));
         }
-        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException and not PathTooLongException)
+        catch (IOException e) when (IsLockConflict(e))
         {
             throw new DataDirectoryInUseException(directory, e);
         }
     }
 
     public void Dispose() => _stream.Dispose();
+
+    // Windows reports ERROR_SHARING_VIOLATION / ERROR_LOCK_VIOLATION; Unix reports flock's EWOULDBLOCK errno
+    // (11 on Linux, 35 on macOS) as the HResult. Other I/O errors (disk, permissions) are not a lock conflict.
+    private static bool IsLockConflict(IOException e) =>
+        OperatingSystem.IsWindows() ? (e.HResult & 0xFFFF) is 32 or 33 : e.HResult is 11 or 35;
 }
