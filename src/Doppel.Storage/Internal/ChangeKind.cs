@@ -1,0 +1,13 @@
+namespace Doppel.Storage.Internal;
+
+internal enum ChangeKind : byte
+{
+    PutModel,
+    DeleteModel,
+    PutTwin,
+    DeleteTwin,
+    PutRelationship,
+    DeleteRelationship,
+    PutEventRoute,
+    DeleteEventRoute,
+}

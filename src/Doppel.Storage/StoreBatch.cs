@@ -1,0 +1,84 @@
+using Doppel.Storage.Internal;
+
+namespace Doppel.Storage;
+
+/// <summary>A list of changes that <see cref="SqliteTwinStore.CommitAsync"/> applies atomically, in order.</summary>
+public sealed class StoreBatch
+{
+    private readonly List<StoreChange> _changes = [];
+
+    /// <summary>The number of changes in the batch.</summary>
+    public int Count => _changes.Count;
+
+    internal List<StoreChange> Changes => _changes;
+
+    /// <summary>Inserts or replaces a model; an existing model keeps its place in upload order.</summary>
+    public StoreBatch PutModel(string id, string json, DateTimeOffset uploadTime, bool decommissioned)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(json);
+        return Add(new StoreChange(ChangeKind.PutModel, id, Json: json, Time: uploadTime, Flag: decommissioned));
+    }
+
+    /// <summary>Deletes a model if present.</summary>
+    public StoreBatch DeleteModel(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return Add(new StoreChange(ChangeKind.DeleteModel, id));
+    }
+
+    /// <summary>Inserts or replaces a twin.</summary>
+    public StoreBatch PutTwin(string id, string json)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(json);
+        return Add(new StoreChange(ChangeKind.PutTwin, id, Json: json));
+    }
+
+    /// <summary>Deletes a twin if present (its relationships are the caller's business).</summary>
+    public StoreBatch DeleteTwin(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return Add(new StoreChange(ChangeKind.DeleteTwin, id));
+    }
+
+    /// <summary>Inserts or replaces a relationship.</summary>
+    public StoreBatch PutRelationship(string sourceId, string relationshipId, string targetId, string name, string json)
+    {
+        ArgumentNullException.ThrowIfNull(sourceId);
+        ArgumentNullException.ThrowIfNull(relationshipId);
+        ArgumentNullException.ThrowIfNull(targetId);
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(json);
+        return Add(new StoreChange(ChangeKind.PutRelationship, sourceId, relationshipId, json, targetId, name));
+    }
+
+    /// <summary>Deletes a relationship if present.</summary>
+    public StoreBatch DeleteRelationship(string sourceId, string relationshipId)
+    {
+        ArgumentNullException.ThrowIfNull(sourceId);
+        ArgumentNullException.ThrowIfNull(relationshipId);
+        return Add(new StoreChange(ChangeKind.DeleteRelationship, sourceId, relationshipId));
+    }
+
+    /// <summary>Inserts or replaces an event route.</summary>
+    public StoreBatch PutEventRoute(string id, string json)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(json);
+        return Add(new StoreChange(ChangeKind.PutEventRoute, id, Json: json));
+    }
+
+    /// <summary>Deletes an event route if present.</summary>
+    public StoreBatch DeleteEventRoute(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return Add(new StoreChange(ChangeKind.DeleteEventRoute, id));
+    }
+
+    private StoreBatch Add(in StoreChange change)
+    {
+        _changes.Add(change);
+        return this;
+    }
+}
