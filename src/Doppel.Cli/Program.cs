@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Doppel.Cli;
 using Doppel.Cli.Commands;
 
 // doppel: one command for every capability. Usage errors exit 2, failures 1, success 0.

@@ -7,14 +7,8 @@ using Doppel.Server.Hosting;
 using Doppel.Server.Runtime;
 using Doppel.Storage;
 using Doppel.Twins;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Doppel.Server;
@@ -33,7 +27,7 @@ public sealed class DoppelServer : IAsyncDisposable
     public TwinRuntime Runtime { get; }
 
     /// <summary>The addresses actually bound (port 0 resolved).</summary>
-    public IReadOnlyList<Uri> Addresses => _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Select(a => new Uri(a)).ToList();
+    public IReadOnlyList<Uri> Addresses => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
 
     public Uri? HttpAddress => Addresses.FirstOrDefault(a => a.Scheme == "http");
 

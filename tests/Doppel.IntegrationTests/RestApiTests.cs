@@ -27,7 +27,7 @@ public sealed class RestApiTests(ServerFixture server) : IClassFixture<ServerFix
              {"@type":"Property","name":"name","schema":"string","writable":true},
              {"@type":"Property","name":"capacity","schema":"integer","writable":true},
              {"@type":"Property","name":"mode","schema":{"@type":"Enum","valueSchema":"string","enumValues":[{"name":"eco","enumValue":"eco"},{"name":"comfort","enumValue":"comfort"}]},"writable":true},
-             {"@type":"Property","name":"tags","schema":{"@type":"Map","mapKey":{"name":"k","schema":"string"},"mapValue":{"name":"v","schema":"string"}},"writable":true},
+             {"@type":"Property","name":"tags","schema":{"@type":"Map","mapKey":{"name":"k","schema":"string"},"mapValue":{"name":"v","schema":"string"} },"writable":true},
              {"@type":"Relationship","name":"hasSensor","target":"{{Sensor}}","maxMultiplicity":2,
               "properties":[{"@type":"Property","name":"since","schema":"date"}]},
              {"@type":"Relationship","name":"near"},
@@ -40,7 +40,7 @@ public sealed class RestApiTests(ServerFixture server) : IClassFixture<ServerFix
     public Task DisposeAsync() => Task.CompletedTask;
 
     private string RoomJson(string extra = "") =>
-        $$"""{"$metadata":{"$model":"{{Room}}"},"name":"R1","capacity":4,"climate":{"$metadata":{}}{{extra}}}""";
+        $$$"""{"$metadata":{"$model":"{{{Room}}}"},"name":"R1","capacity":4,"climate":{"$metadata":{}}{{{extra}}}}""";
 
     [Fact]
     public async Task A_model_reads_back_with_language_maps_and_its_definition_on_request()
@@ -149,7 +149,7 @@ public sealed class RestApiTests(ServerFixture server) : IClassFixture<ServerFix
     [Fact]
     public async Task A_twin_of_an_unknown_model_is_refused()
     {
-        using var response = await server.SendAsync(HttpMethod.Put, $"/digitaltwins/{Id("x")}", $$"""{"$metadata":{"$model":"{{_ns}}:Nope;1"}}""");
+        using var response = await server.SendAsync(HttpMethod.Put, $"/digitaltwins/{Id("x")}", $$$"""{"$metadata":{"$model":"{{{_ns}}}:Nope;1"}}""");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
@@ -203,7 +203,7 @@ public sealed class RestApiTests(ServerFixture server) : IClassFixture<ServerFix
     public async Task Relationship_targets_accept_subtypes_and_multiplicity_is_enforced()
     {
         var (a, b, c) = (Id("ma"), Id("mb"), Id("mc"));
-        await server.SendOkAsync(HttpMethod.Put, $"/digitaltwins/{a}", $$"""{"$metadata":{"$model":"{{MeetingRoom}}"},"hasProjector":true,"climate":{"$metadata":{}}}""");
+        await server.SendOkAsync(HttpMethod.Put, $"/digitaltwins/{a}", $$"""{"$metadata":{"$model":"{{MeetingRoom}}"},"hasProjector":true,"climate":{"$metadata":{} } }""");
         await server.SendOkAsync(HttpMethod.Put, $"/digitaltwins/{b}", RoomJson());
         await server.SendOkAsync(HttpMethod.Put, $"/digitaltwins/{c}", RoomJson());
         await server.SendOkAsync(HttpMethod.Put, $"/digitaltwins/{b}/relationships/n1", $$"""{"$targetId":"{{a}}","$relationshipName":"near"}""");
@@ -229,7 +229,7 @@ public sealed class RestApiTests(ServerFixture server) : IClassFixture<ServerFix
     public async Task Telemetry_is_checked_against_the_model()
     {
         var id = Id("tele");
-        await server.SendOkAsync(HttpMethod.Put, $"/digitaltwins/{id}", $$"""{"$metadata":{"$model":"{{Sensor}}"}}""");
+        await server.SendOkAsync(HttpMethod.Put, $"/digitaltwins/{id}", $$$"""{"$metadata":{"$model":"{{{Sensor}}}"}}""");
         using var ok = await server.SendAsync(HttpMethod.Post, $"/digitaltwins/{id}/telemetry", """{"temperature":21.5}""", configure: r => r.Headers.Add("Message-Id", "m1"));
         Assert.Equal(HttpStatusCode.NoContent, ok.StatusCode);
         using var wrong = await server.SendAsync(HttpMethod.Post, $"/digitaltwins/{id}/telemetry", """{"temperature":"hot"}""", configure: r => r.Headers.Add("Message-Id", "m2"));
@@ -302,7 +302,7 @@ public sealed class RestApiTests(ServerFixture server) : IClassFixture<ServerFix
         await AdtAssert.Error(referenced, 409, "ModelReferencesNotDeleted");
         using var decommission = await server.SendAsync(HttpMethod.Patch, $"/models/{leaf}", """[{"op":"replace","path":"/decommissioned","value":true}]""", "application/json-patch+json");
         Assert.Equal(HttpStatusCode.NoContent, decommission.StatusCode);
-        using var refused = await server.SendAsync(HttpMethod.Put, $"/digitaltwins/{Id("leaf")}", $$"""{"$metadata":{"$model":"{{leaf}}"}}""");
+        using var refused = await server.SendAsync(HttpMethod.Put, $"/digitaltwins/{Id("leaf")}", $$$"""{"$metadata":{"$model":"{{{leaf}}}"}}""");
         await AdtAssert.Error(refused, 400, "ModelDecommissioned");
         using var delete = await server.SendAsync(HttpMethod.Delete, $"/models/{leaf}");
         Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-
 namespace Doppel.Server.Api;
 
 /// <summary>Every ADT data-plane request names an api-version; Doppel accepts the stable ones and the previews and behaves as 2023-10-31.</summary>

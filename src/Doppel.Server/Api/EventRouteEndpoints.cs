@@ -2,9 +2,6 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Doppel.Server.Runtime;
 using Doppel.Storage;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace Doppel.Server.Api;
 

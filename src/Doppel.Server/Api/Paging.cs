@@ -1,6 +1,5 @@
 using System.Buffers.Text;
 using System.Text;
-using Microsoft.AspNetCore.Http;
 
 namespace Doppel.Server.Api;
 

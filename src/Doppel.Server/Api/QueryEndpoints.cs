@@ -3,9 +3,6 @@ using System.Text.Json.Nodes;
 using Doppel.Modeling;
 using Doppel.Query;
 using Doppel.Server.Runtime;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 
 namespace Doppel.Server.Api;

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Doppel.Server.Runtime;
-using Microsoft.AspNetCore.Http;
 
 namespace Doppel.Server.Api;
 

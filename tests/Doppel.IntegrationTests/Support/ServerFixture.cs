@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Doppel.Server;
+using Microsoft.Extensions.Logging;
 
 namespace Doppel.IntegrationTests.Support;
 
