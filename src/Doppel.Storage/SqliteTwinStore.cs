@@ -91,6 +91,11 @@ public sealed class SqliteTwinStore : IAsyncDisposable
             return Task.FromCanceled(ct);
         }
 
+        if (batch.Count == 0)
+        {
+            return Volatile.Read(ref _disposed) != 0 ? Task.FromException(new ObjectDisposedException(nameof(SqliteTwinStore))) : Task.CompletedTask;
+        }
+
         // Copy so the caller may reuse or change the batch while it waits in the queue.
         var pending = new PendingCommit(batch.Changes.ToArray(), ct);
         if (!_queue.Writer.TryWrite(pending))
