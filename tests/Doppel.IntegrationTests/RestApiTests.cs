@@ -39,8 +39,8 @@ public sealed class RestApiTests(ServerFixture server) : IClassFixture<ServerFix
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private string RoomJson(string extra = "") =>
-        $$$"""{"$metadata":{"$model":"{{{Room}}}"},"name":"R1","capacity":4,"climate":{"$metadata":{}}{{{extra}}}}""";
+    private string RoomJson(string extra = ""","capacity":4""") =>
+        $$"""{"$metadata":{"$model":"{{Room}}"},"name":"R1","climate":{"$metadata":{} }{{extra}} }""";
 
     [Fact]
     public async Task A_model_reads_back_with_language_maps_and_its_definition_on_request()
@@ -104,7 +104,7 @@ public sealed class RestApiTests(ServerFixture server) : IClassFixture<ServerFix
         Assert.Equal(Room, (string?)twin["$metadata"]!["$model"]);
         Assert.NotNull(twin["$metadata"]!["capacity"]!["lastUpdateTime"]);
 
-        using var patch = await server.SendAsync(HttpMethod.Patch, $"/digitaltwins/{id}", """[{"op":"replace","path":"/capacity","value":8},{"op":"add","path":"/tags/floor","value":"2"}]""", "application/json-patch+json",
+        using var patch = await server.SendAsync(HttpMethod.Patch, $"/digitaltwins/{id}", """[{"op":"replace","path":"/capacity","value":8},{"op":"add","path":"/tags","value":{"floor":"2"}}]""", "application/json-patch+json",
             r => r.Headers.TryAddWithoutValidation("If-Match", etag));
         Assert.Equal(HttpStatusCode.NoContent, patch.StatusCode);
         Assert.NotEqual(etag, patch.Headers.ETag!.ToString());
@@ -334,6 +334,14 @@ public sealed class RestApiTests(ServerFixture server) : IClassFixture<ServerFix
         var message = await AdtAssert.Error(response, 400, "InvalidArgument");
         Assert.Contains("line", message);
         await server.SendOkAsync(HttpMethod.Get, $"/models/{Room}");
+    }
+
+    [Fact]
+    public async Task A_duplicated_property_is_refused_as_invalid_json()
+    {
+        using var response = await server.SendAsync(HttpMethod.Put, $"/digitaltwins/{Id("dup")}", RoomJson(""","capacity":4,"capacity":5 """));
+        var message = await AdtAssert.Error(response, 400, "InvalidArgument");
+        Assert.Contains("capacity", message);
     }
 
     [Fact]

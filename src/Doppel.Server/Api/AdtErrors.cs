@@ -28,13 +28,18 @@ internal static class AdtErrors
 
     public static int StatusOf(string code) => Status.GetValueOrDefault(code, 400);
 
-    public static IResult ToResult(DoppelError error) => new ErrorResult(error);
+    public static IResult ToResult(DoppelError error) => new ErrorResult(error, StatusOf(error.Code));
 
-    public static IResult ToResult(string code, string message) => new ErrorResult(new DoppelError(code, message));
+    /// <summary>An error whose status depends on where it happens (a missing model is 404 on /models, 400 in a twin body).</summary>
+    public static IResult ToResult(DoppelError error, int status) => new ErrorResult(error, status);
 
-    public static Task WriteAsync(HttpContext context, DoppelError error)
+    public static IResult ToResult(string code, string message) => ToResult(new DoppelError(code, message));
+
+    public static Task WriteAsync(HttpContext context, DoppelError error) => WriteAsync(context, error, StatusOf(error.Code));
+
+    public static Task WriteAsync(HttpContext context, DoppelError error, int status)
     {
-        context.Response.StatusCode = StatusOf(error.Code);
+        context.Response.StatusCode = status;
         context.Response.Headers["x-ms-error-code"] = error.Code;
         context.Response.ContentType = "application/json; charset=utf-8";
         return context.Response.Body.WriteAsync(Serialize(error)).AsTask();
@@ -70,8 +75,8 @@ internal static class AdtErrors
         writer.WriteEndObject();
     }
 
-    private sealed class ErrorResult(DoppelError error) : IResult
+    private sealed class ErrorResult(DoppelError error, int status) : IResult
     {
-        public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, error);
+        public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, error, status);
     }
 }

@@ -7,6 +7,9 @@ namespace Doppel.Server.Api;
 /// <summary>Reads and parses request bodies with a size limit and precise JSON error messages.</summary>
 internal static class RequestBody
 {
+    /// <summary>Duplicate keys are refused: which value would win is undefined, so the client must say.</summary>
+    public static readonly JsonDocumentOptions Options = new() { MaxDepth = 64, AllowDuplicateProperties = false };
+
     public static async Task<Result<byte[]>> ReadAsync(HttpRequest request, int maxBytes, CancellationToken ct)
     {
         if (request.ContentLength is long declared && declared > maxBytes)
@@ -45,12 +48,13 @@ internal static class RequestBody
         }
         try
         {
-            var node = JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+            var node = JsonNode.Parse(utf8, documentOptions: Options);
             return node is null ? Result<JsonNode>.Fail("InvalidArgument", "The request body is JSON null; a JSON document is required.") : Result<JsonNode>.Ok(node);
         }
         catch (JsonException e)
         {
-            return Result<JsonNode>.Fail("InvalidArgument", $"The request body is not valid JSON: {e.Message} (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).");
+            var where = e.LineNumber is long line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "";
+            return Result<JsonNode>.Fail("InvalidArgument", $"The request body is not valid JSON{where}: {e.Message}");
         }
     }
 

@@ -15,7 +15,8 @@ internal static class Responses
 
     /// <summary>A grain's answer: the document (or 204 for <paramref name="noContent"/> writes), or its error.</summary>
     public static IResult From(WriteOutcome outcome, bool noContent = false) =>
-        outcome.Error is { } error ? AdtErrors.ToResult(error)
+        outcome.Error is { Code: "ModelNotFound" } missingModel ? AdtErrors.ToResult(missingModel, StatusCodes.Status400BadRequest)
+        : outcome.Error is { } error ? AdtErrors.ToResult(error)
         : noContent || outcome.Json is null ? NoContent(outcome.ETag)
         : Json(outcome.Json, outcome.ETag);
 

@@ -189,19 +189,8 @@ internal sealed class TwinGrain(TwinRuntime runtime) : Grain, ITwinGrain
             ? new DoppelError("ModelDecommissioned", $"Model '{id}' is decommissioned; new twins cannot use it.")
             : null;
 
-    private static Result<JsonObject> ParseObject(string body)
-    {
-        try
-        {
-            return JsonNode.Parse(body) is JsonObject o
-                ? Result<JsonObject>.Ok(o)
-                : Result<JsonObject>.Fail("InvalidArgument", "The request body must be a JSON object.");
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            return Result<JsonObject>.Fail("InvalidArgument", $"The request body is not valid JSON: {e.Message}");
-        }
-    }
+    private static Result<JsonObject> ParseObject(string body) =>
+        Api.RequestBody.ExpectObject(Api.RequestBody.ParseJson(System.Text.Encoding.UTF8.GetBytes(body)), "a document");
 
     private WriteOutcome TwinNotFound() => WriteOutcome.Failed("DigitalTwinNotFound", $"There is no digital twin with id '{Id}'.");
 

@@ -10,7 +10,7 @@ internal static class AdtAssert
     {
         var text = await response.Content.ReadAsStringAsync();
         Assert.True((int)response.StatusCode == status, $"expected {status} {code}, got {(int)response.StatusCode}: {text}");
-        Assert.Equal(code, response.Headers.TryGetValues("x-ms-error-code", out var values) ? values.Single() : null);
+        Assert.True(code == (response.Headers.TryGetValues("x-ms-error-code", out var values) ? values.Single() : null), $"expected {code}, got {text}");
         var error = JsonNode.Parse(text)!["error"]!;
         Assert.Equal(code, (string?)error["code"]);
         var message = (string?)error["message"];
