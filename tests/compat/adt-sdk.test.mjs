@@ -33,6 +33,22 @@ function readModels(folder) {
   return found;
 }
 
+// ADT requires every component a model declares (inherited ones too) in a new twin, each with its own $metadata.
+function withComponents(models, modelId, twin) {
+  const byId = new Map(models.map((m) => [m["@id"], m]));
+  const visit = (id) => {
+    const model = byId.get(id);
+    if (!model) return;
+    for (const content of model.contents ?? []) {
+      const type = [content["@type"]].flat();
+      if (type.includes("Component") && !(content.name in twin)) twin[content.name] = { $metadata: {} };
+    }
+    for (const base of [model.extends ?? []].flat()) visit(typeof base === "string" ? base : base["@id"]);
+  };
+  visit(modelId);
+  return JSON.stringify({ $metadata: { $model: modelId }, ...twin });
+}
+
 async function collect(iterable) {
   const items = [];
   for await (const item of iterable) items.push(item);
@@ -73,20 +89,19 @@ test("the ADT SDK drives Doppel end to end", async (t) => {
   });
 
   await t.test("twins, components and relationships are created and read", async () => {
-    const building = await client.upsertDigitalTwin("building-1", JSON.stringify({
-      $metadata: { $model: `${REC}Building;1` },
+    const all = [...recModels, ...ownModels];
+    const building = await client.upsertDigitalTwin("building-1", withComponents(all, `${REC}Building;1`, {
       name: "HQ",
       address: { $metadata: {}, city: "Lyon", country: "France" },
     }));
     assert.equal(building.body.$dtId, "building-1");
     assert.match(building.etag, /^W\/"/);
     assert.equal(building.body.address.city, "Lyon");
-    await rejects(client.upsertDigitalTwin("building-1", JSON.stringify({ $metadata: { $model: `${REC}Building;1` } }), { ifNoneMatch: "*" }), 412);
-    await client.upsertDigitalTwin("level-1", JSON.stringify({ $metadata: { $model: `${REC}Level;1` }, levelNumber: 1 }));
+    await rejects(client.upsertDigitalTwin("building-1", withComponents(all, `${REC}Building;1`, {}), { ifNoneMatch: "*" }), 412);
+    await client.upsertDigitalTwin("level-1", withComponents(all, `${REC}Level;1`, { levelNumber: 1 }));
     for (let i = 0; i < rooms; i++) {
       const id = `room-${String(i).padStart(2, "0")}`;
-      await client.upsertDigitalTwin(id, JSON.stringify({
-        $metadata: { $model: ROOM },
+      await client.upsertDigitalTwin(id, withComponents(all, ROOM, {
         personCapacity: 10 + i,
         thermostat: { $metadata: {}, setpoint: 21 },
       }));
@@ -113,7 +128,8 @@ test("the ADT SDK drives Doppel end to end", async (t) => {
     assert.deepEqual(outgoing.map((r) => r.$relationshipId), ["room-03-in-level-1"]);
     const incoming = await collect(client.listIncomingRelationships("level-1"));
     assert.equal(incoming.length, rooms);
-    assert.ok(incoming.every((r) => r.$relationshipName === "isPartOf" && r.$relationshipLink));
+    // The SDK maps incoming relationships to camelCase fields.
+    assert.ok(incoming.every((r) => r.relationshipName === "isPartOf" && r.relationshipLink === `/digitaltwins/${r.sourceId}/relationships/${r.relationshipId}`));
   });
 
   await t.test("patches honour etags, and a stale etag gets 412", async () => {
@@ -141,10 +157,11 @@ test("the ADT SDK drives Doppel end to end", async (t) => {
   });
 
   await t.test("telemetry is validated against the model and accepted", async () => {
-    await client.publishTelemetry("room-01", { humidity: 40.5 }, "message-1");
+    await client.publishTelemetry("room-01", { illuminance: 410.5 }, "message-1");
     await client.publishComponentTelemetry("room-01", "thermostat", JSON.stringify({ temperature: 21.3 }), "message-2");
-    await rejects(client.publishTelemetry("room-01", { humidity: "wet" }, "message-3"), 400, "ValidationFailed");
-    await rejects(client.publishTelemetry("no-such-twin", { humidity: 1 }, "message-4"), 404, "DigitalTwinNotFound");
+    await rejects(client.publishTelemetry("room-01", { illuminance: "bright" }, "message-3"), 400, "ValidationFailed");
+    await rejects(client.publishComponentTelemetry("room-01", "thermostat", JSON.stringify({ temperature: "hot" }), "message-5"), 400, "ValidationFailed");
+    await rejects(client.publishTelemetry("no-such-twin", { illuminance: 1 }, "message-4"), 404, "DigitalTwinNotFound");
   });
 
   await t.test("event routes are created, listed and deleted", async () => {
@@ -159,7 +176,7 @@ test("the ADT SDK drives Doppel end to end", async (t) => {
   await t.test("models are decommissioned and deleted, twins and relationships deleted", async () => {
     await client.decomissionModel(ROOM);
     assert.equal((await client.getModel(ROOM)).decommissioned, true);
-    await rejects(client.upsertDigitalTwin("room-new", JSON.stringify({ $metadata: { $model: ROOM } })), 400, "ModelDecommissioned");
+    await rejects(client.upsertDigitalTwin("room-new", withComponents([...recModels, ...ownModels], ROOM, {})), 400, "ModelDecommissioned");
     await rejects(client.deleteModel(`${REC}Room;1`), 409, "ModelReferencesNotDeleted");
     await rejects(client.deleteDigitalTwin("level-1"), 400, "RelationshipsNotDeleted");
     for (let i = 0; i < rooms; i++) {

@@ -115,7 +115,8 @@ internal static class DigitalTwinEndpoints
         {
             return TwinNotFound(id);
         }
-        if (request.Headers["Message-Id"].ToString().Length == 0)
+        var messageId = request.Headers["Message-Id"].ToString();
+        if (messageId.Length == 0)
         {
             return AdtErrors.ToResult("MissingArgument", "The Message-Id header is required to send telemetry.");
         }
@@ -133,6 +134,11 @@ internal static class DigitalTwinEndpoints
         try
         {
             document = JsonDocument.Parse(body.Value);
+            if (componentPath is not null && IsSwappedComponentTelemetry(document, messageId) is { } swapped)
+            {
+                document.Dispose();
+                document = swapped;
+            }
         }
         catch (JsonException e)
         {
@@ -143,6 +149,33 @@ internal static class DigitalTwinEndpoints
             var valid = runtime.Operations.ValidateTelemetry(twin, componentPath, document.RootElement);
             return valid.IsSuccess ? Responses.NoContent() : AdtErrors.ToResult(valid.Error);
         }
+    }
+
+    /// <summary>
+    /// @azure/digital-twins-core 1.1.0's publishComponentTelemetry passes the payload as the Message-Id header and the
+    /// message id as the body (its arguments reach the generated client swapped). ADT does not look inside telemetry, so
+    /// it never noticed; Doppel validates telemetry, so it recognises exactly that shape (a JSON string body and a JSON
+    /// object in Message-Id) and reads the payload from the header.
+    /// </summary>
+    private static JsonDocument? IsSwappedComponentTelemetry(JsonDocument body, string messageId)
+    {
+        if (body.RootElement.ValueKind != JsonValueKind.String || !messageId.StartsWith('{'))
+        {
+            return null;
+        }
+        try
+        {
+            var payload = JsonDocument.Parse(messageId);
+            if (payload.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                return payload;
+            }
+            payload.Dispose();
+        }
+        catch (JsonException)
+        {
+        }
+        return null;
     }
 
     /// <summary>Pages over a list whose keys are unique and stable: the token is the last key sent.</summary>

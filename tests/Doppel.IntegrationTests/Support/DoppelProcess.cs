@@ -15,7 +15,7 @@ internal sealed partial class DoppelProcess : IAsyncDisposable
 
     public string Output { get { lock (_output) { return string.Join("\n", _output); } } }
 
-    public static string CliPath => Path.Combine(AppContext.BaseDirectory, "doppel.dll");
+    public static string CliPath => Path.Combine(AppContext.BaseDirectory, "Doppel.Cli.dll");
 
     /// <summary>Runs a CLI command to completion and returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string StdOut, string StdErr)> RunAsync(params string[] args)
