@@ -9,6 +9,7 @@ var root = new RootCommand("Doppel: a self-hosted digital twin platform that spe
     ModelsCommands.Create(),
     TwinsCommands.Create(),
     QueryCommand.Create(),
+    BenchCommands.Create(),
 };
 
 var parse = root.Parse(args);

@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Doppel.Cli.Bench;
+using Doppel.Server;
+
+namespace Doppel.Cli.Commands;
+
+/// <summary>End-to-end load runs that print Doppel's figures beside a peer measured in the same run.</summary>
+internal static class BenchCommands
+{
+    private const string Model = """
+        [{"@context":"dtmi:dtdl:context;3","@id":"dtmi:doppel:bench:Machine;1","@type":"Interface",
+          "contents":[{"@type":"Property","name":"speed","schema":"double","writable":true},
+                      {"@type":"Property","name":"state","schema":"string","writable":true},
+                      {"@type":"Property","name":"count","schema":"long","writable":true}]}]
+        """;
+
+    public static Command Create() => new("bench", "Measure Doppel end to end on this machine.") { Twins() };
+
+    private static Command Twins()
+    {
+        var twins = new Option<int>("--twins") { Description = "Twins to create before the load.", DefaultValueFactory = _ => 10_000 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Concurrent HTTP clients (keep-alive).", DefaultValueFactory = _ => 64 };
+        var duration = new Option<double>("--seconds") { Description = "Measured seconds per run.", DefaultValueFactory = _ => 10 };
+        var warmup = new Option<double>("--warmup") { Description = "Warm-up seconds per run, not measured.", DefaultValueFactory = _ => 3 };
+        var runs = new Option<int>("--runs") { Description = "Runs of each workload; medians are reported.", DefaultValueFactory = _ => 3 };
+        var memory = new Option<int>("--memory-twins") { Description = "Twins to create for the memory figure (0 to skip).", DefaultValueFactory = _ => 100_000 };
+        var command = new Command("twins", "Twin GET and durable PATCH over HTTP on loopback against an embedded server, beside a bare endpoint of the same server, and memory per twin.")
+        {
+            twins, concurrency, duration, warmup, runs, memory,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var settings = new Settings(parse.GetValue(twins), parse.GetValue(concurrency), TimeSpan.FromSeconds(parse.GetValue(duration)), TimeSpan.FromSeconds(parse.GetValue(warmup)), parse.GetValue(runs));
+            if (settings.Twins < 1 || settings.Concurrency < 1 || settings.Runs < 1 || settings.Duration <= TimeSpan.Zero)
+            {
+                Console.Error.WriteLine("doppel: --twins, --concurrency, --runs and --seconds must be positive.");
+                return ExitCodes.Usage;
+            }
+            await RunTwinsAsync(settings, parse.GetValue(memory), ct);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private sealed record Settings(int Twins, int Concurrency, TimeSpan Duration, TimeSpan Warmup, int Runs);
+
+    private static async Task RunTwinsAsync(Settings settings, int memoryTwins, CancellationToken ct)
+    {
+        var data = Path.Combine(Path.GetTempPath(), "doppel-bench-" + Guid.NewGuid().ToString("N"));
+        await using (var server = await DoppelServer.StartAsync(new DoppelServerOptions { DataDirectory = data, Urls = "http://127.0.0.1:0" }, logging => { }, ct: ct))
+        {
+            var address = server.HttpAddress!;
+            using var http = new HttpClient { BaseAddress = address };
+            await SendAsync(http, HttpMethod.Post, "/models", Model, ct);
+            Console.WriteLine($"Creating {settings.Twins:N0} twins...");
+            await CreateTwinsAsync(http, 0, settings.Twins, ct);
+
+            Console.WriteLine($"{Environment.ProcessorCount} cores, {settings.Concurrency} clients, {settings.Runs} runs x {settings.Duration.TotalSeconds:0}s (+{settings.Warmup.TotalSeconds:0}s warm-up); medians:");
+            var options = new HttpLoadOptions(address, settings.Concurrency, settings.Duration, settings.Warmup);
+            var peer = await MedianAsync(settings.Runs, () => HttpLoad.RunAsync(options, (_, _) => new HttpRequestMessage(HttpMethod.Get, "/health"), ct));
+            var get = await MedianAsync(settings.Runs, () => HttpLoad.RunAsync(options, (worker, i) =>
+                new HttpRequestMessage(HttpMethod.Get, $"/digitaltwins/m{Mix(worker, i) % settings.Twins}?api-version=2023-10-31"), ct));
+            var patch = await MedianAsync(settings.Runs, () => HttpLoad.RunAsync(options, (worker, i) =>
+                new HttpRequestMessage(HttpMethod.Patch, $"/digitaltwins/m{Mix(worker, i) % settings.Twins}?api-version=2023-10-31")
+                {
+                    Content = new StringContent($$"""[{"op":"replace","path":"/speed","value":{{i % 1000}}.5},{"op":"replace","path":"/count","value":{{i}}}]""", Encoding.UTF8, "application/json-patch+json"),
+                }, ct));
+
+            Console.WriteLine($"  {"workload",-34} {"req/s",10} {"p50 ms",8} {"p99 ms",8} {"errors",7}");
+            Print("peer: GET /health (bare endpoint)", peer);
+            Print("twin GET", get);
+            Print("twin PATCH (durable, fsync'd)", patch);
+            Console.WriteLine($"  twin GET = {get.RequestsPerSecond / peer.RequestsPerSecond:P0} of the bare endpoint; PATCH = {patch.RequestsPerSecond / peer.RequestsPerSecond:P0}");
+
+            if (memoryTwins > 0)
+            {
+                var before = ManagedBytes();
+                Console.WriteLine($"Creating {memoryTwins:N0} more twins for the memory figure...");
+                await CreateTwinsAsync(http, settings.Twins, memoryTwins, ct);
+                var after = ManagedBytes();
+                var perTwin = (after - before) / (double)memoryTwins;
+                Console.WriteLine($"  memory: {perTwin:N0} bytes of managed heap per twin ({perTwin * 100_000 / 1024 / 1024:N1} MiB per 100,000 twins); store {new FileInfo(server.Runtime.Store.DatabasePath).Length / 1024.0 / 1024:N1} MiB on disk for {server.Runtime.Graph.TwinCount:N0} twins");
+            }
+        }
+        Directory.Delete(data, recursive: true);
+    }
+
+    private static async Task CreateTwinsAsync(HttpClient http, int first, int count, CancellationToken ct)
+    {
+        var next = first - 1;
+        var end = first + count;
+        var workers = Enumerable.Range(0, 32).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < end)
+            {
+                await SendAsync(http, HttpMethod.Put, $"/digitaltwins/m{i}", $$"""{"$metadata":{"$model":"dtmi:doppel:bench:Machine;1"},"speed":1.5,"state":"running","count":{{i}}}""", ct);
+            }
+        });
+        await Task.WhenAll(workers);
+    }
+
+    /// <summary>Spreads requests over twins without a shared random generator on the hot path.</summary>
+    private static long Mix(int worker, long iteration) => (long)((ulong)(iteration * 7919 + worker * 104729) & long.MaxValue);
+
+    private static long ManagedBytes()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    private static async Task<HttpLoadResult> MedianAsync(int runs, Func<Task<HttpLoadResult>> run)
+    {
+        var results = new List<HttpLoadResult>();
+        for (var i = 0; i < runs; i++)
+        {
+            results.Add(await run());
+        }
+        return results.OrderBy(r => r.RequestsPerSecond).ElementAt(runs / 2);
+    }
+
+    private static void Print(string name, HttpLoadResult result) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {name,-34} {result.RequestsPerSecond,10:N0} {result.P50.TotalMilliseconds,8:0.00} {result.P99.TotalMilliseconds,8:0.00} {result.Errors,7}"));
+
+    private static async Task SendAsync(HttpClient http, HttpMethod method, string path, string body, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path + (path.Contains('?') ? "&" : "?") + "api-version=2023-10-31")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        using var response = await http.SendAsync(request, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{method} {path} -> {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+        }
+    }
+}
