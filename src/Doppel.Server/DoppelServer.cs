@@ -104,6 +104,7 @@ public sealed class DoppelServer : IAsyncDisposable
         builder.Services.AddSingleton(runtime);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<ModelService>();
+        builder.Services.AddSingleton<DeletionJobs>();
         builder.Services.AddSingleton(new QueryEngine(new QueryLimits()));
         builder.Services.AddOpenApi();
 
@@ -114,6 +115,7 @@ public sealed class DoppelServer : IAsyncDisposable
         DigitalTwinEndpoints.Map(app);
         QueryEndpoints.Map(app);
         EventRouteEndpoints.Map(app);
+        JobEndpoints.Map(app);
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
         app.MapFallback((HttpContext context) => AdtErrors.ToResult("NotFound", $"No operation at {context.Request.Method} {context.Request.Path}."));

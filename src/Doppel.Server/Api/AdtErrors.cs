@@ -19,6 +19,7 @@ internal static class AdtErrors
         ["RelationshipAlreadyExists"] = 409,
         ["ComponentNotFound"] = 404,
         ["EventRouteNotFound"] = 404,
+        ["DeleteJobNotFound"] = 404,
         ["QuotaReachedError"] = 429,
         ["LimitExceeded"] = 413,
         ["MethodNotAllowed"] = 405,
