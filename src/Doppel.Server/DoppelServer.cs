@@ -39,6 +39,10 @@ public sealed class DoppelServer : IAsyncDisposable
     public static async Task<DoppelServer> StartAsync(DoppelServerOptions options, Action<ILoggingBuilder>? logging = null, TimeProvider? time = null, CancellationToken ct = default)
     {
         time ??= TimeProvider.System;
+        if (options.Validate() is { Count: > 0 } errors)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(options));
+        }
         Directory.CreateDirectory(options.DataDirectory);
         var runtime = await TwinRuntime.OpenAsync(
             new StorageOptions { DataDirectory = options.DataDirectory },
@@ -135,7 +139,7 @@ public sealed class DoppelServer : IAsyncDisposable
         }
         catch (Exception e) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
-            context.RequestServices.GetRequiredService<ILogger<DoppelServer>>().LogError(e, "Unhandled error in {Method} {Path}", context.Request.Method, context.Request.Path);
+            context.RequestServices.GetRequiredService<ILogger<DoppelServer>>().UnhandledRequestError(e, context.Request.Method, context.Request.Path.Value);
             await AdtErrors.WriteAsync(context, new DoppelError("InternalServerError", "The server failed to process the request; see its log."));
         }
     }

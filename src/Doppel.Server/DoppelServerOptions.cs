@@ -28,4 +28,43 @@ public sealed class DoppelServerOptions
     public int MaxQueryPageSize { get; set; } = 1000;
 
     public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>What is wrong with these options, one message each; empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            errors.Add("The data folder must be named.");
+        }
+        var urls = Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (urls.Length == 0)
+        {
+            errors.Add("At least one URL to listen on is needed.");
+        }
+        foreach (var url in urls)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.AbsolutePath != "/")
+            {
+                errors.Add($"'{url}' is not an http:// or https:// address such as http://127.0.0.1:5080.");
+            }
+        }
+        Positive(MaxTwinRequestBytes, nameof(MaxTwinRequestBytes));
+        Positive(MaxModelRequestBytes, nameof(MaxModelRequestBytes));
+        Positive(MaxModelsPerRequest, nameof(MaxModelsPerRequest));
+        Positive(MaxQueryPageSize, nameof(MaxQueryPageSize));
+        if (QueryTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("QueryTimeout must be positive.");
+        }
+        return errors;
+
+        void Positive(int value, string name)
+        {
+            if (value <= 0)
+            {
+                errors.Add($"{name} must be positive, got {value}.");
+            }
+        }
+    }
 }

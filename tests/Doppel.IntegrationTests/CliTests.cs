@@ -71,6 +71,24 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Serve_refuses_bad_urls_as_a_usage_error()
+    {
+        var (exit, _, stderr) = await DoppelProcess.RunAsync("serve", "--data", Repository.TempFolder(), "--urls", "ftp://127.0.0.1:21");
+        Assert.Equal(2, exit);
+        Assert.Contains("ftp://127.0.0.1:21", stderr);
+    }
+
+    [Fact]
+    public async Task Serve_refuses_a_data_folder_another_server_is_using()
+    {
+        var data = Repository.TempFolder();
+        await using var first = await DoppelProcess.ServeAsync(data, "http://127.0.0.1:0");
+        var (exit, _, stderr) = await DoppelProcess.RunAsync("serve", "--data", data, "--urls", "http://127.0.0.1:0");
+        Assert.Equal(1, exit);
+        Assert.Contains("already in use", stderr);
+    }
+
+    [Fact]
     public async Task Client_commands_import_models_create_patch_get_query_and_delete_twins()
     {
         var data = Repository.TempFolder();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Doppel.Server;
+using Doppel.Storage;
 
 namespace Doppel.Cli.Commands;
 
@@ -24,10 +25,15 @@ internal static class ServeCommand
                 Console.Error.WriteLine($"doppel: cannot listen on {options.Urls}: {e.Message} Is another server running? Choose other ports with --urls.");
                 return ExitCodes.Failed;
             }
-            catch (UriFormatException e)
+            catch (ArgumentException e) when (e.ParamName == "options")
             {
-                Console.Error.WriteLine($"doppel: invalid --urls '{options.Urls}': {e.Message}");
+                Console.Error.WriteLine($"doppel: {e.Message.Replace(" (Parameter 'options')", "", StringComparison.Ordinal)}");
                 return ExitCodes.Usage;
+            }
+            catch (DataDirectoryInUseException e)
+            {
+                Console.Error.WriteLine($"doppel: {e.Message}");
+                return ExitCodes.Failed;
             }
             await using (server)
             {

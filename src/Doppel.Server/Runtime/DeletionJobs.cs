@@ -9,7 +9,7 @@ namespace Doppel.Server.Runtime;
 /// models), so concurrent writers stay consistent; like ADT's, the job is not one atomic transaction.
 /// Job records live in memory: they describe work, while the deletions themselves are durable.
 /// </summary>
-public sealed class DeletionJobs(TwinRuntime runtime, ModelService models, IGrainFactory grains)
+public sealed class DeletionJobs(TwinRuntime runtime, ModelService models, IGrainFactory grains, ILogger<DeletionJobs> logger)
 {
     private readonly ConcurrentDictionary<string, DeletionJob> _jobs = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
@@ -60,6 +60,7 @@ public sealed class DeletionJobs(TwinRuntime runtime, ModelService models, IGrai
         }
         catch (Exception e)
         {
+            logger.DeleteJobFailed(e, job.Id);
             job.Finish("failed", runtime.Time.GetUtcNow(), new DoppelError(e is OperationCanceledException ? "TimeoutError" : "InternalServerError", e.Message));
         }
         finally

@@ -1,0 +1,11 @@
+namespace Doppel.Server;
+
+/// <summary>The server's log events, source-generated (no interpolation on the hot path).</summary>
+internal static partial class LogMessages
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Unhandled error in {Method} {Path}")]
+    public static partial void UnhandledRequestError(this ILogger logger, Exception exception, string method, string? path);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Delete job {JobId} failed")]
+    public static partial void DeleteJobFailed(this ILogger logger, Exception exception, string jobId);
+}
