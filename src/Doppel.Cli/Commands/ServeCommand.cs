@@ -42,7 +42,10 @@ internal static class ServeCommand
                 {
                     Console.WriteLine($"  listening on {address}");
                 }
-                Console.WriteLine($"  development certificate: {server.CertificatePemPath}");
+                if (server.HttpsAddress is not null)
+                {
+                    Console.WriteLine($"  development certificate: {server.CertificatePemPath} (trust it in clients, e.g. NODE_EXTRA_CA_CERTS)");
+                }
                 Console.WriteLine("  any bearer token is accepted (embedded default). Press Ctrl+C to stop.");
                 try
                 {
