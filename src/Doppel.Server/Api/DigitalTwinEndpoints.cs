@@ -16,7 +16,7 @@ internal static class DigitalTwinEndpoints
         var twins = app.MapGroup("/digitaltwins/{id}").WithTags("DigitalTwins");
 
         twins.MapGet("", (string id, TwinRuntime runtime) =>
-            runtime.Graph.TryGetTwin(id, out var twin) ? Responses.Json(twin.ToJsonString(), twin.ETag) : TwinNotFound(id))
+            runtime.Graph.TryGetTwin(id, out var twin) ? Responses.Json(twin.Utf8Json, twin.ETag) : TwinNotFound(id))
             .WithName("DigitalTwins_GetById");
 
         twins.MapPut("", async (string id, HttpRequest request, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
@@ -200,8 +200,8 @@ internal static class DigitalTwinEndpoints
         {
             return body.Error;
         }
-        var parsed = RequestBody.ParseJson(body.Value);
-        return parsed.IsSuccess ? Result<string>.Ok(Encoding.UTF8.GetString(body.Value)) : parsed.Error;
+        // The grain parses the text itself, so here it is only checked, without building a node tree.
+        return RequestBody.CheckJson(body.Value) is { } error ? error : Result<string>.Ok(Encoding.UTF8.GetString(body.Value));
     }
 
     private static bool IsCreateOnly(HttpRequest request) => request.Headers.IfNoneMatch.ToString().Trim() == "*";

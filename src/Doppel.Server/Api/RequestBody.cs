@@ -44,17 +44,44 @@ internal static class RequestBody
     {
         if (utf8.IsEmpty)
         {
-            return Result<JsonNode>.Fail("InvalidArgument", "The request body is empty; a JSON document is required.");
+            return EmptyBody;
         }
         try
         {
             var node = JsonNode.Parse(utf8, documentOptions: Options);
-            return node is null ? Result<JsonNode>.Fail("InvalidArgument", "The request body is JSON null; a JSON document is required.") : Result<JsonNode>.Ok(node);
+            return node is null ? NullBody : Result<JsonNode>.Ok(node);
         }
         catch (JsonException e)
         {
-            var where = e.LineNumber is long line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "";
-            return Result<JsonNode>.Fail("InvalidArgument", $"The request body is not valid JSON{where}: {e.Message}");
+            return NotJson(e);
+        }
+    }
+
+    private static readonly DoppelError EmptyBody = new("InvalidArgument", "The request body is empty; a JSON document is required.");
+
+    private static readonly DoppelError NullBody = new("InvalidArgument", "The request body is JSON null; a JSON document is required.");
+
+    private static DoppelError NotJson(JsonException e)
+    {
+        var where = e.LineNumber is long line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "";
+        return new("InvalidArgument", $"The request body is not valid JSON{where}: {e.Message}");
+    }
+
+    /// <summary>The error <see cref="ParseJson"/> would return, or null when the body is a JSON document it would accept.</summary>
+    public static DoppelError? CheckJson(byte[] utf8)
+    {
+        if (utf8.Length == 0)
+        {
+            return EmptyBody;
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(utf8, Options);
+            return document.RootElement.ValueKind == JsonValueKind.Null ? NullBody : null;
+        }
+        catch (JsonException e)
+        {
+            return NotJson(e);
         }
     }
 

@@ -7,9 +7,12 @@ namespace Doppel.Server.Api;
 /// <summary>Success responses in ADT's shapes.</summary>
 internal static class Responses
 {
-    public static IResult Json(string json, string? etag = null, int status = StatusCodes.Status200OK) => new JsonText(json, etag, status);
+    public static IResult Json(string json, string? etag = null, int status = StatusCodes.Status200OK) => new JsonText(Encoding.UTF8.GetBytes(json), etag, status);
 
-    public static IResult Json(JsonNode node, string? etag = null, int status = StatusCodes.Status200OK) => new JsonText(node.ToJsonString(), etag, status);
+    /// <summary>Sends UTF-8 JSON as is, such as a twin's cached serialization.</summary>
+    public static IResult Json(ReadOnlyMemory<byte> utf8Json, string? etag = null, int status = StatusCodes.Status200OK) => new JsonText(utf8Json, etag, status);
+
+    public static IResult Json(JsonNode node, string? etag = null, int status = StatusCodes.Status200OK) => Json(node.ToJsonString(), etag, status);
 
     public static IResult NoContent(string? etag = null) => new JsonText(null, etag, StatusCodes.Status204NoContent);
 
@@ -31,9 +34,9 @@ internal static class Responses
         return Json(new JsonObject { ["value"] = value, ["nextLink"] = nextLink });
     }
 
-    private sealed class JsonText(string? json, string? etag, int status) : IResult
+    private sealed class JsonText(ReadOnlyMemory<byte>? utf8Json, string? etag, int status) : IResult
     {
-        public async Task ExecuteAsync(HttpContext httpContext)
+        public Task ExecuteAsync(HttpContext httpContext)
         {
             var response = httpContext.Response;
             response.StatusCode = status;
@@ -41,13 +44,13 @@ internal static class Responses
             {
                 response.Headers.ETag = etag;
             }
-            if (json is not null)
+            if (utf8Json is not { } body)
             {
-                response.ContentType = "application/json; charset=utf-8";
-                var bytes = Encoding.UTF8.GetBytes(json);
-                response.ContentLength = bytes.Length;
-                await response.Body.WriteAsync(bytes);
+                return Task.CompletedTask;
             }
+            response.ContentType = "application/json; charset=utf-8";
+            response.ContentLength = body.Length;
+            return response.BodyWriter.WriteAsync(body).AsTask();
         }
     }
 }

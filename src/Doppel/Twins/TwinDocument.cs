@@ -11,6 +11,9 @@ namespace Doppel.Twins;
 /// <remarks>Property values are immutable <see cref="JsonElement"/>s shared between versions, so a patch copies only what it touches.</remarks>
 public sealed class TwinDocument
 {
+    // The serialized form, made at most once per version: a write stores it and every later GET sends it as is.
+    private byte[]? _utf8Json;
+
     internal TwinDocument(string id, string etag, Dtmi model, DateTimeOffset lastUpdateTime,
         Dictionary<string, PropertyState> properties, Dictionary<string, ComponentState> components)
     {
@@ -79,8 +82,14 @@ public sealed class TwinDocument
         return root;
     }
 
-    /// <summary>The twin as compact JSON, written without building a node tree.</summary>
-    public string ToJsonString()
+    /// <summary>The twin as compact JSON.</summary>
+    public string ToJsonString() => Encoding.UTF8.GetString(Utf8Json.Span);
+
+    /// <summary>The twin as compact UTF-8 JSON, serialized on first use and then shared (the document is immutable, so is this).</summary>
+    /// <remarks>Racing first readers may both serialize; they produce equal bytes and either copy may win.</remarks>
+    public ReadOnlyMemory<byte> Utf8Json => _utf8Json ??= Serialize();
+
+    private byte[] Serialize()
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -88,7 +97,7 @@ public sealed class TwinDocument
             WriteTo(writer);
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>Writes the twin in ADT's shape.</summary>
