@@ -45,7 +45,7 @@ public sealed class DoppelServer : IAsyncDisposable
         }
         Directory.CreateDirectory(options.DataDirectory);
         var runtime = await TwinRuntime.OpenAsync(
-            new StorageOptions { DataDirectory = options.DataDirectory },
+            new StorageOptions { DataDirectory = options.DataDirectory, Synchronous = options.Synchronous },
             new ModelParserOptions { AllowUndefinedReferences = options.LenientModels, AllowUnknownExtensions = options.AllowUnknownExtensions },
             new TwinLimits(),
             time,

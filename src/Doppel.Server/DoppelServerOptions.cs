@@ -8,6 +8,12 @@ public sealed class DoppelServerOptions
     /// <summary>Where models, twins, relationships and the development certificate are kept.</summary>
     public string DataDirectory { get; set; } = "./doppel-data";
 
+    /// <summary>
+    /// Full (default): a 2xx means the write is fsync'd and survives power loss. Normal: it survives a crash of the
+    /// process (kill -9) but the last writes may be lost on power loss; faster where fsync is slow.
+    /// </summary>
+    public Doppel.Storage.SynchronousMode Synchronous { get; set; } = Doppel.Storage.SynchronousMode.Full;
+
     /// <summary>ASP.NET's format: addresses separated by ';'. Port 0 picks a free port.</summary>
     public string Urls { get; set; } = DefaultUrls;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Doppel.Cli.Bench;
 using Doppel.Server;
+using Doppel.Storage;
 
 namespace Doppel.Cli.Commands;
 
@@ -26,13 +27,14 @@ internal static class BenchCommands
         var warmup = new Option<double>("--warmup") { Description = "Warm-up seconds per run, not measured.", DefaultValueFactory = _ => 3 };
         var runs = new Option<int>("--runs") { Description = "Runs of each workload; medians are reported.", DefaultValueFactory = _ => 3 };
         var memory = new Option<int>("--memory-twins") { Description = "Twins to create for the memory figure (0 to skip).", DefaultValueFactory = _ => 100_000 };
+        var synchronous = new Option<SynchronousMode>("--synchronous") { Description = "The server's durability: full (fsync, survives power loss) or normal (survives a process crash).", DefaultValueFactory = _ => SynchronousMode.Full };
         var command = new Command("twins", "Twin GET and durable PATCH over HTTP on loopback against an embedded server, beside a bare endpoint of the same server, and memory per twin.")
         {
-            twins, concurrency, duration, warmup, runs, memory,
+            twins, concurrency, duration, warmup, runs, memory, synchronous,
         };
         command.SetAction(async (parse, ct) =>
         {
-            var settings = new Settings(parse.GetValue(twins), parse.GetValue(concurrency), TimeSpan.FromSeconds(parse.GetValue(duration)), TimeSpan.FromSeconds(parse.GetValue(warmup)), parse.GetValue(runs));
+            var settings = new Settings(parse.GetValue(twins), parse.GetValue(concurrency), TimeSpan.FromSeconds(parse.GetValue(duration)), TimeSpan.FromSeconds(parse.GetValue(warmup)), parse.GetValue(runs), parse.GetValue(synchronous));
             if (settings.Twins < 1 || settings.Concurrency < 1 || settings.Runs < 1 || settings.Duration <= TimeSpan.Zero)
             {
                 Console.Error.WriteLine("doppel: --twins, --concurrency, --runs and --seconds must be positive.");
@@ -44,12 +46,12 @@ internal static class BenchCommands
         return command;
     }
 
-    private sealed record Settings(int Twins, int Concurrency, TimeSpan Duration, TimeSpan Warmup, int Runs);
+    private sealed record Settings(int Twins, int Concurrency, TimeSpan Duration, TimeSpan Warmup, int Runs, SynchronousMode Synchronous);
 
     private static async Task RunTwinsAsync(Settings settings, int memoryTwins, CancellationToken ct)
     {
         var data = Path.Combine(Path.GetTempPath(), "doppel-bench-" + Guid.NewGuid().ToString("N"));
-        await using (var server = await StartAsync(data, ct))
+        await using (var server = await StartAsync(data, settings.Synchronous, ct))
         {
             var address = server.HttpAddress!;
             using var http = new HttpClient { BaseAddress = address };
@@ -57,7 +59,7 @@ internal static class BenchCommands
             Console.WriteLine($"Creating {settings.Twins:N0} twins...");
             await CreateTwinsAsync(http, 0, settings.Twins, ct);
 
-            Console.WriteLine($"{Environment.ProcessorCount} cores, {settings.Concurrency} clients, {settings.Runs} runs x {settings.Duration.TotalSeconds:0}s (+{settings.Warmup.TotalSeconds:0}s warm-up); medians:");
+            Console.WriteLine($"{Environment.ProcessorCount} cores, {settings.Concurrency} clients, {settings.Runs} runs x {settings.Duration.TotalSeconds:0}s (+{settings.Warmup.TotalSeconds:0}s warm-up); synchronous={settings.Synchronous}; medians:");
             var options = new HttpLoadOptions(address, settings.Concurrency, settings.Duration, settings.Warmup);
             // Runs interleave the workloads, so a neighbour's burst on a shared machine hits the peer and ours alike.
             var peerRuns = new List<HttpLoadResult>();
@@ -79,7 +81,7 @@ internal static class BenchCommands
             Console.WriteLine($"  {"workload",-34} {"req/s",10} {"p50 ms",8} {"p99 ms",8} {"errors",7}");
             Print("peer: GET /health (bare endpoint)", peer);
             Print("twin GET", get);
-            Print("twin PATCH (durable, fsync'd)", patch);
+            Print(settings.Synchronous == SynchronousMode.Full ? "twin PATCH (fsync'd per commit)" : "twin PATCH (process-crash safe)", patch);
             Console.WriteLine($"  twin GET = {get.RequestsPerSecond / peer.RequestsPerSecond:P0} of the bare endpoint; PATCH = {patch.RequestsPerSecond / peer.RequestsPerSecond:P0}");
         }
 
@@ -90,8 +92,8 @@ internal static class BenchCommands
         Directory.Delete(data, recursive: true);
     }
 
-    private static Task<DoppelServer> StartAsync(string data, CancellationToken ct) =>
-        DoppelServer.StartAsync(new DoppelServerOptions { DataDirectory = data, Urls = "http://127.0.0.1:0" }, logging => { }, ct: ct);
+    private static Task<DoppelServer> StartAsync(string data, SynchronousMode synchronous, CancellationToken ct) =>
+        DoppelServer.StartAsync(new DoppelServerOptions { DataDirectory = data, Urls = "http://127.0.0.1:0", Synchronous = synchronous }, logging => { }, ct: ct);
 
     /// <summary>
     /// Heap per twin twice: right after creating them (each created twin's grain still active) and after a restart,
@@ -101,7 +103,7 @@ internal static class BenchCommands
     private static async Task MeasureMemoryAsync(string data, int existingTwins, int memoryTwins, CancellationToken ct)
     {
         long baseline, active;
-        await using (var server = await StartAsync(data, ct))
+        await using (var server = await StartAsync(data, SynchronousMode.Full, ct))
         {
             using var http = new HttpClient { BaseAddress = server.HttpAddress };
             baseline = ManagedBytes();
@@ -112,7 +114,7 @@ internal static class BenchCommands
 
         long restarted, diskBytes;
         int count;
-        await using (var server = await StartAsync(data, ct))
+        await using (var server = await StartAsync(data, SynchronousMode.Full, ct))
         {
             restarted = ManagedBytes();
             diskBytes = new FileInfo(server.Runtime.Store.DatabasePath).Length;

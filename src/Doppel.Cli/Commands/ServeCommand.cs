@@ -11,10 +11,11 @@ internal static class ServeCommand
         var data = new Option<string>("--data") { Description = "Data folder for models, twins and the development certificate.", DefaultValueFactory = _ => "./doppel-data" };
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on, ASP.NET format, ';'-separated.", DefaultValueFactory = _ => DoppelServerOptions.DefaultUrls };
         var lenient = new Option<bool>("--lenient-models") { Description = "Accept models whose relationship targets or other references are undefined (as warnings)." };
-        var command = new Command("serve", "Run the Doppel server (ADT-compatible REST API over HTTP and HTTPS) on an embedded data folder.") { data, urls, lenient };
+        var synchronous = new Option<SynchronousMode>("--synchronous") { Description = "full: a 2xx survives power loss (fsync per group commit); normal: it survives a process crash only.", DefaultValueFactory = _ => SynchronousMode.Full };
+        var command = new Command("serve", "Run the Doppel server (ADT-compatible REST API over HTTP and HTTPS) on an embedded data folder.") { data, urls, lenient, synchronous };
         command.SetAction(async (parse, ct) =>
         {
-            var options = new DoppelServerOptions { DataDirectory = parse.GetValue(data)!, Urls = parse.GetValue(urls)!, LenientModels = parse.GetValue(lenient) };
+            var options = new DoppelServerOptions { DataDirectory = parse.GetValue(data)!, Urls = parse.GetValue(urls)!, LenientModels = parse.GetValue(lenient), Synchronous = parse.GetValue(synchronous) };
             DoppelServer server;
             try
             {
