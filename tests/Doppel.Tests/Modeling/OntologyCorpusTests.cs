@@ -19,7 +19,7 @@ public sealed class OntologyCorpusTests
 
         if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
         {
-            Assert.Fail($"CI=true but the DTDL corpus folder '{folder ?? "../shared/data/dtdl"}/{name}' is missing; set DOPPEL_DATA");
+            Assert.Fail($"CI=true but the DTDL corpus folder '{folder ?? "../shared/data/dtdl/" + name}' is missing; set DOPPEL_DATA");
         }
 
         return null;
