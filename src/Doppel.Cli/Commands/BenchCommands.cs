@@ -27,14 +27,24 @@ internal static class BenchCommands
         var warmup = new Option<double>("--warmup") { Description = "Warm-up seconds per run, not measured.", DefaultValueFactory = _ => 3 };
         var runs = new Option<int>("--runs") { Description = "Runs of each workload; medians are reported.", DefaultValueFactory = _ => 3 };
         var memory = new Option<int>("--memory-twins") { Description = "Twins to create for the memory figure (0 to skip).", DefaultValueFactory = _ => 100_000 };
+        var server = new Option<string?>("--server") { Description = "Load a running server (e.g. http://127.0.0.1:5080, on a fresh data folder) instead of an embedded one; skips the memory figure." };
         var synchronous = new Option<SynchronousMode>("--synchronous") { Description = "The server's durability: full (fsync, survives power loss) or normal (survives a process crash).", DefaultValueFactory = _ => SynchronousMode.Full };
         var command = new Command("twins", "Twin GET and durable PATCH over HTTP on loopback against an embedded server, beside a bare endpoint of the same server, and memory per twin.")
         {
-            twins, concurrency, duration, warmup, runs, memory, synchronous,
+            twins, concurrency, duration, warmup, runs, memory, synchronous, server,
         };
         command.SetAction(async (parse, ct) =>
         {
-            var settings = new Settings(parse.GetValue(twins), parse.GetValue(concurrency), TimeSpan.FromSeconds(parse.GetValue(duration)), TimeSpan.FromSeconds(parse.GetValue(warmup)), parse.GetValue(runs), parse.GetValue(synchronous));
+            var settings = new Settings(parse.GetValue(twins), parse.GetValue(concurrency), TimeSpan.FromSeconds(parse.GetValue(duration)), TimeSpan.FromSeconds(parse.GetValue(warmup)), parse.GetValue(runs), parse.GetValue(synchronous), null);
+            if (parse.GetValue(server) is { } url)
+            {
+                if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                {
+                    Console.Error.WriteLine($"doppel: --server '{url}' is not an http:// or https:// URL.");
+                    return ExitCodes.Usage;
+                }
+                settings = settings with { Server = uri };
+            }
             if (settings.Twins < 1 || settings.Concurrency < 1 || settings.Runs < 1 || settings.Duration <= TimeSpan.Zero)
             {
                 Console.Error.WriteLine("doppel: --twins, --concurrency, --runs and --seconds must be positive.");
@@ -46,43 +56,20 @@ internal static class BenchCommands
         return command;
     }
 
-    private sealed record Settings(int Twins, int Concurrency, TimeSpan Duration, TimeSpan Warmup, int Runs, SynchronousMode Synchronous);
+    private sealed record Settings(int Twins, int Concurrency, TimeSpan Duration, TimeSpan Warmup, int Runs, SynchronousMode Synchronous, Uri? Server);
 
     private static async Task RunTwinsAsync(Settings settings, int memoryTwins, CancellationToken ct)
     {
+        if (settings.Server is not null)
+        {
+            await RunLoadAsync(settings.Server, settings, ct);
+            return;
+        }
+
         var data = Path.Combine(Path.GetTempPath(), "doppel-bench-" + Guid.NewGuid().ToString("N"));
         await using (var server = await StartAsync(data, settings.Synchronous, ct))
         {
-            var address = server.HttpAddress!;
-            using var http = new HttpClient { BaseAddress = address };
-            await SendAsync(http, HttpMethod.Post, "/models", Model, ct);
-            Console.WriteLine($"Creating {settings.Twins:N0} twins...");
-            await CreateTwinsAsync(http, 0, settings.Twins, ct);
-
-            Console.WriteLine($"{Environment.ProcessorCount} cores, {settings.Concurrency} clients, {settings.Runs} runs x {settings.Duration.TotalSeconds:0}s (+{settings.Warmup.TotalSeconds:0}s warm-up); synchronous={settings.Synchronous}; medians:");
-            var options = new HttpLoadOptions(address, settings.Concurrency, settings.Duration, settings.Warmup);
-            // Runs interleave the workloads, so a neighbour's burst on a shared machine hits the peer and ours alike.
-            var peerRuns = new List<HttpLoadResult>();
-            var getRuns = new List<HttpLoadResult>();
-            var patchRuns = new List<HttpLoadResult>();
-            for (var run = 0; run < settings.Runs; run++)
-            {
-                peerRuns.Add(await HttpLoad.RunAsync(options, (_, _) => new HttpRequestMessage(HttpMethod.Get, "/health"), ct));
-                getRuns.Add(await HttpLoad.RunAsync(options, (worker, i) =>
-                    new HttpRequestMessage(HttpMethod.Get, $"/digitaltwins/m{Mix(worker, i) % settings.Twins}?api-version=2023-10-31"), ct));
-                patchRuns.Add(await HttpLoad.RunAsync(options, (worker, i) =>
-                    new HttpRequestMessage(HttpMethod.Patch, $"/digitaltwins/m{Mix(worker, i) % settings.Twins}?api-version=2023-10-31")
-                    {
-                        Content = new StringContent($$"""[{"op":"replace","path":"/speed","value":{{i % 1000}}.5},{"op":"replace","path":"/count","value":{{i}}}]""", Encoding.UTF8, "application/json-patch+json"),
-                    }, ct));
-            }
-            var (peer, get, patch) = (Median(peerRuns), Median(getRuns), Median(patchRuns));
-
-            Console.WriteLine($"  {"workload",-34} {"req/s",10} {"p50 ms",8} {"p99 ms",8} {"errors",7}");
-            Print("peer: GET /health (bare endpoint)", peer);
-            Print("twin GET", get);
-            Print(settings.Synchronous == SynchronousMode.Full ? "twin PATCH (fsync'd per commit)" : "twin PATCH (process-crash safe)", patch);
-            Console.WriteLine($"  twin GET = {get.RequestsPerSecond / peer.RequestsPerSecond:P0} of the bare endpoint; PATCH = {patch.RequestsPerSecond / peer.RequestsPerSecond:P0}");
+            await RunLoadAsync(server.HttpAddress!, settings, ct);
         }
 
         if (memoryTwins > 0)
@@ -90,6 +77,40 @@ internal static class BenchCommands
             await MeasureMemoryAsync(data, settings.Twins, memoryTwins, ct);
         }
         Directory.Delete(data, recursive: true);
+    }
+
+    private static async Task RunLoadAsync(Uri address, Settings settings, CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = address };
+        await SendAsync(http, HttpMethod.Post, "/models", Model, ct);
+        Console.WriteLine($"Creating {settings.Twins:N0} twins...");
+        await CreateTwinsAsync(http, 0, settings.Twins, ct);
+
+        var durability = settings.Server is null ? $"synchronous={settings.Synchronous}" : $"server {address}";
+        Console.WriteLine($"{Environment.ProcessorCount} cores, {settings.Concurrency} clients, {settings.Runs} runs x {settings.Duration.TotalSeconds:0}s (+{settings.Warmup.TotalSeconds:0}s warm-up); {durability}; medians:");
+        var options = new HttpLoadOptions(address, settings.Concurrency, settings.Duration, settings.Warmup);
+        // Runs interleave the workloads, so a neighbour's burst on a shared machine hits the peer and ours alike.
+        var peerRuns = new List<HttpLoadResult>();
+        var getRuns = new List<HttpLoadResult>();
+        var patchRuns = new List<HttpLoadResult>();
+        for (var run = 0; run < settings.Runs; run++)
+        {
+            peerRuns.Add(await HttpLoad.RunAsync(options, (_, _) => new HttpRequestMessage(HttpMethod.Get, "/health"), ct));
+            getRuns.Add(await HttpLoad.RunAsync(options, (worker, i) =>
+                new HttpRequestMessage(HttpMethod.Get, $"/digitaltwins/m{Mix(worker, i) % settings.Twins}?api-version=2023-10-31"), ct));
+            patchRuns.Add(await HttpLoad.RunAsync(options, (worker, i) =>
+                new HttpRequestMessage(HttpMethod.Patch, $"/digitaltwins/m{Mix(worker, i) % settings.Twins}?api-version=2023-10-31")
+                {
+                    Content = new StringContent($$"""[{"op":"replace","path":"/speed","value":{{i % 1000}}.5},{"op":"replace","path":"/count","value":{{i}}}]""", Encoding.UTF8, "application/json-patch+json"),
+                }, ct));
+        }
+        var (peer, get, patch) = (Median(peerRuns), Median(getRuns), Median(patchRuns));
+
+        Console.WriteLine($"  {"workload",-34} {"req/s",10} {"p50 ms",8} {"p99 ms",8} {"errors",7}");
+        Print("peer: GET /health (bare endpoint)", peer);
+        Print("twin GET", get);
+        Print(settings.Server is not null ? "twin PATCH" : settings.Synchronous == SynchronousMode.Full ? "twin PATCH (fsync'd per commit)" : "twin PATCH (process-crash safe)", patch);
+        Console.WriteLine($"  twin GET = {get.RequestsPerSecond / peer.RequestsPerSecond:P0} of the bare endpoint; PATCH = {patch.RequestsPerSecond / peer.RequestsPerSecond:P0}");
     }
 
     private static Task<DoppelServer> StartAsync(string data, SynchronousMode synchronous, CancellationToken ct) =>
