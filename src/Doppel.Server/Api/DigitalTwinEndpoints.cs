@@ -19,21 +19,13 @@ internal static class DigitalTwinEndpoints
             runtime.Graph.TryGetTwin(id, out var twin) ? Responses.Json(twin.Utf8Json, twin.ETag) : TwinNotFound(id))
             .WithName("DigitalTwins_GetById");
 
-        twins.MapPut("", async (string id, HttpRequest request, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
-        {
-            var body = await ReadTextAsync(request, options.Value.MaxTwinRequestBytes, ct);
-            return body.IsSuccess
-                ? Responses.From(await grains.GetGrain<ITwinGrain>(id).Put(body.Value, IsCreateOnly(request)))
-                : AdtErrors.ToResult(body.Error);
-        }).WithName("DigitalTwins_Add");
+        twins.MapPut("", (string id, HttpRequest request, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
+            WriteAsync(request, options.Value, body => grains.GetGrain<ITwinGrain>(id).Put(body, IsCreateOnly(request)), noContent: false, ct))
+            .WithName("DigitalTwins_Add");
 
-        twins.MapPatch("", async (string id, HttpRequest request, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
-        {
-            var body = await ReadTextAsync(request, options.Value.MaxTwinRequestBytes, ct);
-            return body.IsSuccess
-                ? Responses.From(await grains.GetGrain<ITwinGrain>(id).Patch(body.Value, IfMatch(request)), noContent: true)
-                : AdtErrors.ToResult(body.Error);
-        }).WithName("DigitalTwins_Update");
+        twins.MapPatch("", (string id, HttpRequest request, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
+            WriteAsync(request, options.Value, body => grains.GetGrain<ITwinGrain>(id).Patch(body, IfMatch(request)), noContent: true, ct))
+            .WithName("DigitalTwins_Update");
 
         twins.MapDelete("", async (string id, HttpRequest request, IGrainFactory grains) =>
             Responses.From(await grains.GetGrain<ITwinGrain>(id).Delete(IfMatch(request)), noContent: true))
@@ -45,21 +37,13 @@ internal static class DigitalTwinEndpoints
             : AdtErrors.ToResult("RelationshipNotFound", $"Twin '{id}' has no relationship with id '{relationshipId}'."))
             .WithName("DigitalTwins_GetRelationshipById");
 
-        twins.MapPut("/relationships/{relationshipId}", async (string id, string relationshipId, HttpRequest request, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
-        {
-            var body = await ReadTextAsync(request, options.Value.MaxTwinRequestBytes, ct);
-            return body.IsSuccess
-                ? Responses.From(await grains.GetGrain<ITwinGrain>(id).PutRelationship(relationshipId, body.Value, IsCreateOnly(request)))
-                : AdtErrors.ToResult(body.Error);
-        }).WithName("DigitalTwins_AddRelationship");
+        twins.MapPut("/relationships/{relationshipId}", (string id, string relationshipId, HttpRequest request, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
+            WriteAsync(request, options.Value, body => grains.GetGrain<ITwinGrain>(id).PutRelationship(relationshipId, body, IsCreateOnly(request)), noContent: false, ct))
+            .WithName("DigitalTwins_AddRelationship");
 
-        twins.MapPatch("/relationships/{relationshipId}", async (string id, string relationshipId, HttpRequest request, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
-        {
-            var body = await ReadTextAsync(request, options.Value.MaxTwinRequestBytes, ct);
-            return body.IsSuccess
-                ? Responses.From(await grains.GetGrain<ITwinGrain>(id).PatchRelationship(relationshipId, body.Value, IfMatch(request)), noContent: true)
-                : AdtErrors.ToResult(body.Error);
-        }).WithName("DigitalTwins_UpdateRelationship");
+        twins.MapPatch("/relationships/{relationshipId}", (string id, string relationshipId, HttpRequest request, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
+            WriteAsync(request, options.Value, body => grains.GetGrain<ITwinGrain>(id).PatchRelationship(relationshipId, body, IfMatch(request)), noContent: true, ct))
+            .WithName("DigitalTwins_UpdateRelationship");
 
         twins.MapDelete("/relationships/{relationshipId}", async (string id, string relationshipId, HttpRequest request, IGrainFactory grains) =>
             Responses.From(await grains.GetGrain<ITwinGrain>(id).DeleteRelationship(relationshipId, IfMatch(request)), noContent: true))
@@ -92,13 +76,9 @@ internal static class DigitalTwinEndpoints
             return component.IsSuccess ? Responses.Json(component.Value, twin.ETag) : AdtErrors.ToResult(component.Error);
         }).WithName("DigitalTwins_GetComponent");
 
-        twins.MapPatch("/components/{componentPath}", async (string id, string componentPath, HttpRequest request, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
-        {
-            var body = await ReadTextAsync(request, options.Value.MaxTwinRequestBytes, ct);
-            return body.IsSuccess
-                ? Responses.From(await grains.GetGrain<ITwinGrain>(id).PatchComponent(componentPath, body.Value, IfMatch(request)), noContent: true)
-                : AdtErrors.ToResult(body.Error);
-        }).WithName("DigitalTwins_UpdateComponent");
+        twins.MapPatch("/components/{componentPath}", (string id, string componentPath, HttpRequest request, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
+            WriteAsync(request, options.Value, body => grains.GetGrain<ITwinGrain>(id).PatchComponent(componentPath, body, IfMatch(request)), noContent: true, ct))
+            .WithName("DigitalTwins_UpdateComponent");
 
         twins.MapPost("/telemetry", (string id, HttpRequest request, TwinRuntime runtime, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
             Telemetry(id, null, request, runtime, options.Value, ct))
@@ -191,6 +171,13 @@ internal static class DigitalTwinEndpoints
         var page = ordered.Take(size.Value).ToList();
         var next = ordered.Count > size.Value ? Paging.NextLink(request, key(page[^1])) : null;
         return Responses.Page(page.Select(toJson), next);
+    }
+
+    /// <summary>Reads a twin-sized JSON body and hands it to a grain write; the grain's answer becomes the response.</summary>
+    private static async Task<IResult> WriteAsync(HttpRequest request, DoppelServerOptions options, Func<string, Task<WriteOutcome>> write, bool noContent, CancellationToken ct)
+    {
+        var body = await ReadTextAsync(request, options.MaxTwinRequestBytes, ct);
+        return body.IsSuccess ? Responses.From(await write(body.Value), noContent) : AdtErrors.ToResult(body.Error);
     }
 
     private static async Task<Result<string>> ReadTextAsync(HttpRequest request, int maxBytes, CancellationToken ct)
