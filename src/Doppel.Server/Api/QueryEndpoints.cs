@@ -35,7 +35,7 @@ internal static class QueryEndpoints
             Result<QueryPage> page;
             try
             {
-                page = engine.Execute(text, new GraphQuerySource(runtime), size.Value, token, timeout.Token);
+                page = engine.Execute(text, new TwinGraphQuerySource(runtime.Graph, dtmi => runtime.Models.SelfAndDescendants(new Dtmi(dtmi)).Select(d => d.Value).ToHashSet(StringComparer.Ordinal)), size.Value, token, timeout.Token);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
@@ -53,14 +53,5 @@ internal static class QueryEndpoints
             }
             return Responses.Json(new JsonObject { ["value"] = rows, ["continuationToken"] = page.Value.ContinuationToken });
         }).WithTags("Query").WithName("Query_QueryTwins");
-    }
-
-    /// <summary>The live graph as the query engine sees it.</summary>
-    private sealed class GraphQuerySource(TwinRuntime runtime) : IQuerySource
-    {
-        public IEnumerable<JsonObject> TwinsAfter(string? afterDtId) => runtime.Graph.TwinsAfter(afterDtId).Select(t => t.ToJson());
-
-        public IReadOnlySet<string> ModelAndSubtypes(string dtmi) =>
-            runtime.Models.SelfAndDescendants(new Dtmi(dtmi)).Select(d => d.Value).ToHashSet(StringComparer.Ordinal);
     }
 }

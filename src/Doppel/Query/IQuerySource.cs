@@ -14,4 +14,26 @@ public interface IQuerySource
 
     /// <summary>The model itself and every model that extends it, directly or not; empty when unknown.</summary>
     IReadOnlySet<string> ModelAndSubtypes(string dtmi);
+
+    /// <summary>One twin document, or null; the default scans, so sources should override it.</summary>
+    JsonObject? Twin(string dtId)
+    {
+        foreach (var twin in TwinsAfter(null))
+        {
+            if (twin["$dtId"] is JsonValue id && id.TryGetValue<string>(out var value) && value == dtId)
+            {
+                return twin;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// ADT-shaped relationship documents (<c>$relationshipId</c>, <c>$sourceId</c>, <c>$targetId</c>, <c>$relationshipName</c>,
+    /// properties) whose source is <paramref name="dtId"/>, ordered by relationship id; none by default.
+    /// </summary>
+    IEnumerable<JsonObject> Relationships(string dtId) => [];
+
+    /// <summary>Relationship documents whose target is <paramref name="dtId"/>; none by default.</summary>
+    IEnumerable<JsonObject> IncomingRelationships(string dtId) => [];
 }

@@ -10,9 +10,6 @@ namespace Doppel.Query;
 /// </remarks>
 public sealed class QueryEngine(QueryLimits? limits = null)
 {
-    // Cancellation is checked every this many twins scanned.
-    private const int CancellationStride = 64;
-
     /// <summary>The limits this engine enforces.</summary>
     public QueryLimits Limits { get; } = limits ?? QueryLimits.Default;
 
@@ -66,70 +63,103 @@ public sealed class QueryEngine(QueryLimits? limits = null)
         {
             return InvalidToken("COUNT() queries have a single page");
         }
-        var evaluator = new Evaluator(plan!, source);
-        return plan!.Syntax.Select.Kind == SelectKind.Count
-            ? Count(evaluator, source, ct)
-            : Page(evaluator, plan, text, source, Math.Clamp(pageSize < 1 ? Limits.MaxPageSize : pageSize, 1, Limits.MaxPageSize), resume, ct);
-    }
-
-    private static Result<QueryPage> Count(Evaluator evaluator, IQuerySource source, CancellationToken ct)
-    {
-        long count = 0, scanned = 0;
-        foreach (var twin in source.TwinsAfter(null))
+        var executor = new Executor(plan!, source, ct);
+        if (plan!.Syntax.Select.Kind == SelectKind.Count)
         {
-            if (++scanned % CancellationStride == 0)
-            {
-                ct.ThrowIfCancellationRequested();
-            }
-            if (evaluator.Matches(twin))
-            {
-                count++;
-            }
+            var count = executor.Count();
+            return Result<QueryPage>.Ok(new QueryPage([new JsonObject { ["COUNT"] = count }], null, Charge(executor.Scanned)));
         }
-        return Result<QueryPage>.Ok(new QueryPage([new JsonObject { ["COUNT"] = count }], null, Charge(scanned)));
+        var size = Math.Clamp(pageSize < 1 ? Limits.MaxPageSize : pageSize, 1, Limits.MaxPageSize);
+        return plan.Syntax.OrderBy.Count > 0
+            ? Sorted(executor, plan, text, size, resume)
+            : Page(executor, plan, text, size, resume);
     }
 
-    private static Result<QueryPage> Page(Evaluator evaluator, QueryPlan plan, string text, IQuerySource source, int pageSize, ContinuationToken? resume, CancellationToken ct)
+    private static Result<QueryPage> Page(Executor executor, QueryPlan plan, string text, int pageSize, ContinuationToken? resume)
     {
         var returned = resume?.Returned ?? 0;
         var top = plan.Syntax.Select.Top;
         var limit = top is { } t ? Math.Min(pageSize, Math.Max(0, t - returned)) : pageSize;
         var rows = new List<JsonNode>(Math.Min(limit, 256));
-        long scanned = 0;
         string? next = null;
         if (limit > 0)
         {
-            string? last = null;
-            using var twins = source.TwinsAfter(resume?.AfterDtId).GetEnumerator();
-            while (rows.Count < limit && twins.MoveNext())
+            // Rows emitted from the current anchor, counting those skipped on resume, so a page can end inside one anchor.
+            string? anchor = resume?.AfterDtId;
+            var inAnchor = resume?.Skip ?? 0;
+            foreach (var (id, row) in executor.Rows(resume?.AfterDtId, resume?.Skip ?? 0))
             {
-                if (++scanned % CancellationStride == 0)
+                if (rows.Count == limit)
                 {
-                    ct.ThrowIfCancellationRequested();
+                    // One more matching row exists, so there is a next page.
+                    var topReached = top is { } max && returned + rows.Count >= max;
+                    if (!topReached)
+                    {
+                        next = (id == anchor
+                            ? new ContinuationToken(text, anchor, returned + rows.Count, inAnchor)
+                            : new ContinuationToken(text, anchor!, returned + rows.Count)).Encode();
+                    }
+                    break;
                 }
-                var twin = twins.Current;
-                last = DtId(twin);
-                if (evaluator.Matches(twin))
+                if (id != anchor)
                 {
-                    rows.Add(evaluator.Project(twin));
+                    (anchor, inAnchor) = (id, 0);
                 }
-            }
-            var topReached = top is { } max && returned + rows.Count >= max;
-            // A full page only promises more when the source has another twin; the next page may still come back empty.
-            if (rows.Count == limit && !topReached && twins.MoveNext())
-            {
-                next = new ContinuationToken(text, last!, returned + rows.Count).Encode();
+                inAnchor++;
+                rows.Add(executor.Project(row));
             }
         }
-        return Result<QueryPage>.Ok(new QueryPage(rows, next, Charge(scanned)));
+        return Result<QueryPage>.Ok(new QueryPage(rows, next, Charge(executor.Scanned)));
     }
 
-    private static string DtId(JsonObject twin) =>
-        twin["$dtId"] is JsonValue id && id.TryGetValue<string>(out var value)
-            ? value
-            : throw new InvalidOperationException("The query source returned a twin without a string $dtId.");
+    // ORDER BY (beyond ADT): rows are projected with their sort keys; with TOP only the best TOP rows are kept (the list
+    // is cut back whenever it doubles), so memory stays bounded. Later pages resume by position.
+    private static Result<QueryPage> Sorted(Executor executor, QueryPlan plan, string text, int pageSize, ContinuationToken? resume)
+    {
+        var order = plan.Syntax.OrderBy;
+        var top = plan.Syntax.Select.Top;
+        var comparer = Comparer<(QueryValue[] Keys, long Seq, JsonNode Row)>.Create((a, b) =>
+        {
+            for (var i = 0; i < order.Count; i++)
+            {
+                var c = QueryValue.Order(a.Keys[i], b.Keys[i]);
+                if (c != 0)
+                {
+                    return order[i].Descending ? -c : c;
+                }
+            }
+            return a.Seq.CompareTo(b.Seq);
+        });
+        var all = new List<(QueryValue[] Keys, long Seq, JsonNode Row)>();
+        long seq = 0;
+        foreach (var (_, row) in executor.Rows(null, 0))
+        {
+            var keys = new QueryValue[order.Count];
+            for (var i = 0; i < order.Count; i++)
+            {
+                keys[i] = executor.Value(order[i].Path, row);
+            }
+            all.Add((keys, seq++, executor.Project(row)));
+            if (top is { } k && all.Count >= Math.Max(2 * k, 64))
+            {
+                all.Sort(comparer);
+                all.RemoveRange(k, all.Count - k);
+            }
+        }
+        all.Sort(comparer);
+        var total = top is { } max ? Math.Min(max, all.Count) : all.Count;
+        var offset = resume?.Returned ?? 0;
+        var end = Math.Min(total, offset + pageSize);
+        var rows = new List<JsonNode>(Math.Max(0, end - offset));
+        for (var i = offset; i < end; i++)
+        {
+            rows.Add(all[i].Row);
+        }
+        var next = end < total ? new ContinuationToken(text, "", end).Encode() : null;
+        return Result<QueryPage>.Ok(new QueryPage(rows, next, Charge(executor.Scanned)));
+    }
 
-    /// <summary>Query units: one per request plus one per hundred twins scanned.</summary>
+    /// <summary>Query units: one per request plus one per hundred units of work (candidates examined, relationships followed).</summary>
     private static double Charge(long scanned) => 1 + (scanned / 100.0);
 
     private static DoppelError InvalidToken(string problem) => new("BadRequest", $"Invalid continuation token: {problem}.");

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Collections.Immutable;
+using Doppel.Twins.Internal;
 
 namespace Doppel.Twins;
 
@@ -10,8 +10,11 @@ public sealed class TwinGraph
     private readonly ConcurrentDictionary<string, TwinDocument> _twins = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, RelationshipDocument>> _outgoing = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<(string Source, string Id), RelationshipDocument>> _incoming = new(StringComparer.Ordinal);
-    private readonly Lock _idsLock = new();
-    private ImmutableSortedSet<string> _ids = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
+    // Twin writes take this lock so the id, model and property indexes change together with the twin table.
+    private readonly Lock _writeLock = new();
+    private readonly ConcurrentDictionary<string, SortedIdList> _byModel = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PropertyIndex> _byProperty = new(StringComparer.Ordinal);
+    private volatile SortedIdList _ids = SortedIdList.Empty;
 
     public int TwinCount => _twins.Count;
 
@@ -20,31 +23,71 @@ public sealed class TwinGraph
 
     public bool TryGetTwin(string id, out TwinDocument twin) => _twins.TryGetValue(id, out twin!);
 
+    /// <summary>A snapshot of all twin ids, ordinally sorted.</summary>
+    internal SortedIdList Ids => _ids;
+
+    /// <summary>A snapshot of the ids of the twins whose model is exactly <paramref name="model"/>.</summary>
+    internal SortedIdList IdsOfModel(string model) => _byModel.TryGetValue(model, out var ids) ? ids : SortedIdList.Empty;
+
+    /// <summary>The index of a top-level primitive property, built on first request and maintained by every write after that.</summary>
+    internal PropertyIndex PropertyIndex(string name)
+    {
+        if (_byProperty.TryGetValue(name, out var index))
+        {
+            return index;
+        }
+        lock (_writeLock)
+        {
+            if (!_byProperty.TryGetValue(name, out index))
+            {
+                index = new PropertyIndex(name);
+                index.Build(TwinsAfter(null));
+                _byProperty[name] = index;
+            }
+            return index;
+        }
+    }
+
     public void PutTwin(TwinDocument t)
     {
-        if (_twins.TryGetValue(t.Id, out _))
+        lock (_writeLock)
         {
+            _twins.TryGetValue(t.Id, out var old);
             _twins[t.Id] = t;
-            return;
-        }
-
-        lock (_idsLock)
-        {
-            _twins[t.Id] = t;
-            _ids = _ids.Add(t.Id);
+            if (old is null)
+            {
+                _ids = _ids.Add(t.Id);
+            }
+            if (old is null || old.Model.Value != t.Model.Value)
+            {
+                if (old is not null)
+                {
+                    RemoveFromModel(old);
+                }
+                _byModel[t.Model.Value] = IdsOfModel(t.Model.Value).Add(t.Id);
+            }
+            foreach (var (_, index) in _byProperty)
+            {
+                index.Update(t.Id, old, t);
+            }
         }
     }
 
     public bool RemoveTwin(string id)
     {
-        lock (_idsLock)
+        lock (_writeLock)
         {
-            if (!_twins.TryRemove(id, out _))
+            if (!_twins.TryRemove(id, out var old))
             {
                 return false;
             }
 
             _ids = _ids.Remove(id);
+            RemoveFromModel(old);
+            foreach (var (_, index) in _byProperty)
+            {
+                index.Update(id, old, null);
+            }
         }
 
         if (_outgoing.TryGetValue(id, out var outgoing) && outgoing.IsEmpty)
@@ -60,20 +103,25 @@ public sealed class TwinGraph
         return true;
     }
 
+    private void RemoveFromModel(TwinDocument old)
+    {
+        var remaining = IdsOfModel(old.Model.Value).Remove(old.Id);
+        if (remaining.Count == 0)
+        {
+            _byModel.TryRemove(old.Model.Value, out _);
+        }
+        else
+        {
+            _byModel[old.Model.Value] = remaining;
+        }
+    }
+
     /// <summary>Twins whose id sorts (ordinally) after <paramref name="afterId"/>, in order; a snapshot of ids taken at the call, so paging survives concurrent changes.</summary>
     public IEnumerable<TwinDocument> TwinsAfter(string? afterId)
     {
-        var ids = _ids;
-        var start = 0;
-        if (afterId is not null)
+        foreach (var id in _ids.After(afterId))
         {
-            var index = ids.IndexOf(afterId);
-            start = index >= 0 ? index + 1 : ~index;
-        }
-
-        for (var i = start; i < ids.Count; i++)
-        {
-            if (_twins.TryGetValue(ids[i], out var twin))
+            if (_twins.TryGetValue(id, out var twin))
             {
                 yield return twin;
             }

@@ -182,15 +182,6 @@ public sealed class QueryExecutionTests
     public void Reference_example_projecting_a_property_with_array_contains_runs() =>
         Assert.Equal("""{"name":"Room 1"}""" + "\n" + """{"name":"D'Souza"}""", Graph.Json("SELECT T.name FROM DIGITALTWINS T WHERE ARRAY_CONTAINS(T.floor_number, 2)"));
 
-    [Theory]
-    [InlineData("SELECT * FROM RELATIONSHIPS WHERE $sourceId IN ['A', 'B', 'C', 'D']", "FROM RELATIONSHIPS is not supported yet at 1:10")]
-    [InlineData("SELECT COUNT() FROM RELATIONSHIPS", "FROM RELATIONSHIPS is not supported yet at 1:16")]
-    [InlineData("SELECT T, CT FROM DIGITALTWINS T JOIN CT RELATED T.contains WHERE T.$dtId = 'ABC'", "JOIN is not supported yet at 1:34")]
-    [InlineData("SELECT Building, Sensor FROM DIGITALTWINS MATCH (Building)-[]->(Sensor) WHERE Building.$dtId = 'Building21' AND Sensor.temperature > 50", "MATCH is not supported yet at 1:43")]
-    [InlineData("SELECT * FROM DIGITALTWINS T ORDER BY T.name DESC", "ORDER BY is not supported yet at 1:30")]
-    public void Constructs_beyond_this_slice_are_rejected_with_their_position(string query, string message) =>
-        Assert.Equal(message, Graph.Rejected(query));
-
     [Fact]
     public void Is_of_model_with_an_unknown_collection_is_rejected() =>
         Assert.Equal("IS_OF_MODEL refers to 'X', which is not a collection of this query at 1:48", Graph.Rejected("SELECT * FROM DIGITALTWINS T WHERE IS_OF_MODEL(X, 'dtmi:a;1')"));
@@ -209,7 +200,7 @@ public sealed class QueryExecutionTests
         }
         var page = QueryAssert.Engine.Execute("SELECT COUNT() FROM DIGITALTWINS", source, 10, null).Value!;
         Assert.Equal(4.0, page.Charge);
-        Assert.Equal(1.05, QueryAssert.Engine.Execute("SELECT TOP(5) FROM DIGITALTWINS", source, 10, null).Value!.Charge);
+        Assert.Equal(1.06, QueryAssert.Engine.Execute("SELECT TOP(5) FROM DIGITALTWINS", source, 10, null).Value!.Charge, 6);
     }
 
     [Fact]

@@ -9,13 +9,19 @@ namespace Doppel.Query.Internal;
 /// Where a query stopped: its text (ADT clients may send only the token for later pages), the last <c>$dtId</c> scanned,
 /// and the rows already returned (for TOP). Opaque to clients: base64url of a small JSON object.
 /// </summary>
-internal sealed record ContinuationToken(string Query, string AfterDtId, int Returned)
+/// <remarks><see cref="Skip"/> is non-zero when a page ended inside the rows of one anchor twin (JOIN, MATCH, relationships):
+/// the next page re-expands that anchor and skips the rows already returned.</remarks>
+internal sealed record ContinuationToken(string Query, string AfterDtId, int Returned, int Skip = 0)
 {
     private const int Version = 1;
 
     public string Encode()
     {
         var json = new JsonObject { ["v"] = Version, ["q"] = Query, ["a"] = AfterDtId, ["n"] = Returned };
+        if (Skip > 0)
+        {
+            json["s"] = Skip;
+        }
         return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(json.ToJsonString()));
     }
 
@@ -40,7 +46,8 @@ internal sealed record ContinuationToken(string Query, string AfterDtId, int Ret
             {
                 return (null, "it was not issued by this service");
             }
-            return (new ContinuationToken(query, after, returned), null);
+            var skip = json["s"] is JsonValue s && s.TryGetValue<int>(out var sv) && sv > 0 ? sv : 0;
+            return (new ContinuationToken(query, after, returned, skip), null);
         }
         catch (JsonException)
         {

@@ -5,27 +5,27 @@ namespace Doppel.Query.Internal;
 /// <summary>
 /// Evaluates conditions and projections on one twin with the three-valued logic of ADT (Cosmos DB):
 /// a missing property or a comparison of mismatched types is undefined, NOT undefined stays undefined,
-/// and only rows whose condition is true are returned.
+/// and only rows whose condition is true are returned. A row binds one document per alias of the query (slot order of
+/// <see cref="QueryPlan.Slots"/>); paths that start with an alias read that document, other paths read slot 0.
 /// </summary>
 internal sealed class Evaluator(QueryPlan plan, IQuerySource source)
 {
     private readonly Dictionary<string, IReadOnlySet<string>> _subtypes = new(StringComparer.Ordinal);
 
-    public bool Matches(JsonObject twin) => plan.Syntax.Where is not { } where || Condition(where, twin) == true;
+    public bool Matches(JsonObject?[] twin) => plan.Syntax.Where is not { } where || Condition(where, twin) == true;
 
-    public JsonNode Project(JsonObject twin)
+    public JsonNode Project(JsonObject?[] twin)
     {
         var select = plan.Syntax.Select;
         if (select.Kind == SelectKind.Star)
         {
-            return twin;
+            return twin[0]!;
         }
         var row = new JsonObject();
         foreach (var projection in select.Projections)
         {
             var segments = projection.Path.Segments;
-            var skip = Skip(segments);
-            var value = Navigate(twin, segments, skip);
+            var value = Navigate(twin, segments);
             if (value.Kind == ValueKind.Undefined)
             {
                 continue;
@@ -35,13 +35,13 @@ internal sealed class Evaluator(QueryPlan plan, IQuerySource source)
             {
                 ValueKind.Null => null,
                 ValueKind.Object or ValueKind.Array => value.Node!.DeepClone(),
-                _ => Navigated(twin, segments, skip)!.DeepClone(),
+                _ => Navigated(twin, segments)!.DeepClone(),
             };
         }
         return row;
     }
 
-    private bool? Condition(Expr expr, JsonObject twin)
+    private bool? Condition(Expr expr, JsonObject?[] twin)
     {
         switch (expr)
         {
@@ -69,14 +69,14 @@ internal sealed class Evaluator(QueryPlan plan, IQuerySource source)
         }
     }
 
-    private QueryValue Value(Expr expr, JsonObject twin)
+    private QueryValue Value(Expr expr, JsonObject?[] twin)
     {
         switch (expr)
         {
             case LiteralExpr literal:
                 return QueryValue.Of(literal.Value);
             case PathExpr path:
-                return Navigate(twin, path.Segments, Skip(path.Segments));
+                return Navigate(twin, path.Segments);
             case BinaryExpr { Op: BinaryOp.And or BinaryOp.Or } or NotExpr:
                 return QueryValue.Of(Condition(expr, twin));
             case BinaryExpr binary:
@@ -107,7 +107,7 @@ internal sealed class Evaluator(QueryPlan plan, IQuerySource source)
         };
     }
 
-    private bool? In(InExpr @in, JsonObject twin)
+    private bool? In(InExpr @in, JsonObject?[] twin)
     {
         var value = Value(@in.Operand, twin);
         if (value.Kind == ValueKind.Undefined)
@@ -124,7 +124,7 @@ internal sealed class Evaluator(QueryPlan plan, IQuerySource source)
         return @in.Negated;
     }
 
-    private bool? Call(CallExpr call, JsonObject twin)
+    private bool? Call(CallExpr call, JsonObject?[] twin)
     {
         var arguments = call.Arguments;
         if (call.Name == "IS_OF_MODEL")
@@ -171,12 +171,13 @@ internal sealed class Evaluator(QueryPlan plan, IQuerySource source)
         };
     }
 
-    private bool IsOfModel(IReadOnlyList<Expr> arguments, JsonObject twin)
+    private bool IsOfModel(IReadOnlyList<Expr> arguments, JsonObject?[] twin)
     {
         var index = arguments[0] is PathExpr ? 1 : 0;
         var dtmi = ((LiteralExpr)arguments[index]).Value!.GetValue<string>();
         var exact = arguments.Count > index + 1;
-        if (twin["$metadata"] is not JsonObject metadata || metadata["$model"] is not JsonValue modelNode || !modelNode.TryGetValue<string>(out var model))
+        var doc = index == 1 ? twin[plan.SlotOf(((PathExpr)arguments[0]).Segments[0])] : twin[0];
+        if (doc?["$metadata"] is not JsonObject metadata || metadata["$model"] is not JsonValue modelNode || !modelNode.TryGetValue<string>(out var model))
         {
             return false;
         }
@@ -192,13 +193,17 @@ internal sealed class Evaluator(QueryPlan plan, IQuerySource source)
         return models.Contains(model) || string.Equals(model, dtmi, StringComparison.Ordinal);
     }
 
-    /// <summary>1 when the path starts with the FROM alias (<c>T.name</c>), else 0 (<c>name</c>, <c>$dtId</c>).</summary>
-    private int Skip(IReadOnlyList<string> segments) =>
-        plan.Alias is { } alias && string.Equals(segments[0], alias, StringComparison.Ordinal) ? 1 : 0;
+    /// <summary>A value for ORDER BY: the path's value on the row.</summary>
+    public QueryValue Value(PathExpr path, JsonObject?[] row) => Navigate(row, path.Segments);
 
-    private static QueryValue Navigate(JsonObject twin, IReadOnlyList<string> segments, int skip)
+    private QueryValue Navigate(JsonObject?[] row, IReadOnlyList<string> segments)
     {
-        JsonNode? node = twin;
+        var (slot, skip) = plan.Resolve(segments);
+        JsonNode? node = row[slot];
+        if (node is null)
+        {
+            return QueryValue.Undefined;
+        }
         for (var i = skip; i < segments.Count; i++)
         {
             if (node is not JsonObject obj || !obj.TryGetPropertyValue(segments[i], out node))
@@ -209,9 +214,10 @@ internal sealed class Evaluator(QueryPlan plan, IQuerySource source)
         return QueryValue.Of(node);
     }
 
-    private static JsonNode? Navigated(JsonObject twin, IReadOnlyList<string> segments, int skip)
+    private JsonNode? Navigated(JsonObject?[] row, IReadOnlyList<string> segments)
     {
-        JsonNode? node = twin;
+        var (slot, skip) = plan.Resolve(segments);
+        JsonNode? node = row[slot];
         for (var i = skip; i < segments.Count; i++)
         {
             node = ((JsonObject)node!)[segments[i]];

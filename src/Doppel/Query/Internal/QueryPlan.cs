@@ -2,40 +2,173 @@ using System.Text.Json.Nodes;
 
 namespace Doppel.Query.Internal;
 
-/// <summary>A parsed query checked against what this engine executes, with the FROM alias resolved.</summary>
+/// <summary>One way to extend a row from an already bound twin: a JOIN (one forward hop) or a MATCH edge.</summary>
+/// <param name="From">Slot of the bound twin.</param>
+/// <param name="To">Slot the reached twin binds.</param>
+/// <param name="Relationship">Slot the relationship binds, or -1.</param>
+/// <param name="Direction">Forward follows outgoing relationships from <paramref name="From"/>, Backward incoming ones, Any both.</param>
+/// <param name="Names">Accepted relationship names; empty accepts any.</param>
+/// <param name="MinHops">Fewest hops (inclusive).</param>
+/// <param name="MaxHops">Most hops (inclusive).</param>
+internal sealed record ExpandStep(int From, int To, int Relationship, EdgeDirection Direction, IReadOnlyList<string> Names, int MinHops, int MaxHops);
+
+/// <summary>A parsed query checked against what this engine executes, with aliases resolved to row slots.</summary>
+/// <remarks>
+/// Slot 0 is the anchor: the alias whose candidates are enumerated in <c>$dtId</c> order (for FROM RELATIONSHIPS,
+/// the relationships of each source twin in that order); the steps bind every other slot from it.
+/// </remarks>
 internal sealed class QueryPlan
 {
+    private readonly List<string> _slots = [];
+    private readonly List<ExpandStep> _steps = [];
+
     private QueryPlan(QuerySyntax syntax) => Syntax = syntax;
 
     public QuerySyntax Syntax { get; }
 
     public string? Alias => Syntax.From.Alias;
 
+    /// <summary>Alias per slot; unnamed MATCH nodes get names no query can spell.</summary>
+    public IReadOnlyList<string> Slots => _slots;
+
+    public IReadOnlyList<ExpandStep> Steps => _steps;
+
+    public bool IsRelationships => Syntax.From.Collection == CollectionKind.Relationships;
+
+    /// <summary>Slots that hold relationships rather than twins.</summary>
+    public HashSet<int> RelationshipSlots { get; } = [];
+
+    /// <summary>True when rows bind more than one document, so a row is never just "the" twin.</summary>
+    public bool IsMultiAlias => _steps.Count > 0;
+
+    public int SlotOf(string alias) => _slots.IndexOf(alias);
+
+    /// <summary>The slot a path reads and how many leading segments name the alias.</summary>
+    public (int Slot, int Skip) Resolve(IReadOnlyList<string> segments)
+    {
+        var slot = _slots.IndexOf(segments[0]);
+        return slot >= 0 ? (slot, 1) : (0, 0);
+    }
+
     public static (QueryPlan? Plan, QueryError? Error) Create(string text, QuerySyntax syntax)
     {
         var plan = new QueryPlan(syntax);
-        var (offset, message) = plan.Check();
+        var (offset, message) = plan.Bind();
+        if (message is null)
+        {
+            (offset, message) = plan.Check();
+        }
         return message is null ? (plan, null) : (null, Parser.ErrorAt(text, offset, message));
+    }
+
+    private (int Offset, string? Message) Bind()
+    {
+        var from = Syntax.From;
+        if (from.Match is { } match)
+        {
+            // Anchor at the node the WHERE clause pins by $dtId (or, failing that, any indexed condition), so the
+            // traversal starts from few twins; without one it starts from the first node and scans.
+            var anchor = AccessPaths.ChooseMatchAnchor(match, Syntax.Where);
+            var nodeSlots = new int[match.Nodes.Count];
+            nodeSlots[anchor] = AddSlot(match.Nodes[anchor].Alias ?? "\0node" + anchor);
+            for (var i = anchor; i < match.Edges.Count; i++)
+            {
+                nodeSlots[i + 1] = AddSlot(match.Nodes[i + 1].Alias ?? "\0node" + (i + 1));
+                var (step, error) = Step(match.Edges[i], nodeSlots[i], nodeSlots[i + 1], false);
+                if (error is not null)
+                {
+                    return error.Value;
+                }
+                _steps.Add(step!);
+            }
+            for (var i = anchor - 1; i >= 0; i--)
+            {
+                nodeSlots[i] = AddSlot(match.Nodes[i].Alias ?? "\0node" + i);
+                var (step, error) = Step(match.Edges[i], nodeSlots[i + 1], nodeSlots[i], true);
+                if (error is not null)
+                {
+                    return error.Value;
+                }
+                _steps.Add(step!);
+            }
+            return (0, null);
+        }
+        AddSlot(from.Alias ?? "\0from");
+        if (IsRelationships)
+        {
+            RelationshipSlots.Add(0);
+            if (from.Joins.Count > 0)
+            {
+                return (from.Joins[0].Offset, "FROM RELATIONSHIPS cannot be combined with JOIN");
+            }
+        }
+        foreach (var join in from.Joins)
+        {
+            var source = SlotOf(join.Source);
+            if (source < 0 || RelationshipSlots.Contains(source))
+            {
+                return (join.Offset, $"JOIN {join.Target} RELATED {join.Source}.{join.RelationshipName} refers to '{join.Source}', which is not a twin alias defined before it");
+            }
+            if (SlotOf(join.Target) >= 0 || (join.RelationshipAlias is { } r && (SlotOf(r) >= 0 || r == join.Target)))
+            {
+                return (join.Offset, $"the alias '{join.Target}' is defined twice");
+            }
+            var target = AddSlot(join.Target);
+            var rel = join.RelationshipAlias is { } relAlias ? AddSlot(relAlias) : -1;
+            if (rel >= 0)
+            {
+                RelationshipSlots.Add(rel);
+            }
+            _steps.Add(new ExpandStep(source, target, rel, EdgeDirection.Forward, [join.RelationshipName], 1, 1));
+        }
+        return (0, null);
+    }
+
+    private (ExpandStep? Step, (int, string?)? Error) Step(MatchEdge edge, int from, int to, bool reversed)
+    {
+        var direction = !reversed ? edge.Direction : edge.Direction switch
+        {
+            EdgeDirection.Forward => EdgeDirection.Backward,
+            EdgeDirection.Backward => EdgeDirection.Forward,
+            _ => EdgeDirection.Any,
+        };
+        var rel = -1;
+        if (edge.Variable is { } variable)
+        {
+            if (edge.Hops is not null)
+            {
+                return (null, (edge.Offset, $"the relationship variable '{variable}' cannot be used with a hop count; variables bind single hops only"));
+            }
+            if (SlotOf(variable) >= 0)
+            {
+                return (null, (edge.Offset, $"the alias '{variable}' is defined twice"));
+            }
+            rel = AddSlot(variable);
+            RelationshipSlots.Add(rel);
+        }
+        // ADT: *n is exactly n hops, *n..m is more than n and at most m, *..m is 1 to m.
+        var (min, max) = edge.Hops switch
+        {
+            null => (1, 1),
+            { Min: { } n, Max: { } m } when n == m => (n, n),
+            { Min: { } n, Max: { } m } => (n + 1, m),
+            { Max: { } m } => (1, m),
+            _ => (1, 1),
+        };
+        return (new ExpandStep(from, to, rel, direction, edge.RelationshipNames, min, max), null);
+    }
+
+    private int AddSlot(string alias)
+    {
+        _slots.Add(alias);
+        return _slots.Count - 1;
     }
 
     private (int Offset, string? Message) Check()
     {
-        var from = Syntax.From;
-        if (from.Collection == CollectionKind.Relationships)
+        if (IsMultiAlias && Syntax.Select.Kind == SelectKind.Star)
         {
-            return (from.Offset, "FROM RELATIONSHIPS is not supported yet");
-        }
-        if (from.Joins.Count > 0)
-        {
-            return (from.Joins[0].Offset, "JOIN is not supported yet");
-        }
-        if (from.Match is not null)
-        {
-            return (from.Match.Offset, "MATCH is not supported yet");
-        }
-        if (Syntax.OrderBy.Count > 0)
-        {
-            return (Syntax.OrderByOffset, "ORDER BY is not supported yet");
+            return (Syntax.Select.Offset, "SELECT * cannot be used with JOIN or MATCH; select the aliases instead, as in SELECT T, CT");
         }
         return Syntax.Where is null ? (0, null) : Check(Syntax.Where);
     }
@@ -74,7 +207,8 @@ internal sealed class QueryPlan
         var index = 0;
         if (arguments[0] is PathExpr collection)
         {
-            if (collection.Segments.Count != 1 || !string.Equals(collection.Segments[0], Alias, StringComparison.Ordinal))
+            var slot = collection.Segments.Count == 1 ? SlotOf(collection.Segments[0]) : -1;
+            if (slot < 0 || RelationshipSlots.Contains(slot))
             {
                 return (collection.Offset, $"IS_OF_MODEL refers to '{collection}', which is not a collection of this query");
             }

@@ -92,6 +92,10 @@ internal readonly record struct QueryValue(ValueKind Kind, double Number = 0, st
         };
     }
 
+    /// <summary>A total order for ORDER BY: undefined, null, booleans, numbers, strings, then arrays and objects (unordered among themselves).</summary>
+    public static int Order(in QueryValue a, in QueryValue b) =>
+        a.Kind != b.Kind ? a.Kind.CompareTo(b.Kind) : Compare(a, b) ?? 0;
+
     private static bool DeepEqual(JsonNode? a, JsonNode? b)
     {
         var x = Of(a);

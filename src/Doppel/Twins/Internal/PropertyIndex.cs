@@ -1,0 +1,94 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+
+namespace Doppel.Twins.Internal;
+
+/// <summary>A primitive property value as an index key; values of different JSON kinds never compare equal.</summary>
+internal readonly record struct IndexKey(JsonValueKind Kind, double Number, string? String) : IComparable<IndexKey>
+{
+    public static bool TryCreate(JsonElement value, out IndexKey key)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String:
+                key = new IndexKey(JsonValueKind.String, 0, value.GetString());
+                return true;
+            case JsonValueKind.Number:
+                key = new IndexKey(JsonValueKind.Number, value.GetDouble(), null);
+                return true;
+            case JsonValueKind.True or JsonValueKind.False:
+                // Booleans share one kind so that false sorts before true, as the query language orders them.
+                key = new IndexKey(JsonValueKind.True, value.ValueKind == JsonValueKind.True ? 1 : 0, null);
+                return true;
+            default:
+                key = default;
+                return false;
+        }
+    }
+
+    public int CompareTo(IndexKey other) =>
+        Kind != other.Kind ? Kind.CompareTo(other.Kind)
+        : Kind == JsonValueKind.String ? string.CompareOrdinal(String, other.String)
+        : Number.CompareTo(other.Number);
+}
+
+/// <summary>
+/// Twin ids by the value of one top-level primitive property: built on the first query that filters on the property,
+/// then maintained by every twin write (under the graph's write lock). Readers see immutable snapshots.
+/// </summary>
+internal sealed class PropertyIndex(string name)
+{
+    private volatile ImmutableSortedDictionary<IndexKey, SortedIdList> _values = ImmutableSortedDictionary<IndexKey, SortedIdList>.Empty;
+
+    public string Name { get; } = name;
+
+    public ImmutableSortedDictionary<IndexKey, SortedIdList> Values => _values;
+
+    public SortedIdList Equal(IndexKey key) => _values.TryGetValue(key, out var ids) ? ids : SortedIdList.Empty;
+
+    /// <summary>Called under the graph's write lock with the twin's previous and new version (either may be null).</summary>
+    public void Update(string id, TwinDocument? before, TwinDocument? after)
+    {
+        IndexKey oldKey = default, newKey = default;
+        var hadOld = before is not null && before.TryGetProperty(Name, out var ov) && IndexKey.TryCreate(ov, out oldKey);
+        var hasNew = after is not null && after.TryGetProperty(Name, out var nv) && IndexKey.TryCreate(nv, out newKey);
+        if (hadOld && hasNew && oldKey.CompareTo(newKey) == 0)
+        {
+            return;
+        }
+        var values = _values;
+        if (hadOld && values.TryGetValue(oldKey, out var oldIds))
+        {
+            var removed = oldIds.Remove(id);
+            values = removed.Count == 0 ? values.Remove(oldKey) : values.SetItem(oldKey, removed);
+        }
+        if (hasNew)
+        {
+            values = values.SetItem(newKey, (values.TryGetValue(newKey, out var ids) ? ids : SortedIdList.Empty).Add(id));
+        }
+        _values = values;
+    }
+
+    /// <summary>Fills the index from twins in id order (called under the write lock, before the index is published).</summary>
+    public void Build(IEnumerable<TwinDocument> twins)
+    {
+        var lists = new SortedDictionary<IndexKey, List<string>>();
+        foreach (var twin in twins)
+        {
+            if (twin.TryGetProperty(Name, out var value) && IndexKey.TryCreate(value, out var key))
+            {
+                if (!lists.TryGetValue(key, out var ids))
+                {
+                    lists[key] = ids = [];
+                }
+                ids.Add(twin.Id);
+            }
+        }
+        var builder = ImmutableSortedDictionary.CreateBuilder<IndexKey, SortedIdList>();
+        foreach (var (key, ids) in lists)
+        {
+            builder[key] = SortedIdList.FromSorted(ids);
+        }
+        _values = builder.ToImmutable();
+    }
+}
