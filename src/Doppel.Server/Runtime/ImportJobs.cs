@@ -172,6 +172,24 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
         var modelLines = new List<(long Line, string Text)>();
         var chunk = new List<(long Line, string Text)>(ChunkSize);
         Task committing = Task.CompletedTask;
+        try
+        {
+            return await ReadSectionsAsync();
+        }
+        catch (OperationCanceledException)
+        {
+            try
+            {
+                await committing;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            throw;
+        }
+
+        async Task<DoppelError?> ReadSectionsAsync()
+        {
         while ((line = await reader.ReadLineAsync(ct)) is not null)
         {
             lineNumber++;
@@ -213,6 +231,7 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
         committing = await EndSectionAsync(job, section, modelLines, chunk, committing, log, ct);
         await committing;
         return null;
+        }
     }
 
     private async Task<Task> EndSectionAsync(ImportJob job, string section, List<(long Line, string Text)> modelLines, List<(long Line, string Text)> chunk, Task committing, ImportLog log, CancellationToken ct)
@@ -271,7 +290,12 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
     /// <summary>Validates a chunk (in parallel), waits for the previous chunk's commit, then starts this one's; returns the commit.</summary>
     private async Task<Task> ProcessChunkAsync(ImportJob job, string section, List<(long Line, string Text)> chunk, Task previous, ImportLog log, CancellationToken ct)
     {
-        ct.ThrowIfCancellationRequested();
+        if (ct.IsCancellationRequested)
+        {
+            // Let the chunk in flight finish, so the counts and the store agree when the job reports cancelled.
+            await previous;
+            ct.ThrowIfCancellationRequested();
+        }
         var now = runtime.Time.GetUtcNow();
         if (section == "Twins")
         {
