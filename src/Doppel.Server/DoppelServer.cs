@@ -108,7 +108,9 @@ public sealed class DoppelServer : IAsyncDisposable
         builder.Services.AddSingleton(runtime);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<ModelService>();
+        builder.Services.AddSingleton<BulkJobSlot>();
         builder.Services.AddSingleton<DeletionJobs>();
+        builder.Services.AddSingleton<ImportJobs>();
         builder.Services.AddSingleton(new QueryEngine(new QueryLimits()));
         builder.Services.AddOpenApi();
 
@@ -120,6 +122,7 @@ public sealed class DoppelServer : IAsyncDisposable
         QueryEndpoints.Map(app);
         EventRouteEndpoints.Map(app);
         JobEndpoints.Map(app);
+        ImportJobEndpoints.Map(app);
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
         app.MapFallback((HttpContext context) => AdtErrors.ToResult("NotFound", $"No operation at {context.Request.Method} {context.Request.Path}."));

@@ -8,4 +8,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Delete job {JobId} failed")]
     public static partial void DeleteJobFailed(this ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Import job {JobId} failed")]
+    public static partial void ImportJobFailed(this ILogger logger, Exception exception, string jobId);
 }

@@ -20,6 +20,7 @@ internal static class AdtErrors
         ["ComponentNotFound"] = 404,
         ["EventRouteNotFound"] = 404,
         ["DeleteJobNotFound"] = 404,
+        ["ImportJobNotFound"] = 404,
         ["QuotaReachedError"] = 429,
         ["LimitExceeded"] = 413,
         ["MethodNotAllowed"] = 405,

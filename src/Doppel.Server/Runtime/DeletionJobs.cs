@@ -9,11 +9,9 @@ namespace Doppel.Server.Runtime;
 /// models), so concurrent writers stay consistent; like ADT's, the job is not one atomic transaction.
 /// Job records live in memory: they describe work, while the deletions themselves are durable.
 /// </summary>
-public sealed class DeletionJobs(TwinRuntime runtime, ModelService models, IGrainFactory grains, ILogger<DeletionJobs> logger)
+public sealed class DeletionJobs(TwinRuntime runtime, ModelService models, IGrainFactory grains, BulkJobSlot slot, ILogger<DeletionJobs> logger)
 {
     private readonly ConcurrentDictionary<string, DeletionJob> _jobs = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
-
     public IEnumerable<DeletionJob> Jobs => _jobs.Values.OrderBy(j => j.Id, StringComparer.Ordinal);
 
     public DeletionJob? Get(string id) => _jobs.GetValueOrDefault(id);
@@ -21,15 +19,15 @@ public sealed class DeletionJobs(TwinRuntime runtime, ModelService models, IGrai
     /// <summary>Starts a job; refused with JobLimitReached while another one runs (ADT allows one bulk job at a time).</summary>
     public Result<DeletionJob> Start(string id, TimeSpan timeout)
     {
-        if (!_oneAtATime.Wait(0))
+        if (!slot.TryTake())
         {
-            return Result<DeletionJob>.Fail("JobLimitReached", "A delete job is already running; wait for it to finish.");
+            return Result<DeletionJob>.Fail("JobLimitReached", "An import or delete job is already running; wait for it to finish.");
         }
         var now = runtime.Time.GetUtcNow();
         var job = new DeletionJob(id, now);
         if (!_jobs.TryAdd(id, job))
         {
-            _oneAtATime.Release();
+            slot.Release();
             return Result<DeletionJob>.Fail("InvalidArgument", $"A delete job with id '{id}' already exists.");
         }
         _ = Task.Run(() => RunAsync(job, timeout));
@@ -65,7 +63,7 @@ public sealed class DeletionJobs(TwinRuntime runtime, ModelService models, IGrai
         }
         finally
         {
-            _oneAtATime.Release();
+            slot.Release();
         }
     }
 

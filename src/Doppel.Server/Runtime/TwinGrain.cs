@@ -25,6 +25,8 @@ internal sealed class TwinGrain(TwinRuntime runtime) : Grain, ITwinGrain
         {
             return WriteOutcome.Failed(json.Error);
         }
+        // The stripe makes "does it exist" and the write one step against the bulk importer, which creates twins outside grains.
+        using var stripe = await runtime.Locks.AcquireAsync(Id);
         var exists = runtime.Graph.TryGetTwin(Id, out _);
         if (createOnly && exists)
         {
@@ -84,7 +86,8 @@ internal sealed class TwinGrain(TwinRuntime runtime) : Grain, ITwinGrain
             return TwinNotFound();
         }
         var targetId = json.Value["$targetId"] is JsonValue t && t.TryGetValue<string>(out var id) ? id : null;
-        using var _ = targetId is null ? default : await runtime.Locks.AcquireAsync(targetId);
+        // The target's stripe orders this with the target's deletion; the source's with the bulk importer.
+        using var _ = await runtime.Locks.AcquireAsync(Id, targetId ?? Id);
 
         var existing = runtime.Graph.TryGetRelationship(Id, relationshipId, out var old) ? old : null;
         if (createOnly && existing is not null)
