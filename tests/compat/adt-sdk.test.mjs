@@ -156,6 +156,27 @@ test("the ADT SDK drives Doppel end to end", async (t) => {
     await rejects(collect(client.queryTwins("SELECT * FROM DIGITALTWINS WHERE")), 400, "SqlQueryError");
   });
 
+  await t.test("JOIN, MATCH and COUNT queries return ADT's row shapes", async () => {
+    const building = await collect(client.queryTwins("SELECT B FROM DIGITALTWINS L JOIN B RELATED L.isPartOf WHERE L.$dtId = 'level-1'"));
+    assert.deepEqual(building.map((row) => row.B.$dtId), ["building-1"]);
+    const joined = await collect(client.queryTwins("SELECT R, L FROM DIGITALTWINS R JOIN L RELATED R.isPartOf WHERE L.$dtId = 'level-1' AND R.personCapacity < 13"));
+    assert.deepEqual(joined.map((row) => [row.R.$dtId, row.L.$dtId]).sort(), [["room-00", "level-1"], ["room-01", "level-1"], ["room-02", "level-1"]]);
+    const withRelationship = await collect(client.queryTwins("SELECT R, Rel FROM DIGITALTWINS R JOIN L RELATED R.isPartOf Rel WHERE R.$dtId = 'room-07'"));
+    assert.equal(withRelationship.length, 1);
+    assert.equal(withRelationship[0].Rel.$relationshipId, "room-07-in-level-1");
+    const twoHops = await collect(client.queryTwins("SELECT R, B FROM DIGITALTWINS MATCH (R)-[:isPartOf]->(L)-[:isPartOf]->(B) WHERE B.$dtId = 'building-1'"));
+    assert.equal(twoHops.length, rooms);
+    assert.ok(twoHops.every((row) => row.B.$dtId === "building-1" && row.R.$dtId.startsWith("room-")));
+    const upToTwo = await collect(client.queryTwins("SELECT X FROM DIGITALTWINS MATCH (X)-[:isPartOf*..2]->(B) WHERE B.$dtId = 'building-1'"));
+    assert.equal(upToTwo.length, rooms + 1, "rooms at two hops and the level at one");
+    const projected = await collect(client.queryTwins("SELECT R.personCapacity, R.$dtId FROM DIGITALTWINS R WHERE R.$dtId = 'room-03'"));
+    assert.deepEqual(projected, [{ personCapacity: 13, $dtId: "room-03" }]);
+    const count = await collect(client.queryTwins(`SELECT COUNT() FROM DIGITALTWINS WHERE IS_OF_MODEL('${REC}Room;1')`));
+    assert.deepEqual(count, [{ COUNT: rooms }]);
+    const relationships = await collect(client.queryTwins("SELECT COUNT() FROM RELATIONSHIPS WHERE $relationshipName = 'isPartOf'"));
+    assert.deepEqual(relationships, [{ COUNT: rooms + 1 }]);
+  });
+
   await t.test("telemetry is validated against the model and accepted", async () => {
     await client.publishTelemetry("room-01", { illuminance: 410.5 }, "message-1");
     await client.publishComponentTelemetry("room-01", "thermostat", JSON.stringify({ temperature: 21.3 }), "message-2");
