@@ -27,13 +27,13 @@ internal sealed class ChangeWriter : IDisposable
         _byKind[(int)ChangeKind.DeleteModel] = Create(connection, "DELETE FROM models WHERE id = $k1;", ("$k1", SqliteType.Text));
         _byKind[(int)ChangeKind.PutTwin] = Create(
             connection,
-            "INSERT INTO twins (id, json) VALUES ($k1, $json) ON CONFLICT (id) DO UPDATE SET json = excluded.json;",
+            "INSERT INTO twins (id, json) VALUES ($k1, CAST($json AS TEXT)) ON CONFLICT (id) DO UPDATE SET json = excluded.json;",
             ("$k1", SqliteType.Text), ("$json", SqliteType.Text));
         _byKind[(int)ChangeKind.DeleteTwin] = Create(connection, "DELETE FROM twins WHERE id = $k1;", ("$k1", SqliteType.Text));
         _byKind[(int)ChangeKind.PutRelationship] = Create(
             connection,
             """
-            INSERT INTO relationships (source_id, relationship_id, target_id, name, json) VALUES ($k1, $k2, $e1, $e2, $json)
+            INSERT INTO relationships (source_id, relationship_id, target_id, name, json) VALUES ($k1, $k2, $e1, $e2, CAST($json AS TEXT))
             ON CONFLICT (source_id, relationship_id) DO UPDATE SET target_id = excluded.target_id, name = excluded.name, json = excluded.json;
             """,
             ("$k1", SqliteType.Text), ("$k2", SqliteType.Text), ("$e1", SqliteType.Text), ("$e2", SqliteType.Text), ("$json", SqliteType.Text));
@@ -72,14 +72,14 @@ internal sealed class ChangeWriter : IDisposable
                 case ChangeKind.PutTwin:
                 case ChangeKind.PutEventRoute:
                     parameters[0].Value = change.Key1;
-                    parameters[1].Value = change.Json;
+                    parameters[1].Value = (object?)change.Utf8Json ?? change.Json;
                     break;
                 case ChangeKind.PutRelationship:
                     parameters[0].Value = change.Key1;
                     parameters[1].Value = change.Key2;
                     parameters[2].Value = change.Extra1;
                     parameters[3].Value = change.Extra2;
-                    parameters[4].Value = change.Json;
+                    parameters[4].Value = (object?)change.Utf8Json ?? change.Json;
                     break;
                 case ChangeKind.DeleteRelationship:
                     parameters[0].Value = change.Key1;

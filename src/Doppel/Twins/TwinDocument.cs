@@ -89,6 +89,9 @@ public sealed class TwinDocument
     /// <remarks>Racing first readers may both serialize; they produce equal bytes and either copy may win.</remarks>
     public ReadOnlyMemory<byte> Utf8Json => _utf8Json ??= Serialize();
 
+    /// <summary>The twin as compact UTF-8 JSON: the shared copy if <see cref="Utf8Json"/> made one, else a fresh array that is not kept (a bulk import stores it and drops it).</summary>
+    public byte[] ToUtf8Json() => _utf8Json ?? Serialize();
+
     private byte[] Serialize()
     {
         var buffer = new ArrayBufferWriter<byte>(256);
