@@ -16,7 +16,7 @@ internal sealed class ChangeWriter : IDisposable
     private readonly SqliteCommand _begin;
     private readonly SqliteCommand _commit;
     private readonly SqliteCommand _rollback;
-    private readonly SqliteCommand[] _byKind;
+    private readonly SqliteCommand?[] _byKind;
 
     public ChangeWriter(SqliteConnection connection)
     {
@@ -30,7 +30,7 @@ internal sealed class ChangeWriter : IDisposable
         _begin = Create(connection, "BEGIN IMMEDIATE;");
         _commit = Create(connection, "COMMIT;");
         _rollback = Create(connection, "ROLLBACK;");
-        _byKind = new SqliteCommand[8];
+        _byKind = new SqliteCommand?[8];
         _byKind[(int)ChangeKind.PutModel] = Create(
             connection,
             """
@@ -81,7 +81,7 @@ internal sealed class ChangeWriter : IDisposable
                 continue;
             }
 
-            var command = _byKind[(int)change.Kind];
+            var command = _byKind[(int)change.Kind]!;
             var parameters = command.Parameters;
             switch (change.Kind)
             {
@@ -118,7 +118,7 @@ internal sealed class ChangeWriter : IDisposable
         _rollback.Dispose();
         foreach (var command in _byKind)
         {
-            command.Dispose();
+            command?.Dispose();
         }
     }
 
