@@ -127,7 +127,7 @@ public sealed class TwinDocument
 
             writer.WritePropertyName("$metadata"u8);
             writer.WriteStartObject();
-            writer.WriteString("$lastUpdateTime"u8, JsonText.Timestamp(c.LastUpdateTime));
+            JsonText.WriteTimestamp(writer, "$lastUpdateTime"u8, c.LastUpdateTime);
             WritePropertyMetadata(writer, c.Properties);
             writer.WriteEndObject();
             writer.WriteEndObject();
@@ -136,7 +136,7 @@ public sealed class TwinDocument
         writer.WritePropertyName("$metadata"u8);
         writer.WriteStartObject();
         writer.WriteString("$model"u8, Model.Value);
-        writer.WriteString("$lastUpdateTime"u8, JsonText.Timestamp(LastUpdateTime));
+        JsonText.WriteTimestamp(writer, "$lastUpdateTime"u8, LastUpdateTime);
         WritePropertyMetadata(writer, PropertyStates);
         writer.WriteEndObject();
         writer.WriteEndObject();
@@ -238,10 +238,10 @@ public sealed class TwinDocument
         {
             writer.WritePropertyName(name);
             writer.WriteStartObject();
-            writer.WriteString("lastUpdateTime"u8, JsonText.Timestamp(p.LastUpdateTime));
+            JsonText.WriteTimestamp(writer, "lastUpdateTime"u8, p.LastUpdateTime);
             if (p.SourceTime is { } sourceTime)
             {
-                writer.WriteString("sourceTime"u8, JsonText.Timestamp(sourceTime));
+                JsonText.WriteTimestamp(writer, "sourceTime"u8, sourceTime);
             }
 
             writer.WriteEndObject();
