@@ -88,7 +88,8 @@ internal sealed class PatchScope(Dictionary<string, PropertyState> basePropertie
             return null;
         }
 
-        result = Replaced ? new(StringComparer.Ordinal) : new(Base, StringComparer.Ordinal);
+        // Sized up front: growing by rehash was a visible share of a bulk import, and the slack would stay in the document.
+        result = Replaced ? new(Pending?.Count ?? 0, StringComparer.Ordinal) : new(Base, StringComparer.Ordinal);
         if (Pending is not null)
         {
             foreach (var (name, p) in Pending)
