@@ -376,7 +376,8 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
         job.Touch(runtime.Time.GetUtcNow());
     }
 
-    private sealed record PendingRelationship(string SourceId, string RelationshipId, string? TargetId, string Name, JsonElement Body);
+    /// <summary>A parsed relationship line; its etag is drawn here, in parallel, to keep the locked commit section short.</summary>
+    private sealed record PendingRelationship(string SourceId, string RelationshipId, string? TargetId, string Name, JsonElement Body, string ETag);
 
     private Result<PendingRelationship> ParseRelationship(string text)
     {
@@ -394,7 +395,7 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
         {
             return Result<PendingRelationship>.Fail("ValidationFailed", "A relationship must have non-empty strings '$sourceId' and '$relationshipId'.");
         }
-        return Result<PendingRelationship>.Ok(new PendingRelationship(sourceId, relationshipId, StringMember(body, "$targetId"u8), StringMember(body, "$relationshipName"u8) ?? "", body));
+        return Result<PendingRelationship>.Ok(new PendingRelationship(sourceId, relationshipId, StringMember(body, "$targetId"u8), StringMember(body, "$relationshipName"u8) ?? "", body, TwinRuntime.NewETag()));
     }
 
     private static string? StringMember(JsonElement body, ReadOnlySpan<byte> name) =>
@@ -415,7 +416,7 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
                     LineError(job, log, "Relationships", chunk[i].Line, pending[i].Error!);
                     continue;
                 }
-                var (sourceId, relationshipId, targetId, name, body) = pending[i].Value!;
+                var (sourceId, relationshipId, targetId, name, body, etag) = pending[i].Value!;
                 if (!runtime.Graph.TryGetTwin(sourceId, out var source))
                 {
                     LineError(job, log, "Relationships", chunk[i].Line, new DoppelError("DigitalTwinNotFound", $"There is no digital twin with id '{sourceId}'."));
@@ -429,7 +430,7 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
                 var key = (sourceId, name);
                 var pendingSameName = sameNameInChunk.GetValueOrDefault(key);
                 var target = targetId is not null && runtime.Graph.TryGetTwin(targetId, out var found) ? found : null;
-                var created = runtime.Operations.CreateRelationship(source, relationshipId, body, target, runtime.Graph.CountOutgoing(sourceId, name) + pendingSameName, TwinRuntime.NewETag());
+                var created = runtime.Operations.CreateRelationship(source, relationshipId, body, target, runtime.Graph.CountOutgoing(sourceId, name) + pendingSameName, etag);
                 if (!created.IsSuccess)
                 {
                     inChunk.Remove((sourceId, relationshipId));
