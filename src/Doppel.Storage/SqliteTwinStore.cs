@@ -144,6 +144,11 @@ public sealed class SqliteTwinStore : IAsyncDisposable
             }
 
             Schema.Scalar(connection, options.Synchronous == SynchronousMode.Full ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
+            // A bigger page cache and fewer, larger checkpoints: a bulk import's chunk dirties thousands of pages, and the default
+            // (2 MB cache, checkpoint every 1,000 WAL pages) re-reads B-tree pages and checkpoints, with an fsync, after nearly every commit.
+            // Durability is unchanged: a commit is still fsync'd in the WAL.
+            Schema.Scalar(connection, "PRAGMA cache_size = -65536;");
+            Schema.Scalar(connection, "PRAGMA wal_autocheckpoint = 16384;");
             Schema.Migrate(connection);
             return new SqliteTwinStore(databasePath, connectionString, directoryLock, connection, options.MaxChangesPerTransaction);
         }

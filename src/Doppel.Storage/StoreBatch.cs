@@ -35,6 +35,14 @@ public sealed class StoreBatch
         return Add(new StoreChange(ChangeKind.PutTwin, id, Json: json));
     }
 
+    /// <summary>Inserts or replaces a twin given as UTF-8 JSON, which must not change until the commit completes (stored as text, as the string overload).</summary>
+    public StoreBatch PutTwin(string id, byte[] utf8Json)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(utf8Json);
+        return Add(new StoreChange(ChangeKind.PutTwin, id, Utf8Json: utf8Json));
+    }
+
     /// <summary>Deletes a twin if present (its relationships are the caller's business).</summary>
     public StoreBatch DeleteTwin(string id)
     {
@@ -51,6 +59,17 @@ public sealed class StoreBatch
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(json);
         return Add(new StoreChange(ChangeKind.PutRelationship, sourceId, relationshipId, json, targetId, name));
+    }
+
+    /// <summary>Inserts or replaces a relationship given as UTF-8 JSON, which must not change until the commit completes.</summary>
+    public StoreBatch PutRelationship(string sourceId, string relationshipId, string targetId, string name, byte[] utf8Json)
+    {
+        ArgumentNullException.ThrowIfNull(sourceId);
+        ArgumentNullException.ThrowIfNull(relationshipId);
+        ArgumentNullException.ThrowIfNull(targetId);
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(utf8Json);
+        return Add(new StoreChange(ChangeKind.PutRelationship, sourceId, relationshipId, Extra1: targetId, Extra2: name, Utf8Json: utf8Json));
     }
 
     /// <summary>Deletes a relationship if present.</summary>

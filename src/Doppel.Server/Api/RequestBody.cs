@@ -85,6 +85,29 @@ internal static class RequestBody
         }
     }
 
+    /// <summary>Parses a JSON object into an immutable element, with the errors of <see cref="ParseJson"/> and <see cref="ExpectObject"/>.</summary>
+    public static Result<JsonElement> ParseObject(string json, string what)
+    {
+        if (json.Length == 0)
+        {
+            return EmptyBody;
+        }
+        try
+        {
+            var element = JsonElement.Parse(json, Options);
+            return element.ValueKind switch
+            {
+                JsonValueKind.Object => Result<JsonElement>.Ok(element),
+                JsonValueKind.Null => NullBody,
+                _ => Result<JsonElement>.Fail("InvalidArgument", $"The request body must be a JSON object ({what}), got {element.ValueKind}."),
+            };
+        }
+        catch (JsonException e)
+        {
+            return NotJson(e);
+        }
+    }
+
     public static Result<JsonObject> ExpectObject(Result<JsonNode> node, string what) =>
         !node.IsSuccess ? node.Error
         : node.Value is JsonObject o ? Result<JsonObject>.Ok(o)

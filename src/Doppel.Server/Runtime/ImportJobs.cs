@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Doppel.Modeling;
 using Doppel.Server.Runtime.Internal;
 using Doppel.Storage;
@@ -299,7 +298,7 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
         var now = runtime.Time.GetUtcNow();
         if (section == "Twins")
         {
-            var twins = new Result<TwinDocument>[chunk.Count];
+            var twins = new Result<ValidTwin>[chunk.Count];
             Parallel.For(0, chunk.Count, i => twins[i] = ValidateTwin(chunk[i].Text, now));
             await previous;
             return CommitTwinsAsync(job, chunk, twins, log, ct);
@@ -310,35 +309,41 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
         return CommitRelationshipsAsync(job, chunk, relationships, log, ct);
     }
 
-    private Result<TwinDocument> ValidateTwin(string text, DateTimeOffset now)
+    private Result<ValidTwin> ValidateTwin(string text, DateTimeOffset now)
     {
         if (Encoding.UTF8.GetByteCount(text) > options.Value.MaxTwinRequestBytes)
         {
-            return Result<TwinDocument>.Fail("LimitExceeded", $"The twin is larger than {options.Value.MaxTwinRequestBytes} bytes.");
+            return Result<ValidTwin>.Fail("LimitExceeded", $"The twin is larger than {options.Value.MaxTwinRequestBytes} bytes.");
         }
-        var parsed = Api.RequestBody.ExpectObject(Api.RequestBody.ParseJson(Encoding.UTF8.GetBytes(text)), "a twin");
+        var parsed = Api.RequestBody.ParseObject(text, "a twin");
         if (!parsed.IsSuccess)
         {
             return parsed.Error!;
         }
-        var body = parsed.Value!;
-        if (body["$dtId"] is not JsonValue idNode || !idNode.TryGetValue<string>(out var id) || id.Length == 0)
+        var body = parsed.Value;
+        if (!body.TryGetProperty("$dtId"u8, out var idElement) || idElement.ValueKind != JsonValueKind.String || idElement.GetString() is not { Length: > 0 } id)
         {
-            return Result<TwinDocument>.Fail("ValidationFailed", "A twin must have a non-empty string '$dtId'.");
+            return Result<ValidTwin>.Fail("ValidationFailed", "A twin must have a non-empty string '$dtId'.");
         }
-        if (body["$metadata"]?["$model"] is JsonValue m && m.TryGetValue<string>(out var model) && runtime.Models.Get(new Dtmi(model)) is { Decommissioned: true })
+        if (body.TryGetProperty("$metadata"u8, out var metadata) && metadata.ValueKind == JsonValueKind.Object
+            && metadata.TryGetProperty("$model"u8, out var m) && m.ValueKind == JsonValueKind.String
+            && runtime.Models.Get(new Dtmi(m.GetString()!)) is { Decommissioned: true })
         {
-            return Result<TwinDocument>.Fail("ModelDecommissioned", $"Model '{model}' is decommissioned; new twins cannot use it.");
+            return Result<ValidTwin>.Fail("ModelDecommissioned", $"Model '{m.GetString()}' is decommissioned; new twins cannot use it.");
         }
         var created = runtime.Operations.Create(id, body, now, TwinRuntime.NewETag());
-        if (created.IsSuccess)
+        if (!created.IsSuccess)
         {
-            _ = created.Value!.Utf8Json; // serialize here, in parallel, rather than in the commit section
+            return created.Error!;
         }
-        return created;
+        // Serialized here, in parallel, rather than in the commit section; the store takes the bytes and the graph does not keep them.
+        var twin = created.Value!;
+        return Result<ValidTwin>.Ok(new ValidTwin(twin, twin.ToUtf8Json()));
     }
 
-    private async Task CommitTwinsAsync(ImportJob job, List<(long Line, string Text)> chunk, Result<TwinDocument>[] twins, ImportLog log, CancellationToken ct)
+    private sealed record ValidTwin(TwinDocument Twin, byte[] Utf8Json);
+
+    private async Task CommitTwinsAsync(ImportJob job, List<(long Line, string Text)> chunk, Result<ValidTwin>[] twins, ImportLog log, CancellationToken ct)
     {
         var batch = new StoreBatch();
         var accepted = new List<TwinDocument>(twins.Length);
@@ -352,13 +357,13 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
                     LineError(job, log, "Twins", chunk[i].Line, twins[i].Error!);
                     continue;
                 }
-                var twin = twins[i].Value!;
+                var (twin, utf8Json) = twins[i].Value!;
                 if (runtime.Graph.TryGetTwin(twin.Id, out _) || !inChunk.Add(twin.Id))
                 {
                     LineError(job, log, "Twins", chunk[i].Line, new DoppelError("DigitalTwinAlreadyExists", $"Twin '{twin.Id}' already exists; an import job only creates twins."));
                     continue;
                 }
-                batch.PutTwin(twin.Id, twin.ToJsonString());
+                batch.PutTwin(twin.Id, utf8Json);
                 accepted.Add(twin);
             }
             await runtime.Store.CommitAsync(batch, CancellationToken.None);
@@ -371,7 +376,8 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
         job.Touch(runtime.Time.GetUtcNow());
     }
 
-    private sealed record PendingRelationship(string SourceId, string RelationshipId, string? TargetId, JsonObject Body);
+    /// <summary>A parsed relationship line; its etag is drawn here, in parallel, to keep the locked commit section short.</summary>
+    private sealed record PendingRelationship(string SourceId, string RelationshipId, string? TargetId, string Name, JsonElement Body, string ETag);
 
     private Result<PendingRelationship> ParseRelationship(string text)
     {
@@ -379,20 +385,21 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
         {
             return Result<PendingRelationship>.Fail("LimitExceeded", $"The relationship is larger than {options.Value.MaxTwinRequestBytes} bytes.");
         }
-        var parsed = Api.RequestBody.ExpectObject(Api.RequestBody.ParseJson(Encoding.UTF8.GetBytes(text)), "a relationship");
+        var parsed = Api.RequestBody.ParseObject(text, "a relationship");
         if (!parsed.IsSuccess)
         {
             return parsed.Error!;
         }
-        var body = parsed.Value!;
-        if (body["$sourceId"] is not JsonValue s || !s.TryGetValue<string>(out var sourceId) || sourceId.Length == 0
-            || body["$relationshipId"] is not JsonValue r || !r.TryGetValue<string>(out var relationshipId) || relationshipId.Length == 0)
+        var body = parsed.Value;
+        if (StringMember(body, "$sourceId"u8) is not { Length: > 0 } sourceId || StringMember(body, "$relationshipId"u8) is not { Length: > 0 } relationshipId)
         {
             return Result<PendingRelationship>.Fail("ValidationFailed", "A relationship must have non-empty strings '$sourceId' and '$relationshipId'.");
         }
-        var targetId = body["$targetId"] is JsonValue t && t.TryGetValue<string>(out var target) ? target : null;
-        return Result<PendingRelationship>.Ok(new PendingRelationship(sourceId, relationshipId, targetId, body));
+        return Result<PendingRelationship>.Ok(new PendingRelationship(sourceId, relationshipId, StringMember(body, "$targetId"u8), StringMember(body, "$relationshipName"u8) ?? "", body, TwinRuntime.NewETag()));
     }
+
+    private static string? StringMember(JsonElement body, ReadOnlySpan<byte> name) =>
+        body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private async Task CommitRelationshipsAsync(ImportJob job, List<(long Line, string Text)> chunk, Result<PendingRelationship>[] pending, ImportLog log, CancellationToken ct)
     {
@@ -409,7 +416,7 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
                     LineError(job, log, "Relationships", chunk[i].Line, pending[i].Error!);
                     continue;
                 }
-                var (sourceId, relationshipId, targetId, body) = pending[i].Value!;
+                var (sourceId, relationshipId, targetId, name, body, etag) = pending[i].Value!;
                 if (!runtime.Graph.TryGetTwin(sourceId, out var source))
                 {
                     LineError(job, log, "Relationships", chunk[i].Line, new DoppelError("DigitalTwinNotFound", $"There is no digital twin with id '{sourceId}'."));
@@ -420,11 +427,10 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
                     LineError(job, log, "Relationships", chunk[i].Line, new DoppelError("RelationshipAlreadyExists", $"Twin '{sourceId}' already has a relationship '{relationshipId}'; an import job only creates relationships."));
                     continue;
                 }
-                var name = body["$relationshipName"] is JsonValue n && n.TryGetValue<string>(out var text) ? text : "";
                 var key = (sourceId, name);
                 var pendingSameName = sameNameInChunk.GetValueOrDefault(key);
                 var target = targetId is not null && runtime.Graph.TryGetTwin(targetId, out var found) ? found : null;
-                var created = runtime.Operations.CreateRelationship(source, relationshipId, body, target, runtime.Graph.CountOutgoing(sourceId, name) + pendingSameName, TwinRuntime.NewETag());
+                var created = runtime.Operations.CreateRelationship(source, relationshipId, body, target, runtime.Graph.CountOutgoing(sourceId, name) + pendingSameName, etag);
                 if (!created.IsSuccess)
                 {
                     inChunk.Remove((sourceId, relationshipId));
@@ -433,7 +439,7 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
                 }
                 sameNameInChunk[key] = pendingSameName + 1;
                 var relationship = created.Value!;
-                batch.PutRelationship(sourceId, relationshipId, relationship.TargetId, relationship.Name, relationship.ToJsonString());
+                batch.PutRelationship(sourceId, relationshipId, relationship.TargetId, relationship.Name, relationship.ToUtf8Json());
                 accepted.Add(relationship);
             }
             await runtime.Store.CommitAsync(batch, CancellationToken.None);

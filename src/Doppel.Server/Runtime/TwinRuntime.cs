@@ -72,7 +72,7 @@ public sealed class TwinRuntime : IAsyncDisposable
     }
 
     /// <summary>A fresh weak etag. Etags only need to be unique, so a random GUID is right here.</summary>
-    public static string NewETag() => ETags.New(Guid.NewGuid());
+    public static string NewETag() => ETags.New();
 
     public ValueTask DisposeAsync() => Store.DisposeAsync();
 }

@@ -74,7 +74,10 @@ public sealed class RelationshipDocument
         return obj;
     }
 
-    public string ToJsonString()
+    public string ToJsonString() => Encoding.UTF8.GetString(ToUtf8Json());
+
+    /// <summary>The relationship as compact UTF-8 JSON, a fresh array.</summary>
+    public byte[] ToUtf8Json()
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -82,7 +85,7 @@ public sealed class RelationshipDocument
             WriteTo(writer);
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return buffer.WrittenSpan.ToArray();
     }
 
     public void WriteTo(Utf8JsonWriter writer)

@@ -89,6 +89,9 @@ public sealed class TwinDocument
     /// <remarks>Racing first readers may both serialize; they produce equal bytes and either copy may win.</remarks>
     public ReadOnlyMemory<byte> Utf8Json => _utf8Json ??= Serialize();
 
+    /// <summary>The twin as compact UTF-8 JSON: the shared copy if <see cref="Utf8Json"/> made one, else a fresh array that is not kept (a bulk import stores it and drops it).</summary>
+    public byte[] ToUtf8Json() => _utf8Json ?? Serialize();
+
     private byte[] Serialize()
     {
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -124,7 +127,7 @@ public sealed class TwinDocument
 
             writer.WritePropertyName("$metadata"u8);
             writer.WriteStartObject();
-            writer.WriteString("$lastUpdateTime"u8, JsonText.Timestamp(c.LastUpdateTime));
+            JsonText.WriteTimestamp(writer, "$lastUpdateTime"u8, c.LastUpdateTime);
             WritePropertyMetadata(writer, c.Properties);
             writer.WriteEndObject();
             writer.WriteEndObject();
@@ -133,7 +136,7 @@ public sealed class TwinDocument
         writer.WritePropertyName("$metadata"u8);
         writer.WriteStartObject();
         writer.WriteString("$model"u8, Model.Value);
-        writer.WriteString("$lastUpdateTime"u8, JsonText.Timestamp(LastUpdateTime));
+        JsonText.WriteTimestamp(writer, "$lastUpdateTime"u8, LastUpdateTime);
         WritePropertyMetadata(writer, PropertyStates);
         writer.WriteEndObject();
         writer.WriteEndObject();
@@ -235,10 +238,10 @@ public sealed class TwinDocument
         {
             writer.WritePropertyName(name);
             writer.WriteStartObject();
-            writer.WriteString("lastUpdateTime"u8, JsonText.Timestamp(p.LastUpdateTime));
+            JsonText.WriteTimestamp(writer, "lastUpdateTime"u8, p.LastUpdateTime);
             if (p.SourceTime is { } sourceTime)
             {
-                writer.WriteString("sourceTime"u8, JsonText.Timestamp(sourceTime));
+                JsonText.WriteTimestamp(writer, "sourceTime"u8, sourceTime);
             }
 
             writer.WriteEndObject();

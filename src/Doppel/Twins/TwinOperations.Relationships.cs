@@ -12,7 +12,11 @@ public sealed partial class TwinOperations
     /// Builds a relationship from a PUT body (<c>$targetId</c> and <c>$relationshipName</c> required; other <c>$</c> keys ignored).
     /// <c>existingCountWithSameName</c> is how many other relationships of that name the source has (excluding one being replaced), for maxMultiplicity.
     /// </summary>
-    public Result<RelationshipDocument> CreateRelationship(TwinDocument source, string relationshipId, JsonObject body, TwinDocument? target, int existingCountWithSameName, string etag)
+    public Result<RelationshipDocument> CreateRelationship(TwinDocument source, string relationshipId, JsonObject body, TwinDocument? target, int existingCountWithSameName, string etag) =>
+        CreateRelationship(source, relationshipId, JsonSerializer.SerializeToElement(body, JsonContext.Default.JsonNode), target, existingCountWithSameName, etag);
+
+    /// <summary>As <see cref="CreateRelationship(TwinDocument, string, JsonObject, TwinDocument?, int, string)"/>, from a parsed body whose memory the relationship shares.</summary>
+    public Result<RelationshipDocument> CreateRelationship(TwinDocument source, string relationshipId, JsonElement body, TwinDocument? target, int existingCountWithSameName, string etag)
     {
         if (!TryGetString(body, "$targetId", out var targetId) || !TryGetString(body, "$relationshipName", out var name))
         {
@@ -50,11 +54,11 @@ public sealed partial class TwinOperations
         }
 
         var scope = new PatchScope(new(StringComparer.Ordinal), replaced: true);
-        foreach (var (property, value) in body)
+        foreach (var member in body.EnumerateObject())
         {
-            if (!property.StartsWith('$') && value is not null)
+            if (member.Value.ValueKind != JsonValueKind.Null && !member.Name.StartsWith('$'))
             {
-                scope.Set(property, value.DeepClone());
+                scope.Set(member.Name, member.Value);
             }
         }
 
@@ -140,11 +144,11 @@ public sealed partial class TwinOperations
         return names.Count == 0 ? "none" : new StringBuilder().AppendJoin(", ", names).ToString();
     }
 
-    private static bool TryGetString(JsonObject body, string name, out string value)
+    private static bool TryGetString(JsonElement body, string name, out string value)
     {
-        if (body[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String)
+        if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String)
         {
-            value = v.GetValue<string>();
+            value = v.GetString()!;
             return true;
         }
 

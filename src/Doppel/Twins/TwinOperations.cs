@@ -22,16 +22,22 @@ public sealed partial class TwinOperations(IModelResolver models, TwinLimits? li
     private readonly TwinLimits _limits = limits ?? TwinLimits.Default;
 
     /// <summary>Builds a twin from a PUT body; <c>$metadata.$model</c> is required and <c>$dtId</c>/<c>$etag</c> in the body are ignored.</summary>
-    public Result<TwinDocument> Create(string id, JsonObject body, DateTimeOffset now, string etag)
+    public Result<TwinDocument> Create(string id, JsonObject body, DateTimeOffset now, string etag) =>
+        Create(id, JsonSerializer.SerializeToElement(body, JsonContext.Default.JsonNode), now, etag);
+
+    /// <summary>Builds a twin from a parsed body, as <see cref="Create(string, JsonObject, DateTimeOffset, string)"/>; the twin's values share <paramref name="body"/>'s memory, so it must not come from a document that is disposed.</summary>
+    public Result<TwinDocument> Create(string id, JsonElement body, DateTimeOffset now, string etag)
     {
-        if (body["$metadata"] is not JsonObject metadata
-            || metadata["$model"] is not JsonValue modelNode
-            || modelNode.GetValueKind() != JsonValueKind.String)
+        if (body.ValueKind != JsonValueKind.Object
+            || !body.TryGetProperty("$metadata"u8, out var metadata)
+            || metadata.ValueKind != JsonValueKind.Object
+            || !metadata.TryGetProperty("$model"u8, out var modelNode)
+            || modelNode.ValueKind != JsonValueKind.String)
         {
             return Fail(ErrorCodes.ValidationFailed, "The twin must have a string '$metadata.$model'.");
         }
 
-        var modelId = new Dtmi(modelNode.GetValue<string>());
+        var modelId = new Dtmi(modelNode.GetString()!);
         if (_models.Resolve(modelId) is not { } model)
         {
             return Fail(ErrorCodes.ModelNotFound, $"Model '{modelId}' is not found.");
@@ -39,30 +45,37 @@ public sealed partial class TwinOperations(IModelResolver models, TwinLimits? li
 
         var root = new PatchScope(new(StringComparer.Ordinal), replaced: true);
         var components = new Dictionary<string, PatchScope?>(StringComparer.Ordinal);
-        foreach (var (name, value) in body)
+        foreach (var member in body.EnumerateObject())
         {
+            if (member.NameEquals("$dtId"u8) || member.NameEquals("$etag"u8) || member.NameEquals("$metadata"u8))
+            {
+                continue;
+            }
+
+            var name = member.Name;
             if (name.StartsWith('$'))
             {
                 continue;
             }
 
+            var value = member.Value;
             if (model.Contents.TryGetValue(name, out var content) && content is ComponentDef)
             {
-                if (ComponentScope(name, value) is not { } scope)
+                if (ComponentScope(value) is not { } scope)
                 {
                     return Fail(ErrorCodes.ValidationFailed, ComponentShapeMessage(name));
                 }
 
-                if (ReadSourceTimes(scope, (JsonObject)value!, name + ".") is { } componentError)
+                if (ReadSourceTimes(scope, value, name + ".") is { } componentError)
                 {
                     return Fail(ErrorCodes.ValidationFailed, componentError);
                 }
 
                 components[name] = scope;
             }
-            else if (value is not null)
+            else if (value.ValueKind != JsonValueKind.Null)
             {
-                root.Set(name, value.DeepClone());
+                root.Set(name, value);
             }
         }
 
@@ -241,13 +254,14 @@ public sealed partial class TwinOperations(IModelResolver models, TwinLimits? li
                 return null;
             }
 
-            if (ComponentScope(name, operation.Value) is not { } replacement)
+            var value = JsonSerializer.SerializeToElement(operation.Value, JsonContext.Default.JsonNode);
+            if (ComponentScope(value) is not { } replacement)
             {
                 return new(ErrorCodes.ValidationFailed, ComponentShapeMessage(name));
             }
 
             components[name] = replacement;
-            return ReadSourceTimes(replacement, (JsonObject)operation.Value!, name + ".") is { } error ? new(ErrorCodes.ValidationFailed, error) : null;
+            return ReadSourceTimes(replacement, value, name + ".") is { } error ? new(ErrorCodes.ValidationFailed, error) : null;
         }
 
         if (!exists)
@@ -320,44 +334,54 @@ public sealed partial class TwinOperations(IModelResolver models, TwinLimits? li
             : $"sourceTime of property '{name}' must be an RFC 3339 date-time string.";
     }
 
-    private static string? ReadSourceTimes(PatchScope scope, JsonObject owner, string prefix)
+    private static string? ParseSourceTime(JsonElement value, string name, out DateTimeOffset time)
     {
-        if (owner["$metadata"] is not JsonObject metadata)
+        time = default;
+        return value.ValueKind == JsonValueKind.String && JsonText.TryParseDateTime(value.GetString()!, out time)
+            ? null
+            : $"sourceTime of property '{name}' must be an RFC 3339 date-time string.";
+    }
+
+    private static string? ReadSourceTimes(PatchScope scope, JsonElement owner, string prefix)
+    {
+        if (!owner.TryGetProperty("$metadata"u8, out var metadata) || metadata.ValueKind != JsonValueKind.Object)
         {
             return null;
         }
 
-        foreach (var (name, entry) in metadata)
+        foreach (var member in metadata.EnumerateObject())
         {
-            if (name.StartsWith('$') || entry is not JsonObject e || !e.TryGetPropertyValue("sourceTime", out var node) || node is null)
+            var entry = member.Value;
+            if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("sourceTime"u8, out var value)
+                || value.ValueKind == JsonValueKind.Null || member.Name.StartsWith('$'))
             {
                 continue;
             }
 
-            if (ParseSourceTime(node, prefix + name, out var time) is { } error)
+            if (ParseSourceTime(value, prefix + member.Name, out var time) is { } error)
             {
                 return error;
             }
 
-            scope.SetSourceTime(name, time);
+            scope.SetSourceTime(member.Name, time);
         }
 
         return null;
     }
 
-    private static PatchScope? ComponentScope(string name, JsonNode? value)
+    private static PatchScope? ComponentScope(JsonElement value)
     {
-        if (value is not JsonObject obj || obj["$metadata"] is not JsonObject)
+        if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty("$metadata"u8, out var metadata) || metadata.ValueKind != JsonValueKind.Object)
         {
             return null;
         }
 
         var scope = new PatchScope(new(StringComparer.Ordinal), replaced: true);
-        foreach (var (property, v) in obj)
+        foreach (var member in value.EnumerateObject())
         {
-            if (!property.StartsWith('$') && v is not null)
+            if (member.Value.ValueKind != JsonValueKind.Null && !member.Name.StartsWith('$'))
             {
-                scope.Set(property, v.DeepClone());
+                scope.Set(member.Name, member.Value);
             }
         }
 

@@ -12,6 +12,19 @@ internal static partial class JsonText
 
     public static string Timestamp(DateTimeOffset t) => t.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
 
+    /// <summary>Writes <paramref name="t"/> as an ADT timestamp string, formatted straight to UTF-8 (no string).</summary>
+    public static void WriteTimestamp(Utf8JsonWriter writer, ReadOnlySpan<byte> name, DateTimeOffset t)
+    {
+        Span<byte> utf8 = stackalloc byte[32];
+        if (!t.UtcDateTime.TryFormat(utf8, out var written, TimestampFormat, CultureInfo.InvariantCulture))
+        {
+            writer.WriteString(name, Timestamp(t));
+            return;
+        }
+
+        writer.WriteString(name, utf8[..written]);
+    }
+
     /// <summary>An immutable element equal to <paramref name="node"/>, and its UTF-8 JSON size.</summary>
     public static JsonElement ToElement(JsonNode? node, out int size)
     {

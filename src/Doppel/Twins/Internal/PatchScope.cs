@@ -25,6 +25,9 @@ internal sealed class PatchScope(Dictionary<string, PropertyState> basePropertie
 
     public void Set(string name, JsonNode? value) => (Pending ??= new(StringComparer.Ordinal))[name] = new Pending(value, Removed: value is null);
 
+    /// <summary>Sets an immutable value as is (not null), without a mutable copy: a create's values go straight to the document.</summary>
+    public void Set(string name, JsonElement value) => (Pending ??= new(StringComparer.Ordinal))[name] = new Pending(null, Removed: false, value);
+
     public void SetSourceTime(string name, DateTimeOffset? time) => (SourceTimes ??= new(StringComparer.Ordinal))[name] = time;
 
     /// <summary>Applies one operation whose property name is <c>tokens[start]</c>; returns an error message or null.</summary>
@@ -67,9 +70,9 @@ internal sealed class PatchScope(Dictionary<string, PropertyState> basePropertie
         }
 
         Pending ??= new(StringComparer.Ordinal);
-        if (!Pending.TryGetValue(name, out var pending))
+        if (!Pending.TryGetValue(name, out var pending) || pending.Node is null)
         {
-            pending = new Pending(JsonText.ToNode(Base[name].Value), Removed: false);
+            pending = new Pending(JsonText.ToNode(pending is null ? Base[name].Value : pending.Element), Removed: false);
             Pending[name] = pending;
         }
 
@@ -85,7 +88,8 @@ internal sealed class PatchScope(Dictionary<string, PropertyState> basePropertie
             return null;
         }
 
-        result = Replaced ? new(StringComparer.Ordinal) : new(Base, StringComparer.Ordinal);
+        // Sized up front: growing by rehash was a visible share of a bulk import, and the slack would stay in the document.
+        result = Replaced ? new(Pending?.Count ?? 0, StringComparer.Ordinal) : new(Base, StringComparer.Ordinal);
         if (Pending is not null)
         {
             foreach (var (name, p) in Pending)
@@ -96,7 +100,18 @@ internal sealed class PatchScope(Dictionary<string, PropertyState> basePropertie
                     continue;
                 }
 
-                var element = JsonText.ToElement(p.Node, out var size);
+                int size;
+                JsonElement element;
+                if (p.Node is null)
+                {
+                    element = p.Element;
+                    size = JsonText.SizeOf(element);
+                }
+                else
+                {
+                    element = JsonText.ToElement(p.Node, out size);
+                }
+
                 if (check(name, element) is { } error)
                 {
                     return error;
@@ -134,5 +149,5 @@ internal sealed class PatchScope(Dictionary<string, PropertyState> basePropertie
     }
 }
 
-/// <summary>A property's new value (a private mutable copy) or its removal.</summary>
-internal sealed record Pending(JsonNode? Node, bool Removed);
+/// <summary>A property's new value (a private mutable copy, or an immutable <see cref="Element"/> when <see cref="Node"/> is null) or its removal.</summary>
+internal sealed record Pending(JsonNode? Node, bool Removed, JsonElement Element = default);
