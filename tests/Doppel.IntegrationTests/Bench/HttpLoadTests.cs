@@ -20,7 +20,7 @@ public sealed class HttpLoadTests : IAsyncDisposable
     public async Task Every_measured_request_is_counted_once_by_status_and_4xx_5xx_are_errors()
     {
         // Given a server answering 200, 404 and 500 by path, and workers cycling through the three
-        var options = new HttpLoadOptions(_server.BaseAddress, Concurrency: 4, Duration: TimeSpan.FromSeconds(1), Warmup: TimeSpan.FromMilliseconds(300));
+        var options = new HttpLoadOptions(_server.BaseAddress, Concurrency: 4, Duration: TimeSpan.FromSeconds(3), Warmup: TimeSpan.FromMilliseconds(500));
 
         // When the load runs
         var result = await HttpLoad.RunAsync(options, (_, i) => new HttpRequestMessage(HttpMethod.Get, Paths[i % 3]));
