@@ -70,6 +70,10 @@ public sealed class QueryEngine(QueryLimits? limits = null)
             return Result<QueryPage>.Ok(new QueryPage([new JsonObject { ["COUNT"] = count }], null, Charge(executor.Scanned)));
         }
         var size = Math.Clamp(pageSize < 1 ? Limits.MaxPageSize : pageSize, 1, Limits.MaxPageSize);
+        if (plan.Syntax.IsGrouped || plan.Syntax.Select.Distinct)
+        {
+            return Grouped(executor, plan, text, size, resume);
+        }
         return plan.Syntax.OrderBy.Count > 0
             ? Sorted(executor, plan, text, size, resume)
             : Page(executor, plan, text, size, resume);
@@ -149,6 +153,19 @@ public sealed class QueryEngine(QueryLimits? limits = null)
         {
             rows.Add(executor.Project(all[i]));
         }
+        var next = end < total ? new ContinuationToken(text, "", end).Encode() : null;
+        return Result<QueryPage>.Ok(new QueryPage(rows, next, Charge(executor.Scanned)));
+    }
+
+    // GROUP BY, aggregates, DISTINCT (beyond ADT): all groups are computed per page and the token carries the offset of
+    // the next group, as ORDER BY pages do.
+    private static Result<QueryPage> Grouped(Executor executor, QueryPlan plan, string text, int pageSize, ContinuationToken? resume)
+    {
+        var all = Grouping.Rows(executor, plan);
+        var total = plan.Syntax.Select.Top is { } max ? Math.Min(max, all.Count) : all.Count;
+        var offset = resume?.Returned ?? 0;
+        var end = Math.Min(total, offset + pageSize);
+        var rows = offset < end ? all.GetRange(offset, end - offset) : [];
         var next = end < total ? new ContinuationToken(text, "", end).Encode() : null;
         return Result<QueryPage>.Ok(new QueryPage(rows, next, Charge(executor.Scanned)));
     }

@@ -24,14 +24,20 @@ internal sealed class Evaluator(QueryPlan plan, IQuerySource source)
         var row = new JsonObject();
         foreach (var projection in select.Projections)
         {
-            var segments = projection.Path.Segments;
-            var (slot, skip) = plan.Resolve(segments);
-            if (twin[slot] is { } doc && doc.TryProject(segments, skip, out var value))
+            if (TryProject(projection.Path!, twin, out var value))
             {
-                row[projection.As ?? segments[^1]] = value;
+                row[projection.Name] = value;
             }
         }
         return row;
+    }
+
+    /// <summary>A fresh node for the value of <paramref name="path"/> on the row, or false when it is undefined.</summary>
+    public bool TryProject(PathExpr path, Doc?[] twin, out JsonNode? value)
+    {
+        var (slot, skip) = plan.Resolve(path.Segments);
+        value = null;
+        return twin[slot] is { } doc && doc.TryProject(path.Segments, skip, out value);
     }
 
     private bool? Condition(Expr expr, Doc?[] twin)

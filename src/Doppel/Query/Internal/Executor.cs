@@ -95,6 +95,8 @@ internal sealed class Executor
 
     public QueryValue Value(PathExpr path, Doc?[] row) => _evaluator.Value(path, row);
 
+    public bool TryProject(PathExpr path, Doc?[] row, out JsonNode? value) => _evaluator.TryProject(path, row, out value);
+
     /// <summary>
     /// Rows of a single-alias twin query already in the order of <paramref name="order"/>, walked from the value index of
     /// a top-level property, so a caller that needs the first <paramref name="keep"/> rows stops there; null when the

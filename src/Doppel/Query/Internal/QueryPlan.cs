@@ -170,7 +170,59 @@ internal sealed class QueryPlan
         {
             return (Syntax.Select.Offset, "SELECT * cannot be used with JOIN or MATCH; select the aliases instead, as in SELECT T, CT");
         }
+        if (Syntax.IsGrouped)
+        {
+            var grouping = CheckGrouping();
+            if (grouping.Message is not null)
+            {
+                return grouping;
+            }
+        }
         return Syntax.Where is null ? (0, null) : Check(Syntax.Where);
+    }
+
+    /// <summary>True when two paths read the same value (the same slot and the same segments after the alias).</summary>
+    public bool SamePath(PathExpr a, PathExpr b)
+    {
+        var (slotA, skipA) = Resolve(a.Segments);
+        var (slotB, skipB) = Resolve(b.Segments);
+        return slotA == slotB && a.Segments.Skip(skipA).SequenceEqual(b.Segments.Skip(skipB), StringComparer.Ordinal);
+    }
+
+    private bool IsGroupPath(PathExpr path)
+    {
+        foreach (var g in Syntax.GroupBy)
+        {
+            if (SamePath(g, path))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // Every plain projection and ORDER BY path of a grouped query must be a GROUP BY path, so a group has one value for it.
+    private (int Offset, string? Message) CheckGrouping()
+    {
+        if (Syntax.Select.Kind == SelectKind.Star)
+        {
+            return (Syntax.Select.Offset, "SELECT * cannot be used with GROUP BY; select the grouped properties and aggregates");
+        }
+        foreach (var projection in Syntax.Select.Projections)
+        {
+            if (projection.Aggregate == Aggregate.None && !IsGroupPath(projection.Path!))
+            {
+                return (projection.Offset, $"'{projection.Path}' is neither in GROUP BY nor inside an aggregate such as COUNT() or MAX()");
+            }
+        }
+        foreach (var order in Syntax.OrderBy)
+        {
+            if (!IsGroupPath(order.Path))
+            {
+                return (order.Path.Offset, $"ORDER BY '{order.Path}' must be a GROUP BY property in a grouped query");
+            }
+        }
+        return (0, null);
     }
 
     private (int Offset, string? Message) Check(Expr expr)
