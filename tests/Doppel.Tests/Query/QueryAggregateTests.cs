@@ -105,4 +105,10 @@ public sealed class QueryAggregateTests
     [Fact]
     public void Group_is_still_a_property_name_when_no_by_follows() =>
         Assert.Equal("{\"n\":1}", Rows("SELECT COUNT() AS n FROM DIGITALTWINS GROUP WHERE GROUP.$dtId = 'a'"));
+
+    [Fact]
+    public void Join_pinned_on_the_joined_alias_starts_there_and_returns_the_same_rows() =>
+        Assert.Equal(
+            """{"P":"s","C":"b"}""",
+            string.Join("\n", Source.All("SELECT P.$dtId AS P, C.$dtId AS C FROM DIGITALTWINS P JOIN C RELATED P.contains WHERE C.$dtId = 'b'").Select(r => r.ToJsonString())));
 }

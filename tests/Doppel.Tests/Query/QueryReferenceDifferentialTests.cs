@@ -38,6 +38,8 @@ public sealed class QueryReferenceDifferentialTests
         "SELECT TOP({K}) T.$dtId FROM DIGITALTWINS T ORDER BY T.x {D}",
         "SELECT T.$metadata.$model, COUNT(), SUM(T.x) AS s FROM DIGITALTWINS T GROUP BY T.$metadata.$model",
         "SELECT A.$dtId, COUNT() AS n, MAX(B.x) AS m FROM DIGITALTWINS A JOIN B RELATED A.{N} GROUP BY A.$dtId ORDER BY A.$dtId DESC",
+        "SELECT A, B, R FROM DIGITALTWINS A JOIN B RELATED A.{N} R JOIN C RELATED B.r WHERE C.$dtId = 't{I}'",
+        "SELECT A, C FROM DIGITALTWINS A JOIN B RELATED A.{N} JOIN C RELATED B.r WHERE B.$dtId = 't{I}' AND A.x != 1",
     ];
 
     public sealed record Rel(string Id, string Source, string Target, string Name, int W);
@@ -217,6 +219,22 @@ public sealed class QueryReferenceDifferentialTests
                             }
                         }
                         rows.Add($"$model=\"{group.Key}\";COUNT={group.Count()};s={JsonValue.Create(sum).ToJsonString()}");
+                    }
+                    return (rows, false);
+                case 12 or 13:
+                    foreach (var r1 in _rels.Where(r => r.Name == name))
+                    {
+                        foreach (var r2 in _rels.Where(r => r.Source == r1.Target && r.Name == "r"))
+                        {
+                            if (c.Template == 12 && r2.Target == $"t{i}")
+                            {
+                                rows.Add($"A={r1.Source};B={r1.Target};R=rel:{r1.Source}/{r1.Id}");
+                            }
+                            else if (c.Template == 13 && r1.Target == $"t{i}" && Twin(r1.Source).X is { } ax && ax != "1" && Rank(ax) == 3)
+                            {
+                                rows.Add($"A={r1.Source};C={r2.Target}");
+                            }
+                        }
                     }
                     return (rows, false);
                 default:

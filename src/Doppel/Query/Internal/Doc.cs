@@ -43,11 +43,11 @@ internal sealed class Doc
     public string RelationshipId => Relationship?.Id ?? Text("$relationshipId");
 
     /// <summary>The whole document as a result row: stored twins as a node over their cached UTF-8 JSON, parsed lazily and written back as is.</summary>
-    public JsonNode ToRow(bool shareJson)
+    public JsonNode ToRow(bool shareJson, ParsedTwins parsed)
     {
         if (Twin is { } t)
         {
-            return JsonObject.Create(JsonDocument.Parse(t.Utf8Json).RootElement)!;
+            return JsonObject.Create(parsed.Root(t))!;
         }
         if (Relationship is { } r)
         {
@@ -73,11 +73,11 @@ internal sealed class Doc
     }
 
     /// <summary>A fresh node for a projected value, or false when it is undefined.</summary>
-    public bool TryProject(IReadOnlyList<string> segments, int from, out JsonNode? value)
+    public bool TryProject(IReadOnlyList<string> segments, int from, ParsedTwins parsed, out JsonNode? value)
     {
         if (from == segments.Count)
         {
-            value = ToRow(false);
+            value = ToRow(false, parsed);
             return true;
         }
         switch (Locate(segments, from, out var text, out var element, out var node))
@@ -169,4 +169,23 @@ internal sealed class Doc
     }
 
     private string Text(string name) => Json[name]!.GetValue<string>();
+}
+
+/// <summary>
+/// Twins parsed from their cached UTF-8 JSON once per query: a twin bound in many rows (the floor of every room of a
+/// MATCH) is parsed once, and each row gets its own lazily materialized node over the shared element.
+/// </summary>
+internal sealed class ParsedTwins
+{
+    private readonly Dictionary<TwinDocument, JsonElement> _roots = new(ReferenceEqualityComparer.Instance);
+
+    public JsonElement Root(TwinDocument twin)
+    {
+        if (!_roots.TryGetValue(twin, out var root))
+        {
+            root = JsonDocument.Parse(twin.Utf8Json).RootElement;
+            _roots[twin] = root;
+        }
+        return root;
+    }
 }

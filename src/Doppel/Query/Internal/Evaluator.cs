@@ -11,6 +11,7 @@ namespace Doppel.Query.Internal;
 internal sealed class Evaluator(QueryPlan plan, IQuerySource source)
 {
     private readonly Dictionary<string, IReadOnlySet<string>> _subtypes = new(StringComparer.Ordinal);
+    private readonly ParsedTwins _parsed = new();
 
     public bool Matches(Doc?[] twin) => plan.Syntax.Where is not { } where || Condition(where, twin) == true;
 
@@ -19,7 +20,7 @@ internal sealed class Evaluator(QueryPlan plan, IQuerySource source)
         var select = plan.Syntax.Select;
         if (select.Kind == SelectKind.Star)
         {
-            return twin[0]!.ToRow(true);
+            return twin[0]!.ToRow(true, _parsed);
         }
         var row = new JsonObject();
         foreach (var projection in select.Projections)
@@ -37,7 +38,7 @@ internal sealed class Evaluator(QueryPlan plan, IQuerySource source)
     {
         var (slot, skip) = plan.Resolve(path.Segments);
         value = null;
-        return twin[slot] is { } doc && doc.TryProject(path.Segments, skip, out value);
+        return twin[slot] is { } doc && doc.TryProject(path.Segments, skip, _parsed, out value);
     }
 
     private bool? Condition(Expr expr, Doc?[] twin)

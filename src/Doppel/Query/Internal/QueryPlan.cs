@@ -121,7 +121,50 @@ internal sealed class QueryPlan
             }
             _steps.Add(new ExpandStep(source, target, rel, EdgeDirection.Forward, [join.RelationshipName], 1, 1));
         }
+        if (from.Joins.Count > 0 && AccessPaths.ChooseJoinAnchor(from, Syntax.Where) is { } joinAnchor && joinAnchor != _slots[0])
+        {
+            Reanchor(joinAnchor);
+        }
         return (0, null);
+    }
+
+    // JOINs form a tree of aliases rooted at the FROM alias; anchored at another alias, the edges on the way back to the
+    // root are followed backwards (incoming relationships), which binds the same rows.
+    private void Reanchor(string anchor)
+    {
+        var from = Syntax.From;
+        var joins = from.Joins;
+        _slots.Clear();
+        _steps.Clear();
+        RelationshipSlots.Clear();
+        AddSlot(anchor);
+        var done = new bool[joins.Count];
+        for (var added = 0; added < joins.Count;)
+        {
+            for (var i = 0; i < joins.Count; i++)
+            {
+                var join = joins[i];
+                if (done[i])
+                {
+                    continue;
+                }
+                var (source, target) = (SlotOf(join.Source), SlotOf(join.Target));
+                if (source < 0 && target < 0)
+                {
+                    continue;
+                }
+                var forward = source >= 0;
+                var to = AddSlot(forward ? join.Target : join.Source);
+                var rel = join.RelationshipAlias is { } relAlias ? AddSlot(relAlias) : -1;
+                if (rel >= 0)
+                {
+                    RelationshipSlots.Add(rel);
+                }
+                _steps.Add(new ExpandStep(forward ? source : target, to, rel, forward ? EdgeDirection.Forward : EdgeDirection.Backward, [join.RelationshipName], 1, 1));
+                done[i] = true;
+                added++;
+            }
+        }
     }
 
     private (ExpandStep? Step, (int, string?)? Error) Step(MatchEdge edge, int from, int to, bool reversed)
