@@ -122,6 +122,7 @@ internal sealed class Executor
     // are found by a scan of the candidates, which ascending order needs first and descending order only last.
     private IEnumerable<Doc?[]> IndexOrder(PropertyIndex index, IReadOnlyList<string> segments, int skip, bool descending)
     {
+        var name = segments[skip];
         var entries = index.Values.ToArray();
         var others = new List<(ValueKind Kind, string Id, Doc Doc)>();
         foreach (var id in index.Others.After(null))
@@ -142,9 +143,9 @@ internal sealed class Executor
                 foreach (var id in _primary?.IdsAfter(null) ?? _graph!.Ids.After(null))
                 {
                     Tick();
-                    if (InSecondary(id) && Twin(id) is { } doc && doc.Read(segments, skip).Kind == ValueKind.Undefined)
+                    if (InSecondary(id) && _graph!.TryGetTwin(id, out var twin) && !twin.TryGetProperty(name, out _) && !twin.ComponentStates.ContainsKey(name))
                     {
-                        foreach (var row in RowsOf(id, doc))
+                        foreach (var row in RowsOf(id, Doc.Of(twin)))
                         {
                             yield return row;
                         }
