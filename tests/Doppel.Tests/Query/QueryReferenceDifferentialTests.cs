@@ -9,7 +9,7 @@ using FsCheck.Xunit;
 namespace Doppel.Tests.Query;
 
 /// <summary>
-/// Random graphs (models with inheritance, twins whose <c>x</c> is missing, null, a boolean, a number or a string, named
+/// Random graphs (models with inheritance, twins whose <c>x</c> is missing, null, a boolean, a number, a string, an array or an object, named
 /// relationships with a property <c>w</c>) and graph queries (JOIN, MATCH with directions and hops, FROM RELATIONSHIPS,
 /// ORDER BY, GROUP BY): the engine's rows, read through paging, must equal those of <see cref="Reference"/>, a
 /// deliberately naive evaluator of nested loops over plain lists written without the engine's code. Rows compare as
@@ -20,7 +20,7 @@ public sealed class QueryReferenceDifferentialTests
     // M1 extends M0, M2 extends M1; M3 stands alone.
     private static readonly string[] Models = ["dtmi:t:M0;1", "dtmi:t:M1;1", "dtmi:t:M2;1", "dtmi:t:M3;1"];
 
-    private static readonly string?[] XValues = [null, "0", "1", "2", "3", "4", "\"s0\"", "\"s1\"", "null", "true", "false"];
+    private static readonly string?[] XValues = [null, "0", "1", "2", "3", "4", "\"s0\"", "\"s1\"", "null", "true", "false", "[1]", "{\"a\":1}"];
 
     private static readonly string[] Hops = ["..2", "1..3", "2", "..1", "0..2"];
 
@@ -333,13 +333,15 @@ public sealed class QueryReferenceDifferentialTests
 
         private static double? Num(string? x) => x is not null && double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null;
 
-        // undefined, null, booleans, numbers, strings
+        // undefined, null, booleans, numbers, strings, arrays, objects
         private static int Rank(string? x) => x switch
         {
             null => 0,
             "null" => 1,
             "true" or "false" => 2,
             _ when Num(x) is not null => 3,
+            _ when x.StartsWith('[') => 5,
+            _ when x.StartsWith('{') => 6,
             _ => 4,
         };
 

@@ -122,7 +122,6 @@ internal sealed class Executor
     // are found by a scan of the candidates, which ascending order needs first and descending order only last.
     private IEnumerable<Doc?[]> IndexOrder(PropertyIndex index, IReadOnlyList<string> segments, int skip, bool descending)
     {
-        var name = segments[skip];
         var entries = index.Values.ToArray();
         var others = new List<(ValueKind Kind, string Id, Doc Doc)>();
         foreach (var id in index.Others.After(null))
@@ -140,15 +139,24 @@ internal sealed class Executor
         {
             if (kind == ValueKind.Undefined)
             {
+                // Candidates and the ids that have the property are both in id order: a merge finds the others
+                // without reading a document (ids are shared strings, so most comparisons are reference checks).
+                using var defined = index.Defined.After(null).GetEnumerator();
+                var more = defined.MoveNext();
                 foreach (var id in _primary?.IdsAfter(null) ?? _graph!.Ids.After(null))
                 {
                     Tick();
-                    if (InSecondary(id) && _graph!.TryGetTwin(id, out var twin) && !twin.TryGetProperty(name, out _) && !twin.ComponentStates.ContainsKey(name))
+                    while (more && string.CompareOrdinal(defined.Current, id) < 0)
                     {
-                        foreach (var row in RowsOf(id, Doc.Of(twin)))
-                        {
-                            yield return row;
-                        }
+                        more = defined.MoveNext();
+                    }
+                    if ((more && string.Equals(defined.Current, id, StringComparison.Ordinal)) || !InSecondary(id) || Twin(id) is not { } doc)
+                    {
+                        continue;
+                    }
+                    foreach (var row in RowsOf(id, doc))
+                    {
+                        yield return row;
                     }
                 }
             }
