@@ -76,6 +76,14 @@ public class PlannerBenchmarks
     [Benchmark]
     public int OrderByTop() => Run("SELECT TOP(100) T.$dtId, T.temperature FROM DIGITALTWINS T WHERE IS_OF_MODEL(T, 'dtmi:rec:Sensor;1') ORDER BY T.temperature DESC");
 
+    /// <summary>(e) Ascending ORDER BY with TOP(100): twins without the property sort first, so the candidates are scanned for them.</summary>
+    [Benchmark]
+    public int OrderByTopAscending() => Run("SELECT TOP(100) T.$dtId, T.temperature FROM DIGITALTWINS T WHERE IS_OF_MODEL(T, 'dtmi:rec:Sensor;1') ORDER BY T.temperature");
+
+    /// <summary>(f) ORDER BY over a filter that the indexes narrow to a few candidates: they are sorted with a bounded heap.</summary>
+    [Benchmark]
+    public int OrderBySelective() => Run("SELECT T.$dtId FROM DIGITALTWINS T WHERE STARTSWITH(T.$dtId, 'building-0042-floor-03-room-0') AND IS_OF_MODEL(T, 'dtmi:rec:Sensor;1') ORDER BY T.temperature DESC");
+
     private int Run(string query)
     {
         var rows = 0;

@@ -70,6 +70,10 @@ public sealed class QueryEngine(QueryLimits? limits = null)
             return Result<QueryPage>.Ok(new QueryPage([new JsonObject { ["COUNT"] = count }], null, Charge(executor.Scanned)));
         }
         var size = Math.Clamp(pageSize < 1 ? Limits.MaxPageSize : pageSize, 1, Limits.MaxPageSize);
+        if (plan.Syntax.IsGrouped || plan.Syntax.Select.Distinct)
+        {
+            return Grouped(executor, plan, text, size, resume);
+        }
         return plan.Syntax.OrderBy.Count > 0
             ? Sorted(executor, plan, text, size, resume)
             : Page(executor, plan, text, size, resume);
@@ -112,49 +116,56 @@ public sealed class QueryEngine(QueryLimits? limits = null)
         return Result<QueryPage>.Ok(new QueryPage(rows, next, Charge(executor.Scanned)));
     }
 
-    // ORDER BY (beyond ADT): rows are projected with their sort keys; with TOP only the best TOP rows are kept (the list
-    // is cut back whenever it doubles), so memory stays bounded. Later pages resume by position.
+    // ORDER BY (beyond ADT): a bounded heap keeps the rows up to the end of this page plus one (to know whether another
+    // page follows), or TOP rows when that is fewer; sort keys are read in place and only the page is projected. When the
+    // order is one indexed property, rows arrive already sorted and the walk stops once the heap is full. Later pages
+    // resume by position.
     private static Result<QueryPage> Sorted(Executor executor, QueryPlan plan, string text, int pageSize, ContinuationToken? resume)
     {
         var order = plan.Syntax.OrderBy;
         var top = plan.Syntax.Select.Top;
-        var comparer = Comparer<(QueryValue[] Keys, long Seq, JsonNode Row)>.Create((a, b) =>
+        var offset = resume?.Returned ?? 0;
+        var keep = (int)Math.Min(top is { } t && t <= (long)offset + pageSize ? t : (long)offset + pageSize + 1, int.MaxValue);
+        var sorter = new RowSorter(order, executor.Value, keep);
+        if (order.Count == 1 && executor.OrderedRows(order[0], keep) is { } ordered)
         {
-            for (var i = 0; i < order.Count; i++)
+            foreach (var row in ordered)
             {
-                var c = QueryValue.Order(a.Keys[i], b.Keys[i]);
-                if (c != 0)
+                sorter.Offer(row);
+                if (sorter.IsFull)
                 {
-                    return order[i].Descending ? -c : c;
+                    break;
                 }
             }
-            return a.Seq.CompareTo(b.Seq);
-        });
-        var all = new List<(QueryValue[] Keys, long Seq, JsonNode Row)>();
-        long seq = 0;
-        foreach (var (_, row) in executor.Rows(null, 0))
+        }
+        else
         {
-            var keys = new QueryValue[order.Count];
-            for (var i = 0; i < order.Count; i++)
+            foreach (var (_, row) in executor.Rows(null, 0))
             {
-                keys[i] = executor.Value(order[i].Path, row);
-            }
-            all.Add((keys, seq++, executor.Project(row)));
-            if (top is { } k && all.Count >= Math.Max(2 * k, 64))
-            {
-                all.Sort(comparer);
-                all.RemoveRange(k, all.Count - k);
+                sorter.Offer(row);
             }
         }
-        all.Sort(comparer);
+        var all = sorter.Sorted();
         var total = top is { } max ? Math.Min(max, all.Count) : all.Count;
-        var offset = resume?.Returned ?? 0;
         var end = Math.Min(total, offset + pageSize);
         var rows = new List<JsonNode>(Math.Max(0, end - offset));
         for (var i = offset; i < end; i++)
         {
-            rows.Add(all[i].Row);
+            rows.Add(executor.Project(all[i]));
         }
+        var next = end < total ? new ContinuationToken(text, "", end).Encode() : null;
+        return Result<QueryPage>.Ok(new QueryPage(rows, next, Charge(executor.Scanned)));
+    }
+
+    // GROUP BY, aggregates, DISTINCT (beyond ADT): all groups are computed per page and the token carries the offset of
+    // the next group, as ORDER BY pages do.
+    private static Result<QueryPage> Grouped(Executor executor, QueryPlan plan, string text, int pageSize, ContinuationToken? resume)
+    {
+        var all = Grouping.Rows(executor, plan);
+        var total = plan.Syntax.Select.Top is { } max ? Math.Min(max, all.Count) : all.Count;
+        var offset = resume?.Returned ?? 0;
+        var end = Math.Min(total, offset + pageSize);
+        var rows = offset < end ? all.GetRange(offset, end - offset) : [];
         var next = end < total ? new ContinuationToken(text, "", end).Encode() : null;
         return Result<QueryPage>.Ok(new QueryPage(rows, next, Charge(executor.Scanned)));
     }

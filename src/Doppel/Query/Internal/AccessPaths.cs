@@ -176,6 +176,25 @@ internal static class AccessPaths
         return best;
     }
 
+    /// <summary>The JOIN alias to start from: the FROM alias unless WHERE pins only another twin alias by <c>$dtId</c>.</summary>
+    public static string? ChooseJoinAnchor(FromClause from, Expr? where)
+    {
+        var conjuncts = Conjuncts(where);
+        bool Pinned(string alias) => conjuncts.Exists(c => IdLiterals(c, alias, "$dtId") is not null);
+        if (from.Alias is not { } root || Pinned(root))
+        {
+            return null;
+        }
+        foreach (var join in from.Joins)
+        {
+            if (Pinned(join.Target))
+            {
+                return join.Target;
+            }
+        }
+        return null;
+    }
+
     private static int Score(Expr c, string alias)
     {
         if (IdLiterals(c, alias, "$dtId") is not null)

@@ -11,37 +11,37 @@ namespace Doppel.Query.Internal;
 internal sealed class Evaluator(QueryPlan plan, IQuerySource source)
 {
     private readonly Dictionary<string, IReadOnlySet<string>> _subtypes = new(StringComparer.Ordinal);
+    private readonly ParsedTwins _parsed = new();
 
-    public bool Matches(JsonObject?[] twin) => plan.Syntax.Where is not { } where || Condition(where, twin) == true;
+    public bool Matches(Doc?[] twin) => plan.Syntax.Where is not { } where || Condition(where, twin) == true;
 
-    public JsonNode Project(JsonObject?[] twin)
+    public JsonNode Project(Doc?[] twin)
     {
         var select = plan.Syntax.Select;
         if (select.Kind == SelectKind.Star)
         {
-            return twin[0]!;
+            return twin[0]!.ToRow(true, _parsed);
         }
         var row = new JsonObject();
         foreach (var projection in select.Projections)
         {
-            var segments = projection.Path.Segments;
-            var value = Navigate(twin, segments);
-            if (value.Kind == ValueKind.Undefined)
+            if (TryProject(projection.Path!, twin, out var value))
             {
-                continue;
+                row[projection.Name] = value;
             }
-            var name = projection.As ?? segments[^1];
-            row[name] = value.Kind switch
-            {
-                ValueKind.Null => null,
-                ValueKind.Object or ValueKind.Array => value.Node!.DeepClone(),
-                _ => Navigated(twin, segments)!.DeepClone(),
-            };
         }
         return row;
     }
 
-    private bool? Condition(Expr expr, JsonObject?[] twin)
+    /// <summary>A fresh node for the value of <paramref name="path"/> on the row, or false when it is undefined.</summary>
+    public bool TryProject(PathExpr path, Doc?[] twin, out JsonNode? value)
+    {
+        var (slot, skip) = plan.Resolve(path.Segments);
+        value = null;
+        return twin[slot] is { } doc && doc.TryProject(path.Segments, skip, _parsed, out value);
+    }
+
+    private bool? Condition(Expr expr, Doc?[] twin)
     {
         switch (expr)
         {
@@ -69,7 +69,7 @@ internal sealed class Evaluator(QueryPlan plan, IQuerySource source)
         }
     }
 
-    private QueryValue Value(Expr expr, JsonObject?[] twin)
+    private QueryValue Value(Expr expr, Doc?[] twin)
     {
         switch (expr)
         {
@@ -107,7 +107,7 @@ internal sealed class Evaluator(QueryPlan plan, IQuerySource source)
         };
     }
 
-    private bool? In(InExpr @in, JsonObject?[] twin)
+    private bool? In(InExpr @in, Doc?[] twin)
     {
         var value = Value(@in.Operand, twin);
         if (value.Kind == ValueKind.Undefined)
@@ -124,7 +124,7 @@ internal sealed class Evaluator(QueryPlan plan, IQuerySource source)
         return @in.Negated;
     }
 
-    private bool? Call(CallExpr call, JsonObject?[] twin)
+    private bool? Call(CallExpr call, Doc?[] twin)
     {
         var arguments = call.Arguments;
         if (call.Name == "IS_OF_MODEL")
@@ -171,13 +171,13 @@ internal sealed class Evaluator(QueryPlan plan, IQuerySource source)
         };
     }
 
-    private bool IsOfModel(IReadOnlyList<Expr> arguments, JsonObject?[] twin)
+    private bool IsOfModel(IReadOnlyList<Expr> arguments, Doc?[] twin)
     {
         var index = arguments[0] is PathExpr ? 1 : 0;
         var dtmi = ((LiteralExpr)arguments[index]).Value!.GetValue<string>();
         var exact = arguments.Count > index + 1;
         var doc = index == 1 ? twin[plan.SlotOf(((PathExpr)arguments[0]).Segments[0])] : twin[0];
-        if (doc?["$metadata"] is not JsonObject metadata || metadata["$model"] is not JsonValue modelNode || !modelNode.TryGetValue<string>(out var model))
+        if (doc?.Model is not { } model)
         {
             return false;
         }
@@ -194,34 +194,11 @@ internal sealed class Evaluator(QueryPlan plan, IQuerySource source)
     }
 
     /// <summary>A value for ORDER BY: the path's value on the row.</summary>
-    public QueryValue Value(PathExpr path, JsonObject?[] row) => Navigate(row, path.Segments);
+    public QueryValue Value(PathExpr path, Doc?[] row) => Navigate(row, path.Segments);
 
-    private QueryValue Navigate(JsonObject?[] row, IReadOnlyList<string> segments)
+    private QueryValue Navigate(Doc?[] row, IReadOnlyList<string> segments)
     {
         var (slot, skip) = plan.Resolve(segments);
-        JsonNode? node = row[slot];
-        if (node is null)
-        {
-            return QueryValue.Undefined;
-        }
-        for (var i = skip; i < segments.Count; i++)
-        {
-            if (node is not JsonObject obj || !obj.TryGetPropertyValue(segments[i], out node))
-            {
-                return QueryValue.Undefined;
-            }
-        }
-        return QueryValue.Of(node);
-    }
-
-    private JsonNode? Navigated(JsonObject?[] row, IReadOnlyList<string> segments)
-    {
-        var (slot, skip) = plan.Resolve(segments);
-        JsonNode? node = row[slot];
-        for (var i = skip; i < segments.Count; i++)
-        {
-            node = ((JsonObject)node!)[segments[i]];
-        }
-        return node;
+        return row[slot] is { } doc ? doc.Read(segments, skip) : QueryValue.Undefined;
     }
 }

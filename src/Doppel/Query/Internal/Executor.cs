@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Doppel.Twins;
+using Doppel.Twins.Internal;
 
 namespace Doppel.Query.Internal;
 
@@ -68,7 +69,7 @@ internal sealed class Executor
     }
 
     /// <summary>Matching rows in anchor order with their anchor id, resuming after <paramref name="after"/> (or inside it, skipping <paramref name="skip"/> rows).</summary>
-    public IEnumerable<(string Anchor, JsonObject?[] Row)> Rows(string? after, int skip)
+    public IEnumerable<(string Anchor, Doc?[] Row)> Rows(string? after, int skip)
     {
         if (skip > 0 && after is not null)
         {
@@ -90,9 +91,162 @@ internal sealed class Executor
         }
     }
 
-    public JsonNode Project(JsonObject?[] row) => _evaluator.Project(row);
+    public JsonNode Project(Doc?[] row) => _evaluator.Project(row);
 
-    public QueryValue Value(PathExpr path, JsonObject?[] row) => _evaluator.Value(path, row);
+    public QueryValue Value(PathExpr path, Doc?[] row) => _evaluator.Value(path, row);
+
+    public bool TryProject(PathExpr path, Doc?[] row, out JsonNode? value) => _evaluator.TryProject(path, row, out value);
+
+    /// <summary>
+    /// Rows of a single-alias twin query already in the order of <paramref name="order"/>, walked from the value index of
+    /// a top-level property, so a caller that needs the first <paramref name="keep"/> rows stops there; null when the
+    /// plan does not allow it or the filter's own candidates are few enough to sort.
+    /// </summary>
+    public IEnumerable<Doc?[]>? OrderedRows(OrderItem order, int keep)
+    {
+        var segments = order.Path.Segments;
+        var (slot, skip) = _plan.Resolve(segments);
+        if (_graph is null || _plan.IsMultiAlias || _plan.IsRelationships || slot != 0 || segments.Count != skip + 1 || segments[skip].StartsWith('$'))
+        {
+            return null;
+        }
+        if (_primary is not null && _primary.Estimate < 4L * keep)
+        {
+            return null;
+        }
+        return IndexOrder(_graph.PropertyIndex(segments[skip]), segments, skip, order.Descending);
+    }
+
+    // Query order is undefined, null, booleans, numbers, strings, arrays, objects; the index holds booleans, numbers and
+    // strings (sorted strings, numbers, booleans), its Others list the null, array and object values. Undefined values
+    // are found by a scan of the candidates, which ascending order needs first and descending order only last.
+    private IEnumerable<Doc?[]> IndexOrder(PropertyIndex index, IReadOnlyList<string> segments, int skip, bool descending)
+    {
+        var entries = index.Values.ToArray();
+        var others = new List<(ValueKind Kind, string Id, Doc Doc)>();
+        foreach (var id in index.Others.After(null))
+        {
+            Tick();
+            if (IsCandidate(id) && Twin(id) is { } doc)
+            {
+                others.Add((doc.Read(segments, skip).Kind, id, doc));
+            }
+        }
+        var kinds = descending
+            ? new[] { ValueKind.Object, ValueKind.Array, ValueKind.String, ValueKind.Number, ValueKind.Bool, ValueKind.Null, ValueKind.Undefined }
+            : [ValueKind.Undefined, ValueKind.Null, ValueKind.Bool, ValueKind.Number, ValueKind.String, ValueKind.Array, ValueKind.Object];
+        foreach (var kind in kinds)
+        {
+            if (kind == ValueKind.Undefined)
+            {
+                // Candidates and the ids that have the property are both in id order: a merge finds the others
+                // without reading a document (ids are shared strings, so most comparisons are reference checks).
+                using var defined = index.Defined.After(null).GetEnumerator();
+                var more = defined.MoveNext();
+                foreach (var id in _primary?.IdsAfter(null) ?? _graph!.Ids.After(null))
+                {
+                    Tick();
+                    while (more && string.CompareOrdinal(defined.Current, id) < 0)
+                    {
+                        more = defined.MoveNext();
+                    }
+                    if ((more && string.Equals(defined.Current, id, StringComparison.Ordinal)) || !InSecondary(id) || Twin(id) is not { } doc)
+                    {
+                        continue;
+                    }
+                    foreach (var row in RowsOf(id, doc))
+                    {
+                        yield return row;
+                    }
+                }
+            }
+            else if (kind is ValueKind.Null or ValueKind.Array or ValueKind.Object)
+            {
+                foreach (var (k, id, doc) in others)
+                {
+                    if (k == kind)
+                    {
+                        foreach (var row in RowsOf(id, doc))
+                        {
+                            yield return row;
+                        }
+                    }
+                }
+            }
+            else
+            {
+                var keyKind = kind switch
+                {
+                    ValueKind.Bool => System.Text.Json.JsonValueKind.True,
+                    ValueKind.Number => System.Text.Json.JsonValueKind.Number,
+                    _ => System.Text.Json.JsonValueKind.String,
+                };
+                for (var i = 0; i < entries.Length; i++)
+                {
+                    var entry = entries[descending ? entries.Length - 1 - i : i];
+                    if (entry.Key.Kind != keyKind)
+                    {
+                        continue;
+                    }
+                    foreach (var id in entry.Value.After(null))
+                    {
+                        Tick();
+                        if (IsCandidate(id) && Twin(id) is { } doc)
+                        {
+                            foreach (var row in RowsOf(id, doc))
+                            {
+                                yield return row;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private bool IsCandidate(string id) => (_primary is null || _primary.Contains(id)) && InSecondary(id);
+
+    /// <summary>A twin by id, read in place from the graph when there is one.</summary>
+    public Doc? Twin(string id)
+    {
+        if (_graph is not null)
+        {
+            return _graph.TryGetTwin(id, out var twin) ? Doc.Of(twin) : null;
+        }
+        return _source.Twin(id) is { } json ? Doc.Of(json) : null;
+    }
+
+    private IEnumerable<Doc> Outgoing(string id)
+    {
+        if (_graph is not null)
+        {
+            foreach (var r in _graph.Outgoing(id))
+            {
+                yield return Doc.Of(r);
+            }
+            yield break;
+        }
+        foreach (var r in _source.Relationships(id))
+        {
+            yield return Doc.Of(r);
+        }
+    }
+
+    private IEnumerable<Doc> Incoming(string id)
+    {
+        if (_graph is not null)
+        {
+            foreach (var r in _graph.Incoming(id))
+            {
+                yield return Doc.Of(r);
+            }
+            yield break;
+        }
+        foreach (var r in _source.IncomingRelationships(id))
+        {
+            yield return Doc.Of(r);
+        }
+    }
 
     private void Tick()
     {
@@ -102,14 +256,24 @@ internal sealed class Executor
         }
     }
 
-    private IEnumerable<(string Id, JsonObject? Doc)> Anchors(string? after)
+    private IEnumerable<(string Id, Doc? Doc)> Anchors(string? after)
     {
         if (_primary is null)
         {
+            if (_graph is not null)
+            {
+                foreach (var twin in _graph.TwinsAfter(after))
+                {
+                    Tick();
+                    yield return (twin.Id, Doc.Of(twin));
+                }
+                yield break;
+            }
             foreach (var twin in _source.TwinsAfter(after))
             {
                 Tick();
-                yield return (twin["$dtId"]!.GetValue<string>(), twin);
+                var doc = Doc.Of(twin);
+                yield return (doc.DtId, doc);
             }
             yield break;
         }
@@ -136,12 +300,12 @@ internal sealed class Executor
     }
 
     // Matching rows of one anchor, in a deterministic order (relationship id order at every step).
-    private IEnumerable<JsonObject?[]> RowsOf(string id, JsonObject? doc)
+    private IEnumerable<Doc?[]> RowsOf(string id, Doc? doc)
     {
-        var row = new JsonObject?[_plan.Slots.Count];
+        var row = new Doc?[_plan.Slots.Count];
         if (_plan.IsRelationships)
         {
-            foreach (var relationship in _source.Relationships(id))
+            foreach (var relationship in Outgoing(id))
             {
                 Tick();
                 row[0] = relationship;
@@ -152,7 +316,7 @@ internal sealed class Executor
             }
             yield break;
         }
-        doc ??= _source.Twin(id);
+        doc ??= Twin(id);
         if (doc is null)
         {
             yield break;
@@ -167,7 +331,7 @@ internal sealed class Executor
         }
     }
 
-    private IEnumerable<JsonObject?[]> Expand(JsonObject?[] row, int step)
+    private IEnumerable<Doc?[]> Expand(Doc?[] row, int step)
     {
         if (step == _plan.Steps.Count)
         {
@@ -175,12 +339,12 @@ internal sealed class Executor
             yield break;
         }
         var s = _plan.Steps[step];
-        var fromId = row[s.From]!["$dtId"]!.GetValue<string>();
+        var fromId = row[s.From]!.DtId;
         if (s.MinHops == 1 && s.MaxHops == 1)
         {
             foreach (var (relationship, otherId) in Neighbors(fromId, s))
             {
-                if (_source.Twin(otherId) is not { } other)
+                if (Twin(otherId) is not { } other)
                 {
                     continue;
                 }
@@ -198,7 +362,7 @@ internal sealed class Executor
         }
         foreach (var endId in Reachable(fromId, s))
         {
-            if (_source.Twin(endId) is not { } other)
+            if (Twin(endId) is not { } other)
             {
                 continue;
             }
@@ -210,39 +374,39 @@ internal sealed class Executor
         }
     }
 
-    private IEnumerable<(JsonObject Relationship, string OtherId)> Neighbors(string id, ExpandStep s)
+    private IEnumerable<(Doc Relationship, string OtherId)> Neighbors(string id, ExpandStep s)
     {
         if (s.Direction is EdgeDirection.Forward or EdgeDirection.Any)
         {
-            foreach (var r in _source.Relationships(id))
+            foreach (var r in Outgoing(id))
             {
                 Tick();
                 if (NameMatches(r, s))
                 {
-                    yield return (r, r["$targetId"]!.GetValue<string>());
+                    yield return (r, r.TargetId);
                 }
             }
         }
         if (s.Direction is EdgeDirection.Backward or EdgeDirection.Any)
         {
-            foreach (var r in _source.IncomingRelationships(id))
+            foreach (var r in Incoming(id))
             {
                 Tick();
                 if (NameMatches(r, s))
                 {
-                    yield return (r, r["$sourceId"]!.GetValue<string>());
+                    yield return (r, r.SourceId);
                 }
             }
         }
     }
 
-    private static bool NameMatches(JsonObject relationship, ExpandStep s)
+    private static bool NameMatches(Doc relationship, ExpandStep s)
     {
         if (s.Names.Count == 0)
         {
             return true;
         }
-        var name = relationship["$relationshipName"]!.GetValue<string>();
+        var name = relationship.RelationshipName;
         foreach (var n in s.Names)
         {
             if (n == name)
@@ -275,7 +439,7 @@ internal sealed class Executor
             }
             foreach (var (r, other) in Neighbors(id, s))
             {
-                var key = (r["$sourceId"]!.GetValue<string>(), r["$relationshipId"]!.GetValue<string>());
+                var key = (r.SourceId, r.RelationshipId);
                 if (used.Add(key))
                 {
                     Walk(other, depth + 1);

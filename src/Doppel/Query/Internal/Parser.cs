@@ -89,6 +89,16 @@ internal sealed class Parser
         {
             where = ParseCondition();
         }
+        var groupBy = new List<PathExpr>();
+        if (IsGroupBy())
+        {
+            _index += 2;
+            do
+            {
+                groupBy.Add(ParsePath("a property after GROUP BY"));
+            }
+            while (Accept(TokenKind.Comma));
+        }
         var orderBy = new List<OrderItem>();
         var orderByOffset = -1;
         if (Current.Is(Keyword.Order))
@@ -112,7 +122,12 @@ internal sealed class Parser
         {
             Fail(Current.Start, $"unexpected {DescribeText(Current)}; expected the end of the query");
         }
-        return new QuerySyntax(select, from, where, orderBy, orderByOffset);
+        // A lone COUNT() keeps ADT's single-row shape and its index-only fast path.
+        if (groupBy.Count == 0 && !select.Distinct && select.Projections is [{ Aggregate: Aggregate.Count, Path: null, As: null }])
+        {
+            select = new SelectClause(SelectKind.Count, null, [], select.Offset);
+        }
+        return new QuerySyntax(select, from, where, orderBy, orderByOffset) { GroupBy = groupBy };
     }
 
     private SelectClause ParseSelect(int offset)
@@ -143,16 +158,15 @@ internal sealed class Parser
         {
             return new SelectClause(SelectKind.Star, top, [], offset);
         }
-        if (Current.Kind == TokenKind.Identifier && !Current.Escaped && Current.Value.Equals("COUNT", StringComparison.OrdinalIgnoreCase) && Peek().Kind == TokenKind.LParen)
+        var distinct = false;
+        if (IsWord("DISTINCT") && Peek().Kind == TokenKind.Identifier)
         {
-            if (top is not null)
-            {
-                Fail(Current.Start, "COUNT() cannot be combined with TOP");
-            }
-            var countStart = Current.Start;
-            _index += 2;
-            Expect(TokenKind.RParen, "')'", Snippet(countStart));
-            return new SelectClause(SelectKind.Count, null, [], offset);
+            distinct = true;
+            _index++;
+        }
+        if (top is not null && IsAggregate() == Aggregate.Count && Peek(2).Kind == TokenKind.RParen && Peek(3).Is(Keyword.From))
+        {
+            Fail(Current.Start, "COUNT() cannot be combined with TOP");
         }
         if (Current.Kind != TokenKind.Identifier)
         {
@@ -162,22 +176,68 @@ internal sealed class Parser
         do
         {
             var start = Current.Start;
-            var path = ParsePath("a projection");
-            string? name = null;
+            PathExpr? path = null;
+            var aggregate = IsAggregate();
+            if (aggregate != Aggregate.None)
+            {
+                var name = Current.Value.ToUpperInvariant();
+                _index += 2;
+                if (aggregate != Aggregate.Count || Current.Kind == TokenKind.Identifier)
+                {
+                    path = ParsePath($"a property inside {name}()");
+                }
+                Expect(TokenKind.RParen, "')'", Snippet(start));
+            }
+            else
+            {
+                path = ParsePath("a projection");
+            }
+            string? alias = null;
             if (Accept(Keyword.As))
             {
                 if (Current.Kind != TokenKind.Identifier)
                 {
                     FailExpected("a name", Snippet(start));
                 }
-                name = Current.Value;
+                alias = Current.Value;
                 _index++;
             }
-            projections.Add(new Projection(path, name, start));
+            var projection = new Projection(path, alias, start, aggregate);
+            foreach (var other in projections)
+            {
+                if (other.Name == projection.Name)
+                {
+                    Fail(start, $"two columns are named '{projection.Name}'; rename one with AS");
+                }
+            }
+            projections.Add(projection);
         }
         while (Accept(TokenKind.Comma));
-        return new SelectClause(SelectKind.Projections, top, projections, offset);
+        return new SelectClause(SelectKind.Projections, top, projections, offset) { Distinct = distinct };
     }
+
+    private bool IsWord(string word) => Current.Kind == TokenKind.Identifier && !Current.Escaped && Current.Value.Equals(word, StringComparison.OrdinalIgnoreCase);
+
+    // GROUP is not reserved (ADT has no GROUP BY), so it is read as a clause only when BY follows.
+    private bool IsGroupBy() => IsWord("GROUP") && Peek().Is(Keyword.By);
+
+    private Aggregate IsAggregate()
+    {
+        if (Current.Kind != TokenKind.Identifier || Current.Escaped || Peek().Kind != TokenKind.LParen)
+        {
+            return Aggregate.None;
+        }
+        return Current.Value.ToUpperInvariant() switch
+        {
+            "COUNT" => Aggregate.Count,
+            "SUM" => Aggregate.Sum,
+            "AVG" => Aggregate.Avg,
+            "MIN" => Aggregate.Min,
+            "MAX" => Aggregate.Max,
+            _ => Aggregate.None,
+        };
+    }
+
 
     private FromClause ParseFrom()
     {
@@ -237,7 +297,7 @@ internal sealed class Parser
             }
             return _tokens[_index++].Value;
         }
-        return Current.Kind == TokenKind.Identifier ? _tokens[_index++].Value : null;
+        return Current.Kind == TokenKind.Identifier && !IsGroupBy() ? _tokens[_index++].Value : null;
     }
 
     private JoinClause ParseJoin()
@@ -254,7 +314,7 @@ internal sealed class Parser
         }
         var relationship = _tokens[_index++].Value;
         string? relationshipAlias = null;
-        if (Current.Kind == TokenKind.Identifier)
+        if (Current.Kind == TokenKind.Identifier && !IsGroupBy())
         {
             relationshipAlias = _tokens[_index++].Value;
         }

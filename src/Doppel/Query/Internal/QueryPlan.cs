@@ -121,7 +121,50 @@ internal sealed class QueryPlan
             }
             _steps.Add(new ExpandStep(source, target, rel, EdgeDirection.Forward, [join.RelationshipName], 1, 1));
         }
+        if (from.Joins.Count > 0 && AccessPaths.ChooseJoinAnchor(from, Syntax.Where) is { } joinAnchor && joinAnchor != _slots[0])
+        {
+            Reanchor(joinAnchor);
+        }
         return (0, null);
+    }
+
+    // JOINs form a tree of aliases rooted at the FROM alias; anchored at another alias, the edges on the way back to the
+    // root are followed backwards (incoming relationships), which binds the same rows.
+    private void Reanchor(string anchor)
+    {
+        var from = Syntax.From;
+        var joins = from.Joins;
+        _slots.Clear();
+        _steps.Clear();
+        RelationshipSlots.Clear();
+        AddSlot(anchor);
+        var done = new bool[joins.Count];
+        for (var added = 0; added < joins.Count;)
+        {
+            for (var i = 0; i < joins.Count; i++)
+            {
+                var join = joins[i];
+                if (done[i])
+                {
+                    continue;
+                }
+                var (source, target) = (SlotOf(join.Source), SlotOf(join.Target));
+                if (source < 0 && target < 0)
+                {
+                    continue;
+                }
+                var forward = source >= 0;
+                var to = AddSlot(forward ? join.Target : join.Source);
+                var rel = join.RelationshipAlias is { } relAlias ? AddSlot(relAlias) : -1;
+                if (rel >= 0)
+                {
+                    RelationshipSlots.Add(rel);
+                }
+                _steps.Add(new ExpandStep(forward ? source : target, to, rel, forward ? EdgeDirection.Forward : EdgeDirection.Backward, [join.RelationshipName], 1, 1));
+                done[i] = true;
+                added++;
+            }
+        }
     }
 
     private (ExpandStep? Step, (int, string?)? Error) Step(MatchEdge edge, int from, int to, bool reversed)
@@ -170,7 +213,59 @@ internal sealed class QueryPlan
         {
             return (Syntax.Select.Offset, "SELECT * cannot be used with JOIN or MATCH; select the aliases instead, as in SELECT T, CT");
         }
+        if (Syntax.IsGrouped)
+        {
+            var grouping = CheckGrouping();
+            if (grouping.Message is not null)
+            {
+                return grouping;
+            }
+        }
         return Syntax.Where is null ? (0, null) : Check(Syntax.Where);
+    }
+
+    /// <summary>True when two paths read the same value (the same slot and the same segments after the alias).</summary>
+    public bool SamePath(PathExpr a, PathExpr b)
+    {
+        var (slotA, skipA) = Resolve(a.Segments);
+        var (slotB, skipB) = Resolve(b.Segments);
+        return slotA == slotB && a.Segments.Skip(skipA).SequenceEqual(b.Segments.Skip(skipB), StringComparer.Ordinal);
+    }
+
+    private bool IsGroupPath(PathExpr path)
+    {
+        foreach (var g in Syntax.GroupBy)
+        {
+            if (SamePath(g, path))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // Every plain projection and ORDER BY path of a grouped query must be a GROUP BY path, so a group has one value for it.
+    private (int Offset, string? Message) CheckGrouping()
+    {
+        if (Syntax.Select.Kind == SelectKind.Star)
+        {
+            return (Syntax.Select.Offset, "SELECT * cannot be used with GROUP BY; select the grouped properties and aggregates");
+        }
+        foreach (var projection in Syntax.Select.Projections)
+        {
+            if (projection.Aggregate == Aggregate.None && !IsGroupPath(projection.Path!))
+            {
+                return (projection.Offset, $"'{projection.Path}' is neither in GROUP BY nor inside an aggregate such as COUNT() or MAX()");
+            }
+        }
+        foreach (var order in Syntax.OrderBy)
+        {
+            if (!IsGroupPath(order.Path))
+            {
+                return (order.Path.Offset, $"ORDER BY '{order.Path}' must be a GROUP BY property in a grouped query");
+            }
+        }
+        return (0, null);
     }
 
     private (int Offset, string? Message) Check(Expr expr)

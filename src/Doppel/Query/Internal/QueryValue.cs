@@ -61,6 +61,19 @@ internal readonly record struct QueryValue(ValueKind Kind, double Number = 0, st
         }
     }
 
+    /// <summary>Converts a property value read in place from a stored document.</summary>
+    public static QueryValue Of(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => new QueryValue(ValueKind.String, String: element.GetString()),
+        JsonValueKind.Number => new QueryValue(ValueKind.Number, element.TryGetDouble(out var d) ? d : double.Parse(element.GetRawText(), System.Globalization.CultureInfo.InvariantCulture)),
+        JsonValueKind.True => True,
+        JsonValueKind.False => False,
+        JsonValueKind.Null => Null,
+        JsonValueKind.Object => new QueryValue(ValueKind.Object, Node: JsonObject.Create(element)),
+        JsonValueKind.Array => new QueryValue(ValueKind.Array, Node: JsonArray.Create(element)),
+        _ => Undefined,
+    };
+
     /// <summary>Structural equality: numbers by value, strings ordinally, arrays and objects member by member; null when either side is undefined or the kinds differ.</summary>
     public static bool? Equal(in QueryValue a, in QueryValue b)
     {

@@ -5,7 +5,14 @@ namespace Doppel.Query.Internal;
 // The syntax tree covers the whole grammar of the ADT query language; the executor runs a subset.
 // Every node keeps the offset of its first character so later stages can report positions.
 
-internal sealed record QuerySyntax(SelectClause Select, FromClause From, Expr? Where, IReadOnlyList<OrderItem> OrderBy, int OrderByOffset);
+internal sealed record QuerySyntax(SelectClause Select, FromClause From, Expr? Where, IReadOnlyList<OrderItem> OrderBy, int OrderByOffset)
+{
+    /// <summary>GROUP BY paths (beyond ADT); empty when absent.</summary>
+    public IReadOnlyList<PathExpr> GroupBy { get; init; } = [];
+
+    /// <summary>True when rows are groups: GROUP BY, or an aggregate next to other projections.</summary>
+    public bool IsGrouped => GroupBy.Count > 0 || (Select.Kind == SelectKind.Projections && Select.Projections.Any(p => p.Aggregate != Aggregate.None));
+}
 
 internal enum SelectKind
 {
@@ -15,10 +22,32 @@ internal enum SelectKind
     Projections,
 }
 
-internal sealed record SelectClause(SelectKind Kind, int? Top, IReadOnlyList<Projection> Projections, int Offset);
+internal sealed record SelectClause(SelectKind Kind, int? Top, IReadOnlyList<Projection> Projections, int Offset)
+{
+    /// <summary><c>SELECT DISTINCT</c> (beyond ADT): equal projected rows are returned once.</summary>
+    public bool Distinct { get; init; }
+}
 
-/// <summary>An alias (<c>T</c>), an aliased path (<c>T.a.b</c>) or a bare path (<c>a.b</c>), optionally renamed with AS.</summary>
-internal sealed record Projection(PathExpr Path, string? As, int Offset);
+/// <summary>Aggregate functions (beyond ADT, except COUNT).</summary>
+internal enum Aggregate
+{
+    None,
+    Count,
+    Sum,
+    Avg,
+    Min,
+    Max,
+}
+
+/// <summary>
+/// An alias (<c>T</c>), an aliased path (<c>T.a.b</c>) or a bare path (<c>a.b</c>), or an aggregate over one
+/// (<c>COUNT()</c> has no path), optionally renamed with AS.
+/// </summary>
+internal sealed record Projection(PathExpr? Path, string? As, int Offset, Aggregate Aggregate = Aggregate.None)
+{
+    /// <summary>The row key: the AS name, else the aggregate's name (<c>COUNT</c>, <c>AVG</c>...), else the last path segment.</summary>
+    public string Name => As ?? (Aggregate != Aggregate.None ? Aggregate.ToString().ToUpperInvariant() : Path!.Segments[^1]);
+}
 
 internal enum CollectionKind
 {

@@ -39,16 +39,36 @@ internal readonly record struct IndexKey(JsonValueKind Kind, double Number, stri
 internal sealed class PropertyIndex(string name)
 {
     private volatile ImmutableSortedDictionary<IndexKey, SortedIdList> _values = ImmutableSortedDictionary<IndexKey, SortedIdList>.Empty;
+    private volatile SortedIdList _others = SortedIdList.Empty;
+    private volatile SortedIdList _defined = SortedIdList.Empty;
 
     public string Name { get; } = name;
 
     public ImmutableSortedDictionary<IndexKey, SortedIdList> Values => _values;
+
+    /// <summary>Ids of twins whose value is present but not a key: null, an object, an array, or a component of that name.</summary>
+    public SortedIdList Others => _others;
+
+    /// <summary>Ids of twins where the property is present at all (a key or one of <see cref="Others"/>).</summary>
+    public SortedIdList Defined => _defined;
 
     public SortedIdList Equal(IndexKey key) => _values.TryGetValue(key, out var ids) ? ids : SortedIdList.Empty;
 
     /// <summary>Called under the graph's write lock with the twin's previous and new version (either may be null).</summary>
     public void Update(string id, TwinDocument? before, TwinDocument? after)
     {
+        var wasDefined = IsDefined(before);
+        var isDefined = IsDefined(after);
+        if (wasDefined != isDefined)
+        {
+            _defined = isDefined ? _defined.Add(id) : _defined.Remove(id);
+        }
+        var wasOther = IsOther(before);
+        var isOther = IsOther(after);
+        if (wasOther != isOther)
+        {
+            _others = isOther ? _others.Add(id) : _others.Remove(id);
+        }
         IndexKey oldKey = default, newKey = default;
         var hadOld = before is not null && before.TryGetProperty(Name, out var ov) && IndexKey.TryCreate(ov, out oldKey);
         var hasNew = after is not null && after.TryGetProperty(Name, out var nv) && IndexKey.TryCreate(nv, out newKey);
@@ -73,8 +93,18 @@ internal sealed class PropertyIndex(string name)
     public void Build(IEnumerable<TwinDocument> twins)
     {
         var lists = new SortedDictionary<IndexKey, List<string>>();
+        var others = new List<string>();
+        var defined = new List<string>();
         foreach (var twin in twins)
         {
+            if (IsDefined(twin))
+            {
+                defined.Add(twin.Id);
+            }
+            if (IsOther(twin))
+            {
+                others.Add(twin.Id);
+            }
             if (twin.TryGetProperty(Name, out var value) && IndexKey.TryCreate(value, out var key))
             {
                 if (!lists.TryGetValue(key, out var ids))
@@ -90,5 +120,12 @@ internal sealed class PropertyIndex(string name)
             builder[key] = SortedIdList.FromSorted(ids);
         }
         _values = builder.ToImmutable();
+        _others = SortedIdList.FromSorted(others);
+        _defined = SortedIdList.FromSorted(defined);
     }
+
+    private bool IsDefined(TwinDocument? twin) => twin is not null && (twin.TryGetProperty(Name, out _) || twin.ComponentStates.ContainsKey(Name));
+
+    private bool IsOther(TwinDocument? twin) =>
+        twin is not null && ((twin.TryGetProperty(Name, out var value) && !IndexKey.TryCreate(value, out _)) || twin.ComponentStates.ContainsKey(Name));
 }
