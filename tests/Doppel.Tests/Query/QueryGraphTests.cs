@@ -140,7 +140,7 @@ public sealed class QueryGraphTests
 
     [Fact]
     public void Match_backward_and_undirected_edges() =>
-        Assert.Equal("R1,F1,R1 R1,F1,R2|R3 B1 S2", Pairs("SELECT A, F, B FROM DIGITALTWINS MATCH (A)<-[:contains]-(F)-[:contains]->(B) WHERE A.$dtId = 'R1'", "A", "F", "B")
+        Assert.Equal("R1,F1,R2|R3 B1 S2", Pairs("SELECT A, F, B FROM DIGITALTWINS MATCH (A)<-[:contains]-(F)-[:contains]->(B) WHERE A.$dtId = 'R1'", "A", "F", "B")
             + "|" + Pairs("SELECT X FROM DIGITALTWINS MATCH (A)-[]-(X) WHERE A.$dtId = 'F2'", "X"));
 
     [Fact]

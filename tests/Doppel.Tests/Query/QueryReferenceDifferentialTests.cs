@@ -40,6 +40,7 @@ public sealed class QueryReferenceDifferentialTests
         "SELECT A.$dtId, COUNT() AS n, MAX(B.x) AS m FROM DIGITALTWINS A JOIN B RELATED A.{N} GROUP BY A.$dtId ORDER BY A.$dtId DESC",
         "SELECT A, B, R FROM DIGITALTWINS A JOIN B RELATED A.{N} R JOIN C RELATED B.r WHERE C.$dtId = 't{I}'",
         "SELECT A, C FROM DIGITALTWINS A JOIN B RELATED A.{N} JOIN C RELATED B.r WHERE B.$dtId = 't{I}' AND A.x != 1",
+        "SELECT A, F, B FROM DIGITALTWINS MATCH (A)<-[:{N}]-(F)-[:{N}]->(B) WHERE A.$dtId = 't{I}'",
     ];
 
     public sealed record Rel(string Id, string Source, string Target, string Name, int W);
@@ -234,6 +235,16 @@ public sealed class QueryReferenceDifferentialTests
                             {
                                 rows.Add($"A={r1.Source};C={r2.Target}");
                             }
+                        }
+                    }
+                    return (rows, false);
+                case 14:
+                    // One relationship binds at most one edge of a MATCH pattern.
+                    foreach (var r1 in _rels.Where(r => r.Target == $"t{i}" && r.Name == name))
+                    {
+                        foreach (var r2 in _rels.Where(r => r.Source == r1.Source && r.Name == name && r != r1))
+                        {
+                            rows.Add($"A={r1.Target};B={r2.Target};F={r1.Source}");
                         }
                     }
                     return (rows, false);

@@ -14,6 +14,7 @@ internal sealed class Executor
     private const int CancellationStride = 64;
 
     private readonly QueryPlan _plan;
+    private readonly HashSet<(string, string)> _boundEdges = [];
     private readonly IQuerySource _source;
     private readonly Evaluator _evaluator;
     private readonly CancellationToken _ct;
@@ -342,9 +343,17 @@ internal sealed class Executor
         var fromId = row[s.From]!.DtId;
         if (s.MinHops == 1 && s.MaxHops == 1)
         {
+            // In a MATCH pattern one relationship binds at most one edge (as in Cypher): (a)-[]->(f)<-[]-(b) never
+            // answers b = a through the same relationship walked back.
+            var distinctEdges = _plan.Syntax.From.Match is not null;
             foreach (var (relationship, otherId) in Neighbors(fromId, s))
             {
                 if (Twin(otherId) is not { } other)
+                {
+                    continue;
+                }
+                var edge = (relationship.SourceId, relationship.RelationshipId);
+                if (distinctEdges && !_boundEdges.Add(edge))
                 {
                     continue;
                 }
@@ -356,6 +365,10 @@ internal sealed class Executor
                 foreach (var bound in Expand(row, step + 1))
                 {
                     yield return bound;
+                }
+                if (distinctEdges)
+                {
+                    _boundEdges.Remove(edge);
                 }
             }
             yield break;
