@@ -86,15 +86,20 @@ internal static class RequestBody
     }
 
     /// <summary>Parses a JSON object into an immutable element, with the errors of <see cref="ParseJson"/> and <see cref="ExpectObject"/>.</summary>
-    public static Result<JsonElement> ParseObject(string json, string what)
+    public static Result<JsonElement> ParseObject(string json, string what) => ParseObject(json, utf8: default, what);
+
+    /// <summary>As <see cref="ParseObject(string, string)"/>, from UTF-8 (the element keeps its own copy).</summary>
+    public static Result<JsonElement> ParseObject(ReadOnlySpan<byte> utf8, string what) => ParseObject(null, utf8, what);
+
+    private static Result<JsonElement> ParseObject(string? json, ReadOnlySpan<byte> utf8, string what)
     {
-        if (json.Length == 0)
+        if (json is null ? utf8.IsEmpty : json.Length == 0)
         {
             return EmptyBody;
         }
         try
         {
-            var element = JsonElement.Parse(json, Options);
+            var element = json is null ? JsonElement.Parse(utf8, Options) : JsonElement.Parse(json, Options);
             return element.ValueKind switch
             {
                 JsonValueKind.Object => Result<JsonElement>.Ok(element),

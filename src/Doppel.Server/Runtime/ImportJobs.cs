@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using System.Text.Unicode;
 using System.Text.Json;
 using Doppel.Modeling;
 using Doppel.Server.Runtime.Internal;
@@ -105,7 +106,7 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
             log = new ImportLog(new FileStream(outputPath, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16), job.Id, runtime.Time);
             log.Info(null, "Started");
             await using var input = await OpenInputAsync(ResolveInput(job.InputBlobUri).Value!, ct);
-            using var reader = new StreamReader(input, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+            var reader = new Utf8LineReader(input);
             var failure = await ImportAsync(job, reader, log, ct);
             if (failure is not null)
             {
@@ -146,21 +147,21 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
     }
 
     /// <summary>Reads the sections in file order; returns the error that fails the job, or null.</summary>
-    private async Task<DoppelError?> ImportAsync(ImportJob job, StreamReader reader, ImportLog log, CancellationToken ct)
+    private async Task<DoppelError?> ImportAsync(ImportJob job, Utf8LineReader reader, ImportLog log, CancellationToken ct)
     {
         long lineNumber = 0;
-        string? line;
+        bool more;
         do
         {
-            line = await reader.ReadLineAsync(ct);
+            more = await reader.ReadLineAsync(ct);
             lineNumber++;
         }
-        while (line is not null && string.IsNullOrWhiteSpace(line));
-        if (line is null || SectionName(line) != "Header")
+        while (more && IsBlank(reader.Current.Span));
+        if (!more || SectionName(reader.Current.Span) != "Header")
         {
             return new DoppelError("InvalidArgument", $"Line {lineNumber}: an import file must start with {{\"Section\": \"Header\"}}.");
         }
-        var headerLine = await reader.ReadLineAsync(ct);
+        var headerLine = await reader.ReadLineAsync(ct) ? Encoding.UTF8.GetString(reader.Current.Span) : null;
         lineNumber++;
         if (ParseHeader(headerLine) is { } headerError)
         {
@@ -169,7 +170,8 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
 
         var section = "Header";
         var modelLines = new List<(long Line, string Text)>();
-        var chunk = new List<(long Line, string Text)>(ChunkSize);
+        // One buffer for the whole job: a chunk's lines are only read while it is validated, before the next is filled.
+        var chunk = new LineChunk();
         Task committing = Task.CompletedTask;
         try
         {
@@ -189,14 +191,14 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
 
         async Task<DoppelError?> ReadSectionsAsync()
         {
-        while ((line = await reader.ReadLineAsync(ct)) is not null)
+        while (await reader.ReadLineAsync(ct))
         {
             lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
+            if (IsBlank(reader.Current.Span))
             {
                 continue;
             }
-            if (SectionName(line) is { } next)
+            if (SectionName(reader.Current.Span) is { } next)
             {
                 if (next is not ("Models" or "Twins" or "Relationships"))
                 {
@@ -211,14 +213,14 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
             switch (section)
             {
                 case "Models":
-                    modelLines.Add((lineNumber, line));
+                    modelLines.Add((lineNumber, Encoding.UTF8.GetString(reader.Current.Span)));
                     break;
                 case "Twins" or "Relationships":
-                    chunk.Add((lineNumber, line));
+                    chunk.Add(lineNumber, reader.Current.Span);
                     if (chunk.Count == ChunkSize)
                     {
                         committing = await ProcessChunkAsync(job, section, chunk, committing, log, ct);
-                        chunk = new List<(long, string)>(ChunkSize);
+                        chunk.Clear();
                     }
                     break;
                 default:
@@ -233,7 +235,7 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
         }
     }
 
-    private async Task<Task> EndSectionAsync(ImportJob job, string section, List<(long Line, string Text)> modelLines, List<(long Line, string Text)> chunk, Task committing, ImportLog log, CancellationToken ct)
+    private async Task<Task> EndSectionAsync(ImportJob job, string section, List<(long Line, string Text)> modelLines, LineChunk chunk, Task committing, ImportLog log, CancellationToken ct)
     {
         switch (section)
         {
@@ -246,7 +248,7 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
             case "Twins" or "Relationships":
                 if (chunk.Count > 0)
                 {
-                    committing = await ProcessChunkAsync(job, section, [.. chunk], committing, log, ct);
+                    committing = await ProcessChunkAsync(job, section, chunk, committing, log, ct);
                     chunk.Clear();
                 }
                 await committing;
@@ -287,7 +289,7 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
     }
 
     /// <summary>Validates a chunk (in parallel), waits for the previous chunk's commit, then starts this one's; returns the commit.</summary>
-    private async Task<Task> ProcessChunkAsync(ImportJob job, string section, List<(long Line, string Text)> chunk, Task previous, ImportLog log, CancellationToken ct)
+    private async Task<Task> ProcessChunkAsync(ImportJob job, string section, LineChunk chunk, Task previous, ImportLog log, CancellationToken ct)
     {
         if (ct.IsCancellationRequested)
         {
@@ -296,22 +298,24 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
             ct.ThrowIfCancellationRequested();
         }
         var now = runtime.Time.GetUtcNow();
+        // The commit only needs line numbers (for errors); the bytes are reused by the next chunk while it runs.
+        var lines = chunk.LineNumbers();
         if (section == "Twins")
         {
             var twins = new Result<ValidTwin>[chunk.Count];
-            Parallel.For(0, chunk.Count, i => twins[i] = ValidateTwin(chunk[i].Text, now));
+            Parallel.For(0, chunk.Count, i => twins[i] = ValidateTwin(chunk.Text(i), now));
             await previous;
-            return CommitTwinsAsync(job, chunk, twins, log, ct);
+            return CommitTwinsAsync(job, lines, twins, log, ct);
         }
         var relationships = new Result<PendingRelationship>[chunk.Count];
-        Parallel.For(0, chunk.Count, i => relationships[i] = ParseRelationship(chunk[i].Text));
+        Parallel.For(0, chunk.Count, i => relationships[i] = ParseRelationship(chunk.Text(i)));
         await previous;
-        return CommitRelationshipsAsync(job, chunk, relationships, log, ct);
+        return CommitRelationshipsAsync(job, lines, relationships, log, ct);
     }
 
-    private Result<ValidTwin> ValidateTwin(string text, DateTimeOffset now)
+    private Result<ValidTwin> ValidateTwin(ReadOnlySpan<byte> text, DateTimeOffset now)
     {
-        if (Encoding.UTF8.GetByteCount(text) > options.Value.MaxTwinRequestBytes)
+        if (text.Length > options.Value.MaxTwinRequestBytes)
         {
             return Result<ValidTwin>.Fail("LimitExceeded", $"The twin is larger than {options.Value.MaxTwinRequestBytes} bytes.");
         }
@@ -343,7 +347,7 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
 
     private sealed record ValidTwin(TwinDocument Twin, byte[] Utf8Json);
 
-    private async Task CommitTwinsAsync(ImportJob job, List<(long Line, string Text)> chunk, Result<ValidTwin>[] twins, ImportLog log, CancellationToken ct)
+    private async Task CommitTwinsAsync(ImportJob job, long[] lines, Result<ValidTwin>[] twins, ImportLog log, CancellationToken ct)
     {
         var batch = new StoreBatch();
         var accepted = new List<TwinDocument>(twins.Length);
@@ -354,13 +358,13 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
             {
                 if (!twins[i].IsSuccess)
                 {
-                    LineError(job, log, "Twins", chunk[i].Line, twins[i].Error!);
+                    LineError(job, log, "Twins", lines[i], twins[i].Error!);
                     continue;
                 }
                 var (twin, utf8Json) = twins[i].Value!;
                 if (runtime.Graph.TryGetTwin(twin.Id, out _) || !inChunk.Add(twin.Id))
                 {
-                    LineError(job, log, "Twins", chunk[i].Line, new DoppelError("DigitalTwinAlreadyExists", $"Twin '{twin.Id}' already exists; an import job only creates twins."));
+                    LineError(job, log, "Twins", lines[i], new DoppelError("DigitalTwinAlreadyExists", $"Twin '{twin.Id}' already exists; an import job only creates twins."));
                     continue;
                 }
                 batch.PutTwin(twin.Id, utf8Json);
@@ -379,9 +383,9 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
     /// <summary>A parsed relationship line; its etag is drawn here, in parallel, to keep the locked commit section short.</summary>
     private sealed record PendingRelationship(string SourceId, string RelationshipId, string? TargetId, string Name, JsonElement Body, string ETag);
 
-    private Result<PendingRelationship> ParseRelationship(string text)
+    private Result<PendingRelationship> ParseRelationship(ReadOnlySpan<byte> text)
     {
-        if (Encoding.UTF8.GetByteCount(text) > options.Value.MaxTwinRequestBytes)
+        if (text.Length > options.Value.MaxTwinRequestBytes)
         {
             return Result<PendingRelationship>.Fail("LimitExceeded", $"The relationship is larger than {options.Value.MaxTwinRequestBytes} bytes.");
         }
@@ -401,7 +405,7 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
     private static string? StringMember(JsonElement body, ReadOnlySpan<byte> name) =>
         body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private async Task CommitRelationshipsAsync(ImportJob job, List<(long Line, string Text)> chunk, Result<PendingRelationship>[] pending, ImportLog log, CancellationToken ct)
+    private async Task CommitRelationshipsAsync(ImportJob job, long[] lines, Result<PendingRelationship>[] pending, ImportLog log, CancellationToken ct)
     {
         var batch = new StoreBatch();
         var accepted = new List<RelationshipDocument>(pending.Length);
@@ -413,18 +417,18 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
             {
                 if (!pending[i].IsSuccess)
                 {
-                    LineError(job, log, "Relationships", chunk[i].Line, pending[i].Error!);
+                    LineError(job, log, "Relationships", lines[i], pending[i].Error!);
                     continue;
                 }
                 var (sourceId, relationshipId, targetId, name, body, etag) = pending[i].Value!;
                 if (!runtime.Graph.TryGetTwin(sourceId, out var source))
                 {
-                    LineError(job, log, "Relationships", chunk[i].Line, new DoppelError("DigitalTwinNotFound", $"There is no digital twin with id '{sourceId}'."));
+                    LineError(job, log, "Relationships", lines[i], new DoppelError("DigitalTwinNotFound", $"There is no digital twin with id '{sourceId}'."));
                     continue;
                 }
                 if (runtime.Graph.TryGetRelationship(sourceId, relationshipId, out _) || !inChunk.Add((sourceId, relationshipId)))
                 {
-                    LineError(job, log, "Relationships", chunk[i].Line, new DoppelError("RelationshipAlreadyExists", $"Twin '{sourceId}' already has a relationship '{relationshipId}'; an import job only creates relationships."));
+                    LineError(job, log, "Relationships", lines[i], new DoppelError("RelationshipAlreadyExists", $"Twin '{sourceId}' already has a relationship '{relationshipId}'; an import job only creates relationships."));
                     continue;
                 }
                 var key = (sourceId, name);
@@ -434,7 +438,7 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
                 if (!created.IsSuccess)
                 {
                     inChunk.Remove((sourceId, relationshipId));
-                    LineError(job, log, "Relationships", chunk[i].Line, created.Error!);
+                    LineError(job, log, "Relationships", lines[i], created.Error!);
                     continue;
                 }
                 sameNameInChunk[key] = pendingSameName + 1;
@@ -456,6 +460,46 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
     {
         log.Error(section, line, error);
         job.AddError();
+    }
+
+    /// <summary>Whether a line is empty or white space only (as <see cref="string.IsNullOrWhiteSpace"/> would say of it decoded).</summary>
+    private static bool IsBlank(ReadOnlySpan<byte> line)
+    {
+        foreach (var b in line)
+        {
+            if (b >= 0x80)
+            {
+                return string.IsNullOrWhiteSpace(Encoding.UTF8.GetString(line));
+            }
+            if (!char.IsWhiteSpace((char)b))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>As <see cref="SectionName(string)"/>; decodes only a line that could be a marker.</summary>
+    private static string? SectionName(ReadOnlySpan<byte> line)
+    {
+        // A marker has at most 64 UTF-16 characters, so at most 192 bytes; an ASCII line without "section" is not one.
+        if (line.Length > 192 || (Ascii.IsValid(line) && !ContainsSectionIgnoreCase(line)))
+        {
+            return null;
+        }
+        return SectionName(Encoding.UTF8.GetString(line));
+
+        static bool ContainsSectionIgnoreCase(ReadOnlySpan<byte> ascii)
+        {
+            for (var i = 0; i + 7 <= ascii.Length; i++)
+            {
+                if (Ascii.EqualsIgnoreCase(ascii.Slice(i, 7), "section"u8))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /// <summary>The section a marker line names ({"Section": "Twins"}), or null when the line is not a marker.</summary>
@@ -531,6 +575,54 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
         return Path.IsPathFullyQualified(value)
             ? Result<string>.Ok(value)
             : Result<string>.Fail("InvalidArgument", $"outputBlobUri '{value}' must be an absolute local path or a file:// URI on the server's machine.");
+    }
+
+    /// <summary>The twin or relationship lines of a chunk, as UTF-8 in one buffer reused from chunk to chunk.</summary>
+    private sealed class LineChunk
+    {
+        private readonly List<(long Line, int Start, int Length)> _lines = new(ChunkSize);
+        private byte[] _bytes = new byte[1 << 20];
+        private int _used;
+
+        public int Count => _lines.Count;
+
+        public void Add(long line, ReadOnlySpan<byte> utf8)
+        {
+            if (!Utf8.IsValid(utf8))
+            {
+                // What a StreamReader made of it: invalid sequences replaced by U+FFFD.
+                utf8 = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(utf8));
+            }
+            if (_used + utf8.Length > _bytes.Length)
+            {
+                Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _used + utf8.Length));
+            }
+            utf8.CopyTo(_bytes.AsSpan(_used));
+            _lines.Add((line, _used, utf8.Length));
+            _used += utf8.Length;
+        }
+
+        public ReadOnlySpan<byte> Text(int i)
+        {
+            var (_, start, length) = _lines[i];
+            return _bytes.AsSpan(start, length);
+        }
+
+        public long[] LineNumbers()
+        {
+            var numbers = new long[_lines.Count];
+            for (var i = 0; i < numbers.Length; i++)
+            {
+                numbers[i] = _lines[i].Line;
+            }
+            return numbers;
+        }
+
+        public void Clear()
+        {
+            _lines.Clear();
+            _used = 0;
+        }
     }
 
     private static async Task<Stream> OpenInputAsync(Uri input, CancellationToken ct) =>
