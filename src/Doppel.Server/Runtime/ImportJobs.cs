@@ -482,24 +482,12 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
     /// <summary>As <see cref="SectionName(string)"/>; decodes only a line that could be a marker.</summary>
     private static string? SectionName(ReadOnlySpan<byte> line)
     {
-        // A marker has at most 64 UTF-16 characters, so at most 192 bytes; an ASCII line without "section" is not one.
-        if (line.Length > 192 || (Ascii.IsValid(line) && !ContainsSectionIgnoreCase(line)))
+        // A marker has at most 64 UTF-16 characters: as many bytes when the line is ASCII (nearly every line), at most 192 otherwise.
+        if (line.Length > 192 || (line.Length > 64 && Ascii.IsValid(line)))
         {
             return null;
         }
         return SectionName(Encoding.UTF8.GetString(line));
-
-        static bool ContainsSectionIgnoreCase(ReadOnlySpan<byte> ascii)
-        {
-            for (var i = 0; i + 7 <= ascii.Length; i++)
-            {
-                if (Ascii.EqualsIgnoreCase(ascii.Slice(i, 7), "section"u8))
-                {
-                    return true;
-                }
-            }
-            return false;
-        }
     }
 
     /// <summary>The section a marker line names ({"Section": "Twins"}), or null when the line is not a marker.</summary>

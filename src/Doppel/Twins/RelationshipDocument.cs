@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -79,13 +78,7 @@ public sealed class RelationshipDocument
     /// <summary>The relationship as compact UTF-8 JSON, a fresh array.</summary>
     public byte[] ToUtf8Json()
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            WriteTo(writer);
-        }
-
-        return buffer.WrittenSpan.ToArray();
+        return JsonScratch.ToArray(this, static (document, writer) => document.WriteTo(writer));
     }
 
     public void WriteTo(Utf8JsonWriter writer)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -94,13 +93,7 @@ public sealed class TwinDocument
 
     private byte[] Serialize()
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            WriteTo(writer);
-        }
-
-        return buffer.WrittenSpan.ToArray();
+        return JsonScratch.ToArray(this, static (document, writer) => document.WriteTo(writer));
     }
 
     /// <summary>Writes the twin in ADT's shape.</summary>
