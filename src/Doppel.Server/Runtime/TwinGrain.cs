@@ -102,11 +102,7 @@ internal sealed class TwinGrain(TwinRuntime runtime) : Grain, ITwinGrain
         {
             return WriteOutcome.Failed(created.Error);
         }
-        var relationship = created.Value;
-        var text = relationship.ToJsonString();
-        await runtime.Store.CommitAsync(new StoreBatch().PutRelationship(Id, relationshipId, relationship.TargetId, relationship.Name, text));
-        runtime.Graph.PutRelationship(relationship);
-        return WriteOutcome.Written(text, relationship.ETag);
+        return await SaveAsync(created.Value);
     }
 
     public async Task<WriteOutcome> PatchRelationship(string relationshipId, string patch, string? ifMatch)
@@ -133,11 +129,7 @@ internal sealed class TwinGrain(TwinRuntime runtime) : Grain, ITwinGrain
         {
             return WriteOutcome.Failed(patched.Error);
         }
-        var relationship = patched.Value;
-        var text = relationship.ToJsonString();
-        await runtime.Store.CommitAsync(new StoreBatch().PutRelationship(Id, relationshipId, relationship.TargetId, relationship.Name, text));
-        runtime.Graph.PutRelationship(relationship);
-        return WriteOutcome.Written(text, relationship.ETag);
+        return await SaveAsync(patched.Value);
     }
 
     public async Task<WriteOutcome> DeleteRelationship(string relationshipId, string? ifMatch)
@@ -188,6 +180,15 @@ internal sealed class TwinGrain(TwinRuntime runtime) : Grain, ITwinGrain
         await runtime.Store.CommitAsync(new StoreBatch().PutTwin(Id, text));
         runtime.Graph.PutTwin(twin);
         return WriteOutcome.Written(text, twin.ETag);
+    }
+
+    /// <summary>Commits a relationship, then publishes it to the graph: acknowledged only once durable.</summary>
+    private async Task<WriteOutcome> SaveAsync(RelationshipDocument relationship)
+    {
+        var text = relationship.ToJsonString();
+        await runtime.Store.CommitAsync(new StoreBatch().PutRelationship(Id, relationship.Id, relationship.TargetId, relationship.Name, text));
+        runtime.Graph.PutRelationship(relationship);
+        return WriteOutcome.Written(text, relationship.ETag);
     }
 
     private DoppelError? DecommissionedModel(JsonNode? model) =>
