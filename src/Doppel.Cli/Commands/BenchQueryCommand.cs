@@ -93,8 +93,10 @@ internal static class BenchQueryCommand
         using (var client = new DoppelClient(address.ToString()))
         {
             var cpuBefore = Environment.CpuUsage.TotalTime;
+            var gcBefore = GcCounters.Now();
             var imported = await ImportCommand.RunAsync(client, "bench-" + Guid.NewGuid().ToString("N")[..8], input, log, showProgress: false, ct);
             var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
+            var gc = GcCounters.Now() - gcBefore;
             if (imported.Error is { } error)
             {
                 return DoppelClient.Fail(error);
@@ -118,6 +120,8 @@ internal static class BenchQueryCommand
                 // Process CPU time, which a busy machine does not inflate the way it does the wall-clock rates above.
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  cpu            {cpu.TotalSeconds,12:0.00}s for the import job ({cpu.TotalMicroseconds / Math.Max(twins + relationships, 1):0.0} µs per twin or relationship)"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  gc             {gc.Pause.TotalSeconds,12:0.00}s paused in {gc.Gen0:N0} gen0, {gc.Gen1:N0} gen1, {gc.Gen2:N0} gen2 collections; {gc.Allocated / Math.Max(twins + relationships, 1):N0} bytes allocated per item"));
                 var bytes = memory();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  memory         {bytes / 1024.0 / 1024:N0} MiB managed heap for the loaded graph ({bytes / (double)Math.Max(twins + relationships, 1):N0} bytes per twin or relationship)"));
@@ -226,4 +230,13 @@ internal static class BenchQueryCommand
     private static void Print(string name, HttpLoadResult result) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {name,-32} {result.RequestsPerSecond,10:N0} {result.P50.TotalMilliseconds,8:0.00} {result.P99.TotalMilliseconds,8:0.00} {result.Errors,7}"));
+
+    /// <summary>The process's GC counters, to say how much of an import's CPU went to collections.</summary>
+    private readonly record struct GcCounters(TimeSpan Pause, int Gen0, int Gen1, int Gen2, long Allocated)
+    {
+        public static GcCounters Now() => new(GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalAllocatedBytes());
+
+        public static GcCounters operator -(GcCounters a, GcCounters b) =>
+            new(a.Pause - b.Pause, a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2, a.Allocated - b.Allocated);
+    }
 }

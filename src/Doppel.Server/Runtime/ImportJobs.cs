@@ -371,10 +371,7 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
                 accepted.Add(twin);
             }
             await runtime.Store.CommitAsync(batch, CancellationToken.None);
-            foreach (var twin in accepted)
-            {
-                runtime.Graph.PutTwin(twin);
-            }
+            runtime.Graph.PutNewTwins(accepted);
         }
         job.AddTwins(accepted.Count);
         job.Touch(runtime.Time.GetUtcNow());

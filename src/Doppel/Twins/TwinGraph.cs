@@ -73,6 +73,35 @@ public sealed class TwinGraph
         }
     }
 
+    /// <summary>
+    /// Adds twins that are not in the graph yet (a bulk import's chunk): the id, model and property indexes are merged
+    /// once for the whole set rather than copied per twin. A twin whose id is already present is left out.
+    /// </summary>
+    public void PutNewTwins(IReadOnlyCollection<TwinDocument> twins)
+    {
+        lock (_writeLock)
+        {
+            var added = new List<TwinDocument>(twins.Count);
+            foreach (var twin in twins)
+            {
+                if (_twins.TryAdd(twin.Id, twin))
+                {
+                    added.Add(twin);
+                }
+            }
+            added.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
+            _ids = _ids.AddRange(added.ConvertAll(static t => t.Id));
+            foreach (var group in added.GroupBy(static t => t.Model.Value, StringComparer.Ordinal))
+            {
+                _byModel[group.Key] = IdsOfModel(group.Key).AddRange(group.Select(static t => t.Id).ToList());
+            }
+            foreach (var (_, index) in _byProperty)
+            {
+                index.AddNew(added);
+            }
+        }
+    }
+
     public bool RemoveTwin(string id)
     {
         lock (_writeLock)

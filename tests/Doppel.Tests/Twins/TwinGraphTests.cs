@@ -29,6 +29,41 @@ public sealed class TwinGraphTests
     }
 
     [Fact]
+    public void Bulk_added_twins_are_indexed_as_if_put_one_by_one()
+    {
+        static TwinDocument Sensor(int i) => Ops.Create($"s{i:D4}", Obj($$"""{"$metadata":{"$model":"dtmi:test:Sensor;1"},"reading":{{i % 7}}}"""), T0, E0).Value!;
+        var single = new TwinGraph();
+        var bulk = new TwinGraph();
+        foreach (var graph in new[] { single, bulk })
+        {
+            // The index exists before the writes, so both paths must maintain it.
+            _ = graph.PropertyIndex("reading");
+            graph.PutTwin(Twin("existing"));
+        }
+
+        var twins = Enumerable.Range(0, 1000).Select(Sensor).Reverse().ToList();
+        foreach (var twin in twins)
+        {
+            single.PutTwin(twin);
+        }
+        var duplicate = Twin("existing");
+        bulk.PutNewTwins([.. twins, duplicate]);
+
+        Assert.Equal(single.Twins.Select(t => t.Id), bulk.Twins.Select(t => t.Id));
+        Assert.Equal(1001, bulk.TwinCount);
+        Assert.Equal(single.IdsOfModel("dtmi:test:Sensor;1").After(null), bulk.IdsOfModel("dtmi:test:Sensor;1").After(null));
+        var index = bulk.PropertyIndex("reading");
+        Assert.Equal(7, index.Values.Count);
+        foreach (var (key, ids) in single.PropertyIndex("reading").Values)
+        {
+            Assert.Equal(ids.After(null), index.Equal(key).After(null));
+        }
+        Assert.Equal(1000, index.Defined.Count);
+        Assert.True(bulk.TryGetTwin("existing", out var existing));
+        Assert.NotSame(duplicate, existing);
+    }
+
+    [Fact]
     public void Put_twin_replaces_and_get_returns_the_latest()
     {
         var graph = new TwinGraph();

@@ -89,12 +89,43 @@ internal sealed class PropertyIndex(string name)
         _values = values;
     }
 
+    /// <summary>Adds twins that were not in the graph (ordinally sorted by id), merging each list once; called under the write lock.</summary>
+    public void AddNew(IReadOnlyList<TwinDocument> sortedTwins)
+    {
+        var lists = new SortedDictionary<IndexKey, List<string>>();
+        var others = new List<string>();
+        var defined = new List<string>();
+        Collect(sortedTwins, lists, others, defined);
+        var values = _values;
+        foreach (var (key, ids) in lists)
+        {
+            values = values.SetItem(key, (values.TryGetValue(key, out var existing) ? existing : SortedIdList.Empty).AddRange(ids));
+        }
+        _values = values;
+        _others = _others.AddRange(others);
+        _defined = _defined.AddRange(defined);
+    }
+
     /// <summary>Fills the index from twins in id order (called under the write lock, before the index is published).</summary>
     public void Build(IEnumerable<TwinDocument> twins)
     {
         var lists = new SortedDictionary<IndexKey, List<string>>();
         var others = new List<string>();
         var defined = new List<string>();
+        Collect(twins, lists, others, defined);
+        var builder = ImmutableSortedDictionary.CreateBuilder<IndexKey, SortedIdList>();
+        foreach (var (key, ids) in lists)
+        {
+            builder[key] = SortedIdList.FromSorted(ids);
+        }
+        _values = builder.ToImmutable();
+        _others = SortedIdList.FromSorted(others);
+        _defined = SortedIdList.FromSorted(defined);
+    }
+
+    // Sorts twins (given in id order) into the lists of each key, of others and of defined.
+    private void Collect(IEnumerable<TwinDocument> twins, SortedDictionary<IndexKey, List<string>> lists, List<string> others, List<string> defined)
+    {
         foreach (var twin in twins)
         {
             if (IsDefined(twin))
@@ -114,14 +145,6 @@ internal sealed class PropertyIndex(string name)
                 ids.Add(twin.Id);
             }
         }
-        var builder = ImmutableSortedDictionary.CreateBuilder<IndexKey, SortedIdList>();
-        foreach (var (key, ids) in lists)
-        {
-            builder[key] = SortedIdList.FromSorted(ids);
-        }
-        _values = builder.ToImmutable();
-        _others = SortedIdList.FromSorted(others);
-        _defined = SortedIdList.FromSorted(defined);
     }
 
     private bool IsDefined(TwinDocument? twin) => twin is not null && (twin.TryGetProperty(Name, out _) || twin.ComponentStates.ContainsKey(Name));
