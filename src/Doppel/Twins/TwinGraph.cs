@@ -8,8 +8,8 @@ namespace Doppel.Twins;
 public sealed class TwinGraph
 {
     private readonly ConcurrentDictionary<string, TwinDocument> _twins = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, RelationshipDocument>> _outgoing = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<(string Source, string Id), RelationshipDocument>> _incoming = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RelationshipSet> _outgoing = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RelationshipSet> _incoming = new(StringComparer.Ordinal);
     // Twin writes take this lock so the id, model and property indexes change together with the twin table.
     private readonly Lock _writeLock = new();
     private readonly ConcurrentDictionary<string, SortedIdList> _byModel = new(StringComparer.Ordinal);
@@ -159,7 +159,7 @@ public sealed class TwinGraph
 
     public bool TryGetRelationship(string sourceId, string relId, out RelationshipDocument r)
     {
-        if (_outgoing.TryGetValue(sourceId, out var outgoing) && outgoing.TryGetValue(relId, out r!))
+        if (_outgoing.TryGetValue(sourceId, out var outgoing) && outgoing.TryGet(sourceId, relId, out r!))
         {
             return true;
         }
@@ -171,26 +171,25 @@ public sealed class TwinGraph
     /// <summary>Adds or replaces a relationship; a replacement with a new target moves it between incoming indexes.</summary>
     public void PutRelationship(RelationshipDocument r)
     {
-        var outgoing = _outgoing.GetOrAdd(r.SourceId, static _ => new(StringComparer.Ordinal));
-        if (outgoing.TryGetValue(r.Id, out var old) && old.TargetId != r.TargetId && _incoming.TryGetValue(old.TargetId, out var oldIncoming))
+        var old = _outgoing.GetOrAdd(r.SourceId, static _ => new()).Put(r);
+        if (old is not null && old.TargetId != r.TargetId && _incoming.TryGetValue(old.TargetId, out var oldIncoming))
         {
-            oldIncoming.TryRemove((old.SourceId, old.Id), out _);
+            oldIncoming.Remove(old.SourceId, old.Id, out _);
         }
 
-        outgoing[r.Id] = r;
-        _incoming.GetOrAdd(r.TargetId, static _ => new())[(r.SourceId, r.Id)] = r;
+        _incoming.GetOrAdd(r.TargetId, static _ => new()).Put(r);
     }
 
     public bool RemoveRelationship(string sourceId, string relId)
     {
-        if (!_outgoing.TryGetValue(sourceId, out var outgoing) || !outgoing.TryRemove(relId, out var old))
+        if (!_outgoing.TryGetValue(sourceId, out var outgoing) || !outgoing.Remove(sourceId, relId, out var old))
         {
             return false;
         }
 
         if (_incoming.TryGetValue(old.TargetId, out var incoming))
         {
-            incoming.TryRemove((old.SourceId, old.Id), out _);
+            incoming.Remove(old.SourceId, old.Id, out _);
         }
 
         return true;
@@ -204,8 +203,8 @@ public sealed class TwinGraph
             return [];
         }
 
-        var list = new List<RelationshipDocument>(outgoing.Count);
-        foreach (var (_, r) in outgoing)
+        var list = new List<RelationshipDocument>();
+        foreach (var r in outgoing.Items)
         {
             if (name is null || r.Name == name)
             {
@@ -225,11 +224,7 @@ public sealed class TwinGraph
             return [];
         }
 
-        var list = new List<RelationshipDocument>(incoming.Count);
-        foreach (var (_, r) in incoming)
-        {
-            list.Add(r);
-        }
+        var list = new List<RelationshipDocument>(incoming.Items);
 
         list.Sort(static (a, b) => string.CompareOrdinal(a.SourceId, b.SourceId) is var c and not 0 ? c : string.CompareOrdinal(a.Id, b.Id));
         return list;
@@ -248,7 +243,7 @@ public sealed class TwinGraph
         }
 
         var count = 0;
-        foreach (var (_, r) in outgoing)
+        foreach (var r in outgoing.Items)
         {
             if (r.Name == name)
             {

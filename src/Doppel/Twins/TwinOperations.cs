@@ -43,7 +43,7 @@ public sealed partial class TwinOperations(IModelResolver models, TwinLimits? li
             return Fail(ErrorCodes.ModelNotFound, $"Model '{modelId}' is not found.");
         }
 
-        var root = new PatchScope(new(StringComparer.Ordinal), replaced: true);
+        var root = new PatchScope(PatchScope.NoProperties, replaced: true);
         var components = new Dictionary<string, PatchScope?>(StringComparer.Ordinal);
         foreach (var member in body.EnumerateObject())
         {
@@ -59,14 +59,21 @@ public sealed partial class TwinOperations(IModelResolver models, TwinLimits? li
             }
 
             var value = member.Value;
-            if (model.Contents.TryGetValue(name, out var content) && content is ComponentDef)
+            var declared = model.Contents.TryGetValue(name, out var content);
+            if (declared)
+            {
+                // The model's copy of the name: twins keep it as a key, and one string for all of them keeps the graph small.
+                name = content!.Name;
+            }
+
+            if (declared && content is ComponentDef)
             {
                 if (ComponentScope(value) is not { } scope)
                 {
                     return Fail(ErrorCodes.ValidationFailed, ComponentShapeMessage(name));
                 }
 
-                if (ReadSourceTimes(scope, value, name + ".") is { } componentError)
+                if (ReadSourceTimes(scope, value, name) is { } componentError)
                 {
                     return Fail(ErrorCodes.ValidationFailed, componentError);
                 }
@@ -79,7 +86,7 @@ public sealed partial class TwinOperations(IModelResolver models, TwinLimits? li
             }
         }
 
-        if (ReadSourceTimes(root, body, "") is { } error)
+        if (ReadSourceTimes(root, body, component: null) is { } error)
         {
             return Fail(ErrorCodes.ValidationFailed, error);
         }
@@ -261,7 +268,7 @@ public sealed partial class TwinOperations(IModelResolver models, TwinLimits? li
             }
 
             components[name] = replacement;
-            return ReadSourceTimes(replacement, value, name + ".") is { } error ? new(ErrorCodes.ValidationFailed, error) : null;
+            return ReadSourceTimes(replacement, value, name) is { } error ? new(ErrorCodes.ValidationFailed, error) : null;
         }
 
         if (!exists)
@@ -342,7 +349,7 @@ public sealed partial class TwinOperations(IModelResolver models, TwinLimits? li
             : $"sourceTime of property '{name}' must be an RFC 3339 date-time string.";
     }
 
-    private static string? ReadSourceTimes(PatchScope scope, JsonElement owner, string prefix)
+    private static string? ReadSourceTimes(PatchScope scope, JsonElement owner, string? component)
     {
         if (!owner.TryGetProperty("$metadata"u8, out var metadata) || metadata.ValueKind != JsonValueKind.Object)
         {
@@ -358,7 +365,7 @@ public sealed partial class TwinOperations(IModelResolver models, TwinLimits? li
                 continue;
             }
 
-            if (ParseSourceTime(value, prefix + member.Name, out var time) is { } error)
+            if (ParseSourceTime(value, component is null ? member.Name : component + "." + member.Name, out var time) is { } error)
             {
                 return error;
             }
@@ -376,7 +383,7 @@ public sealed partial class TwinOperations(IModelResolver models, TwinLimits? li
             return null;
         }
 
-        var scope = new PatchScope(new(StringComparer.Ordinal), replaced: true);
+        var scope = new PatchScope(PatchScope.NoProperties, replaced: true);
         foreach (var member in value.EnumerateObject())
         {
             if (member.Value.ValueKind != JsonValueKind.Null && !member.Name.StartsWith('$'))

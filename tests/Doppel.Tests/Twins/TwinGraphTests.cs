@@ -64,6 +64,32 @@ public sealed class TwinGraphTests
     }
 
     [Fact]
+    public void A_hub_keeps_every_relationship_as_its_set_grows_past_the_small_array_and_shrinks()
+    {
+        var graph = new TwinGraph();
+        for (var i = 0; i < 100; i++)
+        {
+            graph.PutRelationship(Rel($"s{i:D3}", "r", "hub"));
+            graph.PutRelationship(Rel("hub", $"out{i:D3}", $"s{i:D3}", i % 2 == 0 ? "even" : "odd"));
+        }
+        graph.PutRelationship(Rel("hub", "out007", "elsewhere", "odd"));
+        for (var i = 0; i < 100; i += 3)
+        {
+            Assert.True(graph.RemoveRelationship($"s{i:D3}", "r"));
+        }
+
+        var expectedIncoming = Enumerable.Range(0, 100).Where(i => i % 3 != 0).Select(i => $"s{i:D3}");
+        Assert.Equal(expectedIncoming, graph.Incoming("hub").Select(r => r.SourceId));
+        Assert.Equal(100, graph.Outgoing("hub").Count);
+        Assert.Equal(50, graph.CountOutgoing("hub", "even"));
+        Assert.True(graph.TryGetRelationship("hub", "out007", out var moved));
+        Assert.Equal("elsewhere", moved.TargetId);
+        Assert.Empty(graph.Incoming("s007"));
+        Assert.Single(graph.Incoming("elsewhere"));
+        Assert.False(graph.RemoveRelationship("s000", "r"));
+    }
+
+    [Fact]
     public void Put_twin_replaces_and_get_returns_the_latest()
     {
         var graph = new TwinGraph();

@@ -47,8 +47,8 @@ internal static partial class JsonText
         JsonValueKind.True => 4,
         JsonValueKind.False => 5,
         JsonValueKind.Null => 4,
-        JsonValueKind.Number => element.GetRawText().Length,
-        JsonValueKind.String => System.Text.Encoding.UTF8.GetByteCount(element.GetString()!) + 2,
+        // A number or string is measured as written (quotes and escapes included), without decoding it.
+        JsonValueKind.Number or JsonValueKind.String => System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element).Length,
         _ => JsonSerializer.SerializeToUtf8Bytes(element, JsonContext.Default.JsonElement).Length,
     };
 

@@ -8,6 +8,9 @@ internal sealed class PatchScope(Dictionary<string, PropertyState> basePropertie
 {
     public const string PathDoesNotExist = "path does not exist";
 
+    /// <summary>One empty property set shared by every empty scope and committed document (they never change a committed set).</summary>
+    public static readonly Dictionary<string, PropertyState> NoProperties = new(0, StringComparer.Ordinal);
+
     public Dictionary<string, PropertyState> Base { get; } = baseProperties;
 
     /// <summary>True when the whole scope was replaced (a component given as a whole), so everything in it is new.</summary>
@@ -143,6 +146,11 @@ internal sealed class PatchScope(Dictionary<string, PropertyState> basePropertie
                     return error;
                 }
             }
+        }
+
+        if (result.Count == 0)
+        {
+            result = NoProperties;
         }
 
         return null;
