@@ -57,12 +57,15 @@ internal static class ImportCommand
         {
             return new Outcome(null, DoppelClient.Error(status, body), watch.Elapsed);
         }
+        // Every line but the header and section markers is an item (a model, twin or relationship), imported or failed.
+        var items = showProgress ? Math.Max(CountLines(inputPath) - 5, 1) : 1;
         while ((string?)body!["status"] is "notstarted" or "running" or "cancelling")
         {
             if (showProgress)
             {
+                var done = (long)body["modelsImported"]! + (long)body["twinsImported"]! + (long)body["relationshipsImported"]! + (long)body["errors"]!;
                 Console.Write(string.Create(CultureInfo.InvariantCulture,
-                    $"\r[{watch.Elapsed:mm\\:ss}] {body["status"],-10} models {(long)body["modelsImported"]!,6:N0}  twins {(long)body["twinsImported"]!,11:N0}  relationships {(long)body["relationshipsImported"]!,11:N0}  errors {(long)body["errors"]!,7:N0}"));
+                    $"\r{ProgressBar(done / (double)items, 24)} [{watch.Elapsed:mm\\:ss}] {body["status"],-10} twins {(long)body["twinsImported"]!,11:N0}  relationships {(long)body["relationshipsImported"]!,11:N0}  errors {(long)body["errors"]!,7:N0}"));
             }
             await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
             (status, body) = await client.SendAsync(HttpMethod.Get, path, ct: ct);
@@ -76,5 +79,26 @@ internal static class ImportCommand
             Console.WriteLine();
         }
         return new Outcome(body, null, watch.Elapsed);
+    }
+
+    /// <summary>A text progress bar such as <c>[######------]  50%</c>; the fraction is clamped to [0, 1].</summary>
+    internal static string ProgressBar(double fraction, int width)
+    {
+        fraction = double.IsNaN(fraction) ? 0 : Math.Clamp(fraction, 0, 1);
+        var filled = (int)Math.Round(fraction * width);
+        return string.Create(CultureInfo.InvariantCulture, $"[{new string('#', filled)}{new string('-', width - filled)}] {fraction * 100,3:0}%");
+    }
+
+    private static long CountLines(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var buffer = new byte[1 << 16];
+        long lines = 0;
+        int read;
+        while ((read = stream.Read(buffer)) > 0)
+        {
+            lines += buffer.AsSpan(0, read).Count((byte)'\n');
+        }
+        return lines + 1;
     }
 }
