@@ -161,12 +161,17 @@ public sealed class TwinDocument
                     }
                 }
 
-                components[member.Name] = new ComponentState(componentProperties, ReadTime(componentMetadata, "$lastUpdateTime"));
+                components[member.Name] = new ComponentState(componentProperties.Count == 0 ? PatchScope.NoProperties : componentProperties, ReadTime(componentMetadata, "$lastUpdateTime"));
             }
             else
             {
                 properties[member.Name] = ReadProperty(member.Name, member.Value, metadata);
             }
+        }
+
+        if (properties.Count == 0)
+        {
+            properties = PatchScope.NoProperties;
         }
 
         return new TwinDocument(

@@ -1,0 +1,455 @@
+using System.Globalization;
+using System.Text;
+using System.Threading.Channels;
+using Doppel.History;
+using DuckDB.NET.Data;
+
+namespace Doppel.Storage;
+
+/// <summary>
+/// History in an embedded DuckDB file (<c>history.duckdb</c> in the data folder): one columnar table of points,
+/// appended by a single writer thread that group-commits whatever is queued (DuckDB's WAL makes a commit durable).
+/// </summary>
+/// <remarks>
+/// Times are stored in microseconds (DuckDB's TIMESTAMP); finer fractions are truncated. Each point gets a sequence
+/// number in arrival order, so points with equal times have a stable order for paging and for first/last.
+/// </remarks>
+public sealed class DuckDbHistoryStore : IHistoryStore
+{
+    public const string FileName = "history.duckdb";
+
+    // Message ids remembered for de-duplication; older ones fall out first.
+    private const int RememberedMessageIds = 1_000_000;
+
+    private readonly DuckDBConnection _connection;
+    // Readers open their own connections; DuckDB.NET shares one database instance per file within the process.
+    private readonly string _connectionString;
+    private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly TaskCompletionSource _writerStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly HashSet<(string TwinId, string MessageId)> _seen = [];
+    private readonly Queue<(string TwinId, string MessageId)> _seenOrder = new();
+    private long _sequence;
+    private volatile bool _disposed;
+
+    private DuckDbHistoryStore(DuckDBConnection connection, long sequence)
+    {
+        _connection = connection;
+        _connectionString = connection.ConnectionString;
+        _sequence = sequence;
+    }
+
+    public string DatabasePath { get; private init; } = "";
+
+    /// <summary>Opens (creating when missing) the history file of a data folder; replays DuckDB's WAL after a crash.</summary>
+    public static DuckDbHistoryStore Open(string dataDirectory)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var path = Path.GetFullPath(Path.Combine(dataDirectory, FileName));
+        var connection = new DuckDBConnection($"Data Source={path}");
+        try
+        {
+            connection.Open();
+            Execute(connection, """
+                CREATE TABLE IF NOT EXISTS points (
+                    twin_id VARCHAR NOT NULL,
+                    name VARCHAR NOT NULL,
+                    ts TIMESTAMP NOT NULL,
+                    kind UTINYINT NOT NULL,
+                    num DOUBLE,
+                    json VARCHAR,
+                    message_id VARCHAR,
+                    seq BIGINT NOT NULL)
+                """);
+            var sequence = Convert.ToInt64(Scalar(connection, "SELECT coalesce(max(seq), 0) FROM points"), CultureInfo.InvariantCulture);
+            var store = new DuckDbHistoryStore(connection, sequence) { DatabasePath = path };
+            store.LoadMessageIds();
+            new Thread(store.WriteLoop) { IsBackground = true, Name = "Doppel.History writer" }.Start();
+            return store;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    public Task<int> AppendAsync(IReadOnlyList<HistoryPoint> points, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        if (points.Count == 0)
+        {
+            return Task.FromResult(0);
+        }
+        var pending = new PendingAppend(points);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            return Task.FromException<int>(new ObjectDisposedException(nameof(DuckDbHistoryStore)));
+        }
+        // A caller that stops waiting does not undo the append: it commits with its group.
+        return pending.Completion.Task.WaitAsync(ct);
+    }
+
+    public async Task<HistoryPage> ReadAsync(HistoryRead request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var size = Math.Clamp(request.PageSize, 1, 10_000);
+        var sql = new StringBuilder("SELECT twin_id, name, ts, kind, num, json, message_id, seq FROM points WHERE ");
+        var parameters = new List<object>();
+        Filter(sql, parameters, request.TwinIds, request.Names, request.From, request.To);
+        if (request.After is { } after)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $" AND (ts > ${parameters.Count + 1} OR (ts = ${parameters.Count + 1} AND seq > ${parameters.Count + 2}))");
+            parameters.Add(after.Time.UtcDateTime);
+            parameters.Add(after.Sequence);
+        }
+        sql.Append(CultureInfo.InvariantCulture, $" ORDER BY ts, seq LIMIT {size + 1}");
+        var points = new List<HistoryPoint>(Math.Min(size, 1024));
+        HistoryCursor? next = null;
+        await Task.Run(() =>
+        {
+            using var connection = Reader();
+            using var command = Command(connection, sql.ToString(), parameters);
+            using var reader = command.ExecuteReader();
+            long lastSequence = 0;
+            while (reader.Read())
+            {
+                ct.ThrowIfCancellationRequested();
+                if (points.Count == size)
+                {
+                    next = new HistoryCursor(points[^1].Time, lastSequence);
+                    break;
+                }
+                points.Add(new HistoryPoint(
+                    reader.GetString(0),
+                    reader.GetString(1),
+                    new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc)),
+                    (HistoryKind)reader.GetByte(3),
+                    reader.IsDBNull(4) ? null : reader.GetDouble(4),
+                    reader.IsDBNull(5) ? null : reader.GetString(5),
+                    reader.IsDBNull(6) ? null : reader.GetString(6)));
+                lastSequence = reader.GetInt64(7);
+            }
+        }, ct);
+        return new HistoryPage(points, next);
+    }
+
+    public async Task<IReadOnlyList<HistoryBucket>> AggregateAsync(HistoryAggregation request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var bucketMicros = (long)(request.Bucket.Ticks / TimeSpan.TicksPerMicrosecond);
+        if (bucketMicros < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.Bucket, "A bucket must be at least 1µs.");
+        }
+        var aggregates = request.Aggregates.Count == 0 ? HistoryAggregates.All : request.Aggregates;
+        var sql = new StringBuilder(string.Create(CultureInfo.InvariantCulture,
+            $"SELECT twin_id, name, epoch_us(ts) // {bucketMicros} AS bucket"));
+        foreach (var aggregate in aggregates)
+        {
+            sql.Append(", ").Append(aggregate switch
+            {
+                HistoryAggregate.Avg => "avg(num)",
+                HistoryAggregate.Min => "min(num)",
+                HistoryAggregate.Max => "max(num)",
+                HistoryAggregate.Sum => "sum(num)",
+                HistoryAggregate.Count => "count(num)::DOUBLE",
+                HistoryAggregate.First => "arg_min(num, (epoch_us(ts)::HUGEINT << 64) + seq)",
+                HistoryAggregate.Last => "arg_max(num, (epoch_us(ts)::HUGEINT << 64) + seq)",
+                _ => "stddev_samp(num)",
+            });
+        }
+        sql.Append(" FROM points WHERE num IS NOT NULL AND ");
+        var parameters = new List<object>();
+        Filter(sql, parameters, request.TwinIds, request.Names, request.From, request.To);
+        sql.Append(" GROUP BY twin_id, name, bucket ORDER BY twin_id, name, bucket");
+        return await Task.Run(() =>
+        {
+            var buckets = new List<HistoryBucket>();
+            using var connection = Reader();
+            using var command = Command(connection, sql.ToString(), parameters);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                ct.ThrowIfCancellationRequested();
+                var values = new Dictionary<HistoryAggregate, double?>(aggregates.Count);
+                for (var i = 0; i < aggregates.Count; i++)
+                {
+                    values[aggregates[i]] = reader.IsDBNull(3 + i) ? null : reader.GetDouble(3 + i);
+                }
+                var start = DateTimeOffset.UnixEpoch.AddTicks(reader.GetInt64(2) * bucketMicros * TimeSpan.TicksPerMicrosecond);
+                buckets.Add(new HistoryBucket(reader.GetString(0), reader.GetString(1), start, values));
+            }
+            return (IReadOnlyList<HistoryBucket>)buckets;
+        }, ct);
+    }
+
+    public Task<long> DeleteBeforeAsync(DateTimeOffset cutoff, CancellationToken ct = default) =>
+        Task.Run(() =>
+        {
+            using var connection = Reader();
+            using var command = Command(connection, "DELETE FROM points WHERE ts < $1", [cutoff.UtcDateTime]);
+            return (long)command.ExecuteNonQuery();
+        }, ct);
+
+    public Task<long> DownsampleBeforeAsync(DateTimeOffset cutoff, TimeSpan bucket, CancellationToken ct = default)
+    {
+        var bucketMicros = (long)(bucket.Ticks / TimeSpan.TicksPerMicrosecond);
+        ArgumentOutOfRangeException.ThrowIfLessThan(bucketMicros, 1, nameof(bucket));
+        return Task.Run(() =>
+        {
+            using var connection = Reader();
+            using var transaction = connection.BeginTransaction();
+            // Whole buckets only: a bucket that straddles the cutoff keeps its raw points until it is entirely older.
+            var end = cutoff.ToUnixTimeMilliseconds() * 1000 / bucketMicros * bucketMicros;
+            var where = string.Create(CultureInfo.InvariantCulture, $"num IS NOT NULL AND epoch_us(ts) < {end}");
+            long before;
+            using (var count = Command(connection, $"SELECT count(*) FROM points WHERE {where}", []))
+            {
+                before = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
+            }
+            Execute(connection, string.Create(CultureInfo.InvariantCulture, $"""
+                CREATE TEMP TABLE downsampled AS
+                SELECT twin_id, name, make_timestamp(epoch_us(ts) // {bucketMicros} * {bucketMicros}) AS ts, min(kind) AS kind, avg(num) AS num,
+                       max(seq) AS seq
+                FROM points WHERE {where} GROUP BY twin_id, name, epoch_us(ts) // {bucketMicros}
+                """));
+            Execute(connection, $"DELETE FROM points WHERE {where}");
+            Execute(connection, "INSERT INTO points SELECT twin_id, name, ts, kind, num, NULL, NULL, seq FROM downsampled");
+            long after;
+            using (var count = Command(connection, "SELECT count(*) FROM downsampled", []))
+            {
+                after = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
+            }
+            Execute(connection, "DROP TABLE downsampled");
+            transaction.Commit();
+            return before - after;
+        }, ct);
+    }
+
+    public Task<long> ExportParquetAsync(HistoryRead request, string path, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var select = new StringBuilder("SELECT twin_id, name, ts, CASE kind WHEN 0 THEN 'telemetry' ELSE 'property' END AS kind, num, json FROM points WHERE ");
+        var parameters = new List<object>();
+        Filter(select, parameters, request.TwinIds, request.Names, request.From, request.To);
+        select.Append(" ORDER BY ts, seq");
+        return Task.Run(() =>
+        {
+            using var connection = Reader();
+            // COPY takes no parameters, so the selection is materialized first and the path goes in as a quoted literal.
+            using (var command = Command(connection, $"CREATE TEMP TABLE export AS {select}", parameters))
+            {
+                command.ExecuteNonQuery();
+            }
+            try
+            {
+                Execute(connection, $"COPY export TO '{full.Replace("'", "''", StringComparison.Ordinal)}' (FORMAT PARQUET)");
+                return Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM export"), CultureInfo.InvariantCulture);
+            }
+            finally
+            {
+                Execute(connection, "DROP TABLE export");
+            }
+        }, ct);
+    }
+
+    public Task<long> CountAsync(CancellationToken ct = default) =>
+        Task.Run(() =>
+        {
+            using var connection = Reader();
+            return Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM points"), CultureInfo.InvariantCulture);
+        }, ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writerStopped.Task;
+        _disposed = true;
+    }
+
+    private DuckDBConnection Reader()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var connection = new DuckDBConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private void WriteLoop()
+    {
+        var reader = _queue.Reader;
+        var group = new List<PendingAppend>();
+        try
+        {
+            while (WaitToRead(reader))
+            {
+                group.Clear();
+                var count = 0;
+                // Everything queued goes into one transaction, up to a bound that keeps one commit short.
+                while (count < 1_000_000 && reader.TryRead(out var pending))
+                {
+                    group.Add(pending);
+                    count += pending.Points.Count;
+                }
+                CommitGroup(group);
+            }
+        }
+        finally
+        {
+            _connection.Dispose();
+            _writerStopped.TrySetResult();
+        }
+    }
+
+    private static bool WaitToRead(ChannelReader<PendingAppend> reader)
+    {
+        var wait = reader.WaitToReadAsync();
+        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+    }
+
+    private void CommitGroup(List<PendingAppend> group)
+    {
+        var stored = new int[group.Count];
+        var added = new List<(string, string)>();
+        var sequence = _sequence;
+        try
+        {
+            using var transaction = _connection.BeginTransaction();
+            using (var appender = _connection.CreateAppender("points"))
+            {
+                for (var g = 0; g < group.Count; g++)
+                {
+                    foreach (var point in group[g].Points)
+                    {
+                        if (point.MessageId is { } messageId && !_seen.Add((point.TwinId, messageId)))
+                        {
+                            continue;
+                        }
+                        if (point.MessageId is not null)
+                        {
+                            added.Add((point.TwinId, point.MessageId));
+                        }
+                        var row = appender.CreateRow()
+                            .AppendValue(point.TwinId)
+                            .AppendValue(point.Name)
+                            .AppendValue(point.Time.UtcDateTime)
+                            .AppendValue((byte)point.Kind);
+                        row = point.Number is { } number ? row.AppendValue(number) : row.AppendNullValue();
+                        row = point.Json is { } json ? row.AppendValue(json) : row.AppendNullValue();
+                        row = point.MessageId is { } id ? row.AppendValue(id) : row.AppendNullValue();
+                        row.AppendValue(++sequence).EndRow();
+                        stored[g]++;
+                    }
+                }
+            }
+            transaction.Commit();
+        }
+        catch (Exception e)
+        {
+            foreach (var key in added)
+            {
+                _seen.Remove(key);
+            }
+            foreach (var pending in group)
+            {
+                pending.Completion.TrySetException(e);
+            }
+            return;
+        }
+        _sequence = sequence;
+        foreach (var key in added)
+        {
+            Remember(key);
+        }
+        for (var g = 0; g < group.Count; g++)
+        {
+            group[g].Completion.TrySetResult(stored[g]);
+        }
+    }
+
+    private void Remember((string TwinId, string MessageId) key)
+    {
+        _seenOrder.Enqueue(key);
+        if (_seenOrder.Count > RememberedMessageIds)
+        {
+            _seen.Remove(_seenOrder.Dequeue());
+        }
+    }
+
+    private void LoadMessageIds()
+    {
+        using var command = Command(_connection,
+            $"SELECT twin_id, message_id FROM points WHERE message_id IS NOT NULL ORDER BY seq DESC LIMIT {RememberedMessageIds}", []);
+        using var reader = command.ExecuteReader();
+        var newestFirst = new List<(string, string)>();
+        while (reader.Read())
+        {
+            newestFirst.Add((reader.GetString(0), reader.GetString(1)));
+        }
+        for (var i = newestFirst.Count - 1; i >= 0; i--)
+        {
+            if (_seen.Add(newestFirst[i]))
+            {
+                Remember(newestFirst[i]);
+            }
+        }
+    }
+
+    private static void Filter(StringBuilder sql, List<object> parameters, IReadOnlyList<string> twinIds, IReadOnlyList<string> names, DateTimeOffset from, DateTimeOffset to)
+    {
+        sql.Append(CultureInfo.InvariantCulture, $"ts >= ${parameters.Count + 1} AND ts < ${parameters.Count + 2}");
+        parameters.Add(from.UtcDateTime);
+        parameters.Add(to.UtcDateTime);
+        In(sql, parameters, "twin_id", twinIds);
+        In(sql, parameters, "name", names);
+    }
+
+    private static void In(StringBuilder sql, List<object> parameters, string column, IReadOnlyList<string> values)
+    {
+        if (values.Count == 0)
+        {
+            return;
+        }
+        sql.Append(" AND ").Append(column).Append(" IN (");
+        for (var i = 0; i < values.Count; i++)
+        {
+            sql.Append(i == 0 ? "$" : ", $").Append(parameters.Count + 1);
+            parameters.Add(values[i]);
+        }
+        sql.Append(')');
+    }
+
+    private static DuckDBCommand Command(DuckDBConnection connection, string sql, IReadOnlyList<object> parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var value in parameters)
+        {
+            command.Parameters.Add(new DuckDBParameter(value));
+        }
+        return command;
+    }
+
+    private static void Execute(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private sealed class PendingAppend(IReadOnlyList<HistoryPoint> points)
+    {
+        public IReadOnlyList<HistoryPoint> Points { get; } = points;
+
+        public TaskCompletionSource<int> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

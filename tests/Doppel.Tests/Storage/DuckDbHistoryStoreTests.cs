@@ -1,0 +1,159 @@
+using Doppel.History;
+using Doppel.Storage;
+using DuckDB.NET.Data;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace Doppel.Tests.Storage;
+
+/// <summary>The DuckDB history store on real files: paging, de-duplication, durability, retention, export, and aggregates against a reference.</summary>
+public sealed class DuckDbHistoryStoreTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static HistoryPoint Point(string twin, string name, double seconds, double? value, string? messageId = null) =>
+        new(twin, name, T0.AddSeconds(seconds), HistoryKind.Telemetry, value, value is null ? "\"text\"" : null, messageId);
+
+    [Fact]
+    public async Task Pages_return_every_point_once_in_time_order_with_ties_in_arrival_order()
+    {
+        using var folder = new TempDataDirectory();
+        await using var store = DuckDbHistoryStore.Open(folder.Path);
+        // Out of order in time, and three points at the same instant.
+        await store.AppendAsync([Point("a", "t", 5, 5), Point("a", "t", 1, 1), Point("b", "t", 3, 3)]);
+        await store.AppendAsync([Point("a", "t", 3, 31), Point("a", "t", 3, 32), Point("a", "u", 2, null)]);
+
+        var read = new List<HistoryPoint>();
+        HistoryCursor? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await store.ReadAsync(new HistoryRead(["a"], [], T0, T0.AddHours(1), PageSize: 2, After: cursor));
+            read.AddRange(page.Points);
+            cursor = page.Next;
+            pages++;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(3, pages);
+        Assert.Equal([1.0, null, 31, 32, 5], read.Select(p => p.Number));
+        Assert.Equal("\"text\"", read[1].Json);
+        Assert.All(read, p => Assert.Equal("a", p.TwinId));
+        var onlyT = await store.ReadAsync(new HistoryRead([], ["t"], T0.AddSeconds(2), T0.AddSeconds(5)));
+        Assert.Equal([3.0, 31, 32], onlyT.Points.Select(p => p.Number));
+    }
+
+    [Fact]
+    public async Task A_repeated_message_id_is_stored_once_even_after_a_restart()
+    {
+        using var folder = new TempDataDirectory();
+        await using (var store = DuckDbHistoryStore.Open(folder.Path))
+        {
+            Assert.Equal(2, await store.AppendAsync([Point("a", "t", 1, 1, "m1"), Point("a", "t", 1, 1, "m1"), Point("b", "t", 1, 1, "m1")]));
+            Assert.Equal(0, await store.AppendAsync([Point("a", "t", 2, 2, "m1")]));
+        }
+
+        await using var reopened = DuckDbHistoryStore.Open(folder.Path);
+        Assert.Equal(1, await reopened.AppendAsync([Point("a", "t", 2, 2, "m1"), Point("a", "t", 2, 2, "m2")]));
+        Assert.Equal(3, await reopened.CountAsync());
+    }
+
+    [Fact]
+    public async Task Retention_deletes_old_points_and_downsampling_keeps_one_average_per_old_bucket()
+    {
+        using var folder = new TempDataDirectory();
+        await using var store = DuckDbHistoryStore.Open(folder.Path);
+        await store.AppendAsync([.. Enumerable.Range(0, 120).Select(i => Point("a", "t", i * 60, i))]);
+
+        // Points of the first hour become one point at 00:00 with their mean (29.5); the second hour stays raw.
+        Assert.Equal(59, await store.DownsampleBeforeAsync(T0.AddHours(1), TimeSpan.FromHours(1)));
+        var all = await store.ReadAsync(new HistoryRead(["a"], [], T0, T0.AddDays(1), PageSize: 1000));
+        Assert.Equal(61, all.Points.Count);
+        Assert.Equal((T0, 29.5), (all.Points[0].Time, all.Points[0].Number!.Value));
+        Assert.Equal(60, all.Points[1].Number);
+
+        Assert.Equal(31, await store.DeleteBeforeAsync(T0.AddMinutes(90)));
+        Assert.Equal(30, await store.CountAsync());
+    }
+
+    [Fact]
+    public async Task Export_writes_a_parquet_file_that_DuckDB_reads_back()
+    {
+        using var folder = new TempDataDirectory();
+        await using var store = DuckDbHistoryStore.Open(folder.Path);
+        await store.AppendAsync([Point("a", "t", 1, 1.5), Point("a", "t", 2, 2.5), Point("b", "t", 3, 9)]);
+        var file = Path.Combine(folder.Path, "out", "a's history.parquet");
+
+        Assert.Equal(2, await store.ExportParquetAsync(new HistoryRead(["a"], [], T0, T0.AddHours(1)), file));
+
+        using var connection = new DuckDBConnection("Data Source=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT sum(num), count(*), min(twin_id) FROM read_parquet('{file.Replace("'", "''", StringComparison.Ordinal)}')";
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+        Assert.Equal((4.0, 2L, "a"), (reader.GetDouble(0), reader.GetInt64(1), reader.GetString(2)));
+    }
+
+    [Property(MaxTest = 25)]
+    public Property Aggregates_per_bucket_equal_a_reference_computation(PositiveInt bucketMinutes, NonEmptyArray<int> raw)
+    {
+        var bucket = TimeSpan.FromMinutes((bucketMinutes.Get % 90) + 1);
+        // Each number gives a twin, a name, a time within 18 hours (ties likely) and a value.
+        var points = raw.Get.Select(n => Point("tw" + ((n & 0xff) % 3), (n & 0x100) == 0 ? "x" : "y", (n >>> 9) % 4096 * 16, (short)n / 8.0)).ToList();
+        using var folder = new TempDataDirectory();
+        var actual = Task.Run(async () =>
+        {
+            await using var store = DuckDbHistoryStore.Open(folder.Path);
+            // In several appends, as devices would send them.
+            foreach (var chunk in points.Chunk(7))
+            {
+                await store.AppendAsync(chunk);
+            }
+            return await store.AggregateAsync(new HistoryAggregation([], [], T0, T0.AddDays(1), bucket, HistoryAggregates.All));
+        }).GetAwaiter().GetResult();
+
+        var expected = points
+            .Select((p, arrival) => (p, arrival))
+            .GroupBy(x => (x.p.TwinId, x.p.Name, Start: DateTimeOffset.UnixEpoch.AddTicks((x.p.Time - DateTimeOffset.UnixEpoch).Ticks / bucket.Ticks * bucket.Ticks)))
+            .OrderBy(g => g.Key.TwinId, StringComparer.Ordinal).ThenBy(g => g.Key.Name, StringComparer.Ordinal).ThenBy(g => g.Key.Start)
+            .ToList();
+        if (actual.Count != expected.Count)
+        {
+            return false.Label($"{actual.Count} buckets, expected {expected.Count}");
+        }
+        for (var i = 0; i < expected.Count; i++)
+        {
+            var values = expected[i].Select(x => x.p.Number!.Value).ToList();
+            var ordered = expected[i].OrderBy(x => x.p.Time).ThenBy(x => x.arrival).Select(x => x.p.Number!.Value).ToList();
+            var mean = values.Average();
+            double? stddev = values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1)) : null;
+            var reference = new Dictionary<HistoryAggregate, double?>
+            {
+                [HistoryAggregate.Avg] = mean,
+                [HistoryAggregate.Min] = values.Min(),
+                [HistoryAggregate.Max] = values.Max(),
+                [HistoryAggregate.Sum] = values.Sum(),
+                [HistoryAggregate.Count] = values.Count,
+                [HistoryAggregate.First] = ordered[0],
+                [HistoryAggregate.Last] = ordered[^1],
+                [HistoryAggregate.StdDev] = stddev,
+            };
+            var got = actual[i];
+            if ((got.TwinId, got.Name, got.Start) != (expected[i].Key.TwinId, expected[i].Key.Name, expected[i].Key.Start))
+            {
+                return false.Label($"bucket {i}: {got.TwinId}/{got.Name}@{got.Start:O}, expected {expected[i].Key}");
+            }
+            foreach (var (aggregate, want) in reference)
+            {
+                var have = got.Values[aggregate];
+                if (want is null ? have is not null : have is null || Math.Abs(have.Value - want.Value) > 1e-9 * Math.Max(1, Math.Abs(want.Value)))
+                {
+                    return false.Label($"bucket {i} {aggregate}: {have}, expected {want}");
+                }
+            }
+        }
+        return true.ToProperty();
+    }
+}
