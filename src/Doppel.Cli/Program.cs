@@ -9,6 +9,7 @@ var root = new RootCommand("Doppel: a self-hosted digital twin platform that spe
     ModelsCommands.Create(),
     TwinsCommands.Create(),
     QueryCommand.Create(),
+    HistoryCommands.Create(),
     ImportCommand.Create(),
     GenerateCommands.Create(),
     BenchCommands.Create(),

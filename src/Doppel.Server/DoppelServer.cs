@@ -121,6 +121,7 @@ public sealed class DoppelServer : IAsyncDisposable
         DigitalTwinEndpoints.Map(app);
         QueryEndpoints.Map(app);
         EventRouteEndpoints.Map(app);
+        HistoryEndpoints.Map(app);
         JobEndpoints.Map(app);
         ImportJobEndpoints.Map(app);
         app.MapOpenApi("/openapi/{documentName}.json");

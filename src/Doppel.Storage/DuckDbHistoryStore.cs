@@ -26,8 +26,8 @@ public sealed class DuckDbHistoryStore : IHistoryStore
     private readonly string _connectionString;
     private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly TaskCompletionSource _writerStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly HashSet<(string TwinId, string MessageId)> _seen = [];
-    private readonly Queue<(string TwinId, string MessageId)> _seenOrder = new();
+    private readonly HashSet<(string TwinId, string Name, string MessageId)> _seen = [];
+    private readonly Queue<(string TwinId, string Name, string MessageId)> _seenOrder = new();
     private long _sequence;
     private volatile bool _disposed;
 
@@ -312,7 +312,7 @@ public sealed class DuckDbHistoryStore : IHistoryStore
     private void CommitGroup(List<PendingAppend> group)
     {
         var stored = new int[group.Count];
-        var added = new List<(string, string)>();
+        var added = new List<(string, string, string)>();
         var sequence = _sequence;
         try
         {
@@ -323,13 +323,14 @@ public sealed class DuckDbHistoryStore : IHistoryStore
                 {
                     foreach (var point in group[g].Points)
                     {
-                        if (point.MessageId is { } messageId && !_seen.Add((point.TwinId, messageId)))
+                        // A message gives one point per telemetry name, so a repeat is the same (twin, name, message id).
+                        if (point.MessageId is { } messageId && !_seen.Add((point.TwinId, point.Name, messageId)))
                         {
                             continue;
                         }
                         if (point.MessageId is not null)
                         {
-                            added.Add((point.TwinId, point.MessageId));
+                            added.Add((point.TwinId, point.Name, point.MessageId));
                         }
                         var row = appender.CreateRow()
                             .AppendValue(point.TwinId)
@@ -369,7 +370,7 @@ public sealed class DuckDbHistoryStore : IHistoryStore
         }
     }
 
-    private void Remember((string TwinId, string MessageId) key)
+    private void Remember((string TwinId, string Name, string MessageId) key)
     {
         _seenOrder.Enqueue(key);
         if (_seenOrder.Count > RememberedMessageIds)
@@ -381,12 +382,12 @@ public sealed class DuckDbHistoryStore : IHistoryStore
     private void LoadMessageIds()
     {
         using var command = Command(_connection,
-            $"SELECT twin_id, message_id FROM points WHERE message_id IS NOT NULL ORDER BY seq DESC LIMIT {RememberedMessageIds}", []);
+            $"SELECT twin_id, name, message_id FROM points WHERE message_id IS NOT NULL ORDER BY seq DESC LIMIT {RememberedMessageIds}", []);
         using var reader = command.ExecuteReader();
-        var newestFirst = new List<(string, string)>();
+        var newestFirst = new List<(string, string, string)>();
         while (reader.Read())
         {
-            newestFirst.Add((reader.GetString(0), reader.GetString(1)));
+            newestFirst.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
         }
         for (var i = newestFirst.Count - 1; i >= 0; i--)
         {

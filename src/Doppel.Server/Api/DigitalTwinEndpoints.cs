@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Doppel.History;
 using Doppel.Server.Runtime;
 using Microsoft.Extensions.Options;
 
@@ -101,7 +102,8 @@ internal static class DigitalTwinEndpoints
             return AdtErrors.ToResult("MissingArgument", "The Message-Id header is required to send telemetry.");
         }
         var sourceTime = request.Headers["Telemetry-Source-Time"].ToString();
-        if (sourceTime.Length > 0 && !DateTimeOffset.TryParse(sourceTime, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out _))
+        var time = runtime.Time.GetUtcNow();
+        if (sourceTime.Length > 0 && !DateTimeOffset.TryParse(sourceTime, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out time))
         {
             return AdtErrors.ToResult("InvalidArgument", $"The Telemetry-Source-Time header '{sourceTime}' is not an RFC 3339 date-time.");
         }
@@ -127,7 +129,13 @@ internal static class DigitalTwinEndpoints
         using (document)
         {
             var valid = runtime.Operations.ValidateTelemetry(twin, componentPath, document.RootElement);
-            return valid.IsSuccess ? Responses.NoContent() : AdtErrors.ToResult(valid.Error);
+            if (!valid.IsSuccess)
+            {
+                return AdtErrors.ToResult(valid.Error);
+            }
+            // Acknowledged once durable in history; a repeated Message-Id is stored once.
+            await runtime.History.AppendAsync(HistoryPoints.Telemetry(id, componentPath, document.RootElement, time, messageId), ct);
+            return Responses.NoContent();
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Doppel.History;
 using Doppel.Modeling;
 using Doppel.Storage;
 using Doppel.Twins;
@@ -44,6 +45,8 @@ internal sealed class TwinGrain(TwinRuntime runtime) : Grain, ITwinGrain
         var twin = created.Value;
         var text = twin.ToJsonString();
         await runtime.Store.CommitAsync(new StoreBatch().PutTwin(Id, text));
+        runtime.Graph.TryGetTwin(Id, out var before);
+        await runtime.History.AppendAsync(HistoryPoints.PropertyChanges(before, twin));
         runtime.Graph.PutTwin(twin);
         return WriteOutcome.Written(text, twin.ETag);
     }
@@ -178,6 +181,8 @@ internal sealed class TwinGrain(TwinRuntime runtime) : Grain, ITwinGrain
         }
         var text = twin.ToJsonString();
         await runtime.Store.CommitAsync(new StoreBatch().PutTwin(Id, text));
+        // The change is in history before it is acknowledged; a crash between the two commits loses only its history point.
+        await runtime.History.AppendAsync(HistoryPoints.PropertyChanges(current, twin));
         runtime.Graph.PutTwin(twin);
         return WriteOutcome.Written(text, twin.ETag);
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Doppel.History;
 using Doppel.Modeling;
 using Doppel.Storage;
 using Doppel.Twins;
@@ -12,9 +13,10 @@ namespace Doppel.Server.Runtime;
 /// </summary>
 public sealed class TwinRuntime : IAsyncDisposable
 {
-    private TwinRuntime(SqliteTwinStore store, ModelCatalog models, TwinGraph graph, TimeProvider time, TwinLimits limits)
+    private TwinRuntime(SqliteTwinStore store, IHistoryStore history, ModelCatalog models, TwinGraph graph, TimeProvider time, TwinLimits limits)
     {
         Store = store;
+        History = history;
         Models = models;
         Graph = graph;
         Time = time;
@@ -22,6 +24,9 @@ public sealed class TwinRuntime : IAsyncDisposable
     }
 
     public SqliteTwinStore Store { get; }
+
+    /// <summary>Telemetry and property changes over time (in the same data folder, under the store's folder lock).</summary>
+    public IHistoryStore History { get; }
 
     public ModelCatalog Models { get; }
 
@@ -39,8 +44,10 @@ public sealed class TwinRuntime : IAsyncDisposable
     public static async Task<TwinRuntime> OpenAsync(StorageOptions storage, ModelParserOptions parserOptions, TwinLimits limits, TimeProvider time, CancellationToken ct = default)
     {
         var store = await SqliteTwinStore.OpenAsync(storage, ct);
+        IHistoryStore? history = null;
         try
         {
+            history = DuckDbHistoryStore.Open(storage.DataDirectory);
             var snapshot = await store.LoadAsync(ct);
             var models = new ModelCatalog(parserOptions);
             var restored = models.Restore(snapshot.Models.Select(m => (m.Json, m.UploadTime, m.Decommissioned)).ToList());
@@ -58,7 +65,7 @@ public sealed class TwinRuntime : IAsyncDisposable
             {
                 graph.PutRelationship(RelationshipDocument.FromStoredJson(relationship.Json));
             }
-            var runtime = new TwinRuntime(store, models, graph, time, limits);
+            var runtime = new TwinRuntime(store, history, models, graph, time, limits);
             foreach (var route in snapshot.EventRoutes)
             {
                 runtime.EventRoutes[route.Id] = EventRoute.FromJson(route.Id, route.Json);
@@ -67,6 +74,10 @@ public sealed class TwinRuntime : IAsyncDisposable
         }
         catch
         {
+            if (history is not null)
+            {
+                await history.DisposeAsync();
+            }
             await store.DisposeAsync();
             throw;
         }
@@ -75,5 +86,9 @@ public sealed class TwinRuntime : IAsyncDisposable
     /// <summary>A fresh weak etag. Etags only need to be unique, so a random GUID is right here.</summary>
     public static string NewETag() => ETags.New();
 
-    public ValueTask DisposeAsync() => Store.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await History.DisposeAsync();
+        await Store.DisposeAsync();
+    }
 }

@@ -3,7 +3,7 @@ namespace Doppel.History;
 /// <summary>Durable time series of twin telemetry and property changes.</summary>
 public interface IHistoryStore : IAsyncDisposable
 {
-    /// <summary>Stores points; the task completes once they are durable. A point whose (twin, message id) was stored before is skipped.</summary>
+    /// <summary>Stores points; the task completes once they are durable. A point whose (twin, name, message id) was stored before is skipped.</summary>
     /// <returns>How many points were stored (duplicates excluded).</returns>
     Task<int> AppendAsync(IReadOnlyList<HistoryPoint> points, CancellationToken ct = default);
 

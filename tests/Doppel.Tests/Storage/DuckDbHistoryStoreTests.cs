@@ -50,13 +50,14 @@ public sealed class DuckDbHistoryStoreTests
         using var folder = new TempDataDirectory();
         await using (var store = DuckDbHistoryStore.Open(folder.Path))
         {
-            Assert.Equal(2, await store.AppendAsync([Point("a", "t", 1, 1, "m1"), Point("a", "t", 1, 1, "m1"), Point("b", "t", 1, 1, "m1")]));
+            // One message carries several names; only the same (twin, name, message id) is a repeat.
+            Assert.Equal(3, await store.AppendAsync([Point("a", "t", 1, 1, "m1"), Point("a", "u", 1, 1, "m1"), Point("a", "t", 1, 1, "m1"), Point("b", "t", 1, 1, "m1")]));
             Assert.Equal(0, await store.AppendAsync([Point("a", "t", 2, 2, "m1")]));
         }
 
         await using var reopened = DuckDbHistoryStore.Open(folder.Path);
         Assert.Equal(1, await reopened.AppendAsync([Point("a", "t", 2, 2, "m1"), Point("a", "t", 2, 2, "m2")]));
-        Assert.Equal(3, await reopened.CountAsync());
+        Assert.Equal(4, await reopened.CountAsync());
     }
 
     [Fact]

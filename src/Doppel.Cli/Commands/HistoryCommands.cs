@@ -1,0 +1,164 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Doppel.Cli.Commands;
+
+/// <summary>doppel history: raw points, aggregates, export, retention and downsampling of a server's history.</summary>
+internal static class HistoryCommands
+{
+    public static Command Create()
+    {
+        var command = new Command("history", "Read and manage twin history (telemetry and property changes).");
+        command.Subcommands.Add(Get());
+        command.Subcommands.Add(Aggregate());
+        command.Subcommands.Add(Export());
+        command.Subcommands.Add(Retention());
+        command.Subcommands.Add(Downsample());
+        return command;
+    }
+
+    private static Option<string?> From() => new("--from") { Description = "Start of the range (RFC 3339, inclusive); default: the beginning." };
+
+    private static Option<string?> To() => new("--to") { Description = "End of the range (RFC 3339, exclusive); default: no end." };
+
+    private static Option<string[]> Names() => new("--name") { Description = "Only these telemetry or property names (repeatable; component values are component.name).", AllowMultipleArgumentsPerToken = true };
+
+    private static Command Get()
+    {
+        var twin = new Argument<string>("twin") { Description = "The twin's id." };
+        var from = From();
+        var to = To();
+        var names = Names();
+        var server = ClientOptions.Server();
+        var json = ClientOptions.Json();
+        var command = new Command("get", "Print a twin's raw history, oldest first.") { twin, from, to, names, server, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var client = new DoppelClient(parse.GetValue(server)!);
+            var path = $"doppel/history/twins/{Uri.EscapeDataString(parse.GetValue(twin)!)}" + Query(("from", parse.GetValue(from)), ("to", parse.GetValue(to)), ("names", Join(parse.GetValue(names))));
+            var points = await client.ListAllAsync(path, ct);
+            if (!points.IsSuccess)
+            {
+                return DoppelClient.Fail(points.Error);
+            }
+            return Print(points.Value, ["time", "name", "kind", "value"], parse.GetValue(json));
+        });
+        return command;
+    }
+
+    private static Command Aggregate()
+    {
+        var twins = new Option<string[]>("--twin") { Description = "Twin ids (repeatable); default: all twins.", AllowMultipleArgumentsPerToken = true };
+        var query = new Option<string?>("--query") { Description = "Twins returned by this query instead of --twin, e.g. \"SELECT T FROM DIGITALTWINS T WHERE IS_OF_MODEL(T, 'dtmi:example:Room;1')\"." };
+        var bucket = new Option<string>("--bucket") { Description = "Bucket width: 90s, 15m, 1h, 1d or ISO 8601 (PT1H).", DefaultValueFactory = _ => "1h" };
+        var aggregates = new Option<string?>("--aggregates") { Description = "Comma-separated: avg,min,max,sum,count,first,last,stddev (default: all)." };
+        var from = From();
+        var to = To();
+        var names = Names();
+        var server = ClientOptions.Server();
+        var json = ClientOptions.Json();
+        var command = new Command("aggregate", "Print aggregates per twin, name and time bucket.") { twins, query, bucket, aggregates, from, to, names, server, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var client = new DoppelClient(parse.GetValue(server)!);
+            var path = "doppel/history/aggregates" + Query(
+                ("twinIds", Join(parse.GetValue(twins))), ("query", parse.GetValue(query)), ("bucket", parse.GetValue(bucket)),
+                ("aggregates", parse.GetValue(aggregates)), ("from", parse.GetValue(from)), ("to", parse.GetValue(to)), ("names", Join(parse.GetValue(names))));
+            var (status, body) = await client.SendAsync(HttpMethod.Get, path, ct: ct);
+            if (status != 200)
+            {
+                return DoppelClient.Fail(DoppelClient.Error(status, body));
+            }
+            var rows = body!["value"]!.AsArray().ToList();
+            var columns = rows.OfType<JsonObject>().SelectMany(r => r.Select(p => p.Key)).Distinct().ToList();
+            return Print(rows, columns.Count > 0 ? columns : ["twinId", "name", "start"], parse.GetValue(json));
+        });
+        return command;
+    }
+
+    private static Command Export()
+    {
+        var file = new Argument<string>("file") { Description = "The Parquet file to write (on the server's machine)." };
+        var twins = new Option<string[]>("--twin") { Description = "Twin ids (repeatable); default: all twins.", AllowMultipleArgumentsPerToken = true };
+        var from = From();
+        var to = To();
+        var names = Names();
+        var server = ClientOptions.Server();
+        var command = new Command("export", "Export history to a Parquet file that DuckDB, Spark or pandas read directly.") { file, twins, from, to, names, server };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var client = new DoppelClient(parse.GetValue(server)!);
+            var request = new JsonObject
+            {
+                ["path"] = Path.GetFullPath(parse.GetValue(file)!),
+                ["twinIds"] = new JsonArray([.. (parse.GetValue(twins) ?? []).Select(t => JsonValue.Create(t))]),
+                ["names"] = new JsonArray([.. (parse.GetValue(names) ?? []).Select(n => JsonValue.Create(n))]),
+                ["from"] = parse.GetValue(from),
+                ["to"] = parse.GetValue(to),
+            };
+            var (status, body) = await client.SendAsync(HttpMethod.Post, "doppel/history/export", request.ToJsonString(), ct: ct);
+            if (status != 200)
+            {
+                return DoppelClient.Fail(DoppelClient.Error(status, body));
+            }
+            Console.WriteLine($"Exported {(long)body!["points"]!:N0} points to {body["path"]}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Retention() => Maintenance("retention", "Delete history older than a time or an age.", "deleted", withBucket: false);
+
+    private static Command Downsample() => Maintenance("downsample", "Replace numeric history older than a time or an age by one average per bucket.", "removed", withBucket: true);
+
+    private static Command Maintenance(string name, string description, string countKey, bool withBucket)
+    {
+        var before = new Option<string?>("--before") { Description = "Cutoff time (RFC 3339)." };
+        var olderThan = new Option<string?>("--older-than") { Description = "Cutoff age before now: 30d, 12h, P7D." };
+        var bucket = new Option<string>("--bucket") { Description = "Bucket width for the averages.", DefaultValueFactory = _ => "1h" };
+        var server = ClientOptions.Server();
+        var command = new Command(name, description) { before, olderThan, server };
+        if (withBucket)
+        {
+            command.Options.Add(bucket);
+        }
+        command.SetAction(async (parse, ct) =>
+        {
+            using var client = new DoppelClient(parse.GetValue(server)!);
+            var path = $"doppel/history/{name}" + Query(("before", parse.GetValue(before)), ("olderThan", parse.GetValue(olderThan)), ("bucket", withBucket ? parse.GetValue(bucket) : null));
+            var (status, body) = await client.SendAsync(HttpMethod.Post, path, ct: ct);
+            if (status != 200)
+            {
+                return DoppelClient.Fail(DoppelClient.Error(status, body));
+            }
+            Console.WriteLine($"{char.ToUpperInvariant(countKey[0])}{countKey[1..]} {(long)body![countKey]!:N0} points older than {body["before"]}.");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static int Print(IReadOnlyList<JsonNode?> rows, IReadOnlyList<string> columns, bool json)
+    {
+        if (json)
+        {
+            Console.WriteLine(new JsonArray([.. rows.Select(r => r?.DeepClone())]).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            return ExitCodes.Ok;
+        }
+        Table.Print(columns, rows.Select(r => columns.Select(c => r?[c] switch
+        {
+            null => "",
+            JsonValue v when v.GetValueKind() == JsonValueKind.String => (string)v!,
+            var node => node.ToJsonString(),
+        }).ToArray()));
+        return ExitCodes.Ok;
+    }
+
+    private static string? Join(string[]? values) => values is { Length: > 0 } ? string.Join(',', values) : null;
+
+    private static string Query(params (string Key, string? Value)[] parameters)
+    {
+        var given = parameters.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value!)}").ToList();
+        return given.Count == 0 ? "" : "?" + string.Join('&', given);
+    }
+}
