@@ -204,13 +204,7 @@ public sealed class TwinGraph
         }
 
         var list = new List<RelationshipDocument>();
-        foreach (var r in outgoing.Items)
-        {
-            if (name is null || r.Name == name)
-            {
-                list.Add(r);
-            }
-        }
+        outgoing.AddTo(list, name);
 
         list.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
         return list;
@@ -224,7 +218,8 @@ public sealed class TwinGraph
             return [];
         }
 
-        var list = new List<RelationshipDocument>(incoming.Items);
+        var list = new List<RelationshipDocument>();
+        incoming.AddTo(list);
 
         list.Sort(static (a, b) => string.CompareOrdinal(a.SourceId, b.SourceId) is var c and not 0 ? c : string.CompareOrdinal(a.Id, b.Id));
         return list;
@@ -235,22 +230,6 @@ public sealed class TwinGraph
         (_outgoing.TryGetValue(twinId, out var outgoing) && !outgoing.IsEmpty)
         || (_incoming.TryGetValue(twinId, out var incoming) && !incoming.IsEmpty);
 
-    public int CountOutgoing(string sourceId, string name)
-    {
-        if (!_outgoing.TryGetValue(sourceId, out var outgoing))
-        {
-            return 0;
-        }
-
-        var count = 0;
-        foreach (var r in outgoing.Items)
-        {
-            if (r.Name == name)
-            {
-                count++;
-            }
-        }
-
-        return count;
-    }
+    public int CountOutgoing(string sourceId, string name) =>
+        _outgoing.TryGetValue(sourceId, out var outgoing) ? outgoing.Count(name) : 0;
 }

@@ -99,8 +99,47 @@ internal sealed class RelationshipSet
         }
     }
 
-    /// <summary>A snapshot of the relationships, in no particular order.</summary>
-    public IEnumerable<RelationshipDocument> Items => _items is RelationshipDocument[] small ? small : Large.Select(static e => e.Value);
+    /// <summary>Adds the relationships (those named <paramref name="name"/> when given) to <paramref name="list"/>, in no particular order.</summary>
+    public void AddTo(List<RelationshipDocument> list, string? name = null)
+    {
+        if (_items is RelationshipDocument[] small)
+        {
+            // The common case, walked without an enumerator object.
+            foreach (var r in small)
+            {
+                if (name is null || r.Name == name)
+                {
+                    list.Add(r);
+                }
+            }
+            return;
+        }
+        foreach (var (_, r) in Large)
+        {
+            if (name is null || r.Name == name)
+            {
+                list.Add(r);
+            }
+        }
+    }
+
+    public int Count(string name)
+    {
+        var count = 0;
+        if (_items is RelationshipDocument[] small)
+        {
+            foreach (var r in small)
+            {
+                count += r.Name == name ? 1 : 0;
+            }
+            return count;
+        }
+        foreach (var (_, r) in Large)
+        {
+            count += r.Name == name ? 1 : 0;
+        }
+        return count;
+    }
 
     private static int IndexOf(RelationshipDocument[] items, string sourceId, string id)
     {
