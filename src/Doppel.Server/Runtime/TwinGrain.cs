@@ -28,7 +28,7 @@ internal sealed class TwinGrain(TwinRuntime runtime) : Grain, ITwinGrain
         }
         // The stripe makes "does it exist" and the write one step against the bulk importer, which creates twins outside grains.
         using var stripe = await runtime.Locks.AcquireAsync(Id);
-        var exists = runtime.Graph.TryGetTwin(Id, out _);
+        var exists = runtime.Graph.TryGetTwin(Id, out var before);
         if (createOnly && exists)
         {
             return WriteOutcome.Failed("PreconditionFailed", $"Twin '{Id}' already exists and If-None-Match: * asked to create only.");
@@ -45,8 +45,7 @@ internal sealed class TwinGrain(TwinRuntime runtime) : Grain, ITwinGrain
         var twin = created.Value;
         var text = twin.ToJsonString();
         await runtime.Store.CommitAsync(new StoreBatch().PutTwin(Id, text));
-        runtime.Graph.TryGetTwin(Id, out var before);
-        await runtime.History.AppendAsync(HistoryPoints.PropertyChanges(before, twin));
+        await runtime.History.AppendAsync(HistoryPoints.PropertyChanges(exists ? before : null, twin));
         runtime.Graph.PutTwin(twin);
         return WriteOutcome.Written(text, twin.ETag);
     }

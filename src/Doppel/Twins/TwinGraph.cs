@@ -41,7 +41,7 @@ public sealed class TwinGraph
             if (!_byProperty.TryGetValue(name, out index))
             {
                 index = new PropertyIndex(name);
-                index.Build(TwinsAfter(null));
+                index.AddNew(TwinsAfter(null));
                 _byProperty[name] = index;
             }
             return index;

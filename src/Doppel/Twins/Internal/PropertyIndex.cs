@@ -89,8 +89,11 @@ internal sealed class PropertyIndex(string name)
         _values = values;
     }
 
-    /// <summary>Adds twins that were not in the graph (ordinally sorted by id), merging each list once; called under the write lock.</summary>
-    public void AddNew(IReadOnlyList<TwinDocument> sortedTwins)
+    /// <summary>
+    /// Adds twins that were not in the index (in ordinal id order), merging each list once: a bulk import's chunk, or
+    /// every twin when the index is first built. Called under the graph's write lock.
+    /// </summary>
+    public void AddNew(IEnumerable<TwinDocument> sortedTwins)
     {
         var lists = new SortedDictionary<IndexKey, List<string>>();
         var others = new List<string>();
@@ -104,23 +107,6 @@ internal sealed class PropertyIndex(string name)
         _values = values;
         _others = _others.AddRange(others);
         _defined = _defined.AddRange(defined);
-    }
-
-    /// <summary>Fills the index from twins in id order (called under the write lock, before the index is published).</summary>
-    public void Build(IEnumerable<TwinDocument> twins)
-    {
-        var lists = new SortedDictionary<IndexKey, List<string>>();
-        var others = new List<string>();
-        var defined = new List<string>();
-        Collect(twins, lists, others, defined);
-        var builder = ImmutableSortedDictionary.CreateBuilder<IndexKey, SortedIdList>();
-        foreach (var (key, ids) in lists)
-        {
-            builder[key] = SortedIdList.FromSorted(ids);
-        }
-        _values = builder.ToImmutable();
-        _others = SortedIdList.FromSorted(others);
-        _defined = SortedIdList.FromSorted(defined);
     }
 
     // Sorts twins (given in id order) into the lists of each key, of others and of defined.
