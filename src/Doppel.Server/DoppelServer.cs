@@ -54,7 +54,9 @@ public sealed class DoppelServer : IAsyncDisposable
         {
             var app = Build(options, runtime, logging, time);
             await app.StartAsync(ct);
-            return new DoppelServer(app, runtime);
+            var server = new DoppelServer(app, runtime);
+            runtime.EventSource = (server.HttpAddress ?? server.HttpsAddress)?.Authority ?? "doppel";
+            return server;
         }
         catch
         {

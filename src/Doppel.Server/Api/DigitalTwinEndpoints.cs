@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Doppel.Events;
 using Doppel.History;
 using Doppel.Server.Runtime;
 using Microsoft.Extensions.Options;
@@ -135,6 +136,10 @@ internal static class DigitalTwinEndpoints
             }
             // Acknowledged once durable in history; a repeated Message-Id is stored once.
             await runtime.History.AppendAsync(HistoryPoints.Telemetry(id, componentPath, document.RootElement, time, messageId), ct);
+            if (runtime.Events.HasSubscribers)
+            {
+                runtime.Events.Publish(TwinEvents.Telemetry(id, twin.Model.Value, componentPath, Encoding.UTF8.GetBytes(document.RootElement.GetRawText()), time, messageId));
+            }
             return Responses.NoContent();
         }
     }

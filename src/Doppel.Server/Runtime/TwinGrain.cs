@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Doppel.Events;
 using Doppel.History;
 using Doppel.Modeling;
 using Doppel.Storage;
@@ -37,7 +38,8 @@ internal sealed class TwinGrain(TwinRuntime runtime) : Grain, ITwinGrain
         {
             return WriteOutcome.Failed(decommissioned);
         }
-        var created = runtime.Operations.Create(Id, json.Value, runtime.Time.GetUtcNow(), TwinRuntime.NewETag());
+        var now = runtime.Time.GetUtcNow();
+        var created = runtime.Operations.Create(Id, json.Value, now, TwinRuntime.NewETag());
         if (!created.IsSuccess)
         {
             return WriteOutcome.Failed(created.Error);
@@ -47,6 +49,7 @@ internal sealed class TwinGrain(TwinRuntime runtime) : Grain, ITwinGrain
         await runtime.Store.CommitAsync(new StoreBatch().PutTwin(Id, text));
         await runtime.History.AppendAsync(HistoryPoints.PropertyChanges(exists ? before : null, twin));
         runtime.Graph.PutTwin(twin);
+        Announce(() => exists ? TwinEvents.TwinUpdated(before!, twin, now) : TwinEvents.TwinCreated(twin, now));
         return WriteOutcome.Written(text, twin.ETag);
     }
 
@@ -73,6 +76,7 @@ internal sealed class TwinGrain(TwinRuntime runtime) : Grain, ITwinGrain
         }
         await runtime.Store.CommitAsync(new StoreBatch().DeleteTwin(Id));
         runtime.Graph.RemoveTwin(Id);
+        Announce(() => TwinEvents.TwinDeleted(current, runtime.Time.GetUtcNow()));
         return WriteOutcome.Deleted;
     }
 
@@ -104,7 +108,7 @@ internal sealed class TwinGrain(TwinRuntime runtime) : Grain, ITwinGrain
         {
             return WriteOutcome.Failed(created.Error);
         }
-        return await SaveAsync(created.Value);
+        return await SaveAsync(existing, created.Value, source);
     }
 
     public async Task<WriteOutcome> PatchRelationship(string relationshipId, string patch, string? ifMatch)
@@ -131,12 +135,12 @@ internal sealed class TwinGrain(TwinRuntime runtime) : Grain, ITwinGrain
         {
             return WriteOutcome.Failed(patched.Error);
         }
-        return await SaveAsync(patched.Value);
+        return await SaveAsync(current, patched.Value, source);
     }
 
     public async Task<WriteOutcome> DeleteRelationship(string relationshipId, string? ifMatch)
     {
-        if (!runtime.Graph.TryGetTwin(Id, out _))
+        if (!runtime.Graph.TryGetTwin(Id, out var source))
         {
             return TwinNotFound();
         }
@@ -150,6 +154,7 @@ internal sealed class TwinGrain(TwinRuntime runtime) : Grain, ITwinGrain
         }
         await runtime.Store.CommitAsync(new StoreBatch().DeleteRelationship(Id, relationshipId));
         runtime.Graph.RemoveRelationship(Id, relationshipId);
+        Announce(() => TwinEvents.RelationshipDeleted(current, source.Model.Value, runtime.Time.GetUtcNow()));
         return WriteOutcome.Deleted;
     }
 
@@ -183,16 +188,29 @@ internal sealed class TwinGrain(TwinRuntime runtime) : Grain, ITwinGrain
         // The change is in history before it is acknowledged; a crash between the two commits loses only its history point.
         await runtime.History.AppendAsync(HistoryPoints.PropertyChanges(current, twin));
         runtime.Graph.PutTwin(twin);
+        Announce(() => TwinEvents.TwinUpdated(current, twin, twin.LastUpdateTime));
         return WriteOutcome.Written(text, twin.ETag);
     }
 
     /// <summary>Commits a relationship, then publishes it to the graph: acknowledged only once durable.</summary>
-    private async Task<WriteOutcome> SaveAsync(RelationshipDocument relationship)
+    private async Task<WriteOutcome> SaveAsync(RelationshipDocument? before, RelationshipDocument relationship, TwinDocument source)
     {
         var text = relationship.ToJsonString();
         await runtime.Store.CommitAsync(new StoreBatch().PutRelationship(Id, relationship.Id, relationship.TargetId, relationship.Name, text));
         runtime.Graph.PutRelationship(relationship);
+        Announce(() => before is null
+            ? TwinEvents.RelationshipCreated(relationship, source.Model.Value, runtime.Time.GetUtcNow())
+            : TwinEvents.RelationshipUpdated(before, relationship, source.Model.Value, runtime.Time.GetUtcNow()));
         return WriteOutcome.Written(text, relationship.ETag);
+    }
+
+    /// <summary>Publishes a change to live streams and event routes, building the event only when someone listens.</summary>
+    private void Announce(Func<TwinEvent?> create)
+    {
+        if (runtime.Events.HasSubscribers && create() is { } e)
+        {
+            runtime.Events.Publish(e);
+        }
     }
 
     private DoppelError? DecommissionedModel(JsonNode? model) =>

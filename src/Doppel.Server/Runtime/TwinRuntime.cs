@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Doppel.Events;
 using Doppel.History;
 using Doppel.Modeling;
 using Doppel.Storage;
@@ -37,6 +38,12 @@ public sealed class TwinRuntime : IAsyncDisposable
     public TwinOperations Operations { get; }
 
     public ConcurrentDictionary<string, EventRoute> EventRoutes { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Twin, relationship and telemetry events, published once a change is durable and visible.</summary>
+    public EventBroadcaster Events { get; } = new();
+
+    /// <summary>The CloudEvents <c>source</c> of this instance's events (its address, as ADT uses its host name); set when the server starts.</summary>
+    public string EventSource { get; set; } = "doppel";
 
     internal StripedLocks Locks { get; } = new();
 
