@@ -4,12 +4,16 @@ using Doppel.Modeling;
 using Doppel.Query;
 using Doppel.Server.Api;
 using Doppel.Server.Hosting;
+using Doppel.Server.Ingest;
+using Doppel.Server.Mqtt;
+using Doppel.Server.Observability;
 using Doppel.Server.Runtime;
 using Doppel.Storage;
 using Doppel.Twins;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 
 namespace Doppel.Server;
 
@@ -32,6 +36,15 @@ public sealed class DoppelServer : IAsyncDisposable
     public Uri? HttpAddress => Addresses.FirstOrDefault(a => a.Scheme == "http");
 
     public Uri? HttpsAddress => Addresses.FirstOrDefault(a => a.Scheme == "https");
+
+    /// <summary>The embedded MQTT broker's port, or null when it is off.</summary>
+    public int? MqttPort => _app.Services.GetRequiredService<EmbeddedBroker>().Port;
+
+    /// <summary>The bridge to an external broker (connected once <see cref="MqttBridge.Connected"/> completes).</summary>
+    public MqttBridge Bridge => _app.Services.GetRequiredService<MqttBridge>();
+
+    /// <summary>The server's services, for in-process hosts and tests.</summary>
+    public IServiceProvider Services => _app.Services;
 
     /// <summary>The PEM file of the development certificate, for clients that must trust it.</summary>
     public string CertificatePemPath => Path.Combine(Path.GetFullPath(_app.Services.GetRequiredService<IOptions<DoppelServerOptions>>().Value.DataDirectory), "certs", DevelopmentCertificate.PemFileName);
@@ -115,6 +128,17 @@ public sealed class DoppelServer : IAsyncDisposable
         builder.Services.AddSingleton<ImportJobs>();
         builder.Services.AddSingleton(new QueryEngine(new QueryLimits()));
         builder.Services.AddOpenApi();
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton<DoppelMetrics>();
+        builder.Services.AddSingleton<IngestPipeline>();
+        builder.Services.AddSingleton<EmbeddedBroker>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<EmbeddedBroker>());
+        builder.Services.AddSingleton<MqttBridge>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<MqttBridge>());
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(DoppelMetrics.MeterName)
+            .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddPrometheusExporter());
 
         var app = builder.Build();
         app.Use(UnhandledErrors);
@@ -124,9 +148,12 @@ public sealed class DoppelServer : IAsyncDisposable
         QueryEndpoints.Map(app);
         EventRouteEndpoints.Map(app);
         HistoryEndpoints.Map(app);
+        IngestEndpoints.Map(app);
+        MappingEndpoints.Map(app);
         JobEndpoints.Map(app);
         ImportJobEndpoints.Map(app);
         app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
         app.MapFallback((HttpContext context) => AdtErrors.ToResult("NotFound", $"No operation at {context.Request.Method} {context.Request.Path}."));
         return app;

@@ -35,6 +35,24 @@ public sealed class DoppelServerOptions
 
     public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The embedded MQTT broker's port (MQTT 3.1.1 and 5 over TCP); 0 picks a free one; null turns the broker off.</summary>
+    public int? MqttPort { get; set; } = 1883;
+
+    /// <summary>The address the embedded broker listens on.</summary>
+    public string MqttBindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>An external broker to subscribe to (bridge mode), e.g. <c>mqtt://127.0.0.1:1883</c>; null for none.</summary>
+    public Uri? MqttBridge { get; set; }
+
+    /// <summary>The bridge's MQTT client id: with a persistent session, the broker keeps QoS 1 messages for it while Doppel is down.</summary>
+    public string MqttBridgeClientId { get; set; } = "doppel-bridge";
+
+    /// <summary>Topic filters the bridge subscribes to besides the convention topics and every mapping's topic.</summary>
+    public IReadOnlyList<string> MqttBridgeTopics { get; set; } = [];
+
+    /// <summary>The largest device message ingested; larger ones are dead-lettered.</summary>
+    public int MaxMessageBytes { get; set; } = 256 * 1024;
+
     /// <summary>What is wrong with these options, one message each; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -59,6 +77,15 @@ public sealed class DoppelServerOptions
         Positive(MaxModelRequestBytes, nameof(MaxModelRequestBytes));
         Positive(MaxModelsPerRequest, nameof(MaxModelsPerRequest));
         Positive(MaxQueryPageSize, nameof(MaxQueryPageSize));
+        Positive(MaxMessageBytes, nameof(MaxMessageBytes));
+        if (MqttPort is < 0 or > 65535)
+        {
+            errors.Add($"MqttPort must be 0 to 65535, got {MqttPort}.");
+        }
+        if (MqttBridge is { } bridge && (!bridge.IsAbsoluteUri || bridge.Scheme is not ("mqtt" or "tcp") || bridge.Port <= 0))
+        {
+            errors.Add($"The MQTT bridge '{bridge}' must be an address such as mqtt://127.0.0.1:1883.");
+        }
         if (QueryTimeout <= TimeSpan.Zero)
         {
             errors.Add("QueryTimeout must be positive.");

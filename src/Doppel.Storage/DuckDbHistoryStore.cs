@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
 using Doppel.History;
+using Doppel.Ingest;
 using DuckDB.NET.Data;
 
 namespace Doppel.Storage;
@@ -14,7 +15,7 @@ namespace Doppel.Storage;
 /// Times are stored in microseconds (DuckDB's TIMESTAMP); finer fractions are truncated. Each point gets a sequence
 /// number in arrival order, so points with equal times have a stable order for paging and for first/last.
 /// </remarks>
-public sealed class DuckDbHistoryStore : IHistoryStore
+public sealed class DuckDbHistoryStore : IHistoryStore, IDeadLetterStore
 {
     public const string FileName = "history.duckdb";
 
@@ -29,6 +30,7 @@ public sealed class DuckDbHistoryStore : IHistoryStore
     private readonly HashSet<(string TwinId, string Name, string MessageId)> _seen = [];
     private readonly Queue<(string TwinId, string Name, string MessageId)> _seenOrder = new();
     private long _sequence;
+    private long _deadLetterSequence;
     private volatile bool _disposed;
 
     private DuckDbHistoryStore(DuckDBConnection connection, long sequence)
@@ -39,6 +41,9 @@ public sealed class DuckDbHistoryStore : IHistoryStore
     }
 
     public string DatabasePath { get; private init; } = "";
+
+    /// <summary>Appends waiting for the writer: the back-pressure gauge.</summary>
+    public int PendingAppends => _queue.Reader.Count;
 
     /// <summary>Opens (creating when missing) the history file of a data folder; replays DuckDB's WAL after a crash.</summary>
     public static DuckDbHistoryStore Open(string dataDirectory)
@@ -60,8 +65,21 @@ public sealed class DuckDbHistoryStore : IHistoryStore
                     message_id VARCHAR,
                     seq BIGINT NOT NULL)
                 """);
+            Execute(connection, """
+                CREATE TABLE IF NOT EXISTS dead_letters (
+                    seq BIGINT NOT NULL,
+                    ts TIMESTAMP NOT NULL,
+                    source VARCHAR NOT NULL,
+                    topic VARCHAR NOT NULL,
+                    client_id VARCHAR,
+                    twin_id VARCHAR,
+                    reason VARCHAR NOT NULL,
+                    message VARCHAR NOT NULL,
+                    payload VARCHAR NOT NULL)
+                """);
             var sequence = Convert.ToInt64(Scalar(connection, "SELECT coalesce(max(seq), 0) FROM points"), CultureInfo.InvariantCulture);
-            var store = new DuckDbHistoryStore(connection, sequence) { DatabasePath = path };
+            var deadLetterSequence = Convert.ToInt64(Scalar(connection, "SELECT coalesce(max(seq), 0) FROM dead_letters"), CultureInfo.InvariantCulture);
+            var store = new DuckDbHistoryStore(connection, sequence) { DatabasePath = path, _deadLetterSequence = deadLetterSequence };
             store.LoadMessageIds();
             new Thread(store.WriteLoop) { IsBackground = true, Name = "Doppel.History writer" }.Start();
             return store;
@@ -73,14 +91,26 @@ public sealed class DuckDbHistoryStore : IHistoryStore
         }
     }
 
-    public Task<int> AppendAsync(IReadOnlyList<HistoryPoint> points, CancellationToken ct = default)
+    public Task<int> AppendAsync(IReadOnlyList<HistoryPoint> points, CancellationToken ct = default) => AppendAsync(points, DuplicateCheck.Skip, ct);
+
+    public Task<int> AppendAsync(IReadOnlyList<HistoryPoint> points, DuplicateCheck check, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(points);
         if (points.Count == 0)
         {
             return Task.FromResult(0);
         }
-        var pending = new PendingAppend(points);
+        return Enqueue(new PendingAppend(points, check, []), ct);
+    }
+
+    public Task AppendDeadLettersAsync(IReadOnlyList<DeadLetter> letters, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(letters);
+        return letters.Count == 0 ? Task.CompletedTask : Enqueue(new PendingAppend([], DuplicateCheck.Skip, letters), ct);
+    }
+
+    private Task<int> Enqueue(PendingAppend pending, CancellationToken ct)
+    {
         if (!_queue.Writer.TryWrite(pending))
         {
             return Task.FromException<int>(new ObjectDisposedException(nameof(DuckDbHistoryStore)));
@@ -314,6 +344,7 @@ public sealed class DuckDbHistoryStore : IHistoryStore
         var stored = new int[group.Count];
         var added = new List<(string, string, string)>();
         var sequence = _sequence;
+        var deadLetterSequence = _deadLetterSequence;
         try
         {
             using var transaction = _connection.BeginTransaction();
@@ -324,13 +355,16 @@ public sealed class DuckDbHistoryStore : IHistoryStore
                     foreach (var point in group[g].Points)
                     {
                         // A message gives one point per telemetry name, so a repeat is the same (twin, name, message id).
-                        if (point.MessageId is { } messageId && !_seen.Add((point.TwinId, point.Name, messageId)))
+                        if (point.MessageId is { } messageId)
                         {
-                            continue;
-                        }
-                        if (point.MessageId is not null)
-                        {
-                            added.Add((point.TwinId, point.Name, point.MessageId));
+                            if (_seen.Add((point.TwinId, point.Name, messageId)))
+                            {
+                                added.Add((point.TwinId, point.Name, messageId));
+                            }
+                            else if (group[g].Check == DuplicateCheck.Skip)
+                            {
+                                continue;
+                            }
                         }
                         var row = appender.CreateRow()
                             .AppendValue(point.TwinId)
@@ -345,6 +379,7 @@ public sealed class DuckDbHistoryStore : IHistoryStore
                     }
                 }
             }
+            deadLetterSequence = AppendDeadLetters(group, deadLetterSequence);
             transaction.Commit();
         }
         catch (Exception e)
@@ -360,6 +395,7 @@ public sealed class DuckDbHistoryStore : IHistoryStore
             return;
         }
         _sequence = sequence;
+        _deadLetterSequence = deadLetterSequence;
         foreach (var key in added)
         {
             Remember(key);
@@ -369,6 +405,111 @@ public sealed class DuckDbHistoryStore : IHistoryStore
             group[g].Completion.TrySetResult(stored[g]);
         }
     }
+
+    private long AppendDeadLetters(List<PendingAppend> group, long sequence)
+    {
+        if (!group.Exists(p => p.DeadLetters.Count > 0))
+        {
+            return sequence;
+        }
+        using var appender = _connection.CreateAppender("dead_letters");
+        foreach (var pending in group)
+        {
+            foreach (var letter in pending.DeadLetters)
+            {
+                var row = appender.CreateRow()
+                    .AppendValue(++sequence)
+                    .AppendValue(letter.Time.UtcDateTime)
+                    .AppendValue(letter.Source)
+                    .AppendValue(letter.Topic);
+                row = letter.ClientId is { } client ? row.AppendValue(client) : row.AppendNullValue();
+                row = letter.TwinId is { } twin ? row.AppendValue(twin) : row.AppendNullValue();
+                row.AppendValue(letter.Reason).AppendValue(letter.Message).AppendValue(letter.Payload).EndRow();
+            }
+        }
+        return sequence;
+    }
+
+    public Task<DeadLetterPage> ReadDeadLettersAsync(DeadLetterQuery query, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var size = Math.Clamp(query.PageSize, 1, 10_000);
+        var where = new StringBuilder("TRUE");
+        var parameters = new List<object>();
+        void Equal(string column, string? value)
+        {
+            if (value is not null)
+            {
+                parameters.Add(value);
+                where.Append(CultureInfo.InvariantCulture, $" AND {column} = ${parameters.Count}");
+            }
+        }
+        Equal("reason", query.Reason);
+        Equal("source", query.Source);
+        Equal("twin_id", query.TwinId);
+        if (query.From is { } from)
+        {
+            parameters.Add(from.UtcDateTime);
+            where.Append(CultureInfo.InvariantCulture, $" AND ts >= ${parameters.Count}");
+        }
+        if (query.To is { } to)
+        {
+            parameters.Add(to.UtcDateTime);
+            where.Append(CultureInfo.InvariantCulture, $" AND ts < ${parameters.Count}");
+        }
+        return Task.Run(() =>
+        {
+            using var connection = Reader();
+            long total;
+            using (var count = Command(connection, $"SELECT count(*) FROM dead_letters WHERE {where}", parameters))
+            {
+                total = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
+            }
+            var pageWhere = query.Before is { } before ? string.Create(CultureInfo.InvariantCulture, $"{where} AND seq < {before}") : where.ToString();
+            using var command = Command(connection,
+                $"SELECT seq, ts, source, topic, client_id, twin_id, reason, message, payload FROM dead_letters WHERE {pageWhere} ORDER BY seq DESC LIMIT {size + 1}", parameters);
+            using var reader = command.ExecuteReader();
+            var letters = new List<DeadLetter>();
+            long? next = null;
+            long last = 0;
+            while (reader.Read())
+            {
+                if (letters.Count == size)
+                {
+                    next = last;
+                    break;
+                }
+                last = reader.GetInt64(0);
+                letters.Add(new DeadLetter(
+                    new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc)),
+                    reader.GetString(2), reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4),
+                    reader.IsDBNull(5) ? null : reader.GetString(5),
+                    reader.GetString(6), reader.GetString(7), reader.GetString(8)));
+            }
+            return new DeadLetterPage(letters, next, total);
+        }, ct);
+    }
+
+    public Task<IReadOnlyList<HistoryPoint>> LatestTelemetryAsync(CancellationToken ct = default) =>
+        Task.Run(() =>
+        {
+            using var connection = Reader();
+            using var command = Command(connection, $"""
+                SELECT twin_id, name, ts, num, json FROM points WHERE kind = {(int)HistoryKind.Telemetry}
+                QUALIFY row_number() OVER (PARTITION BY twin_id, name ORDER BY ts DESC, seq DESC) = 1
+                """, []);
+            using var reader = command.ExecuteReader();
+            var points = new List<HistoryPoint>();
+            while (reader.Read())
+            {
+                ct.ThrowIfCancellationRequested();
+                points.Add(new HistoryPoint(reader.GetString(0), reader.GetString(1),
+                    new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc)), HistoryKind.Telemetry,
+                    reader.IsDBNull(3) ? null : reader.GetDouble(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
+            }
+            return (IReadOnlyList<HistoryPoint>)points;
+        }, ct);
 
     private void Remember((string TwinId, string Name, string MessageId) key)
     {
@@ -447,9 +588,13 @@ public sealed class DuckDbHistoryStore : IHistoryStore
         return command.ExecuteScalar();
     }
 
-    private sealed class PendingAppend(IReadOnlyList<HistoryPoint> points)
+    private sealed class PendingAppend(IReadOnlyList<HistoryPoint> points, DuplicateCheck check, IReadOnlyList<DeadLetter> deadLetters)
     {
         public IReadOnlyList<HistoryPoint> Points { get; } = points;
+
+        public DuplicateCheck Check { get; } = check;
+
+        public IReadOnlyList<DeadLetter> DeadLetters { get; } = deadLetters;
 
         public TaskCompletionSource<int> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -212,8 +212,19 @@ public sealed class SqliteTwinStore : IAsyncDisposable
             }
         }
 
+        ct.ThrowIfCancellationRequested();
+        var documents = new List<StoredDocument>();
+        command.CommandText = "SELECT kind, id, json FROM documents ORDER BY kind, id;";
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                documents.Add(new StoredDocument(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+
         tx.Commit();
-        return new StoreSnapshot(models, twins, relationships, eventRoutes);
+        return new StoreSnapshot(models, twins, relationships, eventRoutes, documents);
     }
 
     private void WriteLoop()

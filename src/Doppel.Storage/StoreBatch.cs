@@ -95,6 +95,23 @@ public sealed class StoreBatch
         return Add(new StoreChange(ChangeKind.DeleteEventRoute, id));
     }
 
+    /// <summary>Inserts or replaces a configuration document.</summary>
+    public StoreBatch PutDocument(string kind, string id, string json)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(json);
+        return Add(new StoreChange(ChangeKind.PutDocument, kind, id, Json: json));
+    }
+
+    /// <summary>Deletes a configuration document if present.</summary>
+    public StoreBatch DeleteDocument(string kind, string id)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(id);
+        return Add(new StoreChange(ChangeKind.DeleteDocument, kind, id));
+    }
+
     private StoreBatch Add(in StoreChange change)
     {
         _changes.Add(change);

@@ -65,7 +65,7 @@ public sealed class CliTests
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        var (exit, _, stderr) = await DoppelProcess.RunAsync("serve", "--data", Repository.TempFolder(), "--urls", $"http://127.0.0.1:{port}");
+        var (exit, _, stderr) = await DoppelProcess.RunAsync("serve", "--data", Repository.TempFolder(), "--urls", $"http://127.0.0.1:{port}", "--mqtt-port", "0");
         Assert.Equal(1, exit);
         Assert.Contains("cannot listen", stderr);
     }
@@ -83,7 +83,7 @@ public sealed class CliTests
     {
         var data = Repository.TempFolder();
         await using var first = await DoppelProcess.ServeAsync(data, "http://127.0.0.1:0");
-        var (exit, _, stderr) = await DoppelProcess.RunAsync("serve", "--data", data, "--urls", "http://127.0.0.1:0");
+        var (exit, _, stderr) = await DoppelProcess.RunAsync("serve", "--data", data, "--urls", "http://127.0.0.1:0", "--mqtt-port", "0");
         Assert.Equal(1, exit);
         Assert.Contains("already in use", stderr);
     }

@@ -114,7 +114,7 @@ internal static class BenchCommands
     }
 
     private static Task<DoppelServer> StartAsync(string data, SynchronousMode synchronous, CancellationToken ct) =>
-        DoppelServer.StartAsync(new DoppelServerOptions { DataDirectory = data, Urls = "http://127.0.0.1:0", Synchronous = synchronous }, logging => { }, ct: ct);
+        DoppelServer.StartAsync(new DoppelServerOptions { DataDirectory = data, Urls = "http://127.0.0.1:0", Synchronous = synchronous, MqttPort = null }, logging => { }, ct: ct);
 
     /// <summary>
     /// Heap per twin twice: right after creating them (each created twin's grain still active) and after a restart,

@@ -78,7 +78,7 @@ internal static class BenchQueryCommand
                 return await ImportAndQueryAsync(address, input, Path.Combine(temp, "import.log.ndjson"), settings, memory: null, ct);
             }
             await using var embedded = await DoppelServer.StartAsync(
-                new DoppelServerOptions { DataDirectory = Path.Combine(temp, "data"), Urls = "http://127.0.0.1:0" }, logging => { }, ct: ct);
+                new DoppelServerOptions { DataDirectory = Path.Combine(temp, "data"), Urls = "http://127.0.0.1:0", MqttPort = null }, logging => { }, ct: ct);
             var before = ManagedBytes();
             return await ImportAndQueryAsync(embedded.HttpAddress!, input, Path.Combine(temp, "import.log.ndjson"), settings, () => ManagedBytes() - before, ct);
         }

@@ -12,10 +12,28 @@ internal static class ServeCommand
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on, ASP.NET format, ';'-separated.", DefaultValueFactory = _ => DoppelServerOptions.DefaultUrls };
         var lenient = new Option<bool>("--lenient-models") { Description = "Accept models whose relationship targets or other references are undefined (as warnings)." };
         var synchronous = new Option<SynchronousMode>("--synchronous") { Description = "full: a 2xx survives power loss (fsync per group commit); normal: it survives a process crash only.", DefaultValueFactory = _ => SynchronousMode.Full };
-        var command = new Command("serve", "Run the Doppel server (ADT-compatible REST API over HTTP and HTTPS) on an embedded data folder.") { data, urls, lenient, synchronous };
+        var mqttPort = new Option<int>("--mqtt-port") { Description = "Port of the embedded MQTT broker (0: any free port).", DefaultValueFactory = _ => 1883 };
+        var noMqtt = new Option<bool>("--no-mqtt") { Description = "Do not start the embedded MQTT broker." };
+        var mqttBind = new Option<string>("--mqtt-bind") { Description = "Address the embedded MQTT broker listens on.", DefaultValueFactory = _ => "127.0.0.1" };
+        var bridge = new Option<Uri?>("--mqtt-bridge") { Description = "Also ingest from an external broker, e.g. mqtt://127.0.0.1:1884 (persistent session, QoS 1)." };
+        var bridgeTopics = new Option<string[]>("--mqtt-bridge-topic") { Description = "Extra topic filters the bridge subscribes to (besides doppel/twins/# and the mappings' topics).", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("serve", "Run the Doppel server (ADT-compatible REST API over HTTP and HTTPS, MQTT broker) on an embedded data folder.")
+        {
+            data, urls, lenient, synchronous, mqttPort, noMqtt, mqttBind, bridge, bridgeTopics,
+        };
         command.SetAction(async (parse, ct) =>
         {
-            var options = new DoppelServerOptions { DataDirectory = parse.GetValue(data)!, Urls = parse.GetValue(urls)!, LenientModels = parse.GetValue(lenient), Synchronous = parse.GetValue(synchronous) };
+            var options = new DoppelServerOptions
+            {
+                DataDirectory = parse.GetValue(data)!,
+                Urls = parse.GetValue(urls)!,
+                LenientModels = parse.GetValue(lenient),
+                Synchronous = parse.GetValue(synchronous),
+                MqttPort = parse.GetValue(noMqtt) ? null : parse.GetValue(mqttPort),
+                MqttBindAddress = parse.GetValue(mqttBind)!,
+                MqttBridge = parse.GetValue(bridge),
+                MqttBridgeTopics = parse.GetValue(bridgeTopics) ?? [],
+            };
             DoppelServer server;
             try
             {
@@ -24,6 +42,11 @@ internal static class ServeCommand
             catch (IOException e) when (e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) || e.InnerException is System.Net.Sockets.SocketException)
             {
                 Console.Error.WriteLine($"doppel: cannot listen on {options.Urls}: {e.Message} Is another server running? Choose other ports with --urls.");
+                return ExitCodes.Failed;
+            }
+            catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+            {
+                Console.Error.WriteLine($"doppel: cannot start the MQTT broker on port {options.MqttPort}: {e.Message}. Is another broker running? Choose another with --mqtt-port, or --no-mqtt.");
                 return ExitCodes.Failed;
             }
             catch (ArgumentException e) when (e.ParamName == "options")
@@ -42,6 +65,14 @@ internal static class ServeCommand
                 foreach (var address in server.Addresses)
                 {
                     Console.WriteLine($"  listening on {address}");
+                }
+                if (server.MqttPort is { } port)
+                {
+                    Console.WriteLine($"  MQTT broker on mqtt://{options.MqttBindAddress}:{port} (publish to doppel/twins/{{twinId}}/telemetry)");
+                }
+                if (options.MqttBridge is { } bridged)
+                {
+                    Console.WriteLine($"  bridging from {bridged}");
                 }
                 if (server.HttpsAddress is not null)
                 {

@@ -15,6 +15,12 @@ public interface ITwinGrain : IGrainWithStringKey
 
     Task<WriteOutcome> Delete(string? ifMatch);
 
+    /// <summary>
+    /// Applies properties a device reported (a JSON object of DTDL names to values) measured at <paramref name="sourceTime"/>:
+    /// each property changes only when this is newer than its current sourceTime; every value goes to history either way.
+    /// </summary>
+    Task<WriteOutcome> ReportProperties(string? component, string values, DateTimeOffset sourceTime, string? messageId, bool checkDuplicate);
+
     Task<WriteOutcome> PutRelationship(string relationshipId, string body, bool createOnly);
 
     Task<WriteOutcome> PatchRelationship(string relationshipId, string patch, string? ifMatch);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Doppel.Events;
 using Doppel.History;
@@ -76,8 +77,78 @@ internal sealed class TwinGrain(TwinRuntime runtime) : Grain, ITwinGrain
         }
         await runtime.Store.CommitAsync(new StoreBatch().DeleteTwin(Id));
         runtime.Graph.RemoveTwin(Id);
+        runtime.Live.Remove(Id);
         Announce(() => TwinEvents.TwinDeleted(current, runtime.Time.GetUtcNow()));
         return WriteOutcome.Deleted;
+    }
+
+    public async Task<WriteOutcome> ReportProperties(string? component, string values, DateTimeOffset sourceTime, string? messageId, bool checkDuplicate)
+    {
+        if (!runtime.Graph.TryGetTwin(Id, out var current))
+        {
+            return TwinNotFound();
+        }
+        using var document = JsonDocument.Parse(values);
+        var all = new List<JsonPatchOperation>();
+        var newer = new List<JsonPatchOperation>();
+        var points = new List<HistoryPoint>();
+        var time = JsonValue.Create(sourceTime.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var member in document.RootElement.EnumerateObject())
+        {
+            if (member.Name.StartsWith('$'))
+            {
+                continue;
+            }
+            JsonPatchOperation[] operations =
+            [
+                new("add", "/" + member.Name, JsonNode.Parse(member.Value.GetRawText())),
+                new("add", $"/$metadata/{member.Name}/sourceTime", time.DeepClone()),
+            ];
+            all.AddRange(operations);
+            if (current.PropertyTime(component, member.Name) is not { } held || held < sourceTime)
+            {
+                newer.AddRange(operations);
+            }
+            points.AddRange(HistoryPoints.Property(Id, component, member.Name, member.Value, sourceTime, messageId));
+        }
+        // Validated as a whole even when late values change nothing: a wrong message is refused, not half-applied.
+        var checkedAll = Apply(current, component, all);
+        if (!checkedAll.IsSuccess)
+        {
+            return WriteOutcome.Failed(checkedAll.Error);
+        }
+        TwinDocument? twin = null;
+        if (newer.Count > 0)
+        {
+            var applied = newer.Count == all.Count ? checkedAll : Apply(current, component, newer);
+            if (!applied.IsSuccess)
+            {
+                return WriteOutcome.Failed(applied.Error);
+            }
+            twin = applied.Value;
+            await runtime.Store.CommitAsync(new StoreBatch().PutTwin(Id, twin.ToJsonString()));
+        }
+        await runtime.History.AppendAsync(points, checkDuplicate ? DuplicateCheck.Skip : DuplicateCheck.RecordOnly);
+        if (twin is null)
+        {
+            return WriteOutcome.Written(current.ToJsonString(), current.ETag);
+        }
+        runtime.Graph.PutTwin(twin);
+        Announce(() => TwinEvents.TwinUpdated(current, twin, twin.LastUpdateTime));
+        return WriteOutcome.Written(twin.ToJsonString(), twin.ETag);
+    }
+
+    private Result<TwinDocument> Apply(TwinDocument current, string? component, List<JsonPatchOperation> operations)
+    {
+        var patch = JsonPatchDocument.Create(operations);
+        if (!patch.IsSuccess)
+        {
+            return Result<TwinDocument>.Fail(patch.Error);
+        }
+        var now = runtime.Time.GetUtcNow();
+        return component is null
+            ? runtime.Operations.Patch(current, patch.Value, now, TwinRuntime.NewETag())
+            : runtime.Operations.PatchComponent(current, component, patch.Value, now, TwinRuntime.NewETag());
     }
 
     public async Task<WriteOutcome> PutRelationship(string relationshipId, string body, bool createOnly)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Doppel.Events;
 using Doppel.History;
+using Doppel.Ingest;
 using Doppel.Modeling;
 using Doppel.Storage;
 using Doppel.Twins;
@@ -14,10 +15,12 @@ namespace Doppel.Server.Runtime;
 /// </summary>
 public sealed class TwinRuntime : IAsyncDisposable
 {
-    private TwinRuntime(SqliteTwinStore store, IHistoryStore history, ModelCatalog models, TwinGraph graph, TimeProvider time, TwinLimits limits)
+    private TwinRuntime(SqliteTwinStore store, DuckDbHistoryStore history, ModelCatalog models, TwinGraph graph, TimeProvider time, TwinLimits limits)
     {
         Store = store;
         History = history;
+        DeadLetters = history;
+        _history = history;
         Models = models;
         Graph = graph;
         Time = time;
@@ -28,6 +31,20 @@ public sealed class TwinRuntime : IAsyncDisposable
 
     /// <summary>Telemetry and property changes over time (in the same data folder, under the store's folder lock).</summary>
     public IHistoryStore History { get; }
+
+    private readonly DuckDbHistoryStore _history;
+
+    /// <summary>Appends waiting for the history writer.</summary>
+    public int HistoryQueueDepth => _history.PendingAppends;
+
+    /// <summary>Device messages that could not be ingested, with the reason (kept beside history).</summary>
+    public IDeadLetterStore DeadLetters { get; }
+
+    /// <summary>The newest telemetry values of each twin, restored from history at start.</summary>
+    public LiveTelemetry Live { get; } = new();
+
+    /// <summary>The ingest mappings in force; replaced whole when one changes.</summary>
+    public MappingSet Mappings { get; set; } = MappingSet.Empty;
 
     public ModelCatalog Models { get; }
 
@@ -51,7 +68,7 @@ public sealed class TwinRuntime : IAsyncDisposable
     public static async Task<TwinRuntime> OpenAsync(StorageOptions storage, ModelParserOptions parserOptions, TwinLimits limits, TimeProvider time, CancellationToken ct = default)
     {
         var store = await SqliteTwinStore.OpenAsync(storage, ct);
-        IHistoryStore? history = null;
+        DuckDbHistoryStore? history = null;
         try
         {
             history = DuckDbHistoryStore.Open(storage.DataDirectory);
@@ -77,6 +94,14 @@ public sealed class TwinRuntime : IAsyncDisposable
             {
                 runtime.EventRoutes[route.Id] = EventRoute.FromJson(route.Id, route.Json);
             }
+            var mappings = new List<IngestMapping>();
+            foreach (var document in snapshot.Documents.Where(d => d.Kind == MappingDocumentKind))
+            {
+                var mapping = IngestMapping.Parse(document.Id, System.Text.Json.Nodes.JsonNode.Parse(document.Json)!.AsObject());
+                mappings.Add(mapping.IsSuccess ? mapping.Value : throw new InvalidDataException($"Stored mapping '{document.Id}' no longer loads: {mapping.Error}"));
+            }
+            runtime.Mappings = new MappingSet(mappings);
+            runtime.Live.Apply(await history.LatestTelemetryAsync(ct));
             return runtime;
         }
         catch
@@ -89,6 +114,9 @@ public sealed class TwinRuntime : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The kind under which ingest mappings are kept in the store's documents.</summary>
+    public const string MappingDocumentKind = "mapping";
 
     /// <summary>A fresh weak etag. Etags only need to be unique, so a random GUID is right here.</summary>
     public static string NewETag() => ETags.New();

@@ -30,7 +30,7 @@ internal sealed class ChangeWriter : IDisposable
         _begin = Create(connection, "BEGIN IMMEDIATE;");
         _commit = Create(connection, "COMMIT;");
         _rollback = Create(connection, "ROLLBACK;");
-        _byKind = new SqliteCommand?[8];
+        _byKind = new SqliteCommand?[Enum.GetValues<ChangeKind>().Length];
         _byKind[(int)ChangeKind.PutModel] = Create(
             connection,
             """
@@ -50,6 +50,11 @@ internal sealed class ChangeWriter : IDisposable
             "INSERT INTO event_routes (id, json) VALUES ($k1, $json) ON CONFLICT (id) DO UPDATE SET json = excluded.json;",
             ("$k1", SqliteType.Text), ("$json", SqliteType.Text));
         _byKind[(int)ChangeKind.DeleteEventRoute] = Create(connection, "DELETE FROM event_routes WHERE id = $k1;", ("$k1", SqliteType.Text));
+        _byKind[(int)ChangeKind.PutDocument] = Create(
+            connection,
+            "INSERT INTO documents (kind, id, json) VALUES ($k1, $k2, $json) ON CONFLICT (kind, id) DO UPDATE SET json = excluded.json;",
+            ("$k1", SqliteType.Text), ("$k2", SqliteType.Text), ("$json", SqliteType.Text));
+        _byKind[(int)ChangeKind.DeleteDocument] = Create(connection, "DELETE FROM documents WHERE kind = $k1 AND id = $k2;", ("$k1", SqliteType.Text), ("$k2", SqliteType.Text));
     }
 
     public void Begin() => _begin.ExecuteNonQuery();
@@ -96,7 +101,13 @@ internal sealed class ChangeWriter : IDisposable
                     parameters[0].Value = change.Key1;
                     parameters[1].Value = (object?)change.Utf8Json ?? change.Json;
                     break;
+                case ChangeKind.PutDocument:
+                    parameters[0].Value = change.Key1;
+                    parameters[1].Value = change.Key2;
+                    parameters[2].Value = change.Json;
+                    break;
                 case ChangeKind.DeleteRelationship:
+                case ChangeKind.DeleteDocument:
                     parameters[0].Value = change.Key1;
                     parameters[1].Value = change.Key2;
                     break;

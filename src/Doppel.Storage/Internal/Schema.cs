@@ -5,7 +5,7 @@ namespace Doppel.Storage.Internal;
 /// <summary>Creates and migrates the schema; <c>PRAGMA user_version</c> records the version.</summary>
 internal static class Schema
 {
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     // Each entry migrates from version (index) to version (index + 1).
     private static readonly string[] Migrations =
@@ -33,6 +33,14 @@ internal static class Schema
         CREATE TABLE event_routes (
             id TEXT NOT NULL PRIMARY KEY CHECK (length(id) > 0),
             json TEXT NOT NULL
+        );
+        """,
+        """
+        CREATE TABLE documents (
+            kind TEXT NOT NULL CHECK (length(kind) > 0),
+            id TEXT NOT NULL CHECK (length(id) > 0),
+            json TEXT NOT NULL,
+            PRIMARY KEY (kind, id)
         );
         """,
     ];

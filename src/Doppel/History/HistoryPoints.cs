@@ -25,6 +25,10 @@ public static class HistoryPoints
         return points;
     }
 
+    /// <summary>One reported property value at its source time.</summary>
+    public static HistoryPoint[] Property(string twinId, string? component, string name, JsonElement value, DateTimeOffset time, string? messageId) =>
+        [Point(twinId, Qualify(component, name), time, HistoryKind.Property, value, messageId)];
+
     /// <summary>
     /// The property values that <paramref name="after"/> set or removed relative to <paramref name="before"/> (null for a
     /// new twin), each at its source time when the writer gave one, else at its update time. A removal is a JSON null.

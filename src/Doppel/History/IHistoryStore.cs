@@ -7,6 +7,15 @@ public interface IHistoryStore : IAsyncDisposable
     /// <returns>How many points were stored (duplicates excluded).</returns>
     Task<int> AppendAsync(IReadOnlyList<HistoryPoint> points, CancellationToken ct = default);
 
+    /// <summary>
+    /// Stores points; with <see cref="DuplicateCheck.RecordOnly"/> their message ids are remembered but a known one does not
+    /// skip the point (ids derived from content, which a genuinely new message may repeat, are only checked on redelivery).
+    /// </summary>
+    Task<int> AppendAsync(IReadOnlyList<HistoryPoint> points, DuplicateCheck check, CancellationToken ct = default);
+
+    /// <summary>The newest telemetry point of every (twin, name): the live values to restore at start.</summary>
+    Task<IReadOnlyList<HistoryPoint>> LatestTelemetryAsync(CancellationToken ct = default);
+
     /// <summary>Raw points of some twins in a time range, oldest first, one page at a time.</summary>
     Task<HistoryPage> ReadAsync(HistoryRead request, CancellationToken ct = default);
 
@@ -24,6 +33,16 @@ public interface IHistoryStore : IAsyncDisposable
 
     /// <summary>How many points the store holds.</summary>
     Task<long> CountAsync(CancellationToken ct = default);
+}
+
+/// <summary>How an append treats a message id it has seen before.</summary>
+public enum DuplicateCheck
+{
+    /// <summary>Skip the point: it is a retry.</summary>
+    Skip,
+
+    /// <summary>Store the point anyway, and remember the id.</summary>
+    RecordOnly,
 }
 
 /// <summary>Which points to read: twins (empty means all), optional names, a half-open time range [From, To).</summary>

@@ -53,6 +53,16 @@ public sealed class TwinDocument
         return false;
     }
 
+    /// <summary>
+    /// When a property's value was measured: its sourceTime, else when it was last written; null when it is not set.
+    /// Reported properties compare against this so that a late message never moves state backwards.
+    /// </summary>
+    public DateTimeOffset? PropertyTime(string? component, string name)
+    {
+        var properties = component is null ? PropertyStates : ComponentStates.TryGetValue(component, out var c) ? c.Properties : null;
+        return properties is not null && properties.TryGetValue(name, out var p) ? p.SourceTime ?? p.LastUpdateTime : null;
+    }
+
     /// <summary>A fresh deep copy in ADT's twin shape.</summary>
     public JsonObject ToJson()
     {

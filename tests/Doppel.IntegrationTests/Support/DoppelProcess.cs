@@ -13,6 +13,9 @@ internal sealed partial class DoppelProcess : IAsyncDisposable
 
     public List<Uri> Addresses { get; } = [];
 
+    /// <summary>The embedded MQTT broker's port, as the server printed it.</summary>
+    public int? MqttPort { get; private set; }
+
     public string Output { get { lock (_output) { return string.Join("\n", _output); } } }
 
     public static string CliPath => Path.Combine(AppContext.BaseDirectory, "Doppel.Cli.dll");
@@ -27,12 +30,12 @@ internal sealed partial class DoppelProcess : IAsyncDisposable
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary>Starts `doppel serve` and returns once it printed every address it listens on.</summary>
-    public static async Task<DoppelProcess> ServeAsync(string dataDirectory, string urls)
+    /// <summary>Starts `doppel serve` (its MQTT broker on a free port unless <paramref name="extra"/> names one) and returns once it is ready.</summary>
+    public static async Task<DoppelProcess> ServeAsync(string dataDirectory, string urls, params string[] extra)
     {
-        var process = Process.Start(StartInfo(["serve", "--data", dataDirectory, "--urls", urls]))!;
+        string[] mqtt = extra.Contains("--mqtt-port") || extra.Contains("--no-mqtt") ? [] : ["--mqtt-port", "0"];
+        var process = Process.Start(StartInfo(["serve", "--data", dataDirectory, "--urls", urls, .. mqtt, .. extra]))!;
         var server = new DoppelProcess(process);
-        var expected = urls.Split(';').Length;
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) =>
         {
@@ -50,11 +53,15 @@ internal sealed partial class DoppelProcess : IAsyncDisposable
                 lock (server.Addresses)
                 {
                     server.Addresses.Add(new Uri(match.Groups[1].Value));
-                    if (server.Addresses.Count == expected)
-                    {
-                        ready.TrySetResult();
-                    }
                 }
+            }
+            else if (MqttListening().Match(e.Data) is { Success: true } mqttMatch)
+            {
+                server.MqttPort = int.Parse(mqttMatch.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+            else if (e.Data.Contains("Press Ctrl+C to stop", StringComparison.Ordinal))
+            {
+                ready.TrySetResult();
             }
         };
         process.ErrorDataReceived += (_, e) =>
@@ -104,4 +111,7 @@ internal sealed partial class DoppelProcess : IAsyncDisposable
 
     [GeneratedRegex(@"listening on (\S+)")]
     private static partial Regex Listening();
+
+    [GeneratedRegex(@"MQTT broker on mqtt://[^:]+:(\d+)")]
+    private static partial Regex MqttListening();
 }

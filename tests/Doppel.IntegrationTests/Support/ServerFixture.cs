@@ -22,7 +22,7 @@ public sealed class ServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Server = await DoppelServer.StartAsync(
-            new DoppelServerOptions { DataDirectory = DataDirectory, Urls = "http://127.0.0.1:0" },
+            new DoppelServerOptions { DataDirectory = DataDirectory, Urls = "http://127.0.0.1:0", MqttPort = 0 },
             logging => logging.AddProvider(_log));
         Http = new HttpClient { BaseAddress = Server.HttpAddress };
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "any-token");

@@ -1,0 +1,37 @@
+using System.Diagnostics.Metrics;
+using Doppel.Server.Runtime;
+
+namespace Doppel.Server.Observability;
+
+/// <summary>The instruments of the <c>Doppel</c> meter, exported to Prometheus at <c>/metrics</c>.</summary>
+public sealed class DoppelMetrics : IDisposable
+{
+    public const string MeterName = "Doppel";
+
+    private readonly Meter _meter;
+
+    public DoppelMetrics(IMeterFactory meters, TwinRuntime runtime)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        ArgumentNullException.ThrowIfNull(runtime);
+        _meter = meters.Create(MeterName);
+        Messages = _meter.CreateCounter<long>("doppel.ingest.messages", "{message}", "Device messages by source (mqtt, bridge, http) and outcome (stored, duplicate, dead_letter).");
+        Points = _meter.CreateCounter<long>("doppel.ingest.points", "{point}", "Telemetry and property points stored in history.");
+        DeadLetters = _meter.CreateCounter<long>("doppel.ingest.dead_letters", "{message}", "Messages dead-lettered, by reason.");
+        Latency = _meter.CreateHistogram<double>("doppel.ingest.duration", "ms", "From a message's arrival to its acknowledgement (durable).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 1000] });
+        _meter.CreateObservableGauge("doppel.history.queue", () => runtime.HistoryQueueDepth, "{append}", "Appends waiting for the history writer.");
+        _meter.CreateObservableCounter("doppel.events.dropped", () => runtime.Events.TotalDropped, "{event}", "Events dropped because a subscriber's buffer was full.");
+        _meter.CreateObservableGauge("doppel.twins", () => (long)runtime.Graph.TwinCount, "{twin}", "Twins in the graph.");
+    }
+
+    public Counter<long> Messages { get; }
+
+    public Counter<long> Points { get; }
+
+    public Counter<long> DeadLetters { get; }
+
+    public Histogram<double> Latency { get; }
+
+    public void Dispose() => _meter.Dispose();
+}

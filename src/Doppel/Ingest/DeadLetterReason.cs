@@ -1,0 +1,15 @@
+namespace Doppel.Ingest;
+
+/// <summary>Why a device message could not be ingested; each is a stable code for queries and metrics.</summary>
+public static class DeadLetterReason
+{
+    public const string MalformedJson = "MalformedJson";
+    public const string UnknownTwin = "UnknownTwin";
+    public const string ValidationFailed = "ValidationFailed";
+    public const string PayloadTooLarge = "PayloadTooLarge";
+    public const string UnmappedTopic = "UnmappedTopic";
+    public const string MappingFailed = "MappingFailed";
+    public const string UnitMismatch = "UnitMismatch";
+
+    public static IReadOnlyList<string> All { get; } = [MalformedJson, UnknownTwin, ValidationFailed, PayloadTooLarge, UnmappedTopic, MappingFailed, UnitMismatch];
+}
