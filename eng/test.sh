@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs Doppel's whole test suite. First installs, when missing, what the integration tests need:
-# Node.js and the compatibility tests' npm packages (from their lockfile).
+# Node.js and the compatibility tests' npm packages (from their lockfile), and Mosquitto (the MQTT bridge
+# tests and `doppel bench ingest` start their own instance on a free loopback port).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+[ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
 if ((${#missing[@]} > 0)); then
   echo "Installing ${missing[*]} with apt-get"
   apt-get update -qq

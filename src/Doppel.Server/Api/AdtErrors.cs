@@ -19,6 +19,7 @@ internal static class AdtErrors
         ["RelationshipAlreadyExists"] = 409,
         ["ComponentNotFound"] = 404,
         ["EventRouteNotFound"] = 404,
+        ["MappingNotFound"] = 404,
         ["DeleteJobNotFound"] = 404,
         ["ImportJobNotFound"] = 404,
         ["QuotaReachedError"] = 429,

@@ -64,7 +64,7 @@ internal static class IngestEndpoints
                 ["stored"] = summary.Stored,
                 ["duplicates"] = summary.Duplicates,
                 ["deadLettered"] = summary.DeadLettered,
-                ["errors"] = summary.Errors,
+                ["errors"] = new JsonArray([.. summary.Errors.OrderBy(e => (long)e!["line"]!).Select(e => e!.DeepClone())]),
             });
         }).WithName("Ingest_Bulk");
 

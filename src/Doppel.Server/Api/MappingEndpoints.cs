@@ -129,5 +129,5 @@ internal static partial class MappingEndpoints
         _ => null,
     };
 
-    private static IResult NotFound(string id) => AdtErrors.ToResult("NotFound", $"There is no mapping with id '{id}'.");
+    private static IResult NotFound(string id) => AdtErrors.ToResult("MappingNotFound", $"There is no mapping with id '{id}'.");
 }

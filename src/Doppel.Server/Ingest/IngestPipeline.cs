@@ -44,7 +44,7 @@ public sealed class IngestPipeline(TwinRuntime runtime, IGrainFactory grains, Do
         if (mapping is null && !ConventionTopics.TryParse(topic, out twinId, out component, out kind))
         {
             return ConventionTopics.IsConvention(topic)
-                ? await DeadLetterAsync(source, topic, clientId, null, DeadLetterReason.UnmappedTopic,
+                ? await DeadLetterAsync(source, topic, clientId, ConventionTwinId(topic), DeadLetterReason.UnmappedTopic,
                     $"'{topic}' is under doppel/twins/ but is not doppel/twins/{{twinId}}[/components/{{component}}]/telemetry or /properties, and no mapping matches it.", payload, started)
                 : IngestOutcome.NotIngested;
         }
@@ -269,6 +269,14 @@ public sealed class IngestPipeline(TwinRuntime runtime, IGrainFactory grains, Do
         }
         using var document = JsonDocument.Parse(buffer.WrittenMemory);
         return Result<JsonElement>.Ok(document.RootElement.Clone());
+    }
+
+    // doppel/twins/{twinId}/anything: the twin it was probably meant for, to find its dead letters by twin.
+    private static string? ConventionTwinId(string topic)
+    {
+        var rest = topic.AsSpan(ConventionTopics.Prefix.Length);
+        var slash = rest.IndexOf('/');
+        return slash > 0 ? rest[..slash].ToString() : null;
     }
 
     private static string DerivedId(string? clientId, string topic, ReadOnlySequence<byte> payload)
