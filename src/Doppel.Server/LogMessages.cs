@@ -12,7 +12,7 @@ internal static partial class LogMessages
     [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Import job {JobId} failed")]
     public static partial void ImportJobFailed(this ILogger logger, Exception exception, string jobId);
 
-    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "MQTT broker listening on {Address}:{Port}")]
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "MQTT broker started on {Address}, port {Port}")]
     public static partial void MqttBrokerStarted(this ILogger logger, string address, int port);
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "MQTT bridge connected to {Broker}, subscribed to {Filters}")]

@@ -126,9 +126,14 @@ internal sealed class TwinGrain(TwinRuntime runtime) : Grain, ITwinGrain
                 return WriteOutcome.Failed(applied.Error);
             }
             twin = applied.Value;
+        }
+        // History first: a crash between the two commits leaves a recorded value the state has not taken yet (the device,
+        // unacknowledged, sends again), never a state that history lacks.
+        await runtime.History.AppendAsync(points, checkDuplicate ? DuplicateCheck.Skip : DuplicateCheck.RecordOnly);
+        if (twin is not null)
+        {
             await runtime.Store.CommitAsync(new StoreBatch().PutTwin(Id, twin.ToJsonString()));
         }
-        await runtime.History.AppendAsync(points, checkDuplicate ? DuplicateCheck.Skip : DuplicateCheck.RecordOnly);
         if (twin is null)
         {
             return WriteOutcome.Written(current.ToJsonString(), current.ETag);
