@@ -4,6 +4,7 @@ using Doppel.Modeling;
 using Doppel.Query;
 using Doppel.Server.Api;
 using Doppel.Server.Hosting;
+using Doppel.Server.Routing;
 using Doppel.Server.Runtime;
 using Doppel.Storage;
 using Doppel.Twins;
@@ -36,7 +37,12 @@ public sealed class DoppelServer : IAsyncDisposable
     /// <summary>The PEM file of the development certificate, for clients that must trust it.</summary>
     public string CertificatePemPath => Path.Combine(Path.GetFullPath(_app.Services.GetRequiredService<IOptions<DoppelServerOptions>>().Value.DataDirectory), "certs", DevelopmentCertificate.PemFileName);
 
-    public static async Task<DoppelServer> StartAsync(DoppelServerOptions options, Action<ILoggingBuilder>? logging = null, TimeProvider? time = null, CancellationToken ct = default)
+    /// <param name="options">Where and how to run.</param>
+    /// <param name="logging">Replaces the console logger (tests collect errors here).</param>
+    /// <param name="time">The clock: timestamps, and the waits between delivery retries.</param>
+    /// <param name="services">Adds or replaces services, e.g. an <see cref="IMqttEventPublisher"/>.</param>
+    /// <param name="ct">Cancels start-up.</param>
+    public static async Task<DoppelServer> StartAsync(DoppelServerOptions options, Action<ILoggingBuilder>? logging = null, TimeProvider? time = null, Action<IServiceCollection>? services = null, CancellationToken ct = default)
     {
         time ??= TimeProvider.System;
         if (options.Validate() is { Count: > 0 } errors)
@@ -52,7 +58,7 @@ public sealed class DoppelServer : IAsyncDisposable
             ct);
         try
         {
-            var app = Build(options, runtime, logging, time);
+            var app = Build(options, runtime, logging, time, services);
             await app.StartAsync(ct);
             var server = new DoppelServer(app, runtime);
             runtime.EventSource = (server.HttpAddress ?? server.HttpsAddress)?.Authority ?? "doppel";
@@ -74,7 +80,7 @@ public sealed class DoppelServer : IAsyncDisposable
         await Runtime.DisposeAsync();
     }
 
-    private static WebApplication Build(DoppelServerOptions options, TwinRuntime runtime, Action<ILoggingBuilder>? logging, TimeProvider time)
+    private static WebApplication Build(DoppelServerOptions options, TwinRuntime runtime, Action<ILoggingBuilder>? logging, TimeProvider time, Action<IServiceCollection>? services)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = Environments.Production });
         builder.Logging.ClearProviders();
@@ -115,6 +121,10 @@ public sealed class DoppelServer : IAsyncDisposable
         builder.Services.AddSingleton<ImportJobs>();
         builder.Services.AddSingleton(new QueryEngine(new QueryLimits()));
         builder.Services.AddOpenApi();
+        builder.Services.AddHttpClient(EventDispatcher.HttpClientName, client => client.Timeout = options.WebhookTimeout);
+        builder.Services.AddSingleton<EventDispatcher>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<EventDispatcher>());
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.Use(UnhandledErrors);
@@ -123,6 +133,7 @@ public sealed class DoppelServer : IAsyncDisposable
         DigitalTwinEndpoints.Map(app);
         QueryEndpoints.Map(app);
         EventRouteEndpoints.Map(app);
+        EventEndpointEndpoints.Map(app);
         HistoryEndpoints.Map(app);
         JobEndpoints.Map(app);
         ImportJobEndpoints.Map(app);

@@ -35,6 +35,15 @@ public sealed class DoppelServerOptions
 
     public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Events the route dispatcher buffers before it counts drops.</summary>
+    public int EventDispatchBuffer { get; set; } = 100_000;
+
+    /// <summary>Deliveries queued per endpoint; beyond that, events are dead-lettered as "queueFull".</summary>
+    public int EndpointQueueCapacity { get; set; } = 10_000;
+
+    /// <summary>How long a webhook may take to answer before the attempt counts as failed (and is retried).</summary>
+    public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>What is wrong with these options, one message each; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -59,6 +68,12 @@ public sealed class DoppelServerOptions
         Positive(MaxModelRequestBytes, nameof(MaxModelRequestBytes));
         Positive(MaxModelsPerRequest, nameof(MaxModelsPerRequest));
         Positive(MaxQueryPageSize, nameof(MaxQueryPageSize));
+        Positive(EventDispatchBuffer, nameof(EventDispatchBuffer));
+        Positive(EndpointQueueCapacity, nameof(EndpointQueueCapacity));
+        if (WebhookTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("WebhookTimeout must be positive.");
+        }
         if (QueryTimeout <= TimeSpan.Zero)
         {
             errors.Add("QueryTimeout must be positive.");

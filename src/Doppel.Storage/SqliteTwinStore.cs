@@ -212,8 +212,18 @@ public sealed class SqliteTwinStore : IAsyncDisposable
             }
         }
 
+        var endpoints = new List<StoredEndpoint>();
+        command.CommandText = "SELECT name, json FROM endpoints ORDER BY rowid;";
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                endpoints.Add(new StoredEndpoint(reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
         tx.Commit();
-        return new StoreSnapshot(models, twins, relationships, eventRoutes);
+        return new StoreSnapshot(models, twins, relationships, eventRoutes, endpoints);
     }
 
     private void WriteLoop()

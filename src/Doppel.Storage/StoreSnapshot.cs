@@ -5,4 +5,5 @@ public sealed record StoreSnapshot(
     IReadOnlyList<StoredModel> Models,
     IReadOnlyList<StoredTwin> Twins,
     IReadOnlyList<StoredRelationship> Relationships,
-    IReadOnlyList<StoredEventRoute> EventRoutes);
+    IReadOnlyList<StoredEventRoute> EventRoutes,
+    IReadOnlyList<StoredEndpoint> Endpoints);

@@ -19,6 +19,8 @@ internal static class AdtErrors
         ["RelationshipAlreadyExists"] = 409,
         ["ComponentNotFound"] = 404,
         ["EventRouteNotFound"] = 404,
+        ["EndpointNotFound"] = 404,
+        ["EndpointInUse"] = 409,
         ["DeleteJobNotFound"] = 404,
         ["ImportJobNotFound"] = 404,
         ["QuotaReachedError"] = 429,

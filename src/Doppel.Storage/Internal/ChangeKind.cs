@@ -10,4 +10,6 @@ internal enum ChangeKind : byte
     DeleteRelationship,
     PutEventRoute,
     DeleteEventRoute,
+    PutEndpoint,
+    DeleteEndpoint,
 }

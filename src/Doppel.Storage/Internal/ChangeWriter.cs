@@ -30,7 +30,7 @@ internal sealed class ChangeWriter : IDisposable
         _begin = Create(connection, "BEGIN IMMEDIATE;");
         _commit = Create(connection, "COMMIT;");
         _rollback = Create(connection, "ROLLBACK;");
-        _byKind = new SqliteCommand?[8];
+        _byKind = new SqliteCommand?[10];
         _byKind[(int)ChangeKind.PutModel] = Create(
             connection,
             """
@@ -50,6 +50,11 @@ internal sealed class ChangeWriter : IDisposable
             "INSERT INTO event_routes (id, json) VALUES ($k1, $json) ON CONFLICT (id) DO UPDATE SET json = excluded.json;",
             ("$k1", SqliteType.Text), ("$json", SqliteType.Text));
         _byKind[(int)ChangeKind.DeleteEventRoute] = Create(connection, "DELETE FROM event_routes WHERE id = $k1;", ("$k1", SqliteType.Text));
+        _byKind[(int)ChangeKind.PutEndpoint] = Create(
+            connection,
+            "INSERT INTO endpoints (name, json) VALUES ($k1, $json) ON CONFLICT (name) DO UPDATE SET json = excluded.json;",
+            ("$k1", SqliteType.Text), ("$json", SqliteType.Text));
+        _byKind[(int)ChangeKind.DeleteEndpoint] = Create(connection, "DELETE FROM endpoints WHERE name = $k1;", ("$k1", SqliteType.Text));
     }
 
     public void Begin() => _begin.ExecuteNonQuery();
@@ -93,6 +98,7 @@ internal sealed class ChangeWriter : IDisposable
                     parameters[4].Value = change.Flag ? 1L : 0L;
                     break;
                 case ChangeKind.PutEventRoute:
+                case ChangeKind.PutEndpoint:
                     parameters[0].Value = change.Key1;
                     parameters[1].Value = (object?)change.Utf8Json ?? change.Json;
                     break;

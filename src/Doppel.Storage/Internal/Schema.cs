@@ -5,7 +5,7 @@ namespace Doppel.Storage.Internal;
 /// <summary>Creates and migrates the schema; <c>PRAGMA user_version</c> records the version.</summary>
 internal static class Schema
 {
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     // Each entry migrates from version (index) to version (index + 1).
     private static readonly string[] Migrations =
@@ -32,6 +32,12 @@ internal static class Schema
         );
         CREATE TABLE event_routes (
             id TEXT NOT NULL PRIMARY KEY CHECK (length(id) > 0),
+            json TEXT NOT NULL
+        );
+        """,
+        """
+        CREATE TABLE endpoints (
+            name TEXT NOT NULL PRIMARY KEY CHECK (length(name) > 0),
             json TEXT NOT NULL
         );
         """,

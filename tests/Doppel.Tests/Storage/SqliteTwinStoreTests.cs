@@ -166,7 +166,7 @@ public sealed class SqliteTwinStoreTests : IDisposable
         Assert.Equal(Path.Combine(_folder.Path, SqliteTwinStore.DatabaseFileName), store.DatabasePath);
         Assert.Equal("wal", await store.PragmaAsync("journal_mode"));
         Assert.Equal(expectedPragma, await store.PragmaAsync("synchronous"));
-        Assert.Equal(1L, await store.PragmaAsync("user_version"));
+        Assert.Equal(2L, await store.PragmaAsync("user_version"));
     }
 
     [Fact]
