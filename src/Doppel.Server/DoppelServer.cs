@@ -114,7 +114,8 @@ public sealed class DoppelServer : IAsyncDisposable
 
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton(runtime);
-        builder.Services.AddSingleton(time);
+        // The injected clock is Doppel's domain time (runtime.Time: timestamps, retry waits). It is deliberately not the
+        // container's TimeProvider: Orleans and ASP.NET keep the system clock, so a test's fake clock cannot stall the silo.
         builder.Services.AddSingleton<ModelService>();
         builder.Services.AddSingleton<BulkJobSlot>();
         builder.Services.AddSingleton<DeletionJobs>();

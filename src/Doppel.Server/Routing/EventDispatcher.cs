@@ -29,12 +29,12 @@ internal sealed class EventDispatcher : BackgroundService
     private readonly Lock _gate = new();
     private EventSubscription? _subscription;
 
-    public EventDispatcher(TwinRuntime runtime, IHttpClientFactory http, IServiceProvider services, TimeProvider time, ILogger<EventDispatcher> logger, IOptions<DoppelServerOptions> options)
+    public EventDispatcher(TwinRuntime runtime, IHttpClientFactory http, IServiceProvider services, ILogger<EventDispatcher> logger, IOptions<DoppelServerOptions> options)
     {
         _runtime = runtime;
         _http = http;
         _mqtt = services.GetService<IMqttEventPublisher>();
-        _time = time;
+        _time = runtime.Time;
         _logger = logger;
         _options = options.Value;
         _deadLetterFolder = Path.Combine(Path.GetFullPath(_options.DataDirectory), "deadletters");

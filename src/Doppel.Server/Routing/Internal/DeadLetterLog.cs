@@ -86,7 +86,10 @@ internal sealed class DeadLetterLog
     {
         lock (_gate)
         {
-            File.Delete(_path);
+            if (File.Exists(_path))
+            {
+                File.Delete(_path);
+            }
             _count = 0;
         }
     }
