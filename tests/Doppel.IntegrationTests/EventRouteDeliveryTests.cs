@@ -351,6 +351,43 @@ public sealed class EventRouteDeliveryTests(ServerFixture server) : IClassFixtur
         }
     }
 
+    [Fact]
+    public async Task The_cli_manages_endpoints_and_routes_and_shows_dead_letters()
+    {
+        var (endpoint, route, address) = ($"ep-cli-{_tag}", $"rt-cli-{_tag}", server.Server.HttpAddress!.ToString());
+
+        var (code, stdout, stderr) = await DoppelProcess.RunAsync("endpoints", "put", endpoint, "--webhook", $"{_webhook.Url}cli", "--header", "X-Key=secret", "--max-attempts", "1", "--server", address);
+        Assert.True(code == 0, stderr);
+        Assert.Equal("secret", (string?)JsonNode.Parse(stdout)!["headers"]!["X-Key"]);
+        (code, _, stderr) = await DoppelProcess.RunAsync("routes", "put", route, "--endpoint", endpoint, "--filter", "type = 'Microsoft.DigitalTwins.Twin.Create' AND subject =", "--server", address);
+        Assert.Equal(1, code);
+        Assert.Contains("EventRouteFilterInvalid", stderr, StringComparison.Ordinal);
+        Assert.Contains("position", stderr, StringComparison.Ordinal);
+        (code, _, stderr) = await DoppelProcess.RunAsync("routes", "put", route, "--endpoint", endpoint, "--filter", $"type = 'Microsoft.DigitalTwins.Twin.Create' AND STARTS_WITH(subject, 'cli') AND ENDS_WITH(subject, '{_tag}')", "--server", address);
+        Assert.True(code == 0, stderr);
+        (code, stdout, _) = await DoppelProcess.RunAsync("routes", "list", "--server", address, "--json");
+        Assert.Contains(JsonNode.Parse(stdout)!.AsArray(), r => (string?)r!["id"] == route && (string?)r["endpointName"] == endpoint);
+
+        _webhook.AnswerNext(410);
+        await TwinAsync(server, Id("cli"));
+        await TwinAsync(server, Id("cli-next"));
+        Assert.Equal(Id("cli"), (await _webhook.NextAsync()).Subject);
+        Assert.Equal(Id("cli-next"), (await _webhook.NextAsync()).Subject); // in order: the first is dead-lettered by now
+        await server.SendOkAsync(HttpMethod.Delete, $"/eventroutes/{route}");
+
+        (code, stdout, stderr) = await DoppelProcess.RunAsync("endpoints", "deadletters", endpoint, "--server", address);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("rejected", stdout, StringComparison.Ordinal);
+        Assert.Contains("HTTP 410", stdout, StringComparison.Ordinal);
+        (code, stdout, _) = await DoppelProcess.RunAsync("endpoints", "list", "--server", address);
+        Assert.Contains(endpoint, stdout, StringComparison.Ordinal);
+        (code, _, stderr) = await DoppelProcess.RunAsync("endpoints", "delete", endpoint, "--server", address);
+        Assert.True(code == 0, stderr);
+        (code, _, stderr) = await DoppelProcess.RunAsync("endpoints", "show", endpoint, "--server", address);
+        Assert.Equal(1, code);
+        Assert.Contains("EndpointNotFound", stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>Stands in for the embedded broker at the publisher interface: records what the dispatcher published.</summary>
     private sealed class RecordingMqttPublisher : IMqttEventPublisher
     {
