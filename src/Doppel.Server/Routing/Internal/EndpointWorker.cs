@@ -22,7 +22,7 @@ internal sealed class EndpointWorker : IAsyncDisposable
     private long _failed;
     private long _retrying;
     private volatile string? _lastError;
-    private DateTimeOffset? _lastErrorTime;
+    private long _lastErrorTicks; // UTC ticks, 0 for none: a long reads atomically where a DateTimeOffset would not
 
     public EndpointWorker(EventEndpoint endpoint, int capacity, DeadLetterLog deadLetters, Func<EventEndpoint, Delivery, CancellationToken, Task<AttemptResult>> send, TimeProvider time, ILogger logger)
     {
@@ -59,7 +59,9 @@ internal sealed class EndpointWorker : IAsyncDisposable
         ["deadLettered"] = DeadLetters.Count,
         ["queueDepth"] = _queue.Reader.Count,
         ["lastError"] = _lastError,
-        ["lastErrorTime"] = _lastErrorTime?.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        ["lastErrorTime"] = Interlocked.Read(ref _lastErrorTicks) is var ticks and > 0
+            ? new DateTime(ticks, DateTimeKind.Utc).ToString("O", System.Globalization.CultureInfo.InvariantCulture)
+            : null,
     };
 
     private async Task RunAsync()
@@ -91,7 +93,7 @@ internal sealed class EndpointWorker : IAsyncDisposable
             }
             Interlocked.Increment(ref _failed);
             _lastError = result.Error;
-            _lastErrorTime = _time.GetUtcNow();
+            Interlocked.Exchange(ref _lastErrorTicks, _time.GetUtcNow().UtcTicks);
             if (result.Outcome == AttemptOutcome.Rejected || attempt >= endpoint.MaxAttempts)
             {
                 var reason = result.Outcome == AttemptOutcome.Rejected ? "rejected" : "maxAttemptsExceeded";
