@@ -7,6 +7,7 @@ using Doppel.Server.Hosting;
 using Doppel.Server.Ingest;
 using Doppel.Server.Mqtt;
 using Doppel.Server.Observability;
+using Doppel.Server.Routing;
 using Doppel.Server.Runtime;
 using Doppel.Storage;
 using Doppel.Twins;
@@ -49,7 +50,12 @@ public sealed class DoppelServer : IAsyncDisposable
     /// <summary>The PEM file of the development certificate, for clients that must trust it.</summary>
     public string CertificatePemPath => Path.Combine(Path.GetFullPath(_app.Services.GetRequiredService<IOptions<DoppelServerOptions>>().Value.DataDirectory), "certs", DevelopmentCertificate.PemFileName);
 
-    public static async Task<DoppelServer> StartAsync(DoppelServerOptions options, Action<ILoggingBuilder>? logging = null, TimeProvider? time = null, CancellationToken ct = default)
+    /// <param name="options">Where and how to run.</param>
+    /// <param name="logging">Replaces the console logger (tests collect errors here).</param>
+    /// <param name="time">The clock: timestamps, and the waits between delivery retries.</param>
+    /// <param name="services">Adds or replaces services, e.g. an <see cref="IMqttEventPublisher"/>.</param>
+    /// <param name="ct">Cancels start-up.</param>
+    public static async Task<DoppelServer> StartAsync(DoppelServerOptions options, Action<ILoggingBuilder>? logging = null, TimeProvider? time = null, Action<IServiceCollection>? services = null, CancellationToken ct = default)
     {
         time ??= TimeProvider.System;
         if (options.Validate() is { Count: > 0 } errors)
@@ -65,7 +71,7 @@ public sealed class DoppelServer : IAsyncDisposable
             ct);
         try
         {
-            var app = Build(options, runtime, logging, time);
+            var app = Build(options, runtime, logging, time, services);
             await app.StartAsync(ct);
             var server = new DoppelServer(app, runtime);
             runtime.EventSource = (server.HttpAddress ?? server.HttpsAddress)?.Authority ?? "doppel";
@@ -87,7 +93,7 @@ public sealed class DoppelServer : IAsyncDisposable
         await Runtime.DisposeAsync();
     }
 
-    private static WebApplication Build(DoppelServerOptions options, TwinRuntime runtime, Action<ILoggingBuilder>? logging, TimeProvider time)
+    private static WebApplication Build(DoppelServerOptions options, TwinRuntime runtime, Action<ILoggingBuilder>? logging, TimeProvider time, Action<IServiceCollection>? services)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = Environments.Production });
         builder.Logging.ClearProviders();
@@ -121,7 +127,8 @@ public sealed class DoppelServer : IAsyncDisposable
 
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton(runtime);
-        builder.Services.AddSingleton(time);
+        // The injected clock is Doppel's domain time (runtime.Time: timestamps, retry waits). It is deliberately not the
+        // container's TimeProvider: Orleans and ASP.NET keep the system clock, so a test's fake clock cannot stall the silo.
         builder.Services.AddSingleton<ModelService>();
         builder.Services.AddSingleton<BulkJobSlot>();
         builder.Services.AddSingleton<DeletionJobs>();
@@ -139,6 +146,14 @@ public sealed class DoppelServer : IAsyncDisposable
             .AddMeter(DoppelMetrics.MeterName)
             .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
             .AddPrometheusExporter());
+        builder.Services.AddHttpClient(EventDispatcher.HttpClientName, client => client.Timeout = options.WebhookTimeout);
+        builder.Services.AddSingleton<EventDispatcher>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<EventDispatcher>());
+        if (options.MqttPort is not null || options.MqttBridge is not null)
+        {
+            builder.Services.AddSingleton<IMqttEventPublisher, MqttEventPublisher>();
+        }
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.Use(UnhandledErrors);
@@ -147,6 +162,7 @@ public sealed class DoppelServer : IAsyncDisposable
         DigitalTwinEndpoints.Map(app);
         QueryEndpoints.Map(app);
         EventRouteEndpoints.Map(app);
+        EventEndpointEndpoints.Map(app);
         HistoryEndpoints.Map(app);
         IngestEndpoints.Map(app);
         MappingEndpoints.Map(app);

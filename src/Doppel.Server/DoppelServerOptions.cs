@@ -52,6 +52,14 @@ public sealed class DoppelServerOptions
 
     /// <summary>The largest device message ingested; larger ones are dead-lettered.</summary>
     public int MaxMessageBytes { get; set; } = 256 * 1024;
+    /// <summary>Events the route dispatcher buffers before it counts drops.</summary>
+    public int EventDispatchBuffer { get; set; } = 100_000;
+
+    /// <summary>Deliveries queued per endpoint; beyond that, events are dead-lettered as "queueFull".</summary>
+    public int EndpointQueueCapacity { get; set; } = 10_000;
+
+    /// <summary>How long a webhook may take to answer before the attempt counts as failed (and is retried).</summary>
+    public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>What is wrong with these options, one message each; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
@@ -85,6 +93,12 @@ public sealed class DoppelServerOptions
         if (MqttBridge is { } bridge && (!bridge.IsAbsoluteUri || bridge.Scheme is not ("mqtt" or "tcp") || bridge.Port <= 0))
         {
             errors.Add($"The MQTT bridge '{bridge}' must be an address such as mqtt://127.0.0.1:1883.");
+        }
+        Positive(EventDispatchBuffer, nameof(EventDispatchBuffer));
+        Positive(EndpointQueueCapacity, nameof(EndpointQueueCapacity));
+        if (WebhookTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("WebhookTimeout must be positive.");
         }
         if (QueryTimeout <= TimeSpan.Zero)
         {

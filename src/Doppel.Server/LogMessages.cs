@@ -12,6 +12,22 @@ internal static partial class LogMessages
     [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Import job {JobId} failed")]
     public static partial void ImportJobFailed(this ILogger logger, Exception exception, string jobId);
 
+    // Delivery failures are the receiver's problem, not the server's: Warning, so they never look like a server fault.
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Delivery of event {EventId} to endpoint {Endpoint} failed (attempt {Attempt}); retrying in {Wait}: {Error}")]
+    public static partial void EventDeliveryRetrying(this ILogger logger, string endpoint, string eventId, int attempt, TimeSpan wait, string error);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Event {EventId} dead-lettered for endpoint {Endpoint} after {Attempts} attempts ({Reason}): {Error}")]
+    public static partial void EventDeadLettered(this ILogger logger, string endpoint, string eventId, int attempts, string reason, string error);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "The filter of event route {RouteId} failed on event {EventId}")]
+    public static partial void RouteFilterFailed(this ILogger logger, Exception exception, string routeId, string eventId);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "Could not write a dead letter for endpoint {Endpoint}")]
+    public static partial void DeadLetterWriteFailed(this ILogger logger, Exception exception, string endpoint);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "Event route {RouteId} has a stored filter that no longer parses and matches nothing: {Error}")]
+    public static partial void StoredRouteFilterInvalid(this ILogger logger, string routeId, string error);
+
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "MQTT broker started on {Address}, port {Port}")]
     public static partial void MqttBrokerStarted(this ILogger logger, string address, int port);
 

@@ -223,8 +223,19 @@ public sealed class SqliteTwinStore : IAsyncDisposable
             }
         }
 
+        ct.ThrowIfCancellationRequested();
+        var endpoints = new List<StoredEndpoint>();
+        command.CommandText = "SELECT name, json FROM endpoints ORDER BY rowid;";
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                endpoints.Add(new StoredEndpoint(reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
         tx.Commit();
-        return new StoreSnapshot(models, twins, relationships, eventRoutes, documents);
+        return new StoreSnapshot(models, twins, relationships, eventRoutes, documents, endpoints);
     }
 
     private void WriteLoop()

@@ -112,6 +112,21 @@ public sealed class StoreBatch
         return Add(new StoreChange(ChangeKind.DeleteDocument, kind, id));
     }
 
+    /// <summary>Inserts or replaces an event delivery endpoint (a Doppel extension: ADT keeps endpoints in its control plane).</summary>
+    public StoreBatch PutEndpoint(string name, string json)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(json);
+        return Add(new StoreChange(ChangeKind.PutEndpoint, name, Json: json));
+    }
+
+    /// <summary>Deletes an endpoint if present.</summary>
+    public StoreBatch DeleteEndpoint(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return Add(new StoreChange(ChangeKind.DeleteEndpoint, name));
+    }
+
     private StoreBatch Add(in StoreChange change)
     {
         _changes.Add(change);

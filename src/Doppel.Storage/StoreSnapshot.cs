@@ -6,4 +6,5 @@ public sealed record StoreSnapshot(
     IReadOnlyList<StoredTwin> Twins,
     IReadOnlyList<StoredRelationship> Relationships,
     IReadOnlyList<StoredEventRoute> EventRoutes,
-    IReadOnlyList<StoredDocument> Documents);
+    IReadOnlyList<StoredDocument> Documents,
+    IReadOnlyList<StoredEndpoint> Endpoints);

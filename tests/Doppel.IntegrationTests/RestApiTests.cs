@@ -281,7 +281,8 @@ public sealed class RestApiTests(ServerFixture server) : IClassFixture<ServerFix
     public async Task Event_routes_are_created_listed_and_deleted()
     {
         var id = Id("route");
-        using var put = await server.SendAsync(HttpMethod.Put, $"/eventroutes/{id}", """{"endpointName":"hub","filter":"true"}""");
+        await server.SendOkAsync(HttpMethod.Put, "/doppel/endpoints/hub", """{"type":"webhook","url":"https://hub.example/events"}""");
+        using var put = await server.SendAsync(HttpMethod.Put, $"/eventroutes/{id}", """{"endpointName":"hub","filter":"false"}""");
         Assert.Equal(HttpStatusCode.NoContent, put.StatusCode);
         var route = await server.SendOkAsync(HttpMethod.Get, $"/eventroutes/{id}");
         Assert.Equal("hub", (string?)route["endpointName"]);

@@ -20,6 +20,8 @@ internal static class AdtErrors
         ["ComponentNotFound"] = 404,
         ["EventRouteNotFound"] = 404,
         ["MappingNotFound"] = 404,
+        ["EndpointNotFound"] = 404,
+        ["EndpointInUse"] = 409,
         ["DeleteJobNotFound"] = 404,
         ["ImportJobNotFound"] = 404,
         ["QuotaReachedError"] = 429,

@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Doppel.Rules;
 using Doppel.Server.Runtime;
 using Doppel.Storage;
 
 namespace Doppel.Server.Api;
 
-/// <summary>ADT event routes CRUD (adt-api.md 3.9). Delivery comes with live data ingestion.</summary>
+/// <summary>ADT event routes CRUD (adt-api.md 3.9): filters are parsed when a route is put; delivery is <see cref="Routing.EventDispatcher"/>'s.</summary>
 internal static partial class EventRouteEndpoints
 {
     private const int MaxPageSize = 1000;
@@ -56,7 +57,17 @@ internal static partial class EventRouteEndpoints
             {
                 return AdtErrors.ToResult("EventRouteFilterInvalid", "The event route needs a non-empty \"filter\" string (\"true\" routes every event).");
             }
-            var route = new EventRoute(id, endpoint, filter);
+            var compiled = EventFilter.Parse(filter);
+            if (!compiled.IsSuccess)
+            {
+                return AdtErrors.ToResult(compiled.Error);
+            }
+            // As ADT: a route must name an existing endpoint (PUT /doppel/endpoints/{name} first).
+            if (!runtime.EventEndpoints.ContainsKey(endpoint))
+            {
+                return AdtErrors.ToResult("EventRouteEndpointInvalid", $"There is no endpoint named '{endpoint}'; create it with PUT /doppel/endpoints/{endpoint} first.");
+            }
+            var route = new EventRoute(id, endpoint, filter) { CompiledFilter = compiled.Value };
             await runtime.Store.CommitAsync(new StoreBatch().PutEventRoute(id, route.ToJson().ToJsonString()), CancellationToken.None);
             runtime.EventRoutes[id] = route;
             return Responses.NoContent();

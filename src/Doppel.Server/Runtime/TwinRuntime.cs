@@ -3,6 +3,7 @@ using Doppel.Events;
 using Doppel.History;
 using Doppel.Ingest;
 using Doppel.Modeling;
+using Doppel.Server.Routing;
 using Doppel.Storage;
 using Doppel.Twins;
 
@@ -56,6 +57,9 @@ public sealed class TwinRuntime : IAsyncDisposable
 
     public ConcurrentDictionary<string, EventRoute> EventRoutes { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Where routes deliver (a Doppel extension; ADT keeps endpoints in its control plane).</summary>
+    public ConcurrentDictionary<string, EventEndpoint> EventEndpoints { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Twin, relationship and telemetry events, published once a change is durable and visible.</summary>
     public EventBroadcaster Events { get; } = new();
 
@@ -93,6 +97,15 @@ public sealed class TwinRuntime : IAsyncDisposable
             foreach (var route in snapshot.EventRoutes)
             {
                 runtime.EventRoutes[route.Id] = EventRoute.FromJson(route.Id, route.Json);
+            }
+            foreach (var endpoint in snapshot.Endpoints)
+            {
+                var parsed = EventEndpoint.FromJson(endpoint.Name, System.Text.Json.Nodes.JsonNode.Parse(endpoint.Json)!.AsObject());
+                if (!parsed.IsSuccess)
+                {
+                    throw new InvalidDataException($"The endpoint '{endpoint.Name}' stored in {store.DatabasePath} no longer loads: {parsed.Error}");
+                }
+                runtime.EventEndpoints[endpoint.Name] = parsed.Value;
             }
             var mappings = new List<IngestMapping>();
             foreach (var document in snapshot.Documents.Where(d => d.Kind == MappingDocumentKind))

@@ -12,4 +12,6 @@ internal enum ChangeKind : byte
     DeleteEventRoute,
     PutDocument,
     DeleteDocument,
+    PutEndpoint,
+    DeleteEndpoint,
 }

@@ -55,6 +55,11 @@ internal sealed class ChangeWriter : IDisposable
             "INSERT INTO documents (kind, id, json) VALUES ($k1, $k2, $json) ON CONFLICT (kind, id) DO UPDATE SET json = excluded.json;",
             ("$k1", SqliteType.Text), ("$k2", SqliteType.Text), ("$json", SqliteType.Text));
         _byKind[(int)ChangeKind.DeleteDocument] = Create(connection, "DELETE FROM documents WHERE kind = $k1 AND id = $k2;", ("$k1", SqliteType.Text), ("$k2", SqliteType.Text));
+        _byKind[(int)ChangeKind.PutEndpoint] = Create(
+            connection,
+            "INSERT INTO endpoints (name, json) VALUES ($k1, $json) ON CONFLICT (name) DO UPDATE SET json = excluded.json;",
+            ("$k1", SqliteType.Text), ("$json", SqliteType.Text));
+        _byKind[(int)ChangeKind.DeleteEndpoint] = Create(connection, "DELETE FROM endpoints WHERE name = $k1;", ("$k1", SqliteType.Text));
     }
 
     public void Begin() => _begin.ExecuteNonQuery();
@@ -98,6 +103,7 @@ internal sealed class ChangeWriter : IDisposable
                     parameters[4].Value = change.Flag ? 1L : 0L;
                     break;
                 case ChangeKind.PutEventRoute:
+                case ChangeKind.PutEndpoint:
                     parameters[0].Value = change.Key1;
                     parameters[1].Value = (object?)change.Utf8Json ?? change.Json;
                     break;

@@ -42,6 +42,10 @@ internal static class Schema
             json TEXT NOT NULL,
             PRIMARY KEY (kind, id)
         );
+        CREATE TABLE endpoints (
+            name TEXT NOT NULL PRIMARY KEY CHECK (length(name) > 0),
+            json TEXT NOT NULL
+        );
         """,
     ];
 

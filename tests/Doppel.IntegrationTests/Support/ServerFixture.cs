@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Doppel.Server;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Doppel.IntegrationTests.Support;
@@ -17,13 +18,21 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public HttpClient Http { get; private set; } = null!;
 
-    public string DataDirectory { get; } = Repository.TempFolder();
+    public string DataDirectory { get; init; } = Repository.TempFolder();
+
+    /// <summary>The server's clock (a FakeTimeProvider to step through retry backoff); default the system clock.</summary>
+    public TimeProvider? Time { get; init; }
+
+    /// <summary>Extra services for the server, such as an MQTT publisher.</summary>
+    public Action<IServiceCollection>? Services { get; init; }
 
     public async Task InitializeAsync()
     {
         Server = await DoppelServer.StartAsync(
             new DoppelServerOptions { DataDirectory = DataDirectory, Urls = "http://127.0.0.1:0", MqttPort = 0 },
-            logging => logging.AddProvider(_log));
+            logging => logging.AddProvider(_log),
+            Time,
+            Services);
         Http = new HttpClient { BaseAddress = Server.HttpAddress };
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "any-token");
     }
