@@ -264,7 +264,7 @@ public sealed class EventRouteDeliveryTests(ServerFixture server) : IClassFixtur
     [InlineData("""{"type":"webhook","url":"https://example.com/","initialBackoff":"1s"}""", "initialBackoff")]
     [InlineData("""{"type":"webhook","url":"https://example.com/","headers":{"Content-Type":"text/plain"}}""", "Content-Type")]
     [InlineData("""{"type":"webhook","url":"https://example.com/","colour":"red"}""", "colour")]
-    [InlineData("""{"type":"mqtt","topic":"doppel/{twinId}"}""", "no MQTT publisher")]
+    [InlineData("""{"type":"mqtt","topic":"doppel/{twinId}","qos":2}""", "\"qos\" must be 0 or 1")]
     public async Task Bad_endpoint_bodies_are_refused_with_the_reason(string body, string expected)
     {
         using var response = await server.SendAsync(HttpMethod.Put, $"/doppel/endpoints/ep-invalid-{_tag}", body);

@@ -255,4 +255,30 @@ public sealed class MqttIngestTests(ServerFixture server) : IClassFixture<Server
         Assert.Equal(124750.0, (double)aggregate["value"]![0]!["sum"]!);
         Assert.Equal(3.0, (double)(await server.SendOkAsync(HttpMethod.Get, $"/digitaltwins/{id}"))["setpoint"]!);
     }
+    [Fact]
+    public async Task A_route_to_an_MQTT_endpoint_publishes_the_CloudEvent_on_the_embedded_broker()
+    {
+        var id = await MachineAsync("routed");
+        var suffix = _ns[^8..];
+        await server.SendOkAsync(HttpMethod.Put, $"/doppel/endpoints/mqtt-{suffix}", $$"""{"type":"mqtt","topic":"events-{{suffix}}/{twinId}/{type}","qos":1}""");
+        await server.SendOkAsync(HttpMethod.Put, $"/eventroutes/r-{suffix}", $$"""{"endpointName":"mqtt-{{suffix}}","filter":"type = 'microsoft.iot.telemetry' AND subject = '{{id}}'"}""");
+        var received = new TaskCompletionSource<(string Topic, string Payload)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var listener = await Mqtt.ConnectAsync(Port, "listener-" + id);
+        listener.ApplicationMessageReceivedAsync += e =>
+        {
+            received.TrySetResult((e.ApplicationMessage.Topic, e.ApplicationMessage.ConvertPayloadToString()));
+            return Task.CompletedTask;
+        };
+        await listener.SubscribeAsync($"events-{suffix}/#", MqttQualityOfServiceLevel.AtLeastOnce);
+        using var device = await Mqtt.ConnectAsync(Port, "dev-" + id);
+
+        await device.PublishAsync($"doppel/twins/{id}/telemetry", """{"temperature":42}""");
+
+        var (topic, payload) = await received.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal($"events-{suffix}/{id}/microsoft.iot.telemetry", topic);
+        var cloudEvent = JsonNode.Parse(payload)!;
+        Assert.Equal("microsoft.iot.telemetry", (string?)cloudEvent["type"]);
+        Assert.Equal(42.0, (double)cloudEvent["data"]!["temperature"]!);
+        Assert.Equal($"{_ns}:Machine;1", (string?)cloudEvent["dataschema"]);
+    }
 }
