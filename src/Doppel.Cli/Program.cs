@@ -10,6 +10,8 @@ var root = new RootCommand("Doppel: a self-hosted digital twin platform that spe
     TwinsCommands.Create(),
     QueryCommand.Create(),
     HistoryCommands.Create(),
+    IngestCommands.Mappings(),
+    IngestCommands.DeadLetters(),
     EndpointsCommands.Create(),
     RoutesCommands.Create(),
     ImportCommand.Create(),

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Doppel.Cli.Commands;
@@ -15,6 +14,8 @@ internal static class HistoryCommands
         command.Subcommands.Add(Export());
         command.Subcommands.Add(Retention());
         command.Subcommands.Add(Downsample());
+        command.Subcommands.Add(IngestCommands.Backfill());
+        command.Subcommands.Add(IngestCommands.Live());
         return command;
     }
 
@@ -36,13 +37,13 @@ internal static class HistoryCommands
         command.SetAction(async (parse, ct) =>
         {
             using var client = new DoppelClient(parse.GetValue(server)!);
-            var path = $"doppel/history/twins/{Uri.EscapeDataString(parse.GetValue(twin)!)}" + Query(("from", parse.GetValue(from)), ("to", parse.GetValue(to)), ("names", Join(parse.GetValue(names))));
+            var path = $"doppel/history/twins/{Uri.EscapeDataString(parse.GetValue(twin)!)}" + Rows.Query(("from", parse.GetValue(from)), ("to", parse.GetValue(to)), ("names", Rows.Join(parse.GetValue(names))));
             var points = await client.ListAllAsync(path, ct);
             if (!points.IsSuccess)
             {
                 return DoppelClient.Fail(points.Error);
             }
-            return Print(points.Value, ["time", "name", "kind", "value"], parse.GetValue(json));
+            return Rows.Print(points.Value, ["time", "name", "kind", "value"], parse.GetValue(json));
         });
         return command;
     }
@@ -62,9 +63,9 @@ internal static class HistoryCommands
         command.SetAction(async (parse, ct) =>
         {
             using var client = new DoppelClient(parse.GetValue(server)!);
-            var path = "doppel/history/aggregates" + Query(
-                ("twinIds", Join(parse.GetValue(twins))), ("query", parse.GetValue(query)), ("bucket", parse.GetValue(bucket)),
-                ("aggregates", parse.GetValue(aggregates)), ("from", parse.GetValue(from)), ("to", parse.GetValue(to)), ("names", Join(parse.GetValue(names))));
+            var path = "doppel/history/aggregates" + Rows.Query(
+                ("twinIds", Rows.Join(parse.GetValue(twins))), ("query", parse.GetValue(query)), ("bucket", parse.GetValue(bucket)),
+                ("aggregates", parse.GetValue(aggregates)), ("from", parse.GetValue(from)), ("to", parse.GetValue(to)), ("names", Rows.Join(parse.GetValue(names))));
             var (status, body) = await client.SendAsync(HttpMethod.Get, path, ct: ct);
             if (status != 200)
             {
@@ -72,7 +73,7 @@ internal static class HistoryCommands
             }
             var rows = body!["value"]!.AsArray().ToList();
             var columns = rows.OfType<JsonObject>().SelectMany(r => r.Select(p => p.Key)).Distinct().ToList();
-            return Print(rows, columns.Count > 0 ? columns : ["twinId", "name", "start"], parse.GetValue(json));
+            return Rows.Print(rows, columns.Count > 0 ? columns : ["twinId", "name", "start"], parse.GetValue(json));
         });
         return command;
     }
@@ -126,7 +127,7 @@ internal static class HistoryCommands
         command.SetAction(async (parse, ct) =>
         {
             using var client = new DoppelClient(parse.GetValue(server)!);
-            var path = $"doppel/history/{name}" + Query(("before", parse.GetValue(before)), ("olderThan", parse.GetValue(olderThan)), ("bucket", withBucket ? parse.GetValue(bucket) : null));
+            var path = $"doppel/history/{name}" + Rows.Query(("before", parse.GetValue(before)), ("olderThan", parse.GetValue(olderThan)), ("bucket", withBucket ? parse.GetValue(bucket) : null));
             var (status, body) = await client.SendAsync(HttpMethod.Post, path, ct: ct);
             if (status != 200)
             {
@@ -136,29 +137,5 @@ internal static class HistoryCommands
             return ExitCodes.Ok;
         });
         return command;
-    }
-
-    private static int Print(IReadOnlyList<JsonNode?> rows, IReadOnlyList<string> columns, bool json)
-    {
-        if (json)
-        {
-            Console.WriteLine(new JsonArray([.. rows.Select(r => r?.DeepClone())]).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            return ExitCodes.Ok;
-        }
-        Table.Print(columns, rows.Select(r => columns.Select(c => r?[c] switch
-        {
-            null => "",
-            JsonValue v when v.GetValueKind() == JsonValueKind.String => (string)v!,
-            var node => node.ToJsonString(),
-        }).ToArray()));
-        return ExitCodes.Ok;
-    }
-
-    private static string? Join(string[]? values) => values is { Length: > 0 } ? string.Join(',', values) : null;
-
-    private static string Query(params (string Key, string? Value)[] parameters)
-    {
-        var given = parameters.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value!)}").ToList();
-        return given.Count == 0 ? "" : "?" + string.Join('&', given);
     }
 }
