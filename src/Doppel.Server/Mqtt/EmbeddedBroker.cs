@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Doppel.Server.Ingest;
 using Microsoft.Extensions.Options;
 using MQTTnet;
+using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 
@@ -13,10 +15,18 @@ namespace Doppel.Server.Mqtt;
 /// convention or mapped topic is ingested before its PUBACK, so a QoS 1 acknowledgement means durable. Other topics are
 /// brokered as usual, and ingested messages are still delivered to subscribers.
 /// </summary>
+/// <remarks>
+/// MQTTnet handles one PUBLISH per connection at a time and sends its PUBACK as soon as the publish interceptor returns.
+/// Waiting there for the group commit would cap a connection at one message per commit. Instead the publish interceptor
+/// starts ingestion and queues it per session, and the outbound interceptor holds each PUBACK (sent in arrival order) until
+/// its message is durable: a connection keeps many messages in flight, and an acknowledgement still means durable.
+/// </remarks>
 public sealed class EmbeddedBroker(IOptions<DoppelServerOptions> options, IngestPipeline pipeline, ILogger<EmbeddedBroker> logger) : IHostedService, IAsyncDisposable
 {
     /// <summary>The client id Doppel uses when it publishes (routed events), so that its own messages are not ingested again.</summary>
     public const string InternalClientId = "doppel";
+
+    private const string PendingKey = "doppel.pending-acknowledgements";
 
     private MqttServer? _server;
 
@@ -39,7 +49,9 @@ public sealed class EmbeddedBroker(IOptions<DoppelServerOptions> options, Ingest
             .Build();
         _server = new MqttServerFactory().CreateMqttServer(serverOptions);
         _server.InterceptingPublishAsync += OnPublishAsync;
+        _server.InterceptingOutboundPacketAsync += OnOutboundAsync;
         _server.ValidatingConnectionAsync += OnConnecting;
+        _server.ClientConnectedAsync += OnConnected;
         await _server.StartAsync();
         logger.MqttBrokerStarted(options.Value.MqttBindAddress, Port.Value);
     }
@@ -70,20 +82,89 @@ public sealed class EmbeddedBroker(IOptions<DoppelServerOptions> options, Ingest
         }
     }
 
-    private async Task OnPublishAsync(InterceptingPublishEventArgs e)
+    private Task OnPublishAsync(InterceptingPublishEventArgs e)
     {
         if (e.ClientId == InternalClientId)
         {
-            return;
+            return Task.CompletedTask;
         }
         var message = e.ApplicationMessage;
-        var outcome = await pipeline.PublishAsync("mqtt", e.ClientId, message.Topic, message.Payload, MessageIds.From(message), message.Dup, e.CancellationToken);
+        var ingest = IngestAsync(e.ClientId, message);
+        if (message.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce)
+        {
+            Pending(e.SessionItems).Enqueue(ingest);
+        }
+        return Task.CompletedTask;
+    }
+
+    private async Task<IngestOutcome> IngestAsync(string clientId, MqttApplicationMessage message)
+    {
+        try
+        {
+            return await pipeline.PublishAsync("mqtt", clientId, message.Topic, message.Payload, MessageIds.From(message), message.Dup, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.MqttIngestFailed(e, message.Topic);
+            throw;
+        }
+    }
+
+    /// <summary>Holds a PUBACK (or a QoS 2 PUBREC) until its message is durable; a refused message gets MQTT 5's reason code.</summary>
+    private async Task OnOutboundAsync(InterceptingPacketEventArgs e)
+    {
+        if (e.Packet is not (MqttPubAckPacket or MqttPubRecPacket) || !Pending(e.SessionItems).TryDequeue(out var ingest))
+        {
+            return;
+        }
+        IngestOutcome outcome;
+        try
+        {
+            outcome = await ingest;
+        }
+        catch (Exception)
+        {
+            // Not durable, so not acknowledged: the device sends it again.
+            e.ProcessPacket = false;
+            return;
+        }
         if (outcome == IngestOutcome.DeadLettered)
         {
-            // MQTT 5 publishers learn of the refusal in the PUBACK; the message is not passed on to subscribers.
-            e.Response.ReasonCode = MqttPubAckReasonCode.PayloadFormatInvalid;
-            e.Response.ReasonString = "Refused by Doppel; see /doppel/deadletters.";
-            e.ProcessPublish = false;
+            const string why = "Refused by Doppel; see /doppel/deadletters.";
+            if (e.Packet is MqttPubAckPacket ack)
+            {
+                ack.ReasonCode = MqttPubAckReasonCode.PayloadFormatInvalid;
+                ack.ReasonString = why;
+            }
+            else if (e.Packet is MqttPubRecPacket rec)
+            {
+                rec.ReasonCode = MqttPubRecReasonCode.PayloadFormatInvalid;
+                rec.ReasonString = why;
+            }
+        }
+    }
+
+    /// <summary>A new connection starts with no acknowledgements owed (a resumed session's old ones went with the old connection).</summary>
+    private static Task OnConnected(ClientConnectedEventArgs e)
+    {
+        e.SessionItems[PendingKey] = new ConcurrentQueue<Task<IngestOutcome>>();
+        return Task.CompletedTask;
+    }
+
+    private static ConcurrentQueue<Task<IngestOutcome>> Pending(System.Collections.IDictionary items)
+    {
+        if (items[PendingKey] is ConcurrentQueue<Task<IngestOutcome>> queue)
+        {
+            return queue;
+        }
+        lock (items)
+        {
+            if (items[PendingKey] is not ConcurrentQueue<Task<IngestOutcome>> created)
+            {
+                created = new ConcurrentQueue<Task<IngestOutcome>>();
+                items[PendingKey] = created;
+            }
+            return created;
         }
     }
 
