@@ -26,7 +26,7 @@ internal static class Mqtt
         var builder = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(qos);
         if (messageId is not null)
         {
-            builder.WithUserProperty("Message-Id", messageId);
+            builder.WithUserProperty("Message-Id", System.Text.Encoding.UTF8.GetBytes(messageId));
         }
         var message = builder.Build();
         message.Dup = dup;
