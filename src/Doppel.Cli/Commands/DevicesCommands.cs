@@ -96,7 +96,7 @@ internal static class DevicesCommands
         var signals = options.Twins.Sum(t => t.Telemetry.Count);
         var pace = options.Rate > 0 ? string.Create(CultureInfo.InvariantCulture, $"{options.Rate:N0} msg/s") : "unpaced";
         var limit = options.Count is { } n ? $"{n:N0} messages" : options.Duration is { } d ? $"{d.TotalSeconds:0.#}s" : "until Ctrl+C";
-        Console.WriteLine($"Simulating {options.Twins.Count:N0} twins ({signals:N0} signals) on {options.Broker}: {pace}, QoS {(int)options.Qos}, {options.Clients} clients, {limit}, seed {options.Seed}");
+        Console.WriteLine($"Simulating {options.Twins.Count:N0} twins ({signals:N0} signals) on {options.Broker}: {pace}, QoS {(int)options.Qos}, {Math.Min(options.Clients, options.Twins.Count)} clients, {limit}, seed {options.Seed}");
 
         var simulator = new DeviceSimulator(options, TimeProvider.System);
         var run = simulator.RunAsync(ct);
