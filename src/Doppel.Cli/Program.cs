@@ -17,6 +17,7 @@ var root = new RootCommand("Doppel: a self-hosted digital twin platform that spe
     ImportCommand.Create(),
     GenerateCommands.Create(),
     BenchCommands.Create(),
+    DevicesCommands.Create(),
 };
 
 var parse = root.Parse(args);
