@@ -10,6 +10,7 @@ var root = new RootCommand("Doppel: a self-hosted digital twin platform that spe
     TwinsCommands.Create(),
     QueryCommand.Create(),
     HistoryCommands.Create(),
+    WatchCommand.Create(),
     ImportCommand.Create(),
     GenerateCommands.Create(),
     BenchCommands.Create(),

@@ -5,6 +5,7 @@ using Doppel.Query;
 using Doppel.Server.Api;
 using Doppel.Server.Hosting;
 using Doppel.Server.Runtime;
+using Doppel.Server.Streams;
 using Doppel.Storage;
 using Doppel.Twins;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -115,6 +116,7 @@ public sealed class DoppelServer : IAsyncDisposable
         builder.Services.AddSingleton<ImportJobs>();
         builder.Services.AddSingleton(new QueryEngine(new QueryLimits()));
         builder.Services.AddOpenApi();
+        builder.Services.AddSignalR();
 
         var app = builder.Build();
         app.Use(UnhandledErrors);
@@ -126,6 +128,8 @@ public sealed class DoppelServer : IAsyncDisposable
         HistoryEndpoints.Map(app);
         JobEndpoints.Map(app);
         ImportJobEndpoints.Map(app);
+        EventStreamEndpoints.Map(app);
+        app.MapHub<EventHub>("/doppel/hubs/events");
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
         app.MapFallback((HttpContext context) => AdtErrors.ToResult("NotFound", $"No operation at {context.Request.Method} {context.Request.Path}."));

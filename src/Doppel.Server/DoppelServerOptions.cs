@@ -35,6 +35,12 @@ public sealed class DoppelServerOptions
 
     public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Events buffered per live-stream subscriber before further ones are dropped (and counted); a subscriber may ask for fewer.</summary>
+    public int StreamCapacity { get; set; } = 10_000;
+
+    /// <summary>How often a Server-Sent Events stream sends a comment when idle, so proxies and clients see it is alive.</summary>
+    public TimeSpan StreamHeartbeat { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>What is wrong with these options, one message each; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -62,6 +68,11 @@ public sealed class DoppelServerOptions
         if (QueryTimeout <= TimeSpan.Zero)
         {
             errors.Add("QueryTimeout must be positive.");
+        }
+        Positive(StreamCapacity, nameof(StreamCapacity));
+        if (StreamHeartbeat <= TimeSpan.Zero)
+        {
+            errors.Add("StreamHeartbeat must be positive.");
         }
         return errors;
 
