@@ -6,10 +6,12 @@ using Doppel.Server.Api;
 using Doppel.Server.Hosting;
 using Doppel.Server.Runtime;
 using Doppel.Server.Streams;
+using Doppel.Server.Streams.Internal;
 using Doppel.Storage;
 using Doppel.Twins;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
 namespace Doppel.Server;
@@ -116,7 +118,8 @@ public sealed class DoppelServer : IAsyncDisposable
         builder.Services.AddSingleton<ImportJobs>();
         builder.Services.AddSingleton(new QueryEngine(new QueryLimits()));
         builder.Services.AddOpenApi();
-        builder.Services.AddSignalR();
+        builder.Logging.AddFilter(HubErrors.DispatcherCategory, LogLevel.Critical);
+        builder.Services.AddSignalR(hub => hub.AddFilter<HubErrors>());
 
         var app = builder.Build();
         app.Use(UnhandledErrors);

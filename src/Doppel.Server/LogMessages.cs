@@ -11,4 +11,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Import job {JobId} failed")]
     public static partial void ImportJobFailed(this ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "Hub method {Method} failed")]
+    public static partial void HubMethodFailed(this ILogger logger, Exception exception, string method);
 }

@@ -14,7 +14,7 @@ namespace Doppel.Server.Streams;
 /// <summary>
 /// <c>GET /doppel/streams/events</c>: twin, relationship and telemetry events as Server-Sent Events, filtered by twin ids,
 /// model, types and a query condition. Each event is <c>id</c>, <c>event</c> (the CloudEvents type) and <c>data</c> (the
-/// CloudEvent JSON on one line); missed events are announced as <c>event: dropped</c> before the next one.
+/// CloudEvent JSON on one line); missed events are announced as <c>event: dropped</c> before the next event or once the buffer is drained.
 /// </summary>
 internal static class EventStreamEndpoints
 {
@@ -74,12 +74,7 @@ internal static class EventStreamEndpoints
                 }
                 while (subscription.Reader.TryRead(out var e))
                 {
-                    if (subscription.TakeDropped() is var dropped and > 0)
-                    {
-                        body.Write("event: dropped\ndata: {\"dropped\":"u8);
-                        WriteAscii(body, dropped.ToString(CultureInfo.InvariantCulture));
-                        body.Write("}\n\n"u8);
-                    }
+                    WriteDropped(body, subscription.TakeDropped());
                     EventStreams.WriteCloudEvent(buffer, json, e, runtime.EventSource);
                     body.Write("id: "u8);
                     WriteAscii(body, e.Id);
@@ -91,11 +86,28 @@ internal static class EventStreamEndpoints
                     buffer.ResetWrittenCount();
                     await body.FlushAsync(ct);
                 }
+                // Drained: a drop always leaves a full buffer behind it, so checking here too means the last drops are
+                // announced without waiting for another event.
+                if (subscription.TakeDropped() is var missed and > 0)
+                {
+                    WriteDropped(body, missed);
+                    await body.FlushAsync(ct);
+                }
             }
         }
         catch (Exception e) when (ct.IsCancellationRequested && e is OperationCanceledException or IOException)
         {
             // The client went away; disposing the subscription unsubscribes.
+        }
+    }
+
+    private static void WriteDropped(System.IO.Pipelines.PipeWriter body, long dropped)
+    {
+        if (dropped > 0)
+        {
+            body.Write("event: dropped\ndata: {\"dropped\":"u8);
+            WriteAscii(body, dropped.ToString(CultureInfo.InvariantCulture));
+            body.Write("}\n\n"u8);
         }
     }
 

@@ -11,6 +11,9 @@ internal static class EventStreams
     /// <summary>The CloudEvents type of the item that tells a subscriber how many events it missed.</summary>
     public const string DroppedType = "doppel.stream.dropped";
 
+    /// <summary>The type of a SignalR stream's first item: the subscription is in place.</summary>
+    public const string SubscribedType = "doppel.stream.subscribed";
+
     /// <summary>Subscribes with the filter, or says what is wrong with it (an ADT error).</summary>
     public static Result<EventSubscription> Subscribe(TwinRuntime runtime, DoppelServerOptions options, StreamFilterRequest request)
     {
