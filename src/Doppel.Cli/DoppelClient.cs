@@ -73,6 +73,23 @@ internal sealed class DoppelClient : IDisposable
         return Result<List<JsonNode?>>.Ok(items);
     }
 
+    /// <summary>Starts a GET whose body is a stream (Server-Sent Events): returns once the headers arrived; the caller reads and disposes it.</summary>
+    public Task<HttpResponseMessage> OpenStreamAsync(string path, CancellationToken ct) =>
+        _http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, ct);
+
+    /// <summary>The ADT error in a response body's text (or the text itself when it is not one).</summary>
+    public static DoppelError Error(int status, string text)
+    {
+        try
+        {
+            return Error(status, text.Length == 0 ? null : JsonNode.Parse(text));
+        }
+        catch (JsonException)
+        {
+            return Error(status, JsonValue.Create(text));
+        }
+    }
+
     public static DoppelError Error(int status, JsonNode? body) =>
         body?["error"] is JsonObject error
             ? new DoppelError((string?)error["code"] ?? status.ToString(), (string?)error["message"] ?? "")

@@ -14,6 +14,7 @@ var root = new RootCommand("Doppel: a self-hosted digital twin platform that spe
     IngestCommands.DeadLetters(),
     EndpointsCommands.Create(),
     RoutesCommands.Create(),
+    WatchCommand.Create(),
     ImportCommand.Create(),
     GenerateCommands.Create(),
     BenchCommands.Create(),

@@ -9,10 +9,13 @@ using Doppel.Server.Mqtt;
 using Doppel.Server.Observability;
 using Doppel.Server.Routing;
 using Doppel.Server.Runtime;
+using Doppel.Server.Streams;
+using Doppel.Server.Streams.Internal;
 using Doppel.Storage;
 using Doppel.Twins;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
@@ -135,6 +138,8 @@ public sealed class DoppelServer : IAsyncDisposable
         builder.Services.AddSingleton<ImportJobs>();
         builder.Services.AddSingleton(new QueryEngine(new QueryLimits()));
         builder.Services.AddOpenApi();
+        builder.Logging.AddFilter(HubErrors.DispatcherCategory, LogLevel.Critical);
+        builder.Services.AddSignalR(hub => hub.AddFilter<HubErrors>());
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<DoppelMetrics>();
         builder.Services.AddSingleton<IngestPipeline>();
@@ -168,6 +173,8 @@ public sealed class DoppelServer : IAsyncDisposable
         MappingEndpoints.Map(app);
         JobEndpoints.Map(app);
         ImportJobEndpoints.Map(app);
+        EventStreamEndpoints.Map(app);
+        app.MapHub<EventHub>("/doppel/hubs/events");
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();

@@ -52,6 +52,7 @@ public sealed class DoppelServerOptions
 
     /// <summary>The largest device message ingested; larger ones are dead-lettered.</summary>
     public int MaxMessageBytes { get; set; } = 256 * 1024;
+
     /// <summary>Events the route dispatcher buffers before it counts drops.</summary>
     public int EventDispatchBuffer { get; set; } = 100_000;
 
@@ -60,6 +61,12 @@ public sealed class DoppelServerOptions
 
     /// <summary>How long a webhook may take to answer before the attempt counts as failed (and is retried).</summary>
     public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Events buffered per live-stream subscriber before further ones are dropped (and counted); a subscriber may ask for fewer.</summary>
+    public int StreamCapacity { get; set; } = 10_000;
+
+    /// <summary>How often a Server-Sent Events stream sends a comment when idle, so proxies and clients see it is alive.</summary>
+    public TimeSpan StreamHeartbeat { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>What is wrong with these options, one message each; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
@@ -103,6 +110,11 @@ public sealed class DoppelServerOptions
         if (QueryTimeout <= TimeSpan.Zero)
         {
             errors.Add("QueryTimeout must be positive.");
+        }
+        Positive(StreamCapacity, nameof(StreamCapacity));
+        if (StreamHeartbeat <= TimeSpan.Zero)
+        {
+            errors.Add("StreamHeartbeat must be positive.");
         }
         return errors;
 

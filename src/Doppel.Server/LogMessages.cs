@@ -39,4 +39,6 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 23, Level = LogLevel.Error, Message = "Ingesting an MQTT message on {Topic} failed")]
     public static partial void MqttIngestFailed(this ILogger logger, Exception exception, string topic);
+    [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "Hub method {Method} failed")]
+    public static partial void HubMethodFailed(this ILogger logger, Exception exception, string method);
 }
