@@ -14,6 +14,13 @@ public sealed class AdtSdkCompatibilityTests
             "Run eng/test.sh (it installs tests/compat's npm packages from the lockfile) before the tests.");
         var data = Repository.TempFolder();
         await using var server = await DoppelProcess.ServeAsync(data, "http://127.0.0.1:0;https://127.0.0.1:0");
+        // ADT's endpoints live in its control plane, created before any route names them; Doppel's are under /doppel/endpoints.
+        using (var http = new HttpClient { BaseAddress = server.Address("http") })
+        {
+            using var endpoint = await http.PutAsync("/doppel/endpoints/endpoint-1",
+                new StringContent("""{"type":"webhook","url":"http://127.0.0.1:9/events"}""", System.Text.Encoding.UTF8, "application/json"));
+            Assert.True(endpoint.IsSuccessStatusCode, await endpoint.Content.ReadAsStringAsync());
+        }
 
         var node = new ProcessStartInfo("node") { WorkingDirectory = compat, RedirectStandardOutput = true, RedirectStandardError = true };
         node.ArgumentList.Add("--test");
