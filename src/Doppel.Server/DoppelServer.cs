@@ -143,6 +143,8 @@ public sealed class DoppelServer : IAsyncDisposable
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<DoppelMetrics>();
         builder.Services.AddSingleton<IngestPipeline>();
+        builder.Services.AddSingleton<HistoryMaintenance>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<HistoryMaintenance>());
         builder.Services.AddSingleton<EmbeddedBroker>();
         builder.Services.AddHostedService(services => services.GetRequiredService<EmbeddedBroker>());
         builder.Services.AddSingleton<MqttBridge>();

@@ -41,4 +41,7 @@ internal static partial class LogMessages
     public static partial void MqttIngestFailed(this ILogger logger, Exception exception, string topic);
     [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "Hub method {Method} failed")]
     public static partial void HubMethodFailed(this ILogger logger, Exception exception, string method);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Error, Message = "Applying the history policy failed; it is tried again at the next interval")]
+    public static partial void HistoryPolicyFailed(this ILogger logger, Exception exception);
 }

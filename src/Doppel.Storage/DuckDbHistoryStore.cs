@@ -1,43 +1,58 @@
 using System.Globalization;
-using System.Text;
 using System.Threading.Channels;
 using Doppel.History;
 using Doppel.Ingest;
+using Doppel.Storage.Internal;
 using DuckDB.NET.Data;
 
 namespace Doppel.Storage;
 
 /// <summary>
-/// History in an embedded DuckDB file (<c>history.duckdb</c> in the data folder): one columnar table of points,
-/// appended by a single writer thread that group-commits whatever is queued (DuckDB's WAL makes a commit durable).
+/// History in an embedded DuckDB file (<c>history.duckdb</c> in the data folder), appended by a single writer thread
+/// that group-commits whatever is queued (DuckDB's WAL makes a commit durable).
 /// </summary>
 /// <remarks>
+/// <para>
+/// Points are keyed by a series id (one per twin and name, in table <c>series</c>). New points land in <c>points</c> in
+/// arrival order; once it holds <see cref="HistoryStoreOptions.CompactionRows"/> rows the writer moves them into
+/// <c>archive</c> sorted by series and time, so that a query for one twin reads a few row groups instead of the whole
+/// table. <see cref="CompactAsync"/> re-sorts the whole archive, making every series one contiguous run.
+/// </para>
+/// <para>
 /// Times are stored in microseconds (DuckDB's TIMESTAMP); finer fractions are truncated. Each point gets a sequence
 /// number in arrival order, so points with equal times have a stable order for paging and for first/last.
+/// </para>
 /// </remarks>
-public sealed class DuckDbHistoryStore : IHistoryStore, IDeadLetterStore
+public sealed partial class DuckDbHistoryStore : IHistoryStore, IDeadLetterStore
 {
     public const string FileName = "history.duckdb";
 
     // Message ids remembered for de-duplication; older ones fall out first.
     private const int RememberedMessageIds = 1_000_000;
 
+    private const string PointColumns = "series INTEGER NOT NULL, ts TIMESTAMP NOT NULL, kind UTINYINT NOT NULL, num DOUBLE, json VARCHAR, message_id VARCHAR, seq BIGINT NOT NULL";
+
     private readonly DuckDBConnection _connection;
     // Readers open their own connections; DuckDB.NET shares one database instance per file within the process.
     private readonly string _connectionString;
+    private readonly HistoryStoreOptions _options;
     private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly TaskCompletionSource _writerStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SeriesCatalog _series = new();
     private readonly HashSet<(string TwinId, string Name, string MessageId)> _seen = [];
     private readonly Queue<(string TwinId, string Name, string MessageId)> _seenOrder = new();
+    // Retention, downsampling and compaction rewrite stored rows: one at a time, and never beside the writer's own compaction.
+    private readonly SemaphoreSlim _maintenance = new(1, 1);
     private long _sequence;
     private long _deadLetterSequence;
+    private long _recentRows;
     private volatile bool _disposed;
 
-    private DuckDbHistoryStore(DuckDBConnection connection, long sequence)
+    private DuckDbHistoryStore(DuckDBConnection connection, HistoryStoreOptions options)
     {
         _connection = connection;
         _connectionString = connection.ConnectionString;
-        _sequence = sequence;
+        _options = options;
     }
 
     public string DatabasePath { get; private init; } = "";
@@ -46,7 +61,7 @@ public sealed class DuckDbHistoryStore : IHistoryStore, IDeadLetterStore
     public int PendingAppends => _queue.Reader.Count;
 
     /// <summary>Opens (creating when missing) the history file of a data folder; replays DuckDB's WAL after a crash.</summary>
-    public static DuckDbHistoryStore Open(string dataDirectory)
+    public static DuckDbHistoryStore Open(string dataDirectory, HistoryStoreOptions? options = null)
     {
         Directory.CreateDirectory(dataDirectory);
         var path = Path.GetFullPath(Path.Combine(dataDirectory, FileName));
@@ -54,33 +69,9 @@ public sealed class DuckDbHistoryStore : IHistoryStore, IDeadLetterStore
         try
         {
             connection.Open();
-            Execute(connection, """
-                CREATE TABLE IF NOT EXISTS points (
-                    twin_id VARCHAR NOT NULL,
-                    name VARCHAR NOT NULL,
-                    ts TIMESTAMP NOT NULL,
-                    kind UTINYINT NOT NULL,
-                    num DOUBLE,
-                    json VARCHAR,
-                    message_id VARCHAR,
-                    seq BIGINT NOT NULL)
-                """);
-            Execute(connection, """
-                CREATE TABLE IF NOT EXISTS dead_letters (
-                    seq BIGINT NOT NULL,
-                    ts TIMESTAMP NOT NULL,
-                    source VARCHAR NOT NULL,
-                    topic VARCHAR NOT NULL,
-                    client_id VARCHAR,
-                    twin_id VARCHAR,
-                    reason VARCHAR NOT NULL,
-                    message VARCHAR NOT NULL,
-                    payload VARCHAR NOT NULL)
-                """);
-            var sequence = Convert.ToInt64(Scalar(connection, "SELECT coalesce(max(seq), 0) FROM points"), CultureInfo.InvariantCulture);
-            var deadLetterSequence = Convert.ToInt64(Scalar(connection, "SELECT coalesce(max(seq), 0) FROM dead_letters"), CultureInfo.InvariantCulture);
-            var store = new DuckDbHistoryStore(connection, sequence) { DatabasePath = path, _deadLetterSequence = deadLetterSequence };
-            store.LoadMessageIds();
+            CreateOrMigrate(connection);
+            var store = new DuckDbHistoryStore(connection, options ?? new HistoryStoreOptions()) { DatabasePath = path };
+            store.Load();
             new Thread(store.WriteLoop) { IsBackground = true, Name = "Doppel.History writer" }.Start();
             return store;
         }
@@ -103,10 +94,86 @@ public sealed class DuckDbHistoryStore : IHistoryStore, IDeadLetterStore
         return Enqueue(new PendingAppend(points, check, []), ct);
     }
 
-    public Task AppendDeadLettersAsync(IReadOnlyList<DeadLetter> letters, CancellationToken ct = default)
+    public async ValueTask DisposeAsync()
     {
-        ArgumentNullException.ThrowIfNull(letters);
-        return letters.Count == 0 ? Task.CompletedTask : Enqueue(new PendingAppend([], DuplicateCheck.Skip, letters), ct);
+        _queue.Writer.TryComplete();
+        await _writerStopped.Task;
+        _disposed = true;
+    }
+
+    private static void CreateOrMigrate(DuckDBConnection connection)
+    {
+        // Version 1 kept twin_id and name on every point: move them into series, and the points into a sorted archive.
+        var legacy = Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'points' AND column_name = 'twin_id'"), CultureInfo.InvariantCulture) > 0;
+        using (var transaction = connection.BeginTransaction())
+        {
+            if (legacy)
+            {
+                Execute(connection, """
+                    CREATE TABLE series AS
+                    SELECT (row_number() OVER (ORDER BY twin_id, name))::INTEGER AS id, twin_id, name FROM (SELECT DISTINCT twin_id, name FROM points)
+                    """);
+                Execute(connection, $"CREATE TABLE archive ({PointColumns})");
+                Execute(connection, """
+                    INSERT INTO archive SELECT s.id, p.ts, p.kind, p.num, p.json, p.message_id, p.seq
+                    FROM points p JOIN series s USING (twin_id, name) ORDER BY s.id, p.ts, p.seq
+                    """);
+                Execute(connection, "DROP TABLE points");
+            }
+            Execute(connection, "CREATE TABLE IF NOT EXISTS series (id INTEGER NOT NULL, twin_id VARCHAR NOT NULL, name VARCHAR NOT NULL)");
+            Execute(connection, $"CREATE TABLE IF NOT EXISTS points ({PointColumns})");
+            Execute(connection, $"CREATE TABLE IF NOT EXISTS archive ({PointColumns})");
+            Execute(connection, "CREATE OR REPLACE VIEW history AS SELECT * FROM archive UNION ALL SELECT * FROM points");
+            Execute(connection, """
+                CREATE TABLE IF NOT EXISTS dead_letters (
+                    seq BIGINT NOT NULL,
+                    ts TIMESTAMP NOT NULL,
+                    source VARCHAR NOT NULL,
+                    topic VARCHAR NOT NULL,
+                    client_id VARCHAR,
+                    twin_id VARCHAR,
+                    reason VARCHAR NOT NULL,
+                    message VARCHAR NOT NULL,
+                    payload VARCHAR NOT NULL)
+                """);
+            transaction.Commit();
+        }
+    }
+
+    private void Load()
+    {
+        using (var command = Command(_connection, "SELECT id, twin_id, name FROM series ORDER BY id", []))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                _series.Load(reader.GetInt32(0), reader.GetString(1), reader.GetString(2));
+            }
+        }
+        _sequence = Convert.ToInt64(Scalar(_connection, "SELECT coalesce(max(seq), 0) FROM history"), CultureInfo.InvariantCulture);
+        _deadLetterSequence = Convert.ToInt64(Scalar(_connection, "SELECT coalesce(max(seq), 0) FROM dead_letters"), CultureInfo.InvariantCulture);
+        _recentRows = Convert.ToInt64(Scalar(_connection, "SELECT count(*) FROM points"), CultureInfo.InvariantCulture);
+        LoadMessageIds();
+    }
+
+    private void LoadMessageIds()
+    {
+        using var command = Command(_connection,
+            $"SELECT series, message_id FROM history WHERE message_id IS NOT NULL ORDER BY seq DESC LIMIT {RememberedMessageIds}", []);
+        using var reader = command.ExecuteReader();
+        var newestFirst = new List<(string, string, string)>();
+        while (reader.Read())
+        {
+            var (twin, name) = _series.Key(reader.GetInt32(0));
+            newestFirst.Add((twin, name, reader.GetString(1)));
+        }
+        for (var i = newestFirst.Count - 1; i >= 0; i--)
+        {
+            if (_seen.Add(newestFirst[i]))
+            {
+                Remember(newestFirst[i]);
+            }
+        }
     }
 
     private Task<int> Enqueue(PendingAppend pending, CancellationToken ct)
@@ -117,194 +184,6 @@ public sealed class DuckDbHistoryStore : IHistoryStore, IDeadLetterStore
         }
         // A caller that stops waiting does not undo the append: it commits with its group.
         return pending.Completion.Task.WaitAsync(ct);
-    }
-
-    public async Task<HistoryPage> ReadAsync(HistoryRead request, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var size = Math.Clamp(request.PageSize, 1, 10_000);
-        var sql = new StringBuilder("SELECT twin_id, name, ts, kind, num, json, message_id, seq FROM points WHERE ");
-        var parameters = new List<object>();
-        Filter(sql, parameters, request.TwinIds, request.Names, request.From, request.To);
-        if (request.After is { } after)
-        {
-            sql.Append(CultureInfo.InvariantCulture, $" AND (ts > ${parameters.Count + 1} OR (ts = ${parameters.Count + 1} AND seq > ${parameters.Count + 2}))");
-            parameters.Add(after.Time.UtcDateTime);
-            parameters.Add(after.Sequence);
-        }
-        sql.Append(CultureInfo.InvariantCulture, $" ORDER BY ts, seq LIMIT {size + 1}");
-        var points = new List<HistoryPoint>(Math.Min(size, 1024));
-        HistoryCursor? next = null;
-        await Task.Run(() =>
-        {
-            using var connection = Reader();
-            using var command = Command(connection, sql.ToString(), parameters);
-            using var reader = command.ExecuteReader();
-            long lastSequence = 0;
-            while (reader.Read())
-            {
-                ct.ThrowIfCancellationRequested();
-                if (points.Count == size)
-                {
-                    next = new HistoryCursor(points[^1].Time, lastSequence);
-                    break;
-                }
-                points.Add(new HistoryPoint(
-                    reader.GetString(0),
-                    reader.GetString(1),
-                    new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc)),
-                    (HistoryKind)reader.GetByte(3),
-                    reader.IsDBNull(4) ? null : reader.GetDouble(4),
-                    reader.IsDBNull(5) ? null : reader.GetString(5),
-                    reader.IsDBNull(6) ? null : reader.GetString(6)));
-                lastSequence = reader.GetInt64(7);
-            }
-        }, ct);
-        return new HistoryPage(points, next);
-    }
-
-    public async Task<IReadOnlyList<HistoryBucket>> AggregateAsync(HistoryAggregation request, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var bucketMicros = (long)(request.Bucket.Ticks / TimeSpan.TicksPerMicrosecond);
-        if (bucketMicros < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(request), request.Bucket, "A bucket must be at least 1µs.");
-        }
-        var aggregates = request.Aggregates.Count == 0 ? HistoryAggregates.All : request.Aggregates;
-        var sql = new StringBuilder(string.Create(CultureInfo.InvariantCulture,
-            $"SELECT twin_id, name, epoch_us(ts) // {bucketMicros} AS bucket"));
-        foreach (var aggregate in aggregates)
-        {
-            sql.Append(", ").Append(aggregate switch
-            {
-                HistoryAggregate.Avg => "avg(num)",
-                HistoryAggregate.Min => "min(num)",
-                HistoryAggregate.Max => "max(num)",
-                HistoryAggregate.Sum => "sum(num)",
-                HistoryAggregate.Count => "count(num)::DOUBLE",
-                HistoryAggregate.First => "arg_min(num, (epoch_us(ts)::HUGEINT << 64) + seq)",
-                HistoryAggregate.Last => "arg_max(num, (epoch_us(ts)::HUGEINT << 64) + seq)",
-                _ => "stddev_samp(num)",
-            });
-        }
-        sql.Append(" FROM points WHERE num IS NOT NULL AND ");
-        var parameters = new List<object>();
-        Filter(sql, parameters, request.TwinIds, request.Names, request.From, request.To);
-        sql.Append(" GROUP BY twin_id, name, bucket ORDER BY twin_id, name, bucket");
-        return await Task.Run(() =>
-        {
-            var buckets = new List<HistoryBucket>();
-            using var connection = Reader();
-            using var command = Command(connection, sql.ToString(), parameters);
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                ct.ThrowIfCancellationRequested();
-                var values = new Dictionary<HistoryAggregate, double?>(aggregates.Count);
-                for (var i = 0; i < aggregates.Count; i++)
-                {
-                    values[aggregates[i]] = reader.IsDBNull(3 + i) ? null : reader.GetDouble(3 + i);
-                }
-                var start = DateTimeOffset.UnixEpoch.AddTicks(reader.GetInt64(2) * bucketMicros * TimeSpan.TicksPerMicrosecond);
-                buckets.Add(new HistoryBucket(reader.GetString(0), reader.GetString(1), start, values));
-            }
-            return (IReadOnlyList<HistoryBucket>)buckets;
-        }, ct);
-    }
-
-    public Task<long> DeleteBeforeAsync(DateTimeOffset cutoff, CancellationToken ct = default) =>
-        Task.Run(() =>
-        {
-            using var connection = Reader();
-            using var command = Command(connection, "DELETE FROM points WHERE ts < $1", [cutoff.UtcDateTime]);
-            return (long)command.ExecuteNonQuery();
-        }, ct);
-
-    public Task<long> DownsampleBeforeAsync(DateTimeOffset cutoff, TimeSpan bucket, CancellationToken ct = default)
-    {
-        var bucketMicros = (long)(bucket.Ticks / TimeSpan.TicksPerMicrosecond);
-        ArgumentOutOfRangeException.ThrowIfLessThan(bucketMicros, 1, nameof(bucket));
-        return Task.Run(() =>
-        {
-            using var connection = Reader();
-            using var transaction = connection.BeginTransaction();
-            // Whole buckets only: a bucket that straddles the cutoff keeps its raw points until it is entirely older.
-            var end = cutoff.ToUnixTimeMilliseconds() * 1000 / bucketMicros * bucketMicros;
-            var where = string.Create(CultureInfo.InvariantCulture, $"num IS NOT NULL AND epoch_us(ts) < {end}");
-            long before;
-            using (var count = Command(connection, $"SELECT count(*) FROM points WHERE {where}", []))
-            {
-                before = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
-            }
-            Execute(connection, string.Create(CultureInfo.InvariantCulture, $"""
-                CREATE TEMP TABLE downsampled AS
-                SELECT twin_id, name, make_timestamp(epoch_us(ts) // {bucketMicros} * {bucketMicros}) AS ts, min(kind) AS kind, avg(num) AS num,
-                       max(seq) AS seq
-                FROM points WHERE {where} GROUP BY twin_id, name, epoch_us(ts) // {bucketMicros}
-                """));
-            Execute(connection, $"DELETE FROM points WHERE {where}");
-            Execute(connection, "INSERT INTO points SELECT twin_id, name, ts, kind, num, NULL, NULL, seq FROM downsampled");
-            long after;
-            using (var count = Command(connection, "SELECT count(*) FROM downsampled", []))
-            {
-                after = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
-            }
-            Execute(connection, "DROP TABLE downsampled");
-            transaction.Commit();
-            return before - after;
-        }, ct);
-    }
-
-    public Task<long> ExportParquetAsync(HistoryRead request, string path, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var select = new StringBuilder("SELECT twin_id, name, ts, CASE kind WHEN 0 THEN 'telemetry' ELSE 'property' END AS kind, num, json FROM points WHERE ");
-        var parameters = new List<object>();
-        Filter(select, parameters, request.TwinIds, request.Names, request.From, request.To);
-        select.Append(" ORDER BY ts, seq");
-        return Task.Run(() =>
-        {
-            using var connection = Reader();
-            // COPY takes no parameters, so the selection is materialized first and the path goes in as a quoted literal.
-            using (var command = Command(connection, $"CREATE TEMP TABLE export AS {select}", parameters))
-            {
-                command.ExecuteNonQuery();
-            }
-            try
-            {
-                Execute(connection, $"COPY export TO '{full.Replace("'", "''", StringComparison.Ordinal)}' (FORMAT PARQUET)");
-                return Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM export"), CultureInfo.InvariantCulture);
-            }
-            finally
-            {
-                Execute(connection, "DROP TABLE export");
-            }
-        }, ct);
-    }
-
-    public Task<long> CountAsync(CancellationToken ct = default) =>
-        Task.Run(() =>
-        {
-            using var connection = Reader();
-            return Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM points"), CultureInfo.InvariantCulture);
-        }, ct);
-
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        await _writerStopped.Task;
-        _disposed = true;
-    }
-
-    private DuckDBConnection Reader()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var connection = new DuckDBConnection(_connectionString);
-        connection.Open();
-        return connection;
     }
 
     private void WriteLoop()
@@ -324,6 +203,10 @@ public sealed class DuckDbHistoryStore : IHistoryStore, IDeadLetterStore
                     count += pending.Points.Count;
                 }
                 CommitGroup(group);
+                if (_recentRows >= _options.CompactionRows)
+                {
+                    CompactRecent();
+                }
             }
         }
         finally
@@ -347,13 +230,16 @@ public sealed class DuckDbHistoryStore : IHistoryStore, IDeadLetterStore
         var deadLetterSequence = _deadLetterSequence;
         try
         {
+            var ids = SeriesIds(group);
             using var transaction = _connection.BeginTransaction();
             using (var appender = _connection.CreateAppender("points"))
             {
+                var i = 0;
                 for (var g = 0; g < group.Count; g++)
                 {
                     foreach (var point in group[g].Points)
                     {
+                        var series = ids[i++];
                         // A message gives one point per telemetry name, so a repeat is the same (twin, name, message id).
                         if (point.MessageId is { } messageId)
                         {
@@ -367,8 +253,7 @@ public sealed class DuckDbHistoryStore : IHistoryStore, IDeadLetterStore
                             }
                         }
                         var row = appender.CreateRow()
-                            .AppendValue(point.TwinId)
-                            .AppendValue(point.Name)
+                            .AppendValue(series)
                             .AppendValue(point.Time.UtcDateTime)
                             .AppendValue((byte)point.Kind);
                         row = point.Number is { } number ? row.AppendValue(number) : row.AppendNullValue();
@@ -394,6 +279,7 @@ public sealed class DuckDbHistoryStore : IHistoryStore, IDeadLetterStore
             }
             return;
         }
+        _recentRows += sequence - _sequence;
         _sequence = sequence;
         _deadLetterSequence = deadLetterSequence;
         foreach (var key in added)
@@ -406,110 +292,34 @@ public sealed class DuckDbHistoryStore : IHistoryStore, IDeadLetterStore
         }
     }
 
-    private long AppendDeadLetters(List<PendingAppend> group, long sequence)
+    /// <summary>The series id of every point of the group, in order; new series are committed first, in their own transaction.</summary>
+    private int[] SeriesIds(List<PendingAppend> group)
     {
-        if (!group.Exists(p => p.DeadLetters.Count > 0))
-        {
-            return sequence;
-        }
-        using var appender = _connection.CreateAppender("dead_letters");
+        var ids = new int[group.Sum(p => p.Points.Count)];
+        var created = new List<(int Id, string TwinId, string Name)>();
+        var i = 0;
         foreach (var pending in group)
         {
-            foreach (var letter in pending.DeadLetters)
+            foreach (var point in pending.Points)
             {
-                var row = appender.CreateRow()
-                    .AppendValue(++sequence)
-                    .AppendValue(letter.Time.UtcDateTime)
-                    .AppendValue(letter.Source)
-                    .AppendValue(letter.Topic);
-                row = letter.ClientId is { } client ? row.AppendValue(client) : row.AppendNullValue();
-                row = letter.TwinId is { } twin ? row.AppendValue(twin) : row.AppendNullValue();
-                row.AppendValue(letter.Reason).AppendValue(letter.Message).AppendValue(letter.Payload).EndRow();
+                ids[i++] = _series.GetOrAdd(point.TwinId, point.Name, created);
             }
         }
-        return sequence;
-    }
-
-    public Task<DeadLetterPage> ReadDeadLettersAsync(DeadLetterQuery query, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        var size = Math.Clamp(query.PageSize, 1, 10_000);
-        var where = new StringBuilder("TRUE");
-        var parameters = new List<object>();
-        void Equal(string column, string? value)
+        if (created.Count > 0)
         {
-            if (value is not null)
+            // Committed ahead of the points: if the points' transaction then fails, an unused series is harmless.
+            using var transaction = _connection.BeginTransaction();
+            using (var appender = _connection.CreateAppender("series"))
             {
-                parameters.Add(value);
-                where.Append(CultureInfo.InvariantCulture, $" AND {column} = ${parameters.Count}");
-            }
-        }
-        Equal("reason", query.Reason);
-        Equal("source", query.Source);
-        Equal("twin_id", query.TwinId);
-        if (query.From is { } from)
-        {
-            parameters.Add(from.UtcDateTime);
-            where.Append(CultureInfo.InvariantCulture, $" AND ts >= ${parameters.Count}");
-        }
-        if (query.To is { } to)
-        {
-            parameters.Add(to.UtcDateTime);
-            where.Append(CultureInfo.InvariantCulture, $" AND ts < ${parameters.Count}");
-        }
-        return Task.Run(() =>
-        {
-            using var connection = Reader();
-            long total;
-            using (var count = Command(connection, $"SELECT count(*) FROM dead_letters WHERE {where}", parameters))
-            {
-                total = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
-            }
-            var pageWhere = query.Before is { } before ? string.Create(CultureInfo.InvariantCulture, $"{where} AND seq < {before}") : where.ToString();
-            using var command = Command(connection,
-                $"SELECT seq, ts, source, topic, client_id, twin_id, reason, message, payload FROM dead_letters WHERE {pageWhere} ORDER BY seq DESC LIMIT {size + 1}", parameters);
-            using var reader = command.ExecuteReader();
-            var letters = new List<DeadLetter>();
-            long? next = null;
-            long last = 0;
-            while (reader.Read())
-            {
-                if (letters.Count == size)
+                foreach (var (id, twin, name) in created)
                 {
-                    next = last;
-                    break;
+                    appender.CreateRow().AppendValue(id).AppendValue(twin).AppendValue(name).EndRow();
                 }
-                last = reader.GetInt64(0);
-                letters.Add(new DeadLetter(
-                    new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc)),
-                    reader.GetString(2), reader.GetString(3),
-                    reader.IsDBNull(4) ? null : reader.GetString(4),
-                    reader.IsDBNull(5) ? null : reader.GetString(5),
-                    reader.GetString(6), reader.GetString(7), reader.GetString(8)));
             }
-            return new DeadLetterPage(letters, next, total);
-        }, ct);
+            transaction.Commit();
+        }
+        return ids;
     }
-
-    public Task<IReadOnlyList<HistoryPoint>> LatestTelemetryAsync(CancellationToken ct = default) =>
-        Task.Run(() =>
-        {
-            using var connection = Reader();
-            using var command = Command(connection, $"""
-                SELECT twin_id, name, ts, num, json FROM points WHERE kind = {(int)HistoryKind.Telemetry}
-                QUALIFY row_number() OVER (PARTITION BY twin_id, name ORDER BY ts DESC, seq DESC) = 1
-                """, []);
-            using var reader = command.ExecuteReader();
-            var points = new List<HistoryPoint>();
-            while (reader.Read())
-            {
-                ct.ThrowIfCancellationRequested();
-                points.Add(new HistoryPoint(reader.GetString(0), reader.GetString(1),
-                    new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc)), HistoryKind.Telemetry,
-                    reader.IsDBNull(3) ? null : reader.GetDouble(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
-            }
-            return (IReadOnlyList<HistoryPoint>)points;
-        }, ct);
 
     private void Remember((string TwinId, string Name, string MessageId) key)
     {
@@ -520,47 +330,12 @@ public sealed class DuckDbHistoryStore : IHistoryStore, IDeadLetterStore
         }
     }
 
-    private void LoadMessageIds()
+    private DuckDBConnection Reader()
     {
-        using var command = Command(_connection,
-            $"SELECT twin_id, name, message_id FROM points WHERE message_id IS NOT NULL ORDER BY seq DESC LIMIT {RememberedMessageIds}", []);
-        using var reader = command.ExecuteReader();
-        var newestFirst = new List<(string, string, string)>();
-        while (reader.Read())
-        {
-            newestFirst.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
-        }
-        for (var i = newestFirst.Count - 1; i >= 0; i--)
-        {
-            if (_seen.Add(newestFirst[i]))
-            {
-                Remember(newestFirst[i]);
-            }
-        }
-    }
-
-    private static void Filter(StringBuilder sql, List<object> parameters, IReadOnlyList<string> twinIds, IReadOnlyList<string> names, DateTimeOffset from, DateTimeOffset to)
-    {
-        sql.Append(CultureInfo.InvariantCulture, $"ts >= ${parameters.Count + 1} AND ts < ${parameters.Count + 2}");
-        parameters.Add(from.UtcDateTime);
-        parameters.Add(to.UtcDateTime);
-        In(sql, parameters, "twin_id", twinIds);
-        In(sql, parameters, "name", names);
-    }
-
-    private static void In(StringBuilder sql, List<object> parameters, string column, IReadOnlyList<string> values)
-    {
-        if (values.Count == 0)
-        {
-            return;
-        }
-        sql.Append(" AND ").Append(column).Append(" IN (");
-        for (var i = 0; i < values.Count; i++)
-        {
-            sql.Append(i == 0 ? "$" : ", $").Append(parameters.Count + 1);
-            parameters.Add(values[i]);
-        }
-        sql.Append(')');
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var connection = new DuckDBConnection(_connectionString);
+        connection.Open();
+        return connection;
     }
 
     private static DuckDBCommand Command(DuckDBConnection connection, string sql, IReadOnlyList<object> parameters)

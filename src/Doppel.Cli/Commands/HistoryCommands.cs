@@ -14,6 +14,8 @@ internal static class HistoryCommands
         command.Subcommands.Add(Export());
         command.Subcommands.Add(Retention());
         command.Subcommands.Add(Downsample());
+        command.Subcommands.Add(Compact());
+        command.Subcommands.Add(Policy());
         command.Subcommands.Add(IngestCommands.Backfill());
         command.Subcommands.Add(IngestCommands.Live());
         return command;
@@ -134,6 +136,81 @@ internal static class HistoryCommands
                 return DoppelClient.Fail(DoppelClient.Error(status, body));
             }
             Console.WriteLine($"{char.ToUpperInvariant(countKey[0])}{countKey[1..]} {(long)body![countKey]!:N0} points older than {body["before"]}.");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Compact()
+    {
+        var server = ClientOptions.Server();
+        var command = new Command("compact", "Re-sort stored history by twin and time, so that reading one twin touches only its own data.") { server };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var client = new DoppelClient(parse.GetValue(server)!);
+            var (status, body) = await client.SendAsync(HttpMethod.Post, "doppel/history/compact", ct: ct);
+            if (status != 200)
+            {
+                return DoppelClient.Fail(DoppelClient.Error(status, body));
+            }
+            Console.WriteLine($"Compacted {(long)body!["compacted"]!:N0} points.");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Policy()
+    {
+        var retention = new Option<string?>("--retention") { Description = "Delete points older than this: 90d, P1Y." };
+        var downsampleAfter = new Option<string?>("--downsample-older-than") { Description = "Average numeric points older than this per --downsample-bucket." };
+        var downsampleBucket = new Option<string>("--downsample-bucket") { Description = "Bucket of the averages.", DefaultValueFactory = _ => "1h" };
+        var compact = new Option<bool>("--compact") { Description = "Also compact history at each run." };
+        var interval = new Option<string>("--interval") { Description = "How often the policy runs.", DefaultValueFactory = _ => "1h" };
+        var clear = new Option<bool>("--clear") { Description = "Remove the policy: keep all history." };
+        var run = new Option<bool>("--run") { Description = "Apply the policy now and print what it did." };
+        var server = ClientOptions.Server();
+        var command = new Command("policy", "Show, set, clear or run the standing history policy (retention, downsampling, compaction).")
+        {
+            retention, downsampleAfter, downsampleBucket, compact, interval, clear, run, server,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var client = new DoppelClient(parse.GetValue(server)!);
+            (int Status, JsonNode? Body) result;
+            if (parse.GetValue(clear))
+            {
+                result = await client.SendAsync(HttpMethod.Delete, "doppel/history/policy", ct: ct);
+            }
+            else if (parse.GetValue(retention) is not null || parse.GetValue(downsampleAfter) is not null || parse.GetValue(compact))
+            {
+                var policy = new JsonObject { ["compact"] = parse.GetValue(compact), ["interval"] = parse.GetValue(interval) };
+                if (parse.GetValue(retention) is { } keep)
+                {
+                    policy["retention"] = keep;
+                }
+                if (parse.GetValue(downsampleAfter) is { } after)
+                {
+                    policy["downsample"] = new JsonObject { ["olderThan"] = after, ["bucket"] = parse.GetValue(downsampleBucket) };
+                }
+                result = await client.SendAsync(HttpMethod.Put, "doppel/history/policy", policy.ToJsonString(), ct: ct);
+            }
+            else
+            {
+                result = await client.SendAsync(HttpMethod.Get, "doppel/history/policy", ct: ct);
+            }
+            if (result.Status is not (200 or 204))
+            {
+                return DoppelClient.Fail(DoppelClient.Error(result.Status, result.Body));
+            }
+            if (parse.GetValue(run))
+            {
+                result = await client.SendAsync(HttpMethod.Post, "doppel/history/policy/run", ct: ct);
+                if (result.Status != 200)
+                {
+                    return DoppelClient.Fail(DoppelClient.Error(result.Status, result.Body));
+                }
+            }
+            Console.WriteLine(result.Body?.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) ?? "No history policy: all history is kept.");
             return ExitCodes.Ok;
         });
         return command;

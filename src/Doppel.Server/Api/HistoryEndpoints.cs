@@ -107,6 +107,39 @@ internal static class HistoryEndpoints
             var removed = await runtime.History.DownsampleBeforeAsync(cutoff.Value, bucket.Value, ct);
             return Responses.Json(new JsonObject { ["removed"] = removed, ["before"] = Timestamp(cutoff.Value) });
         }).WithName("History_Downsample");
+
+        history.MapPost("/compact", async (TwinRuntime runtime, CancellationToken ct) =>
+            Responses.Json(new JsonObject { ["compacted"] = await runtime.History.CompactAsync(ct) }))
+            .WithName("History_Compact");
+
+        history.MapGet("/policy", (HistoryMaintenance maintenance) => Responses.Json(PolicyJson(maintenance)))
+            .WithName("History_GetPolicy");
+
+        history.MapPut("/policy", async (HttpRequest request, HistoryMaintenance maintenance, CancellationToken ct) =>
+        {
+            var body = RequestBody.ExpectObject(await RequestBody.ReadJsonAsync(request, 64 * 1024, ct), "a history policy");
+            if (!body.IsSuccess)
+            {
+                return AdtErrors.ToResult(body.Error!);
+            }
+            var policy = HistoryPolicy.Parse(body.Value!);
+            if (!policy.IsSuccess)
+            {
+                return AdtErrors.ToResult(policy.Error);
+            }
+            await maintenance.SetAsync(policy.Value, ct);
+            return Responses.Json(PolicyJson(maintenance));
+        }).WithName("History_PutPolicy");
+
+        history.MapDelete("/policy", async (HistoryMaintenance maintenance, CancellationToken ct) =>
+        {
+            await maintenance.SetAsync(null, ct);
+            return Responses.NoContent();
+        }).WithName("History_DeletePolicy");
+
+        history.MapPost("/policy/run", async (HistoryMaintenance maintenance, CancellationToken ct) =>
+            Responses.Json(await maintenance.RunAsync(ct)))
+            .WithName("History_RunPolicy");
     }
 
     private static JsonNode ToJson(HistoryPoint point)
@@ -121,6 +154,12 @@ internal static class HistoryEndpoints
             ["value"] = value,
         };
     }
+
+    private static JsonObject PolicyJson(HistoryMaintenance maintenance) => new()
+    {
+        ["policy"] = maintenance.Policy?.ToJson(),
+        ["lastRun"] = maintenance.LastRun?.DeepClone(),
+    };
 
     private static string Timestamp(DateTimeOffset time) => time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 

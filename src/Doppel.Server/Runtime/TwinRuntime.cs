@@ -44,6 +44,9 @@ public sealed class TwinRuntime : IAsyncDisposable
     /// <summary>The newest telemetry values of each twin, restored from history at start.</summary>
     public LiveTelemetry Live { get; } = new();
 
+    /// <summary>The standing history policy, applied by <see cref="HistoryMaintenance"/>; null keeps history whole.</summary>
+    public HistoryPolicy? HistoryPolicy { get; set; }
+
     /// <summary>The ingest mappings in force; replaced whole when one changes.</summary>
     public MappingSet Mappings { get; set; } = MappingSet.Empty;
 
@@ -114,6 +117,11 @@ public sealed class TwinRuntime : IAsyncDisposable
                 mappings.Add(mapping.IsSuccess ? mapping.Value : throw new InvalidDataException($"Stored mapping '{document.Id}' no longer loads: {mapping.Error}"));
             }
             runtime.Mappings = new MappingSet(mappings);
+            if (snapshot.Documents.FirstOrDefault(d => d.Kind == HistoryMaintenance.DocumentKind) is { } stored)
+            {
+                var policy = HistoryPolicy.Parse(System.Text.Json.Nodes.JsonNode.Parse(stored.Json)!.AsObject());
+                runtime.HistoryPolicy = policy.IsSuccess ? policy.Value : throw new InvalidDataException($"The stored history policy no longer loads: {policy.Error}");
+            }
             runtime.Live.Apply(await history.LatestTelemetryAsync(ct));
             return runtime;
         }

@@ -31,6 +31,9 @@ public interface IHistoryStore : IAsyncDisposable
     /// <summary>Writes the points a read selects (all pages) to a Parquet file; returns how many.</summary>
     Task<long> ExportParquetAsync(HistoryRead request, string path, CancellationToken ct = default);
 
+    /// <summary>Reorganises stored points so that reading one twin's series touches only its own data; returns how many points were rewritten.</summary>
+    Task<long> CompactAsync(CancellationToken ct = default);
+
     /// <summary>How many points the store holds.</summary>
     Task<long> CountAsync(CancellationToken ct = default);
 }

@@ -97,6 +97,65 @@ public sealed class DuckDbHistoryStoreTests
         Assert.Equal((4.0, 2L, "a"), (reader.GetDouble(0), reader.GetInt64(1), reader.GetString(2)));
     }
 
+    [Fact]
+    public async Task A_history_file_of_the_first_format_is_migrated_and_reads_the_same()
+    {
+        using var folder = new TempDataDirectory();
+        using (var connection = new DuckDBConnection($"Data Source={System.IO.Path.Combine(folder.Path, DuckDbHistoryStore.FileName)}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE points (twin_id VARCHAR NOT NULL, name VARCHAR NOT NULL, ts TIMESTAMP NOT NULL, kind UTINYINT NOT NULL,
+                                     num DOUBLE, json VARCHAR, message_id VARCHAR, seq BIGINT NOT NULL);
+                INSERT INTO points VALUES ('b', 'x', TIMESTAMP '2026-03-01 00:00:02', 0, 2, NULL, 'm2', 2),
+                                          ('a', 'x', TIMESTAMP '2026-03-01 00:00:01', 0, 1, NULL, 'm1', 1),
+                                          ('a', 'mode', TIMESTAMP '2026-03-01 00:00:03', 1, NULL, '"auto"', NULL, 3);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        await using var store = DuckDbHistoryStore.Open(folder.Path);
+
+        var page = await store.ReadAsync(new HistoryRead([], [], T0.AddDays(-365), T0.AddDays(365)));
+        Assert.Equal(["a.x=1", "b.x=2", "a.mode=\"auto\""], page.Points.Select(p => $"{p.TwinId}.{p.Name}={(p.Json ?? p.Number!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))}"));
+        // The message ids came along: a retry is still recognised, and new points continue the sequence.
+        Assert.Equal(0, await store.AppendAsync([Point("a", "x", 1, 1) with { MessageId = "m1" }]));
+        Assert.Equal(1, await store.AppendAsync([Point("a", "x", 9, 9)]));
+        Assert.Equal(4, await store.CountAsync());
+    }
+
+    [Fact]
+    public async Task Paging_and_one_twin_reads_see_recent_archived_and_compacted_points_alike()
+    {
+        using var folder = new TempDataDirectory();
+        await using var store = DuckDbHistoryStore.Open(folder.Path, new HistoryStoreOptions { CompactionRows = 25 });
+        for (var i = 0; i < 100; i++)
+        {
+            await store.AppendAsync([Point("t" + (i % 4), "v", i, i)]);
+        }
+        async Task<List<double>> ReadAll(string twin)
+        {
+            var values = new List<double>();
+            HistoryCursor? after = null;
+            do
+            {
+                var page = await store.ReadAsync(new HistoryRead([twin], ["v"], T0, T0.AddDays(1), 7, after));
+                values.AddRange(page.Points.Select(p => p.Number!.Value));
+                after = page.Next;
+            }
+            while (after is not null);
+            return values;
+        }
+
+        var before = await ReadAll("t1");
+        Assert.Equal(100, await store.CompactAsync()); // four runs of 25, each moved to the archive when it filled
+        Assert.Equal(100, await store.CountAsync());
+        Assert.Equal(Enumerable.Range(0, 25).Select(i => (double)(4 * i) + 1), before);
+        Assert.Equal(before, await ReadAll("t1"));
+        Assert.Empty((await store.ReadAsync(new HistoryRead(["nobody"], [], T0, T0.AddDays(1)))).Points);
+    }
+
     [Property(MaxTest = 25)]
     public Property Aggregates_per_bucket_equal_a_reference_computation(PositiveInt bucketMinutes, NonEmptyArray<int> raw)
     {
@@ -106,11 +165,16 @@ public sealed class DuckDbHistoryStoreTests
         using var folder = new TempDataDirectory();
         var actual = Task.Run(async () =>
         {
-            await using var store = DuckDbHistoryStore.Open(folder.Path);
+            // A tiny compaction threshold puts points in both the sorted archive and the recent table.
+            await using var store = DuckDbHistoryStore.Open(folder.Path, new HistoryStoreOptions { CompactionRows = 10 });
             // In several appends, as devices would send them.
             foreach (var chunk in points.Chunk(7))
             {
                 await store.AppendAsync(chunk);
+            }
+            if (bucketMinutes.Get % 2 == 0)
+            {
+                await store.CompactAsync();
             }
             return await store.AggregateAsync(new HistoryAggregation([], [], T0, T0.AddDays(1), bucket, HistoryAggregates.All));
         }).GetAwaiter().GetResult();
