@@ -109,7 +109,7 @@ internal sealed class TwinGrain(TwinRuntime runtime) : Grain, ITwinGrain
             {
                 newer.AddRange(operations);
             }
-            points.AddRange(HistoryPoints.Property(Id, component, member.Name, member.Value, sourceTime, messageId));
+            points.Add(HistoryPoints.Property(Id, component, member.Name, member.Value, sourceTime, messageId));
         }
         // Validated as a whole even when late values change nothing: a wrong message is refused, not half-applied.
         var checkedAll = Apply(current, component, all);

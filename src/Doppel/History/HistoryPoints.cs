@@ -26,8 +26,8 @@ public static class HistoryPoints
     }
 
     /// <summary>One reported property value at its source time.</summary>
-    public static HistoryPoint[] Property(string twinId, string? component, string name, JsonElement value, DateTimeOffset time, string? messageId) =>
-        [Point(twinId, Qualify(component, name), time, HistoryKind.Property, value, messageId)];
+    public static HistoryPoint Property(string twinId, string? component, string name, JsonElement value, DateTimeOffset time, string? messageId) =>
+        Point(twinId, Qualify(component, name), time, HistoryKind.Property, value, messageId);
 
     /// <summary>
     /// The property values that <paramref name="after"/> set or removed relative to <paramref name="before"/> (null for a
