@@ -46,6 +46,8 @@ public sealed partial class DuckDbHistoryStore : IHistoryStore, IDeadLetterStore
     private long _sequence;
     private long _deadLetterSequence;
     private long _recentRows;
+    // Counted here: a single-reader channel cannot count its items.
+    private int _pending;
     private volatile bool _disposed;
 
     private DuckDbHistoryStore(DuckDBConnection connection, HistoryStoreOptions options)
@@ -58,7 +60,7 @@ public sealed partial class DuckDbHistoryStore : IHistoryStore, IDeadLetterStore
     public string DatabasePath { get; private init; } = "";
 
     /// <summary>Appends waiting for the writer: the back-pressure gauge.</summary>
-    public int PendingAppends => _queue.Reader.Count;
+    public int PendingAppends => Volatile.Read(ref _pending);
 
     /// <summary>Opens (creating when missing) the history file of a data folder; replays DuckDB's WAL after a crash.</summary>
     public static DuckDbHistoryStore Open(string dataDirectory, HistoryStoreOptions? options = null)
@@ -182,6 +184,7 @@ public sealed partial class DuckDbHistoryStore : IHistoryStore, IDeadLetterStore
         {
             return Task.FromException<int>(new ObjectDisposedException(nameof(DuckDbHistoryStore)));
         }
+        Interlocked.Increment(ref _pending);
         // A caller that stops waiting does not undo the append: it commits with its group.
         return pending.Completion.Task.WaitAsync(ct);
     }
@@ -201,6 +204,7 @@ public sealed partial class DuckDbHistoryStore : IHistoryStore, IDeadLetterStore
                 {
                     group.Add(pending);
                     count += pending.Points.Count;
+                    Interlocked.Decrement(ref _pending);
                 }
                 CommitGroup(group);
                 if (_recentRows >= _options.CompactionRows)

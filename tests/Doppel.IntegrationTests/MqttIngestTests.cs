@@ -281,4 +281,39 @@ public sealed class MqttIngestTests(ServerFixture server) : IClassFixture<Server
         Assert.Equal(42.0, (double)cloudEvent["data"]!["temperature"]!);
         Assert.Equal($"{_ns}:Machine;1", (string?)cloudEvent["dataschema"]);
     }
+
+    [Fact]
+    public async Task Ingestion_is_counted_in_the_Prometheus_metrics()
+    {
+        var id = await MachineAsync("metrics");
+        using var client = await Mqtt.ConnectAsync(Port, "dev-" + id);
+        await client.PublishAsync($"doppel/twins/{id}/telemetry", """{"temperature":1,"state":"ok"}""");
+        await client.PublishAsync($"doppel/twins/{id}/telemetry", """{"temperature":"x"}""");
+
+        using var response = await server.Http.GetAsync("/metrics");
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Matches("""doppel_ingest_messages_total\{[^}]*outcome="stored"[^}]*source="mqtt"[^}]*\} [1-9]""", text);
+        Assert.Matches("""doppel_ingest_dead_letters_total\{[^}]*reason="ValidationFailed"[^}]*\} [1-9]""", text);
+        Assert.Matches("""doppel_ingest_points_total\{[^}]*\} [2-9]""", text);
+        Assert.Matches("""doppel_ingest_duration_milliseconds_count\{[^}]*source="mqtt"[^}]*\} [1-9]""", text);
+        Assert.Contains("doppel_history_queue", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Telemetry_over_REST_updates_live_values_once_and_a_retry_changes_nothing()
+    {
+        var id = await MachineAsync("rest-live");
+        using var events = server.Server.Runtime.Events.Subscribe(e => e.TwinId == id);
+        for (var i = 0; i < 2; i++)
+        {
+            using var response = await server.SendAsync(HttpMethod.Post, $"/digitaltwins/{id}/telemetry", """{"temperature":12}""", configure: r => r.Headers.Add("Message-Id", "same"));
+            Assert.Equal(204, (int)response.StatusCode);
+        }
+
+        Assert.Equal(12.0, (double)(await server.SendOkAsync(HttpMethod.Get, $"/doppel/twins/{id}/live"))["telemetry"]!["temperature"]!["value"]!);
+        Assert.True(events.Reader.TryRead(out _));
+        Assert.False(events.Reader.TryRead(out _), "the retry was announced again");
+    }
 }

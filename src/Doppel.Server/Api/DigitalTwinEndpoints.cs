@@ -135,7 +135,12 @@ internal static class DigitalTwinEndpoints
                 return AdtErrors.ToResult(valid.Error);
             }
             // Acknowledged once durable in history; a repeated Message-Id is stored once.
-            await runtime.History.AppendAsync(HistoryPoints.Telemetry(id, componentPath, document.RootElement, time, messageId), ct);
+            var points = HistoryPoints.Telemetry(id, componentPath, document.RootElement, time, messageId);
+            if (await runtime.History.AppendAsync(points, ct) == 0)
+            {
+                return Responses.NoContent(); // a retry: stored before, already live and announced
+            }
+            runtime.Live.Apply(points);
             if (runtime.Events.HasSubscribers)
             {
                 runtime.Events.Publish(TwinEvents.Telemetry(id, twin.Model.Value, componentPath, Encoding.UTF8.GetBytes(document.RootElement.GetRawText()), time, messageId));
