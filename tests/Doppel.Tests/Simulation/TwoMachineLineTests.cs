@@ -18,7 +18,7 @@ public sealed class TwoMachineLineTests
     {
         var exact = MarkovThroughput();
 
-        var estimate = Run(20, seed: 5, seed => [SimulatedThroughput(seed, horizon: 200_000, warmup: 10_000)]);
+        var estimate = Run(20, seed: 5, seed => [SimulatedThroughput(seed, horizon: 1_000_000, warmup: 20_000)]);
 
         AssertCovers(estimate[0], exact, 0.01, "throughput");
         // A sanity check of the chain itself: below the slower machine's isolated efficiency e = μ r / (r + p).
