@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json.Nodes;
 using Doppel.Events;
 using Doppel.IntegrationTests.Support;
@@ -226,6 +227,8 @@ public sealed class MqttIngestTests(ServerFixture server) : IClassFixture<Server
         await client.PublishAsync(topic, """{"temperature":1,"$sourceTime":"2026-05-01T00:00:00Z"}""");
         await client.DisconnectAsync();
         client.Dispose();
+        // Reconnecting under the same id while the broker still tears the old connection down gets the new one dropped.
+        await server.Server.Services.GetRequiredService<Doppel.Server.Mqtt.EmbeddedBroker>().WaitUntilDisconnectedAsync("dev-" + id).WaitAsync(TimeSpan.FromSeconds(30));
 
         using var again = await Mqtt.ConnectAsync(Port, "dev-" + id);
         await again.PublishAsync(topic, """{"temperature":2,"$sourceTime":"2026-05-01T00:01:00Z"}""");

@@ -64,6 +64,33 @@ public sealed class EmbeddedBroker(IOptions<DoppelServerOptions> options, Ingest
         }
     }
 
+    /// <summary>Completes once the broker has finished with a client's connection (at once when it has none).</summary>
+    public async Task WaitUntilDisconnectedAsync(string clientId, CancellationToken ct = default)
+    {
+        var server = _server ?? throw new InvalidOperationException("The embedded MQTT broker is not running.");
+        var gone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task OnDisconnected(ClientDisconnectedEventArgs e)
+        {
+            if (e.ClientId == clientId)
+            {
+                gone.TrySetResult();
+            }
+            return Task.CompletedTask;
+        }
+        server.ClientDisconnectedAsync += OnDisconnected;
+        try
+        {
+            if ((await server.GetClientsAsync()).Any(c => c.Id == clientId))
+            {
+                await gone.Task.WaitAsync(ct);
+            }
+        }
+        finally
+        {
+            server.ClientDisconnectedAsync -= OnDisconnected;
+        }
+    }
+
     /// <summary>Publishes a message as Doppel (not ingested again); used for routed events.</summary>
     public Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQualityOfServiceLevel qos, bool retain, CancellationToken ct)
     {
