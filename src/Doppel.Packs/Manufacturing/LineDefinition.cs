@@ -1,0 +1,39 @@
+namespace Doppel.Packs.Manufacturing;
+
+/// <summary>
+/// A serial production line: stations in order, with a finite buffer between each pair (blocking after service: a
+/// station holds a finished part until the next buffer has room). The first station is never starved, the last never blocked.
+/// </summary>
+public sealed record LineDefinition(IReadOnlyList<StationDefinition> Stations, IReadOnlyList<int> Buffers)
+{
+    /// <summary>What is wrong with the definition, one message each; empty when it can run.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Stations.Count == 0)
+        {
+            errors.Add("A line needs at least one station.");
+        }
+        if (Buffers.Count != Math.Max(Stations.Count - 1, 0))
+        {
+            errors.Add($"A line of {Stations.Count} stations has {Math.Max(Stations.Count - 1, 0)} buffers between them, not {Buffers.Count}.");
+        }
+        errors.AddRange(Buffers.Select((b, i) => b < 0 ? $"Buffer {i + 1} has a negative capacity ({b})." : null).OfType<string>());
+        foreach (var station in Stations)
+        {
+            if (station.ScrapRate is < 0 or >= 1)
+            {
+                errors.Add($"Station '{station.Name}': the scrap rate must be in [0, 1), got {station.ScrapRate}.");
+            }
+            if ((station.TimeToFailure is null) != (station.TimeToRepair is null))
+            {
+                errors.Add($"Station '{station.Name}': give both a time to failure and a time to repair, or neither.");
+            }
+        }
+        if (Stations.Select(s => s.Name).Distinct(StringComparer.Ordinal).Count() != Stations.Count)
+        {
+            errors.Add("Station names must be unique.");
+        }
+        return errors;
+    }
+}

@@ -1,0 +1,213 @@
+using Doppel.Simulation;
+
+namespace Doppel.Packs.Manufacturing;
+
+/// <summary>
+/// The behavior of a serial line on the discrete-event kernel: each station takes a part from the buffer before it
+/// (starved while it is empty), works it (failing and being repaired as its working time runs), scraps it or passes it
+/// on (blocked while the next buffer is full). Statistics start after the warm-up.
+/// </summary>
+public sealed class ProductionLine
+{
+    private readonly LineDefinition _line;
+    private readonly Doppel.Simulation.Simulation _sim;
+    private readonly Store<Part>[] _buffers;
+    private readonly StationClock[] _clocks;
+    private readonly long[] _processed;
+    private readonly long[] _good;
+    private readonly TimeWeightedMonitor _wip;
+    private readonly SampleMonitor _leadTime = new();
+    private double _warmup;
+    private long _completed;
+
+    public ProductionLine(Doppel.Simulation.Simulation sim, LineDefinition line)
+    {
+        ArgumentNullException.ThrowIfNull(sim);
+        ArgumentNullException.ThrowIfNull(line);
+        if (line.Validate() is { Count: > 0 } errors)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(line));
+        }
+        if (line.Buffers.Any(b => b < 1))
+        {
+            throw new ArgumentException("Buffers must hold at least one part.", nameof(line));
+        }
+        _sim = sim;
+        _line = line;
+        _buffers = [.. line.Buffers.Select(capacity => new Store<Part>(sim, capacity))];
+        _clocks = [.. line.Stations.Select(_ => new StationClock(sim))];
+        _processed = new long[line.Stations.Count];
+        _good = new long[line.Stations.Count];
+        _wip = new TimeWeightedMonitor(sim);
+    }
+
+    /// <summary>Runs the line for <paramref name="duration"/> time units, measuring after <paramref name="warmup"/>.</summary>
+    public LineResult Run(double duration, double warmup = 0)
+    {
+        if (!(duration > warmup) || warmup < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(duration), $"Need 0 <= warm-up ({warmup}) < duration ({duration}).");
+        }
+        _warmup = _sim.Now + warmup;
+        for (var i = 0; i < _line.Stations.Count; i++)
+        {
+            _sim.Process(Station(i));
+        }
+        _sim.Process(WarmUp(warmup));
+        _sim.Run(_sim.Now + duration);
+        return Result(duration - warmup);
+    }
+
+    private IEnumerable<Event> WarmUp(double warmup)
+    {
+        yield return _sim.Timeout(warmup);
+        _wip.Reset();
+        Array.ForEach(_clocks, c => c.StartMeasuring());
+    }
+
+    private IEnumerable<Event> Station(int index)
+    {
+        var station = _line.Stations[index];
+        var clock = _clocks[index];
+        var random = _sim.Random;
+        var last = index == _line.Stations.Count - 1;
+        var untilFailure = station.TimeToFailure?.Sample(random) ?? double.PositiveInfinity;
+        while (true)
+        {
+            Part part;
+            if (index == 0)
+            {
+                part = new Part(_sim.Now);
+                _wip.Increment();
+            }
+            else
+            {
+                clock.Enter(StationState.Starved);
+                var get = _buffers[index - 1].Get();
+                yield return get;
+                part = (Part)get.Value!;
+            }
+            clock.Enter(StationState.Working);
+            // Failures are counted in working time only: a starved or blocked machine does not wear.
+            var remaining = station.CycleTime.Sample(random);
+            while (remaining > 0)
+            {
+                if (untilFailure <= remaining)
+                {
+                    yield return _sim.Timeout(untilFailure);
+                    remaining -= untilFailure;
+                    clock.Enter(StationState.Down);
+                    yield return _sim.Timeout(station.TimeToRepair!.Sample(random));
+                    untilFailure = station.TimeToFailure!.Sample(random);
+                    clock.Enter(StationState.Working);
+                }
+                else
+                {
+                    yield return _sim.Timeout(remaining);
+                    untilFailure -= remaining;
+                    remaining = 0;
+                }
+            }
+            var measured = _sim.Now >= _warmup;
+            if (measured)
+            {
+                _processed[index]++;
+            }
+            if (station.ScrapRate > 0 && random.NextDouble() < station.ScrapRate)
+            {
+                _wip.Decrement();
+                continue;
+            }
+            if (measured)
+            {
+                _good[index]++;
+            }
+            if (last)
+            {
+                _wip.Decrement();
+                if (measured)
+                {
+                    _completed++;
+                    _leadTime.Add(_sim.Now - part.Started);
+                }
+                continue;
+            }
+            clock.Enter(StationState.Blocked);
+            yield return _buffers[index].Put(part);
+        }
+    }
+
+    private LineResult Result(double duration)
+    {
+        var stations = new List<StationResult>();
+        for (var i = 0; i < _line.Stations.Count; i++)
+        {
+            var definition = _line.Stations[i];
+            var clock = _clocks[i];
+            clock.Enter(clock.Current); // close the open interval at the end of the run
+            double Share(StationState s) => clock.Time(s) / duration;
+            var availability = 1 - Share(StationState.Down);
+            var ideal = definition.IdealCycleTime ?? definition.CycleTime.Mean;
+            var performance = availability > 0 ? ideal * _processed[i] / (duration * availability) : 0;
+            var quality = _processed[i] > 0 ? (double)_good[i] / _processed[i] : 1;
+            stations.Add(new StationResult(definition.Name, Share(StationState.Working), Share(StationState.Down), Share(StationState.Starved), Share(StationState.Blocked),
+                _processed[i], _good[i], availability, performance, quality, clock.MeanActivePeriod));
+        }
+        return new LineResult(duration, _completed, _completed / duration, _wip.Mean, _leadTime.Mean, stations);
+    }
+
+    private sealed record Part(double Started);
+
+    private enum StationState
+    {
+        Starved,
+        Working,
+        Down,
+        Blocked,
+    }
+
+    /// <summary>Time per state after the warm-up, and the active periods (working or down, uninterrupted by starving or blocking).</summary>
+    private sealed class StationClock(Doppel.Simulation.Simulation sim)
+    {
+        private readonly double[] _time = new double[4];
+        private readonly SampleMonitor _activePeriods = new();
+        private double _since = sim.Now;
+        private double _measureFrom = double.PositiveInfinity;
+        private double _activeSince = sim.Now;
+
+        public StationState Current { get; private set; } = StationState.Starved;
+
+        public double MeanActivePeriod => _activePeriods.Count > 0 ? _activePeriods.Mean : 0;
+
+        public double Time(StationState state) => _time[(int)state];
+
+        public void StartMeasuring()
+        {
+            Enter(Current);
+            _measureFrom = sim.Now;
+            _since = sim.Now;
+        }
+
+        public void Enter(StationState next)
+        {
+            var now = sim.Now;
+            var from = Math.Max(_since, _measureFrom);
+            if (now > from)
+            {
+                _time[(int)Current] += now - from;
+            }
+            var wasActive = Current is StationState.Working or StationState.Down;
+            var isActive = next is StationState.Working or StationState.Down;
+            if (wasActive && !isActive && now >= _measureFrom && now > _activeSince)
+            {
+                _activePeriods.Add(now - _activeSince);
+            }
+            if (!wasActive && isActive)
+            {
+                _activeSince = now;
+            }
+            _since = now;
+            Current = next;
+        }
+    }
+}

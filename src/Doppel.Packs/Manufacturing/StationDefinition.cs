@@ -1,0 +1,21 @@
+using Doppel.Simulation;
+
+namespace Doppel.Packs.Manufacturing;
+
+/// <summary>
+/// One station of a line: its cycle time, its failures (time to failure counted in working time only, so a starved or
+/// blocked machine does not wear), its repairs, the share of parts it scraps, and the ideal cycle time OEE compares with.
+/// </summary>
+public sealed record StationDefinition(string Name, Distribution CycleTime)
+{
+    /// <summary>Working time between failures; null for a machine that never fails.</summary>
+    public Distribution? TimeToFailure { get; init; }
+
+    public Distribution? TimeToRepair { get; init; }
+
+    /// <summary>The probability that a part leaves this station as scrap.</summary>
+    public double ScrapRate { get; init; }
+
+    /// <summary>The fastest possible cycle (OEE's performance reference); by default the mean cycle time.</summary>
+    public double? IdealCycleTime { get; init; }
+}

@@ -1,0 +1,14 @@
+namespace Doppel.Packs.Manufacturing;
+
+/// <summary>
+/// What one station did: shares of time working, down, starved and blocked; parts processed and good; OEE as
+/// availability × performance × quality; and the mean length of its active periods (working or down, for bottleneck detection).
+/// </summary>
+public sealed record StationResult(string Name, double Working, double Down, double Starved, double Blocked, long Processed, long Good,
+    double Availability, double Performance, double Quality, double MeanActivePeriod)
+{
+    public double Oee => Availability * Performance * Quality;
+
+    /// <summary>The share of time the station was busy working.</summary>
+    public double Utilization => Working;
+}
