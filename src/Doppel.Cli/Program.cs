@@ -17,6 +17,7 @@ var root = new RootCommand("Doppel: a self-hosted digital twin platform that spe
     WatchCommand.Create(),
     ImportCommand.Create(),
     GenerateCommands.Create(),
+    SimulateCommand.Create(),
     BenchCommands.Create(),
     DevicesCommands.Create(),
 };

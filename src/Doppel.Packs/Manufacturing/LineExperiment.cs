@@ -1,0 +1,50 @@
+using Doppel.Simulation.Experiments;
+
+namespace Doppel.Packs.Manufacturing;
+
+/// <summary>
+/// Runs a scenario file: the baseline and each what-if for the same replications, with common random numbers so that the
+/// comparisons are paired, in parallel and deterministically. KPIs per replication: throughput, wip, leadTime, and for
+/// each station utilization, oee and the mean active period (which finds the bottleneck).
+/// </summary>
+public static class LineExperiment
+{
+    public const string Baseline = "baseline";
+
+    public static ExperimentResult Run(LineScenarioFile file, IProgress<ExperimentProgress>? progress = null, CancellationToken ct = default, int? maxDegreeOfParallelism = null)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var lines = new List<(string Name, LineDefinition Line)> { (Baseline, file.Baseline) };
+        lines.AddRange(file.WhatIf.Select(w => (w.Key, w.Value)));
+        var options = new ExperimentOptions { Seed = file.Seed, Replications = file.Replications };
+        if (maxDegreeOfParallelism is { } cores)
+        {
+            options = options with { MaxDegreeOfParallelism = cores };
+        }
+        return new ExperimentRunner(options).Run([.. lines.Select(l => new Scenario(l.Name))], (context, _) =>
+        {
+            var result = new ProductionLine(new Doppel.Simulation.Simulation(context.Seed), lines[context.ScenarioIndex].Line).Run(file.Duration, file.Warmup);
+            var kpis = new Dictionary<string, double>
+            {
+                ["throughput"] = result.Throughput,
+                ["wip"] = result.MeanWip,
+                ["leadTime"] = result.MeanLeadTime,
+            };
+            foreach (var station in result.Stations)
+            {
+                kpis[$"utilization.{station.Name}"] = station.Utilization;
+                kpis[$"oee.{station.Name}"] = station.Oee;
+                kpis[$"activePeriod.{station.Name}"] = station.MeanActivePeriod;
+            }
+            return kpis;
+        }, progress, ct);
+    }
+
+    /// <summary>The station with the longest mean active period over the replications of a scenario.</summary>
+    public static string Bottleneck(ScenarioResult scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        return scenario.KpiNames.Where(k => k.StartsWith("activePeriod.", StringComparison.Ordinal))
+            .MaxBy(k => scenario[k].Mean)!["activePeriod.".Length..];
+    }
+}

@@ -1,0 +1,153 @@
+using System.Globalization;
+using Doppel.Simulation;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Doppel.Packs.Manufacturing;
+
+/// <summary>
+/// A scenario file: a baseline line, how long and how often to run it, and what-if variants to compare with it.
+/// </summary>
+/// <example>
+/// <code>
+/// line:
+///   stations:
+///     - { name: press, cycleTime: exp(1), timeToFailure: exp(100), timeToRepair: exp(10) }
+///     - { name: weld, cycleTime: normal(1.1, 0.2), scrapRate: 0.02 }
+///   buffers: [3]
+/// run: { duration: 100000, warmup: 5000, replications: 20, seed: 1 }
+/// whatIf:
+///   bigger-buffer: { buffers: [8] }
+///   faster-weld: { stations: { weld: { cycleTime: normal(0.9, 0.2) } } }
+/// </code>
+/// </example>
+public sealed record LineScenarioFile(LineDefinition Baseline, IReadOnlyDictionary<string, LineDefinition> WhatIf, double Duration, double Warmup, int Replications, ulong Seed)
+{
+    /// <summary>Reads a scenario file; errors say where (line and field) and why.</summary>
+    public static Result<LineScenarioFile> Parse(string yaml)
+    {
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(yaml ?? ""));
+            if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
+            {
+                return Fail("the file must be one YAML document with 'line' (and optionally 'run' and 'whatIf') at its top.");
+            }
+            if (Child(root, "line") is not YamlMappingNode lineNode)
+            {
+                return Fail("'line' (stations and buffers) is required.");
+            }
+            var baseline = Line(lineNode, null);
+            var run = Child(root, "run") as YamlMappingNode;
+            var whatIf = new Dictionary<string, LineDefinition>(StringComparer.Ordinal);
+            if (Child(root, "whatIf") is YamlMappingNode variants)
+            {
+                foreach (var (key, value) in variants.Children)
+                {
+                    var name = ((YamlScalarNode)key).Value ?? "";
+                    whatIf[name] = Line(value as YamlMappingNode ?? throw new ScenarioException(value, $"what-if '{name}' must be a mapping of changes"), baseline);
+                }
+            }
+            var file = new LineScenarioFile(baseline, whatIf,
+                Number(run, "duration", 100_000), Number(run, "warmup", 5_000), (int)Number(run, "replications", 20), (ulong)Number(run, "seed", 1));
+            foreach (var (name, line) in whatIf.Prepend(KeyValuePair.Create("baseline", baseline)))
+            {
+                if (line.Validate() is { Count: > 0 } errors)
+                {
+                    return Fail($"{name}: {string.Join(" ", errors)}");
+                }
+            }
+            if (!(file.Duration > file.Warmup) || file.Warmup < 0 || file.Replications < 2)
+            {
+                return Fail("run: need 0 <= warmup < duration and at least 2 replications.");
+            }
+            return Result<LineScenarioFile>.Ok(file);
+        }
+        catch (ScenarioException e)
+        {
+            return Fail($"line {e.Node.Start.Line}: {e.Message}");
+        }
+        catch (YamlException e)
+        {
+            return Fail($"line {e.Start.Line}, column {e.Start.Column}: {e.Message}");
+        }
+    }
+
+    // A variant starts from the baseline and changes only what it names: buffers, or stations by name.
+    private static LineDefinition Line(YamlMappingNode node, LineDefinition? baseline)
+    {
+        var stations = baseline?.Stations.ToList() ?? [];
+        switch (Child(node, "stations"))
+        {
+            case YamlSequenceNode list when baseline is null:
+                stations = [.. list.Children.Select(s => Station(s as YamlMappingNode ?? throw new ScenarioException(s, "a station must be a mapping"), null))];
+                break;
+            case YamlMappingNode changes when baseline is not null:
+                foreach (var (key, value) in changes.Children)
+                {
+                    var name = ((YamlScalarNode)key).Value;
+                    var index = stations.FindIndex(s => s.Name == name);
+                    if (index < 0)
+                    {
+                        throw new ScenarioException(key, $"the baseline has no station '{name}'");
+                    }
+                    stations[index] = Station(value as YamlMappingNode ?? throw new ScenarioException(value, "station changes must be a mapping"), stations[index]);
+                }
+                break;
+            case null when baseline is not null:
+                break;
+            case var other:
+                throw new ScenarioException(other ?? node, baseline is null ? "'stations' must be a list of stations" : "'stations' in a what-if must map station names to changes");
+        }
+        var buffers = Child(node, "buffers") is YamlSequenceNode b
+            ? [.. b.Children.Select(c => (int)Parse(c))]
+            : baseline?.Buffers.ToList() ?? throw new ScenarioException(node, "'buffers' (the capacities between stations) is required");
+        return new LineDefinition(stations, buffers);
+    }
+
+    private static StationDefinition Station(YamlMappingNode node, StationDefinition? baseline)
+    {
+        var name = Text(node, "name") ?? baseline?.Name ?? throw new ScenarioException(node, "a station needs a 'name'");
+        var cycle = Dist(node, "cycleTime") ?? baseline?.CycleTime ?? throw new ScenarioException(node, $"station '{name}' needs a 'cycleTime' such as normal(10, 1)");
+        return new StationDefinition(name, cycle)
+        {
+            TimeToFailure = Dist(node, "timeToFailure") ?? baseline?.TimeToFailure,
+            TimeToRepair = Dist(node, "timeToRepair") ?? baseline?.TimeToRepair,
+            ScrapRate = Child(node, "scrapRate") is { } s ? Parse(s) : baseline?.ScrapRate ?? 0,
+            IdealCycleTime = Child(node, "idealCycleTime") is { } i ? Parse(i) : baseline?.IdealCycleTime,
+        };
+    }
+
+    private static Distribution? Dist(YamlMappingNode node, string field)
+    {
+        if (Child(node, field) is not YamlScalarNode scalar)
+        {
+            return null;
+        }
+        var parsed = Distribution.Parse(scalar.Value ?? "");
+        var hint = scalar.Value is { } text && text.Contains('(', StringComparison.Ordinal) && !text.Contains(')', StringComparison.Ordinal)
+            ? " Inside { ... } a comma ends the value: quote it, \"normal(10, 2)\", or write the station as a block."
+            : "";
+        return parsed.IsSuccess ? parsed.Value : throw new ScenarioException(scalar, $"{field}: {parsed.Error.Message}{hint}");
+    }
+
+    private static YamlNode? Child(YamlMappingNode? node, string name) =>
+        node is not null && node.Children.TryGetValue(new YamlScalarNode(name), out var child) ? child : null;
+
+    private static string? Text(YamlMappingNode node, string name) => (Child(node, name) as YamlScalarNode)?.Value;
+
+    private static double Number(YamlMappingNode? node, string name, double fallback) => Child(node, name) is { } value ? Parse(value) : fallback;
+
+    private static double Parse(YamlNode node) =>
+        node is YamlScalarNode { Value: { } text } && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new ScenarioException(node, $"'{(node as YamlScalarNode)?.Value}' is not a number");
+
+    private static Result<LineScenarioFile> Fail(string message) => Result<LineScenarioFile>.Fail("InvalidArgument", "Scenario file: " + message);
+
+    private sealed class ScenarioException(YamlNode node, string message) : Exception(message)
+    {
+        public YamlNode Node { get; } = node;
+    }
+}
