@@ -18,6 +18,7 @@ var root = new RootCommand("Doppel: a self-hosted digital twin platform that spe
     ImportCommand.Create(),
     GenerateCommands.Create(),
     SimulateCommand.Create(),
+    OptimizeCommand.Create(),
     BenchCommands.Create(),
     DevicesCommands.Create(),
 };

@@ -34,4 +34,37 @@ public sealed class SimulateCliTests
         Assert.Equal(2, exit);
         Assert.Contains("line 4", stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Optimize_finds_a_buffer_allocation_at_least_as_good_as_the_baseline_and_confirms_it()
+    {
+        var file = Path.Combine(Repository.TempFolder(), "opt.yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await File.WriteAllTextAsync(file, """
+            line:
+              stations:
+                - name: a
+                  cycleTime: exp(1)
+                - name: b
+                  cycleTime: exp(1)
+                  timeToFailure: exp(50)
+                  timeToRepair: exp(8)
+                - name: c
+                  cycleTime: exp(1)
+              buffers: [1, 7]
+            run: { duration: 4000, warmup: 400, replications: 6, seed: 2 }
+            optimize:
+              buffers: { budget: 8, min: 1, max: 7 }
+              replications: 4
+              generations: 3
+              population: 6
+            """);
+
+        var (exit, stdout, stderr) = await DoppelProcess.RunAsync("optimize", file);
+
+        Assert.True(exit == 0, stderr);
+        Assert.Matches(@"best\s+\[\d+, \d+\]", stdout);
+        Assert.Contains("baseline  [1, 7]", stdout, StringComparison.Ordinal);
+        Assert.Contains("fresh replications", stdout, StringComparison.Ordinal);
+    }
 }

@@ -23,6 +23,12 @@ namespace Doppel.Packs.Manufacturing;
 /// </example>
 public sealed record LineScenarioFile(LineDefinition Baseline, IReadOnlyDictionary<string, LineDefinition> WhatIf, double Duration, double Warmup, int Replications, ulong Seed)
 {
+    /// <summary>
+    /// The optional <c>optimize</c> section: share <c>budget</c> buffer places over the buffers, each between
+    /// <c>min</c> and <c>max</c>, maximizing throughput (<c>doppel optimize</c>).
+    /// </summary>
+    public BufferBudget? Optimize { get; init; }
+
     /// <summary>Reads a scenario file; errors say where (line and field) and why.</summary>
     public static Result<LineScenarioFile> Parse(string yaml)
     {
@@ -49,8 +55,15 @@ public sealed record LineScenarioFile(LineDefinition Baseline, IReadOnlyDictiona
                     whatIf[name] = Line(value as YamlMappingNode ?? throw new ScenarioException(value, $"what-if '{name}' must be a mapping of changes"), baseline);
                 }
             }
+            var optimize = Child(Child(root, "optimize") as YamlMappingNode, "buffers") as YamlMappingNode;
             var file = new LineScenarioFile(baseline, whatIf,
-                Number(run, "duration", 100_000), Number(run, "warmup", 5_000), (int)Number(run, "replications", 20), (ulong)Number(run, "seed", 1));
+                Number(run, "duration", 100_000), Number(run, "warmup", 5_000), (int)Number(run, "replications", 20), (ulong)Number(run, "seed", 1))
+            {
+                Optimize = optimize is null ? null : new BufferBudget(
+                    (int)Number(optimize, "budget", baseline.Buffers.Sum()), (int)Number(optimize, "min", 1), (int)Number(optimize, "max", int.MaxValue / 2),
+                    (int)Number(Child(root, "optimize") as YamlMappingNode, "replications", 5), (int)Number(Child(root, "optimize") as YamlMappingNode, "generations", 12),
+                    (int)Number(Child(root, "optimize") as YamlMappingNode, "population", 16)),
+            };
             foreach (var (name, line) in whatIf.Prepend(KeyValuePair.Create("baseline", baseline)))
             {
                 if (line.Validate() is { Count: > 0 } errors)
@@ -151,3 +164,6 @@ public sealed record LineScenarioFile(LineDefinition Baseline, IReadOnlyDictiona
         public YamlNode Node { get; } = node;
     }
 }
+
+/// <summary>A buffer-allocation search: the budget of places, per-buffer bounds, and the search effort.</summary>
+public sealed record BufferBudget(int Budget, int Min, int Max, int Replications, int Generations, int Population);
