@@ -173,6 +173,7 @@ public sealed class DoppelServer : IAsyncDisposable
         HistoryEndpoints.Map(app);
         IngestEndpoints.Map(app);
         MappingEndpoints.Map(app);
+        ScenarioEndpoints.Map(app);
         JobEndpoints.Map(app);
         ImportJobEndpoints.Map(app);
         EventStreamEndpoints.Map(app);

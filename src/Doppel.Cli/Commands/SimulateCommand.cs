@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Doppel.Packs.Manufacturing;
 using Doppel.Simulation.Experiments;
 
@@ -51,7 +50,7 @@ internal static class SimulateCommand
             }
             if (parse.GetValue(json))
             {
-                Console.WriteLine(ToJson(result).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                Console.WriteLine(LineExperiment.ToJson(result).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
                 return Task.FromResult(ExitCodes.Ok);
             }
             Console.WriteLine($"{scenario.Replications} replications of {scenario.Duration.ToString(CultureInfo.InvariantCulture)} time units (warm-up {scenario.Warmup.ToString(CultureInfo.InvariantCulture)}), seed {scenario.Seed}, 95% confidence intervals:");
@@ -83,25 +82,4 @@ internal static class SimulateCommand
     private static string Interval(KpiSummary kpi) => string.Create(CultureInfo.InvariantCulture, $"{kpi.Mean:G5} ± {kpi.HalfWidth:G3}");
 
     private static string Difference(Comparison c) => string.Create(CultureInfo.InvariantCulture, $"{c.Difference:+0.#####;-0.#####} ± {c.HalfWidth:G3}");
-
-    private static JsonObject ToJson(ExperimentResult result)
-    {
-        var scenarios = new JsonArray();
-        foreach (var s in result.Scenarios)
-        {
-            var kpis = new JsonObject();
-            foreach (var name in s.KpiNames)
-            {
-                kpis[name] = new JsonObject { ["mean"] = s[name].Mean, ["halfWidth"] = s[name].HalfWidth };
-            }
-            var entry = new JsonObject { ["name"] = s.Scenario.Name, ["replications"] = s.Replications, ["bottleneck"] = LineExperiment.Bottleneck(s), ["kpis"] = kpis };
-            if (s.Scenario.Name != LineExperiment.Baseline)
-            {
-                var c = result.Compare(LineExperiment.Baseline, s.Scenario.Name, "throughput");
-                entry["throughputVsBaseline"] = new JsonObject { ["difference"] = c.Difference, ["halfWidth"] = c.HalfWidth, ["percentChange"] = c.PercentChange, ["significant"] = c.IsSignificant };
-            }
-            scenarios.Add(entry);
-        }
-        return new JsonObject { ["scenarios"] = scenarios };
-    }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Doppel.Simulation.Experiments;
 
 namespace Doppel.Packs.Manufacturing;
@@ -11,7 +12,12 @@ public static class LineExperiment
 {
     public const string Baseline = "baseline";
 
-    public static ExperimentResult Run(LineScenarioFile file, IProgress<ExperimentProgress>? progress = null, CancellationToken ct = default, int? maxDegreeOfParallelism = null)
+    /// <param name="file">The baseline, the what-ifs and the run.</param>
+    /// <param name="progress">Reports replications done.</param>
+    /// <param name="ct">Stops the experiment.</param>
+    /// <param name="maxDegreeOfParallelism">Cores to use (all by default); the results do not depend on it.</param>
+    /// <param name="initial">Where every scenario starts (the live line's state); empty and all up by default.</param>
+    public static ExperimentResult Run(LineScenarioFile file, IProgress<ExperimentProgress>? progress = null, CancellationToken ct = default, int? maxDegreeOfParallelism = null, LineState? initial = null)
     {
         ArgumentNullException.ThrowIfNull(file);
         var lines = new List<(string Name, LineDefinition Line)> { (Baseline, file.Baseline) };
@@ -23,7 +29,7 @@ public static class LineExperiment
         }
         return new ExperimentRunner(options).Run([.. lines.Select(l => new Scenario(l.Name))], (context, _) =>
         {
-            var result = new ProductionLine(new Doppel.Simulation.Simulation(context.Seed), lines[context.ScenarioIndex].Line).Run(file.Duration, file.Warmup);
+            var result = new ProductionLine(new Doppel.Simulation.Simulation(context.Seed), lines[context.ScenarioIndex].Line, initial).Run(file.Duration, file.Warmup);
             var kpis = new Dictionary<string, double>
             {
                 ["throughput"] = result.Throughput,
@@ -46,5 +52,28 @@ public static class LineExperiment
         ArgumentNullException.ThrowIfNull(scenario);
         return scenario.KpiNames.Where(k => k.StartsWith("activePeriod.", StringComparison.Ordinal))
             .MaxBy(k => scenario[k].Mean)!["activePeriod.".Length..];
+    }
+
+    /// <summary>The result as JSON: per scenario its KPIs (mean, half-width), bottleneck, and throughput against the baseline.</summary>
+    public static JsonObject ToJson(ExperimentResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var scenarios = new JsonArray();
+        foreach (var s in result.Scenarios)
+        {
+            var kpis = new JsonObject();
+            foreach (var name in s.KpiNames)
+            {
+                kpis[name] = new JsonObject { ["mean"] = s[name].Mean, ["halfWidth"] = s[name].HalfWidth };
+            }
+            var entry = new JsonObject { ["name"] = s.Scenario.Name, ["replications"] = s.Replications, ["bottleneck"] = Bottleneck(s), ["kpis"] = kpis };
+            if (s.Scenario.Name != Baseline)
+            {
+                var c = result.Compare(Baseline, s.Scenario.Name, "throughput");
+                entry["throughputVsBaseline"] = new JsonObject { ["difference"] = c.Difference, ["halfWidth"] = c.HalfWidth, ["percentChange"] = c.PercentChange, ["significant"] = c.IsSignificant };
+            }
+            scenarios.Add(entry);
+        }
+        return new JsonObject { ["scenarios"] = scenarios };
     }
 }

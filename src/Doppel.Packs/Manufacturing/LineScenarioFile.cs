@@ -87,6 +87,40 @@ public sealed record LineScenarioFile(LineDefinition Baseline, IReadOnlyDictiona
         }
     }
 
+    /// <summary>Reads what-if variants of a baseline from YAML or JSON (<c>{"name": {"buffers": [...], "stations": {"id": {...}}}}</c>).</summary>
+    public static Result<IReadOnlyDictionary<string, LineDefinition>> ParseWhatIf(LineDefinition baseline, string yamlOrJson)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(yamlOrJson ?? ""));
+            var whatIf = new Dictionary<string, LineDefinition>(StringComparer.Ordinal);
+            if (stream.Documents.Count == 1 && stream.Documents[0].RootNode is YamlMappingNode variants)
+            {
+                foreach (var (key, value) in variants.Children)
+                {
+                    var name = ((YamlScalarNode)key).Value ?? "";
+                    var line = Line(value as YamlMappingNode ?? throw new ScenarioException(value, $"what-if '{name}' must be a mapping of changes"), baseline);
+                    if (line.Validate() is { Count: > 0 } errors)
+                    {
+                        return Result<IReadOnlyDictionary<string, LineDefinition>>.Fail("InvalidArgument", $"What-if '{name}': {string.Join(" ", errors)}");
+                    }
+                    whatIf[name] = line;
+                }
+            }
+            return Result<IReadOnlyDictionary<string, LineDefinition>>.Ok(whatIf);
+        }
+        catch (ScenarioException e)
+        {
+            return Result<IReadOnlyDictionary<string, LineDefinition>>.Fail("InvalidArgument", $"What-if, line {e.Node.Start.Line}: {e.Message}");
+        }
+        catch (YamlException e)
+        {
+            return Result<IReadOnlyDictionary<string, LineDefinition>>.Fail("InvalidArgument", $"What-if, line {e.Start.Line}, column {e.Start.Column}: {e.Message}");
+        }
+    }
+
     // A variant starts from the baseline and changes only what it names: buffers, or stations by name.
     private static LineDefinition Line(YamlMappingNode node, LineDefinition? baseline)
     {

@@ -20,7 +20,10 @@ public sealed class ProductionLine
     private double _warmup;
     private long _completed;
 
-    public ProductionLine(Doppel.Simulation.Simulation sim, LineDefinition line)
+    /// <param name="sim">The simulation to run in.</param>
+    /// <param name="line">The line.</param>
+    /// <param name="initial">Where the line starts (buffer levels, machines down), e.g. from its live twin; empty and all up by default.</param>
+    public ProductionLine(Doppel.Simulation.Simulation sim, LineDefinition line, LineState? initial = null)
     {
         ArgumentNullException.ThrowIfNull(sim);
         ArgumentNullException.ThrowIfNull(line);
@@ -39,7 +42,14 @@ public sealed class ProductionLine
         _processed = new long[line.Stations.Count];
         _good = new long[line.Stations.Count];
         _wip = new TimeWeightedMonitor(sim);
+        _initial = initial;
+        if (initial is not null && (initial.BufferLevels.Count != line.Buffers.Count || initial.StationsDown.Count != line.Stations.Count))
+        {
+            throw new ArgumentException($"The initial state has {initial.BufferLevels.Count} buffer levels and {initial.StationsDown.Count} stations; the line has {line.Buffers.Count} and {line.Stations.Count}.", nameof(initial));
+        }
     }
+
+    private readonly LineState? _initial;
 
     /// <summary>Runs the line for <paramref name="duration"/> time units, measuring after <paramref name="warmup"/>.</summary>
     public LineResult Run(double duration, double warmup = 0)
@@ -49,6 +59,17 @@ public sealed class ProductionLine
             throw new ArgumentOutOfRangeException(nameof(duration), $"Need 0 <= warm-up ({warmup}) < duration ({duration}).");
         }
         _warmup = _sim.Now + warmup;
+        if (_initial is not null)
+        {
+            for (var b = 0; b < _buffers.Length; b++)
+            {
+                for (var k = 0; k < Math.Min(_initial.BufferLevels[b], _line.Buffers[b]); k++)
+                {
+                    _buffers[b].Put(new Part(_sim.Now));
+                    _wip.Increment();
+                }
+            }
+        }
         for (var i = 0; i < _line.Stations.Count; i++)
         {
             _sim.Process(Station(i));
@@ -72,6 +93,12 @@ public sealed class ProductionLine
         var random = _sim.Random;
         var last = index == _line.Stations.Count - 1;
         var untilFailure = station.TimeToFailure?.Sample(random) ?? double.PositiveInfinity;
+        if (_initial is { } initial && initial.StationsDown[index])
+        {
+            // Down when the scenario starts: a repair (memoryless for exponential repairs; a fresh one otherwise) comes first.
+            clock.Enter(StationState.Down);
+            yield return _sim.Timeout(station.TimeToRepair?.Sample(random) ?? 0);
+        }
         while (true)
         {
             Part part;

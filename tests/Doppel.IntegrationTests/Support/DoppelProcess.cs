@@ -98,7 +98,7 @@ internal sealed partial class DoppelProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static ProcessStartInfo StartInfo(IEnumerable<string> args)
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(CliPath);

@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Doppel.History;
+using Doppel.Packs.Manufacturing;
+using Doppel.Server.Runtime;
+
+namespace Doppel.Server.Api;
+
+/// <summary>
+/// <c>POST /doppel/scenarios</c>: forks a production line from its live twins (or from its state at a past time, read from
+/// history), applies what-ifs, runs replications, and returns KPIs with confidence intervals and paired comparisons.
+/// Reads twins and history only: a scenario never writes to live twins.
+/// </summary>
+internal static class ScenarioEndpoints
+{
+    private const int MaxReplications = 200;
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapPost("/doppel/scenarios", async (HttpRequest request, TwinRuntime runtime, CancellationToken ct) =>
+        {
+            var body = RequestBody.ExpectObject(await RequestBody.ReadJsonAsync(request, 256 * 1024, ct), "a scenario");
+            if (!body.IsSuccess)
+            {
+                return AdtErrors.ToResult(body.Error!);
+            }
+            var json = body.Value!;
+            if (json["line"] is not JsonValue lineValue || !lineValue.TryGetValue<string>(out var lineId))
+            {
+                return AdtErrors.ToResult("InvalidArgument", "\"line\" (the id of a dtmi:doppel:manufacturing:Line;1 twin) is required.");
+            }
+            var read = LineTwins.Read(runtime.Graph, lineId);
+            if (!read.IsSuccess)
+            {
+                return AdtErrors.ToResult(read.Error);
+            }
+            var (line, state) = read.Value;
+            var run = json["run"] as JsonObject ?? [];
+            double Number(string name, double fallback) => run[name] is JsonValue v && v.TryGetValue<double>(out var d) ? d : fallback;
+            var file = new LineScenarioFile(line, new Dictionary<string, LineDefinition>(), Number("duration", 20_000), Number("warmup", 1_000),
+                (int)Number("replications", 10), (ulong)Number("seed", 1));
+            if (!(file.Duration > file.Warmup) || file.Warmup < 0 || file.Replications is < 2 or > MaxReplications || file.Duration > 1e8)
+            {
+                return AdtErrors.ToResult("InvalidArgument", $"run: need 0 <= warmup < duration <= 1e8 and 2 to {MaxReplications} replications.");
+            }
+            if (json["whatIf"] is JsonObject whatIf)
+            {
+                var variants = LineScenarioFile.ParseWhatIf(line, whatIf.ToJsonString());
+                if (!variants.IsSuccess)
+                {
+                    return AdtErrors.ToResult(variants.Error);
+                }
+                file = file with { WhatIf = variants.Value };
+            }
+            var start = "now";
+            if (json["at"] is JsonValue atValue && atValue.TryGetValue<string>(out var atText))
+            {
+                if (!DateTimeOffset.TryParse(atText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+                {
+                    return AdtErrors.ToResult("InvalidArgument", $"\"at\" must be an RFC 3339 date-time, got '{atText}'.");
+                }
+                state = await StateAtAsync(runtime, lineId, line, at, ct);
+                start = at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+            }
+            else if (json["fromLiveState"] is JsonValue live && live.TryGetValue<bool>(out var fromLive) && !fromLive)
+            {
+                state = null;
+                start = "empty";
+            }
+            var result = await Task.Run(() => LineExperiment.Run(file, ct: ct, initial: state), ct);
+            var response = LineExperiment.ToJson(result);
+            response["line"] = lineId;
+            response["start"] = start;
+            response["initialState"] = state is null ? null : new JsonObject
+            {
+                ["bufferLevels"] = new JsonArray([.. state.BufferLevels.Select(l => (JsonNode)l)]),
+                ["stationsDown"] = new JsonArray([.. line.Stations.Where((_, i) => state.StationsDown[i]).Select(s => (JsonNode)s.Name)]),
+            };
+            return Responses.Json(response);
+        }).WithTags("Scenarios").WithName("Scenarios_Run");
+    }
+
+    /// <summary>The line's state at a past time: each buffer's last recorded level and each station's last recorded state up to then.</summary>
+    private static async Task<LineState> StateAtAsync(TwinRuntime runtime, string lineId, LineDefinition line, DateTimeOffset at, CancellationToken ct)
+    {
+        async Task<HistoryPoint?> LastAsync(string twinId, string name)
+        {
+            HistoryPoint? last = null;
+            HistoryCursor? after = null;
+            do
+            {
+                var page = await runtime.History.ReadAsync(new HistoryRead([twinId], [name], DateTimeOffset.UnixEpoch, at.AddTicks(10), 10_000, after), ct);
+                if (page.Points.Count > 0)
+                {
+                    last = page.Points[^1];
+                }
+                after = page.Next;
+            }
+            while (after is not null);
+            return last;
+        }
+        var bufferTwins = runtime.Graph.Outgoing(lineId, "hasBuffer")
+            .Select(r => runtime.Graph.TryGetTwin(r.TargetId, out var t) ? t : null).OfType<Twins.TwinDocument>()
+            .OrderBy(t => t.TryGetProperty("sequence", out var s) ? s.GetDouble() : 0).ToList();
+        var levels = new List<int>();
+        for (var i = 0; i < bufferTwins.Count; i++)
+        {
+            var point = await LastAsync(bufferTwins[i].Id, "level");
+            levels.Add((int)Math.Clamp(point?.Number ?? 0, 0, line.Buffers[i]));
+        }
+        var down = new List<bool>();
+        foreach (var station in line.Stations)
+        {
+            var point = await LastAsync(station.Name, "state");
+            down.Add(point?.Json == "\"down\"");
+        }
+        return new LineState(levels, down);
+    }
+}

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using Doppel.IntegrationTests.Support;
+
+namespace Doppel.IntegrationTests;
+
+/// <summary>
+/// A what-if on the sample factory, forked from its live twins while device simulators publish: the scenario starts from
+/// the reported buffer levels and breakdowns, returns KPIs and comparisons, and leaves every twin as it was.
+/// </summary>
+public sealed class ScenarioApiTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task A_scenario_forks_the_live_line_while_devices_publish_and_never_writes_to_twins()
+    {
+        var folder = Repository.TempFolder();
+        Directory.CreateDirectory(folder);
+        var factory = Path.Combine(folder, "factory.ndjson");
+        File.Copy(Path.Combine(Repository.Root, "samples", "factory", "factory.ndjson"), factory);
+        var imported = await DoppelProcess.RunAsync("import", factory, "--server", server.Server.HttpAddress!.ToString());
+        Assert.True(imported.ExitCode == 0, imported.StdOut + imported.StdErr);
+
+        var mqtt = server.Server.MqttPort!.Value;
+        // The line reports where it stands: parts waiting after the welder, the welder down.
+        using (var plc = await Mqtt.ConnectAsync(mqtt, "plc-line-1"))
+        {
+            Assert.True((await plc.PublishAsync("doppel/twins/buffer-2/properties", """{"level":4}""")).IsSuccess);
+            Assert.True((await plc.PublishAsync("doppel/twins/weld/properties", """{"state":"down"}""")).IsSuccess);
+        }
+        // Machines keep sending telemetry while the scenario runs.
+        var devices = Process.Start(DoppelProcess.StartInfo(["devices", "simulate", "--broker", $"mqtt://127.0.0.1:{mqtt}", "--twins", "press,weld,paint,inspect,pack",
+            "--telemetry", "temperature,cycleTimeMeasured", "--rate", "200", "--count", "2000"]))!;
+        var deviceOutput = Task.WhenAll(devices.StandardOutput.ReadToEndAsync(), devices.StandardError.ReadToEndAsync());
+        var before = await EtagsAsync();
+
+        var result = await server.SendOkAsync(HttpMethod.Post, "/doppel/scenarios", """
+            {"line":"line-1","run":{"duration":20000,"warmup":1000,"replications":8,"seed":3},
+             "whatIf":{"faster-paint":{"stations":{"paint":{"cycleTime":"normal(1.0, 0.1)"}}}}}
+            """);
+        await devices.WaitForExitAsync();
+        var output = await deviceOutput;
+
+        Assert.True(devices.ExitCode == 0, string.Join("\n", output));
+        Assert.Equal([0, 4, 0, 0], result["initialState"]!["bufferLevels"]!.AsArray().Select(l => (int)l!));
+        Assert.Equal(["weld"], result["initialState"]!["stationsDown"]!.AsArray().Select(s => (string?)s));
+        var scenarios = result["scenarios"]!.AsArray();
+        Assert.Equal(["baseline", "faster-paint"], scenarios.Select(s => (string?)s!["name"]));
+        Assert.Equal("paint", (string?)scenarios[0]!["bottleneck"]);
+        Assert.True((double)scenarios[0]!["kpis"]!["throughput"]!["mean"]! > 0.5);
+        Assert.True((bool)scenarios[1]!["throughputVsBaseline"]!["significant"]!);
+        Assert.Equal(before, await EtagsAsync());
+        // And the telemetry the devices sent arrived meanwhile.
+        Assert.NotEmpty((await server.SendOkAsync(HttpMethod.Get, "/doppel/twins/paint/live"))["telemetry"]!.AsObject());
+
+        // The same line as it stood before anything was reported: empty buffers, nothing down.
+        var earlier = await server.SendOkAsync(HttpMethod.Post, "/doppel/scenarios", """
+            {"line":"line-1","at":"2020-01-01T00:00:00Z","run":{"duration":5000,"warmup":500,"replications":3}}
+            """);
+        Assert.Equal([0, 0, 0, 0], earlier["initialState"]!["bufferLevels"]!.AsArray().Select(l => (int)l!));
+        Assert.Empty(earlier["initialState"]!["stationsDown"]!.AsArray());
+    }
+
+    [Theory]
+    [InlineData("""{"run":{}}""", "\"line\"")]
+    [InlineData("""{"line":"nope"}""", "no digital twin")]
+    [InlineData("""{"line":"paint"}""", "not a dtmi:doppel:manufacturing:Line;1")]
+    [InlineData("""{"line":"line-1","run":{"replications":1}}""", "replications")]
+    [InlineData("""{"line":"line-1","whatIf":{"x":{"stations":{"nope":{"cycleTime":"exp(1)"}}}}}""", "no station 'nope'")]
+    public async Task A_malformed_scenario_is_refused_with_the_reason(string body, string expected)
+    {
+        if (!server.Server.Runtime.Graph.TryGetTwin("line-1", out _))
+        {
+            var folder = Repository.TempFolder();
+            Directory.CreateDirectory(folder);
+            var factory = Path.Combine(folder, "factory.ndjson");
+            File.Copy(Path.Combine(Repository.Root, "samples", "factory", "factory.ndjson"), factory);
+            Assert.Equal(0, (await DoppelProcess.RunAsync("import", factory, "--server", server.Server.HttpAddress!.ToString())).ExitCode);
+        }
+
+        using var response = await server.SendAsync(HttpMethod.Post, "/doppel/scenarios", body);
+
+        Assert.InRange((int)response.StatusCode, 400, 404);
+        Assert.Contains(expected, System.Text.RegularExpressions.Regex.Unescape(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+    }
+
+    private async Task<List<string>> EtagsAsync()
+    {
+        var query = await server.SendOkAsync(HttpMethod.Post, "/query", """{"query":"SELECT * FROM DIGITALTWINS WHERE IS_OF_MODEL('dtmi:doppel:manufacturing:Station;1') OR IS_OF_MODEL('dtmi:doppel:manufacturing:Buffer;1') OR IS_OF_MODEL('dtmi:doppel:manufacturing:Line;1')"}""");
+        return [.. query["value"]!.AsArray().Select(t => $"{t!["$dtId"]}={t["$etag"]}").Order(StringComparer.Ordinal)];
+    }
+}
