@@ -15,7 +15,7 @@ public sealed class SimulateCliTests
 
         Assert.True(exit == 0, stderr);
         var scenarios = JsonNode.Parse(stdout)!["scenarios"]!.AsArray();
-        Assert.Equal(["baseline", "bigger-buffers", "faster-paint", "better-weld"], scenarios.Select(s => (string?)s!["name"]));
+        Assert.Equal(["baseline", "bigger-buffers", "faster-paint", "better-weld", "one-crew", "weld-maintenance"], scenarios.Select(s => (string?)s!["name"]));
         Assert.Equal("paint", (string?)scenarios[0]!["bottleneck"]);
         var fasterPaint = scenarios[2]!["throughputVsBaseline"]!;
         Assert.True((bool)fasterPaint["significant"]! && (double)fasterPaint["difference"]! > 0, fasterPaint.ToJsonString());

@@ -6,6 +6,9 @@ namespace Doppel.Packs.Manufacturing;
 /// </summary>
 public sealed record LineDefinition(IReadOnlyList<StationDefinition> Stations, IReadOnlyList<int> Buffers)
 {
+    /// <summary>Maintenance crews shared by all stations for repairs and preventive maintenance; null for a crew per station.</summary>
+    public int? Crews { get; init; }
+
     /// <summary>What is wrong with the definition, one message each; empty when it can run.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -25,10 +28,26 @@ public sealed record LineDefinition(IReadOnlyList<StationDefinition> Stations, I
             {
                 errors.Add($"Station '{station.Name}': the scrap rate must be in [0, 1), got {station.ScrapRate}.");
             }
+            if (station.ScrapRate + station.ReworkRate >= 1 || station.ReworkRate < 0)
+            {
+                errors.Add($"Station '{station.Name}': the scrap and rework rates must be non-negative and add up to less than 1.");
+            }
+            if (station.SetupEvery < 1)
+            {
+                errors.Add($"Station '{station.Name}': setups come every 1 or more parts, not {station.SetupEvery}.");
+            }
+            if ((station.MaintenanceInterval is null) != (station.MaintenanceTime is null) || station.MaintenanceInterval <= 0)
+            {
+                errors.Add($"Station '{station.Name}': give a positive maintenance interval and a maintenance time, or neither.");
+            }
             if ((station.TimeToFailure is null) != (station.TimeToRepair is null))
             {
                 errors.Add($"Station '{station.Name}': give both a time to failure and a time to repair, or neither.");
             }
+        }
+        if (Crews is < 1)
+        {
+            errors.Add($"A line needs at least one crew, not {Crews}.");
         }
         if (Stations.Select(s => s.Name).Distinct(StringComparer.Ordinal).Count() != Stations.Count)
         {

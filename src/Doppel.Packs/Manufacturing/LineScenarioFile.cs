@@ -11,6 +11,7 @@ namespace Doppel.Packs.Manufacturing;
 /// <example>
 /// <code>
 /// line:
+///   crews: 1            # optional: maintenance crews shared by the stations
 ///   stations:
 ///     - { name: press, cycleTime: exp(1), timeToFailure: exp(100), timeToRepair: exp(10) }
 ///     - { name: weld, cycleTime: normal(1.1, 0.2), scrapRate: 0.02 }
@@ -150,7 +151,8 @@ public sealed record LineScenarioFile(LineDefinition Baseline, IReadOnlyDictiona
         var buffers = Child(node, "buffers") is YamlSequenceNode b
             ? [.. b.Children.Select(c => (int)Parse(c))]
             : baseline?.Buffers.ToList() ?? throw new ScenarioException(node, "'buffers' (the capacities between stations) is required");
-        return new LineDefinition(stations, buffers);
+        var crews = Child(node, "crews") is { } c ? (int?)Parse(c) : baseline?.Crews;
+        return new LineDefinition(stations, buffers) { Crews = crews };
     }
 
     private static StationDefinition Station(YamlMappingNode node, StationDefinition? baseline)
@@ -163,6 +165,11 @@ public sealed record LineScenarioFile(LineDefinition Baseline, IReadOnlyDictiona
             TimeToRepair = Dist(node, "timeToRepair") ?? baseline?.TimeToRepair,
             ScrapRate = Child(node, "scrapRate") is { } s ? Parse(s) : baseline?.ScrapRate ?? 0,
             IdealCycleTime = Child(node, "idealCycleTime") is { } i ? Parse(i) : baseline?.IdealCycleTime,
+            ReworkRate = Child(node, "reworkRate") is { } w ? Parse(w) : baseline?.ReworkRate ?? 0,
+            SetupTime = Dist(node, "setupTime") ?? baseline?.SetupTime,
+            SetupEvery = Child(node, "setupEvery") is { } e ? (int)Parse(e) : baseline?.SetupEvery ?? 1,
+            MaintenanceInterval = Child(node, "maintenanceInterval") is { } m ? Parse(m) : baseline?.MaintenanceInterval,
+            MaintenanceTime = Dist(node, "maintenanceTime") ?? baseline?.MaintenanceTime,
         };
     }
 

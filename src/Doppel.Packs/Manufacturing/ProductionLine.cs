@@ -42,6 +42,7 @@ public sealed class ProductionLine
         _processed = new long[line.Stations.Count];
         _good = new long[line.Stations.Count];
         _wip = new TimeWeightedMonitor(sim);
+        _crews = line.Crews is { } crews ? new Resource(sim, crews) : null;
         _initial = initial;
         if (initial is not null && (initial.BufferLevels.Count != line.Buffers.Count || initial.StationsDown.Count != line.Stations.Count))
         {
@@ -50,6 +51,7 @@ public sealed class ProductionLine
     }
 
     private readonly LineState? _initial;
+    private readonly Resource? _crews;
 
     /// <summary>Runs the line for <paramref name="duration"/> time units, measuring after <paramref name="warmup"/>.</summary>
     public LineResult Run(double duration, double warmup = 0)
@@ -93,6 +95,8 @@ public sealed class ProductionLine
         var random = _sim.Random;
         var last = index == _line.Stations.Count - 1;
         var untilFailure = station.TimeToFailure?.Sample(random) ?? double.PositiveInfinity;
+        var sinceMaintenance = 0.0;
+        var partsSinceSetup = 0;
         if (_initial is { } initial && initial.StationsDown[index])
         {
             // Down when the scenario starts: a repair (memoryless for exponential repairs; a fresh one otherwise) comes first.
@@ -114,32 +118,63 @@ public sealed class ProductionLine
                 yield return get;
                 part = (Part)get.Value!;
             }
-            clock.Enter(StationState.Working);
-            // Failures are counted in working time only: a starved or blocked machine does not wear.
-            var remaining = station.CycleTime.Sample(random);
-            while (remaining > 0)
+            if (station.SetupTime is { } setup && partsSinceSetup++ % station.SetupEvery == 0)
             {
-                if (untilFailure <= remaining)
+                clock.Enter(StationState.Setup);
+                yield return _sim.Timeout(setup.Sample(random));
+            }
+            bool scrapped, rework;
+            do
+            {
+                clock.Enter(StationState.Working);
+                // Failures and maintenance are counted in working time only: a starved or blocked machine does not wear.
+                var remaining = station.CycleTime.Sample(random);
+                while (remaining > 0)
                 {
-                    yield return _sim.Timeout(untilFailure);
-                    remaining -= untilFailure;
-                    clock.Enter(StationState.Down);
-                    yield return _sim.Timeout(station.TimeToRepair!.Sample(random));
-                    untilFailure = station.TimeToFailure!.Sample(random);
+                    var untilMaintenance = station.MaintenanceInterval is { } interval ? interval - sinceMaintenance : double.PositiveInfinity;
+                    if (untilFailure <= remaining && untilFailure <= untilMaintenance)
+                    {
+                        yield return _sim.Timeout(untilFailure);
+                        remaining -= untilFailure;
+                        clock.Enter(StationState.Down);
+                        foreach (var e in Crewed(station.TimeToRepair!.Sample(random)))
+                        {
+                            yield return e;
+                        }
+                    }
+                    else if (untilMaintenance <= remaining)
+                    {
+                        yield return _sim.Timeout(untilMaintenance);
+                        remaining -= untilMaintenance;
+                        clock.Enter(StationState.Maintenance);
+                        foreach (var e in Crewed(station.MaintenanceTime!.Sample(random)))
+                        {
+                            yield return e;
+                        }
+                    }
+                    else
+                    {
+                        yield return _sim.Timeout(remaining);
+                        untilFailure -= remaining;
+                        sinceMaintenance += remaining;
+                        remaining = 0;
+                        continue;
+                    }
+                    // A repair or a maintenance renews the machine.
+                    untilFailure = station.TimeToFailure?.Sample(random) ?? double.PositiveInfinity;
+                    sinceMaintenance = 0;
                     clock.Enter(StationState.Working);
                 }
-                else
+                if (_sim.Now >= _warmup)
                 {
-                    yield return _sim.Timeout(remaining);
-                    untilFailure -= remaining;
-                    remaining = 0;
+                    _processed[index]++;
                 }
+                var draw = station.ScrapRate + station.ReworkRate > 0 ? random.NextDouble() : 1;
+                scrapped = draw < station.ScrapRate;
+                rework = !scrapped && draw < station.ScrapRate + station.ReworkRate;
             }
+            while (rework);
             var measured = _sim.Now >= _warmup;
-            if (measured)
-            {
-                _processed[index]++;
-            }
             if (station.ScrapRate > 0 && random.NextDouble() < station.ScrapRate)
             {
                 _wip.Decrement();
@@ -164,6 +199,19 @@ public sealed class ProductionLine
         }
     }
 
+    /// <summary>A repair or maintenance of the given length, with a crew when the line shares crews.</summary>
+    private IEnumerable<Event> Crewed(double duration)
+    {
+        if (_crews is null)
+        {
+            yield return _sim.Timeout(duration);
+            yield break;
+        }
+        using var crew = _crews.Request();
+        yield return crew;
+        yield return _sim.Timeout(duration);
+    }
+
     private LineResult Result(double duration)
     {
         var stations = new List<StationResult>();
@@ -173,12 +221,16 @@ public sealed class ProductionLine
             var clock = _clocks[i];
             clock.Enter(clock.Current); // close the open interval at the end of the run
             double Share(StationState s) => clock.Time(s) / duration;
-            var availability = 1 - Share(StationState.Down);
+            var availability = 1 - Share(StationState.Down) - Share(StationState.Setup) - Share(StationState.Maintenance);
             var ideal = definition.IdealCycleTime ?? definition.CycleTime.Mean;
             var performance = availability > 0 ? ideal * _processed[i] / (duration * availability) : 0;
             var quality = _processed[i] > 0 ? (double)_good[i] / _processed[i] : 1;
             stations.Add(new StationResult(definition.Name, Share(StationState.Working), Share(StationState.Down), Share(StationState.Starved), Share(StationState.Blocked),
-                _processed[i], _good[i], availability, performance, quality, clock.MeanActivePeriod));
+                _processed[i], _good[i], availability, performance, quality, clock.MeanActivePeriod)
+            {
+                Setup = Share(StationState.Setup),
+                Maintenance = Share(StationState.Maintenance),
+            });
         }
         return new LineResult(duration, _completed, _completed / duration, _wip.Mean, _leadTime.Mean, stations);
     }
@@ -191,12 +243,14 @@ public sealed class ProductionLine
         Working,
         Down,
         Blocked,
+        Setup,
+        Maintenance,
     }
 
     /// <summary>Time per state after the warm-up, and the active periods (working or down, uninterrupted by starving or blocking).</summary>
     private sealed class StationClock(Doppel.Simulation.Simulation sim)
     {
-        private readonly double[] _time = new double[4];
+        private readonly double[] _time = new double[6];
         private readonly SampleMonitor _activePeriods = new();
         private double _since = sim.Now;
         private double _measureFrom = double.PositiveInfinity;
@@ -223,8 +277,8 @@ public sealed class ProductionLine
             {
                 _time[(int)Current] += now - from;
             }
-            var wasActive = Current is StationState.Working or StationState.Down;
-            var isActive = next is StationState.Working or StationState.Down;
+            var wasActive = Current is not (StationState.Starved or StationState.Blocked);
+            var isActive = next is not (StationState.Starved or StationState.Blocked);
             if (wasActive && !isActive && now >= _measureFrom && now > _activeSince)
             {
                 _activePeriods.Add(now - _activeSince);

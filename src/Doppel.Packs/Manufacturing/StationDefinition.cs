@@ -18,4 +18,17 @@ public sealed record StationDefinition(string Name, Distribution CycleTime)
 
     /// <summary>The fastest possible cycle (OEE's performance reference); by default the mean cycle time.</summary>
     public double? IdealCycleTime { get; init; }
+
+    /// <summary>The probability that a part must be worked again at this station (it is not first-pass good).</summary>
+    public double ReworkRate { get; init; }
+
+    /// <summary>A setup before every <see cref="SetupEvery"/> parts (a batch or product change); null for none.</summary>
+    public Distribution? SetupTime { get; init; }
+
+    public int SetupEvery { get; init; } = 1;
+
+    /// <summary>Preventive maintenance after this much working time since the last maintenance or repair; it renews the machine.</summary>
+    public double? MaintenanceInterval { get; init; }
+
+    public Distribution? MaintenanceTime { get; init; }
 }

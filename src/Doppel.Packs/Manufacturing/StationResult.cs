@@ -9,6 +9,12 @@ public sealed record StationResult(string Name, double Working, double Down, dou
 {
     public double Oee => Availability * Performance * Quality;
 
+    /// <summary>The share of time in setups.</summary>
+    public double Setup { get; init; }
+
+    /// <summary>The share of time in preventive maintenance (waiting for a crew included).</summary>
+    public double Maintenance { get; init; }
+
     /// <summary>The share of time the station was busy working.</summary>
     public double Utilization => Working;
 }

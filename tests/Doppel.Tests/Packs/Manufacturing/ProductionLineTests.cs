@@ -82,7 +82,8 @@ public sealed class ProductionLineTests
 
         var errors = line.Validate();
 
-        Assert.Equal(4, errors.Count);
+        Assert.Equal(5, errors.Count);
+        Assert.Contains(errors, e => e.Contains("add up to less than 1", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("1 buffers between them, not 2", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("scrap rate", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("time to repair", StringComparison.Ordinal));

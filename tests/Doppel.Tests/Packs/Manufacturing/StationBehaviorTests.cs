@@ -1,0 +1,87 @@
+using Doppel.Packs.Manufacturing;
+using Doppel.Simulation;
+using static Doppel.Tests.Simulation.Replications;
+
+namespace Doppel.Tests.Packs.Manufacturing;
+
+/// <summary>Setups, rework, preventive maintenance and shared crews against results known in closed form (renewal-reward for maintenance).</summary>
+public sealed class StationBehaviorTests
+{
+    private static LineResult RunOne(StationDefinition station, ulong seed = 1, double duration = 100_000, int? crews = null) =>
+        new ProductionLine(new Doppel.Simulation.Simulation(seed), new LineDefinition([station], []) { Crews = crews }).Run(duration, warmup: 1_000);
+
+    [Fact]
+    public void A_setup_every_ten_parts_costs_exactly_its_share_of_time()
+    {
+        // 10 parts of 1 plus a setup of 5: 10 parts per 15 time units.
+        var result = RunOne(new StationDefinition("lathe", Distribution.Constant(1)) { SetupTime = Distribution.Constant(5), SetupEvery = 10 });
+
+        Assert.Equal(10.0 / 15, result.Throughput, 3);
+        Assert.Equal(5.0 / 15, result.Stations[0].Setup, 3);
+        Assert.Equal(10.0 / 15, result.Stations[0].Availability, 3);
+    }
+
+    [Fact]
+    public void Rework_repeats_the_cycle_and_lowers_first_pass_quality()
+    {
+        // Each good part takes a geometric number of cycles, 1 / (1 − 0.2) on average.
+        var result = RunOne(new StationDefinition("grind", Distribution.Constant(1)) { ReworkRate = 0.2 });
+
+        Assert.Equal(0.8, result.Throughput, 2);
+        Assert.Equal(0.8, result.Stations[0].Quality, 2);
+    }
+
+    [Fact]
+    public void Preventive_maintenance_intervals_match_renewal_reward_and_the_best_interval_is_chosen()
+    {
+        // Wear-out failures: Weibull(shape 3, scale 100) in working time; repair 20, maintenance 2; cycle 1, so output = working share.
+        // Renewal-reward: share = E[min(X, T)] / (E[min(X, T)] + 20·P(X < T) + 2·P(X ≥ T)), with E[min(X, T)] = ∫₀ᵀ S(x) dx.
+        static double Survival(double x) => Math.Exp(-Math.Pow(x / 100, 3));
+        static double Exact(double interval)
+        {
+            var steps = 20_000;
+            var h = interval / steps;
+            var uptime = 0.0;
+            for (var i = 0; i < steps; i++)
+            {
+                uptime += h * (Survival(i * h) + (4 * Survival((i + 0.5) * h)) + Survival((i + 1) * h)) / 6; // Simpson
+            }
+            var failed = 1 - Survival(interval);
+            return uptime / (uptime + (20 * failed) + (2 * (1 - failed)));
+        }
+        double[] intervals = [20, 40, 60, 100];
+
+        var estimates = intervals.Select(t => Run(20, seed: 9, seed => [RunOne(new StationDefinition("press", Distribution.Constant(1))
+        {
+            TimeToFailure = Distribution.Parse("weibull(3, 100)").Value,
+            TimeToRepair = Distribution.Constant(20),
+            MaintenanceInterval = t,
+            MaintenanceTime = Distribution.Constant(2),
+        }, seed, duration: 50_000).Throughput])[0]).ToList();
+
+        for (var i = 0; i < intervals.Length; i++)
+        {
+            AssertCovers(estimates[i], Exact(intervals[i]), 0.01, $"output with maintenance every {intervals[i]}");
+        }
+        var best = intervals[estimates.IndexOf(estimates.MaxBy(e => e.Mean))];
+        Assert.Equal(intervals.MaxBy(Exact), best);
+    }
+
+    [Fact]
+    public void One_shared_crew_costs_output_against_a_crew_per_station()
+    {
+        StationDefinition Machine(string name) => new(name, Distribution.Exponential(1))
+        {
+            TimeToFailure = Distribution.Exponential(40),
+            TimeToRepair = Distribution.Exponential(15),
+        };
+        var stations = new[] { Machine("a"), Machine("b"), Machine("c"), Machine("d") };
+        double Output(int? crews, ulong seed) =>
+            new ProductionLine(new Doppel.Simulation.Simulation(seed), new LineDefinition(stations, [5, 5, 5]) { Crews = crews }).Run(20_000, warmup: 1_000).Throughput;
+
+        var own = Run(10, seed: 4, seed => [Output(null, seed)])[0];
+        var shared = Run(10, seed: 4, seed => [Output(1, seed)])[0];
+
+        Assert.True(shared.Mean + shared.HalfWidth < own.Mean - own.HalfWidth, $"one crew {shared.Mean:F4} ± {shared.HalfWidth:F4}, a crew each {own.Mean:F4} ± {own.HalfWidth:F4}");
+    }
+}
