@@ -10,8 +10,9 @@ public sealed class SimulateCliTests
     public async Task The_sample_line_runs_and_its_what_ifs_are_compared_with_the_baseline()
     {
         var sample = Path.Combine(Repository.Root, "samples", "factory", "line.yaml");
+        var png = Path.Combine(Repository.TempFolder(), "line.png");
 
-        var (exit, stdout, stderr) = await DoppelProcess.RunAsync("simulate", sample, "--replications", "6", "--json");
+        var (exit, stdout, stderr) = await DoppelProcess.RunAsync("simulate", sample, "--replications", "6", "--json", "--plot", png);
 
         Assert.True(exit == 0, stderr);
         var scenarios = JsonNode.Parse(stdout)!["scenarios"]!.AsArray();
@@ -20,6 +21,7 @@ public sealed class SimulateCliTests
         var fasterPaint = scenarios[2]!["throughputVsBaseline"]!;
         Assert.True((bool)fasterPaint["significant"]! && (double)fasterPaint["difference"]! > 0, fasterPaint.ToJsonString());
         Assert.All(scenarios, s => Assert.Equal(6, (int)s!["replications"]!));
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(png)[..4]);
     }
 
     [Fact]

@@ -15,7 +15,8 @@ internal static class SimulateCommand
         var replications = new Option<int?>("--replications") { Description = "Replications per scenario (overrides the file)." };
         var seed = new Option<ulong?>("--seed") { Description = "The experiment's seed (overrides the file)." };
         var json = ClientOptions.Json();
-        var command = new Command("simulate", "Simulate a production line and its what-ifs; print KPIs with 95% confidence intervals and paired comparisons.") { file, replications, seed, json };
+        var plot = new Option<FileInfo?>("--plot") { Description = "Also draw each scenario's throughput with its 95% interval, and the baseline's station utilization, to this PNG file." };
+        var command = new Command("simulate", "Simulate a production line and its what-ifs; print KPIs with 95% confidence intervals and paired comparisons.") { file, replications, seed, json, plot };
         command.SetAction((parse, ct) =>
         {
             var input = parse.GetValue(file)!;
@@ -47,6 +48,14 @@ internal static class SimulateCommand
             if (!quiet)
             {
                 Console.Error.WriteLine();
+            }
+            if (parse.GetValue(plot) is { } png)
+            {
+                SimulationPlots.Save(result, png.FullName);
+                if (!quiet)
+                {
+                    Console.Error.WriteLine($"Plot written to {png.FullName}");
+                }
             }
             if (parse.GetValue(json))
             {
