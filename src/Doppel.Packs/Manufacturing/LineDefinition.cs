@@ -9,6 +9,9 @@ public sealed record LineDefinition(IReadOnlyList<StationDefinition> Stations, I
     /// <summary>Maintenance crews shared by all stations for repairs and preventive maintenance; null for a crew per station.</summary>
     public int? Crews { get; init; }
 
+    /// <summary>When the line works; null for around the clock.</summary>
+    public ShiftCalendar? Shifts { get; init; }
+
     /// <summary>What is wrong with the definition, one message each; empty when it can run.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -44,6 +47,10 @@ public sealed record LineDefinition(IReadOnlyList<StationDefinition> Stations, I
             {
                 errors.Add($"Station '{station.Name}': give both a time to failure and a time to repair, or neither.");
             }
+        }
+        if (Shifts is not null)
+        {
+            errors.AddRange(Shifts.Validate());
         }
         if (Crews is < 1)
         {

@@ -12,6 +12,7 @@ namespace Doppel.Packs.Manufacturing;
 /// <code>
 /// line:
 ///   crews: 1            # optional: maintenance crews shared by the stations
+///   shifts: { period: 24, shifts: [[6, 14], [14, 22]] }   # optional: when the line works
 ///   stations:
 ///     - { name: press, cycleTime: exp(1), timeToFailure: exp(100), timeToRepair: exp(10) }
 ///     - { name: weld, cycleTime: normal(1.1, 0.2), scrapRate: 0.02 }
@@ -152,7 +153,14 @@ public sealed record LineScenarioFile(LineDefinition Baseline, IReadOnlyDictiona
             ? [.. b.Children.Select(c => (int)Parse(c))]
             : baseline?.Buffers.ToList() ?? throw new ScenarioException(node, "'buffers' (the capacities between stations) is required");
         var crews = Child(node, "crews") is { } c ? (int?)Parse(c) : baseline?.Crews;
-        return new LineDefinition(stations, buffers) { Crews = crews };
+        var shifts = baseline?.Shifts;
+        if (Child(node, "shifts") is YamlMappingNode calendar)
+        {
+            var list = Child(calendar, "shifts") as YamlSequenceNode ?? throw new ScenarioException(calendar, "shifts need 'shifts: [[start, end], ...]' within the 'period'");
+            shifts = new ShiftCalendar(Parse(Child(calendar, "period") ?? throw new ScenarioException(calendar, "shifts need a 'period' (e.g. 24 or 1440)")),
+                [.. list.Children.Select(pair => pair is YamlSequenceNode { Children.Count: 2 } p ? (Parse(p.Children[0]), Parse(p.Children[1])) : throw new ScenarioException(pair, "a shift is [start, end]"))]);
+        }
+        return new LineDefinition(stations, buffers) { Crews = crews, Shifts = shifts };
     }
 
     private static StationDefinition Station(YamlMappingNode node, StationDefinition? baseline)

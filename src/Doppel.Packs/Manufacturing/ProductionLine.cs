@@ -38,7 +38,7 @@ public sealed class ProductionLine
         _sim = sim;
         _line = line;
         _buffers = [.. line.Buffers.Select(capacity => new Store<Part>(sim, capacity))];
-        _clocks = [.. line.Stations.Select(_ => new StationClock(sim))];
+        _clocks = [.. line.Stations.Select(_ => new StationClock(sim, line.Shifts))];
         _processed = new long[line.Stations.Count];
         _good = new long[line.Stations.Count];
         _wip = new TimeWeightedMonitor(sim);
@@ -105,6 +105,10 @@ public sealed class ProductionLine
         }
         while (true)
         {
+            foreach (var e in OffShift(clock, clock.Current))
+            {
+                yield return e;
+            }
             Part part;
             if (index == 0)
             {
@@ -132,6 +136,20 @@ public sealed class ProductionLine
                 while (remaining > 0)
                 {
                     var untilMaintenance = station.MaintenanceInterval is { } interval ? interval - sinceMaintenance : double.PositiveInfinity;
+                    var untilShiftEnds = _line.Shifts?.At(_sim.Now).Until ?? double.PositiveInfinity;
+                    if (untilShiftEnds < remaining && untilShiftEnds < untilFailure && untilShiftEnds < untilMaintenance)
+                    {
+                        // The shift ends mid-part: the part waits on the machine for the next shift.
+                        yield return _sim.Timeout(untilShiftEnds);
+                        remaining -= untilShiftEnds;
+                        untilFailure -= untilShiftEnds;
+                        sinceMaintenance += untilShiftEnds;
+                        foreach (var e in OffShift(clock, StationState.Working))
+                        {
+                            yield return e;
+                        }
+                        continue;
+                    }
                     if (untilFailure <= remaining && untilFailure <= untilMaintenance)
                     {
                         yield return _sim.Timeout(untilFailure);
@@ -199,6 +217,18 @@ public sealed class ProductionLine
         }
     }
 
+    /// <summary>Waits out the time between shifts, when there is any now, then goes back to <paramref name="resume"/>.</summary>
+    private IEnumerable<Event> OffShift(StationClock clock, StationState resume)
+    {
+        if (_line.Shifts is not { } shifts || shifts.At(_sim.Now) is not (false, var until))
+        {
+            yield break;
+        }
+        clock.Enter(StationState.OffShift);
+        yield return _sim.Timeout(until);
+        clock.Enter(resume);
+    }
+
     /// <summary>A repair or maintenance of the given length, with a crew when the line shares crews.</summary>
     private IEnumerable<Event> Crewed(double duration)
     {
@@ -220,10 +250,12 @@ public sealed class ProductionLine
             var definition = _line.Stations[i];
             var clock = _clocks[i];
             clock.Enter(clock.Current); // close the open interval at the end of the run
-            double Share(StationState s) => clock.Time(s) / duration;
+            // Shares are of planned time: the time off shift is not planned.
+            var planned = Math.Max(duration - clock.Time(StationState.OffShift), double.Epsilon);
+            double Share(StationState s) => clock.Time(s) / planned;
             var availability = 1 - Share(StationState.Down) - Share(StationState.Setup) - Share(StationState.Maintenance);
             var ideal = definition.IdealCycleTime ?? definition.CycleTime.Mean;
-            var performance = availability > 0 ? ideal * _processed[i] / (duration * availability) : 0;
+            var performance = availability > 0 ? ideal * _processed[i] / (planned * availability) : 0;
             var quality = _processed[i] > 0 ? (double)_good[i] / _processed[i] : 1;
             stations.Add(new StationResult(definition.Name, Share(StationState.Working), Share(StationState.Down), Share(StationState.Starved), Share(StationState.Blocked),
                 _processed[i], _good[i], availability, performance, quality, clock.MeanActivePeriod)
@@ -245,12 +277,13 @@ public sealed class ProductionLine
         Blocked,
         Setup,
         Maintenance,
+        OffShift,
     }
 
     /// <summary>Time per state after the warm-up, and the active periods (working or down, uninterrupted by starving or blocking).</summary>
-    private sealed class StationClock(Doppel.Simulation.Simulation sim)
+    private sealed class StationClock(Doppel.Simulation.Simulation sim, ShiftCalendar? shifts)
     {
-        private readonly double[] _time = new double[6];
+        private readonly double[] _time = new double[7];
         private readonly SampleMonitor _activePeriods = new();
         private double _since = sim.Now;
         private double _measureFrom = double.PositiveInfinity;
@@ -275,10 +308,13 @@ public sealed class ProductionLine
             var from = Math.Max(_since, _measureFrom);
             if (now > from)
             {
-                _time[(int)Current] += now - from;
+                // Waiting (starved, blocked) across the end of a shift is time off shift, not lost time.
+                var within = shifts is not null && Current is StationState.Starved or StationState.Blocked ? shifts.WorkingTimeBetween(from, now) : now - from;
+                _time[(int)Current] += within;
+                _time[(int)StationState.OffShift] += now - from - within;
             }
-            var wasActive = Current is not (StationState.Starved or StationState.Blocked);
-            var isActive = next is not (StationState.Starved or StationState.Blocked);
+            var wasActive = Current is not (StationState.Starved or StationState.Blocked or StationState.OffShift);
+            var isActive = next is not (StationState.Starved or StationState.Blocked or StationState.OffShift);
             if (wasActive && !isActive && now >= _measureFrom && now > _activeSince)
             {
                 _activePeriods.Add(now - _activeSince);

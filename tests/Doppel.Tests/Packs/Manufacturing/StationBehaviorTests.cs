@@ -84,4 +84,24 @@ public sealed class StationBehaviorTests
 
         Assert.True(shared.Mean + shared.HalfWidth < own.Mean - own.HalfWidth, $"one crew {shared.Mean:F4} ± {shared.HalfWidth:F4}, a crew each {own.Mean:F4} ± {own.HalfWidth:F4}");
     }
+
+    [Theory]
+    [InlineData(8.0)]
+    [InlineData(16.0)]
+    public void A_line_works_only_on_shift_and_off_shift_time_is_not_planned_time(double hours)
+    {
+        var calendar = hours == 8 ? new ShiftCalendar(24, [(0, 8)]) : new ShiftCalendar(24, [(0, 8), (8, 16)]);
+        var line = new LineDefinition([new StationDefinition("cut", Distribution.Constant(0.7)), new StationDefinition("pack", Distribution.Constant(1))], [3]) { Shifts = calendar };
+
+        var result = new ProductionLine(new Doppel.Simulation.Simulation(1), line).Run(24 * 1000, warmup: 24 * 10);
+
+        // Parts cut at a shift's end wait on the machine for the next one, so output is the slower station's pace over shift time.
+        Assert.Equal(hours / 24, result.Throughput, 3);
+        var pack = result.Stations[1];
+        Assert.Equal(1, pack.Working, 2);
+        Assert.Equal(1, pack.Oee, 2);
+        var cut = result.Stations[0];
+        Assert.Equal(1, cut.Working + cut.Starved + cut.Blocked + cut.Down, 6);
+        Assert.Equal(0.7, cut.Working, 2);
+    }
 }
