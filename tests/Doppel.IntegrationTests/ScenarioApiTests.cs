@@ -42,6 +42,7 @@ public sealed class ScenarioApiTests(ServerFixture server) : IClassFixture<Serve
         Assert.True(devices.ExitCode == 0, string.Join("\n", output));
         Assert.Equal([0, 4, 0, 0], result["initialState"]!["bufferLevels"]!.AsArray().Select(l => (int)l!));
         Assert.Equal(["weld"], result["initialState"]!["stationsDown"]!.AsArray().Select(s => (string?)s));
+        Assert.Equal(2, (int)result["crews"]!);
         var scenarios = result["scenarios"]!.AsArray();
         Assert.Equal(["baseline", "faster-paint"], scenarios.Select(s => (string?)s!["name"]));
         Assert.Equal("paint", (string?)scenarios[0]!["bottleneck"]);
@@ -84,7 +85,7 @@ public sealed class ScenarioApiTests(ServerFixture server) : IClassFixture<Serve
 
     private async Task<List<string>> EtagsAsync()
     {
-        var query = await server.SendOkAsync(HttpMethod.Post, "/query", """{"query":"SELECT * FROM DIGITALTWINS WHERE IS_OF_MODEL('dtmi:doppel:manufacturing:Station;1') OR IS_OF_MODEL('dtmi:doppel:manufacturing:Buffer;1') OR IS_OF_MODEL('dtmi:doppel:manufacturing:Line;1')"}""");
+        var query = await server.SendOkAsync(HttpMethod.Post, "/query", """{"query":"SELECT * FROM DIGITALTWINS WHERE IS_OF_MODEL('dtmi:doppel:manufacturing:Station;1') OR IS_OF_MODEL('dtmi:doppel:manufacturing:Buffer;1') OR IS_OF_MODEL('dtmi:doppel:manufacturing:Line;1') OR IS_OF_MODEL('dtmi:doppel:manufacturing:MaintenanceCrew;1')"}""");
         return [.. query["value"]!.AsArray().Select(t => $"{t!["$dtId"]}={t["$etag"]}").Order(StringComparer.Ordinal)];
     }
 }

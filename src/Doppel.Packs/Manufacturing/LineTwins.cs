@@ -6,8 +6,9 @@ namespace Doppel.Packs.Manufacturing;
 
 /// <summary>
 /// Reads a line from its twins (models in samples/factory/models.json): the line's <c>hasStation</c> and <c>hasBuffer</c>
-/// relationships, each ordered by <c>sequence</c>, give the definition; buffers' <c>level</c> and stations' <c>state</c>
-/// give where it stands now. Reads only: a scenario never writes to live twins.
+/// relationships, each ordered by <c>sequence</c>, give the definition, and its <c>hasCrew</c> crews (their <c>size</c>)
+/// the shared repair crews; buffers' <c>level</c> and stations' <c>state</c> give where it stands now. Reads only: a
+/// scenario never writes to live twins.
 /// </summary>
 public static class LineTwins
 {
@@ -61,7 +62,16 @@ public static class LineTwins
             capacities.Add((int)capacity);
             levels.Add((int)Math.Clamp(Number(twin, "level") ?? 0, 0, capacity));
         }
-        var definition = new LineDefinition(stations, capacities);
+        // Crews serving the line share its repairs; without any, every station has its own repairer.
+        int? crews = null;
+        foreach (var r in graph.Outgoing(lineId, "hasCrew"))
+        {
+            if (graph.TryGetTwin(r.TargetId, out var crew) && Number(crew, "size") is { } size && size >= 1)
+            {
+                crews = (crews ?? 0) + (int)size;
+            }
+        }
+        var definition = new LineDefinition(stations, capacities) { Crews = crews };
         if (definition.Validate() is { Count: > 0 } errors)
         {
             return Fail("ValidationFailed", $"Line '{lineId}': {string.Join(" ", errors)}");

@@ -71,6 +71,7 @@ internal static class ScenarioEndpoints
             var response = LineExperiment.ToJson(result);
             response["line"] = lineId;
             response["start"] = start;
+            response["crews"] = line.Crews;
             response["initialState"] = state is null ? null : new JsonObject
             {
                 ["bufferLevels"] = new JsonArray([.. state.BufferLevels.Select(l => (JsonNode)l)]),
