@@ -52,6 +52,13 @@ public sealed class ScenarioApiTests(ServerFixture server) : IClassFixture<Serve
         // And the telemetry the devices sent arrived meanwhile.
         Assert.NotEmpty((await server.SendOkAsync(HttpMethod.Get, "/doppel/twins/paint/live"))["telemetry"]!.AsObject());
 
+        // The same from the command line, with the what-ifs of the sample scenario file.
+        var cli = await DoppelProcess.RunAsync("simulate", Path.Combine(Repository.Root, "samples", "factory", "line.yaml"), "--line", "line-1",
+            "--server", server.Server.HttpAddress!.ToString(), "--replications", "3", "--duration", "3000", "--warmup", "300");
+        Assert.True(cli.ExitCode == 0, cli.StdErr);
+        Assert.Contains("Line line-1 from now: buffer levels [0, 4, 0, 0], down: [weld]", cli.StdOut, StringComparison.Ordinal);
+        Assert.Contains("weld-maintenance", cli.StdOut, StringComparison.Ordinal);
+
         // The same line as it stood before anything was reported: empty buffers, nothing down.
         var earlier = await server.SendOkAsync(HttpMethod.Post, "/doppel/scenarios", """
             {"line":"line-1","at":"2020-01-01T00:00:00Z","run":{"duration":5000,"warmup":500,"replications":3}}
@@ -87,5 +94,18 @@ public sealed class ScenarioApiTests(ServerFixture server) : IClassFixture<Serve
     {
         var query = await server.SendOkAsync(HttpMethod.Post, "/query", """{"query":"SELECT * FROM DIGITALTWINS WHERE IS_OF_MODEL('dtmi:doppel:manufacturing:Station;1') OR IS_OF_MODEL('dtmi:doppel:manufacturing:Buffer;1') OR IS_OF_MODEL('dtmi:doppel:manufacturing:Line;1') OR IS_OF_MODEL('dtmi:doppel:manufacturing:MaintenanceCrew;1')"}""");
         return [.. query["value"]!.AsArray().Select(t => $"{t!["$dtId"]}={t["$etag"]}").Order(StringComparer.Ordinal)];
+    }
+
+    [Fact]
+    public async Task An_experiment_runs_a_scenario_file_posted_as_YAML_and_refuses_a_bad_one()
+    {
+        var yaml = File.ReadAllText(Path.Combine(Repository.Root, "samples", "factory", "line.yaml")).Replace("replications: 20", "replications: 4", StringComparison.Ordinal);
+
+        var result = await server.SendOkAsync(HttpMethod.Post, "/doppel/experiments", yaml, "application/yaml");
+        using var bad = await server.SendAsync(HttpMethod.Post, "/doppel/experiments", "line: {}", "application/yaml");
+
+        Assert.Equal(6, result["scenarios"]!.AsArray().Count);
+        Assert.Equal(400, (int)bad.StatusCode);
+        Assert.Contains("stations", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }

@@ -7,7 +7,7 @@ using Doppel.Server.Runtime;
 namespace Doppel.Server.Api;
 
 /// <summary>
-/// <c>POST /doppel/scenarios</c>: forks a production line from its live twins (or from its state at a past time, read from
+/// <c>POST /doppel/experiments</c> runs a scenario file (a line, a run, what-ifs). <c>POST /doppel/scenarios</c>: forks a production line from its live twins (or from its state at a past time, read from
 /// history), applies what-ifs, runs replications, and returns KPIs with confidence intervals and paired comparisons.
 /// Reads twins and history only: a scenario never writes to live twins.
 /// </summary>
@@ -43,9 +43,16 @@ internal static class ScenarioEndpoints
             {
                 return AdtErrors.ToResult("InvalidArgument", $"run: need 0 <= warmup < duration <= 1e8 and 2 to {MaxReplications} replications.");
             }
-            if (json["whatIf"] is JsonObject whatIf)
+            // What-ifs as a JSON object, or as the YAML text of one (what a scenario file's whatIf section holds).
+            var whatIfText = json["whatIf"] switch
             {
-                var variants = LineScenarioFile.ParseWhatIf(line, whatIf.ToJsonString());
+                JsonObject o => o.ToJsonString(),
+                JsonValue v when v.TryGetValue<string>(out var text) => text,
+                _ => null,
+            };
+            if (whatIfText is not null)
+            {
+                var variants = LineScenarioFile.ParseWhatIf(line, whatIfText);
                 if (!variants.IsSuccess)
                 {
                     return AdtErrors.ToResult(variants.Error);
@@ -79,6 +86,27 @@ internal static class ScenarioEndpoints
             };
             return Responses.Json(response);
         }).WithTags("Scenarios").WithName("Scenarios_Run");
+
+        app.MapPost("/doppel/experiments", async (HttpRequest request, CancellationToken ct) =>
+        {
+            var body = await RequestBody.ReadAsync(request, 256 * 1024, ct);
+            if (!body.IsSuccess)
+            {
+                return AdtErrors.ToResult(body.Error);
+            }
+            // A scenario file, YAML or JSON (JSON is YAML): the line, the run and the what-ifs, not tied to any twin.
+            var file = LineScenarioFile.Parse(System.Text.Encoding.UTF8.GetString(body.Value));
+            if (!file.IsSuccess)
+            {
+                return AdtErrors.ToResult(file.Error);
+            }
+            if (file.Value.Replications > MaxReplications || file.Value.Duration > 1e8)
+            {
+                return AdtErrors.ToResult("InvalidArgument", $"run: at most {MaxReplications} replications and a duration of 1e8.");
+            }
+            var result = await Task.Run(() => LineExperiment.Run(file.Value, ct: ct), ct);
+            return Responses.Json(LineExperiment.ToJson(result));
+        }).WithTags("Scenarios").WithName("Experiments_Run");
     }
 
     /// <summary>The line's state at a past time: each buffer's last recorded level and each station's last recorded state up to then.</summary>
