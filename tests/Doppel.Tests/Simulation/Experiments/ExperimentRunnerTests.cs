@@ -1,3 +1,4 @@
+using Doppel.Simulation;
 using System.Collections.Concurrent;
 using Doppel.Simulation.Experiments;
 
@@ -8,13 +9,13 @@ public sealed class ExperimentRunnerTests
 {
     /// <summary>The mean of 12 uniform draws: true mean 0.5, close to normal.</summary>
     private static readonly Replication MeanOfUniforms = (context, _) =>
-        new Dictionary<string, double> { ["mean"] = new TestRandom(context.Seed).MeanOfUniforms(12) };
+        new Dictionary<string, double> { ["mean"] = new SimRandom(context.Seed).MeanOfUniforms(12) };
 
     /// <summary>A KPI whose replications take very different amounts of CPU, so on two cores they finish out of order.</summary>
     private static readonly Replication UnevenWork = (context, cancellationToken) =>
     {
-        var random = new TestRandom(context.Seed);
-        var draws = 1_000 + (int)(random.NextULong() % 40_000);
+        var random = new SimRandom(context.Seed);
+        var draws = 1_000 + (int)(random.NextUInt64() % 40_000);
         var sum = 0.0;
         var max = 0.0;
         for (var i = 0; i < draws; i++)
@@ -103,7 +104,7 @@ public sealed class ExperimentRunnerTests
             new("shifted", new Dictionary<string, double> { ["shift"] = 0.25 }),
         ];
         Replication shifted = (context, _) =>
-            new Dictionary<string, double> { ["kpi"] = new TestRandom(context.Seed).MeanOfUniforms(50) + context["shift"] };
+            new Dictionary<string, double> { ["kpi"] = new SimRandom(context.Seed).MeanOfUniforms(50) + context["shift"] };
 
         // When compared with common random numbers, the paired interval is the shift with (almost) no width
         var crn = new ExperimentRunner(new ExperimentOptions { Seed = 3, Replications = 20 }).Run(scenarios, shifted)
@@ -137,7 +138,7 @@ public sealed class ExperimentRunnerTests
             new("wide", new Dictionary<string, double> { ["draws"] = 4 }),
         ];
         Replication replication = (context, _) =>
-            new Dictionary<string, double> { ["mean"] = new TestRandom(context.Seed).MeanOfUniforms((int)context["draws"]) };
+            new Dictionary<string, double> { ["mean"] = new SimRandom(context.Seed).MeanOfUniforms((int)context["draws"]) };
 
         var one = new ExperimentRunner(options with { MaxDegreeOfParallelism = 1 }).Run(scenarios, replication);
         var two = new ExperimentRunner(options with { MaxDegreeOfParallelism = 2 }).Run(scenarios, replication);
@@ -182,7 +183,7 @@ public sealed class ExperimentRunnerTests
             {
                 cancellation.Cancel();
             }
-            var random = new TestRandom(context.Seed);
+            var random = new SimRandom(context.Seed);
             var sum = 0.0;
             for (var i = 0; i < 100_000; i++)
             {

@@ -1,3 +1,4 @@
+using Doppel.Simulation;
 using Doppel.Simulation.Experiments;
 
 namespace Doppel.Tests.Simulation.Experiments;
@@ -26,7 +27,7 @@ public sealed class ParameterSweepTests
         var scenarios = new ParameterSweep().Add("servers", 1, 2).Add("rate", 0.5, 0.9).Scenarios();
         Replication replication = (context, _) => new Dictionary<string, double>
         {
-            ["load"] = (context["servers"] * context["rate"]) + new TestRandom(context.Seed).NextDouble(),
+            ["load"] = (context["servers"] * context["rate"]) + new SimRandom(context.Seed).NextDouble(),
         };
 
         // When it runs and is tabulated
