@@ -6,6 +6,7 @@ using Doppel.Cli.Commands;
 var root = new RootCommand("Doppel: a self-hosted digital twin platform that speaks the Azure Digital Twins API.")
 {
     ServeCommand.Create(),
+    DemoCommand.Create(),
     ModelsCommands.Create(),
     TwinsCommands.Create(),
     QueryCommand.Create(),
