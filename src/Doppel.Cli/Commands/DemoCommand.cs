@@ -20,8 +20,8 @@ internal static class DemoCommand
 
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Description = "Data folder.", DefaultValueFactory = _ => "./doppel-demo" };
-        var urls = new Option<string>("--urls") { Description = "Addresses to listen on.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var data = new Option<string>("--data") { Description = "Data folder (the same default as serve).", DefaultValueFactory = _ => "./doppel-data" };
+        var urls = new Option<string>("--urls") { Description = "Addresses to listen on, as for serve.", DefaultValueFactory = _ => DoppelServerOptions.DefaultUrls };
         var mqttPort = new Option<int>("--mqtt-port") { Description = "Port of the embedded MQTT broker (0: any free port).", DefaultValueFactory = _ => 1883 };
         var rate = new Option<double>("--rate") { Description = "Telemetry messages per second over all machines.", DefaultValueFactory = _ => 20 };
         var command = new Command("demo", "Run Doppel with a live sample factory: models, twins, simulated machines over MQTT, ready to query, watch and simulate.") { data, urls, mqttPort, rate };
