@@ -1,5 +1,3 @@
-using Doppel.Simulation.Experiments.Internal;
-
 namespace Doppel.Simulation.Experiments;
 
 /// <summary>
@@ -44,12 +42,13 @@ public sealed record KpiSummary
     /// <summary>Summarises <paramref name="values"/> in order, with a t interval at <paramref name="confidenceLevel"/>.</summary>
     public static KpiSummary Of(ReadOnlySpan<double> values, double confidenceLevel = 0.95)
     {
-        var statistics = new RunningStatistics();
+        // The kernel's own accumulator (Welford), so replication summaries and in-model monitors agree to the bit.
+        var statistics = new SampleMonitor();
         foreach (var value in values)
         {
             statistics.Add(value);
         }
-        var n = statistics.Count;
+        var n = (int)statistics.Count;
         var halfWidth = n > 1
             ? StudentT.CriticalValue(confidenceLevel, n - 1) * Math.Sqrt(statistics.Variance / n)
             : double.PositiveInfinity;
