@@ -193,7 +193,7 @@ public sealed class ProductionLine
             }
             while (rework);
             var measured = _sim.Now >= _warmup;
-            if (station.ScrapRate > 0 && random.NextDouble() < station.ScrapRate)
+            if (scrapped)
             {
                 _wip.Decrement();
                 continue;

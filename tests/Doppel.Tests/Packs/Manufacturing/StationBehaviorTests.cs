@@ -32,6 +32,16 @@ public sealed class StationBehaviorTests
     }
 
     [Fact]
+    public void Scrap_and_rework_share_one_draw_per_cycle()
+    {
+        // Per cycle: scrap 0.1, rework 0.2, good 0.7; with cycles of 1, good parts come at 0.7 per time unit.
+        var result = RunOne(new StationDefinition("grind", Distribution.Constant(1)) { ScrapRate = 0.1, ReworkRate = 0.2 });
+
+        Assert.Equal(0.7, result.Throughput, 2);
+        Assert.Equal(0.7, result.Stations[0].Quality, 2);
+    }
+
+    [Fact]
     public void Preventive_maintenance_intervals_match_renewal_reward_and_the_best_interval_is_chosen()
     {
         // Wear-out failures: Weibull(shape 3, scale 100) in working time; repair 20, maintenance 2; cycle 1, so output = working share.
