@@ -43,6 +43,10 @@ public sealed record LineDefinition(IReadOnlyList<StationDefinition> Stations, I
             {
                 errors.Add($"Station '{station.Name}': give a positive maintenance interval and a maintenance time, or neither.");
             }
+            if (station.FailureClock == FailureClock.Calendar && station.MaintenanceInterval is not null)
+            {
+                errors.Add($"Station '{station.Name}': preventive maintenance renews wear counted in working time; it cannot be combined with calendar-time failures.");
+            }
             if ((station.TimeToFailure is null) != (station.TimeToRepair is null))
             {
                 errors.Add($"Station '{station.Name}': give both a time to failure and a time to repair, or neither.");

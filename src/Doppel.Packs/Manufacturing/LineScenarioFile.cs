@@ -178,6 +178,13 @@ public sealed record LineScenarioFile(LineDefinition Baseline, IReadOnlyDictiona
             SetupEvery = Child(node, "setupEvery") is { } e ? (int)Parse(e) : baseline?.SetupEvery ?? 1,
             MaintenanceInterval = Child(node, "maintenanceInterval") is { } m ? Parse(m) : baseline?.MaintenanceInterval,
             MaintenanceTime = Dist(node, "maintenanceTime") ?? baseline?.MaintenanceTime,
+            FailureClock = Text(node, "failureClock") switch
+            {
+                null => baseline?.FailureClock ?? FailureClock.Working,
+                "working" => FailureClock.Working,
+                "calendar" => FailureClock.Calendar,
+                var other => throw new ScenarioException(node, $"failureClock is 'working' or 'calendar', not '{other}'"),
+            },
         };
     }
 

@@ -48,6 +48,9 @@ public static class LineTwins
                 TimeToRepair = repair.Value,
                 ScrapRate = Number(twin, "scrapRate") ?? 0,
                 IdealCycleTime = Number(twin, "idealCycleTime"),
+                FailureClock = twin.TryGetProperty("failureClock", out var clock) && clock.ValueKind == JsonValueKind.String && clock.GetString() == "calendar"
+                    ? FailureClock.Calendar
+                    : FailureClock.Working,
             });
             down.Add(twin.TryGetProperty("state", out var state) && state.ValueKind == JsonValueKind.String && state.GetString() == "down");
         }

@@ -14,6 +14,9 @@ public sealed class ProductionLine
     private readonly Store<Part>[] _buffers;
     private readonly StationClock[] _clocks;
     private readonly long[] _processed;
+    private readonly long[] _failures;
+    // The repair of a calendar-time failure in progress, per station, which the station waits for before working.
+    private readonly Event?[] _broken;
     private readonly long[] _good;
     private readonly TimeWeightedMonitor _wip;
     private readonly SampleMonitor _leadTime = new();
@@ -40,6 +43,8 @@ public sealed class ProductionLine
         _buffers = [.. line.Buffers.Select(capacity => new Store<Part>(sim, capacity))];
         _clocks = [.. line.Stations.Select(_ => new StationClock(sim, line.Shifts))];
         _processed = new long[line.Stations.Count];
+        _failures = new long[line.Stations.Count];
+        _broken = new Event?[line.Stations.Count];
         _good = new long[line.Stations.Count];
         _wip = new TimeWeightedMonitor(sim);
         _crews = line.Crews is { } crews ? new Resource(sim, crews) : null;
@@ -74,7 +79,11 @@ public sealed class ProductionLine
         }
         for (var i = 0; i < _line.Stations.Count; i++)
         {
-            _sim.Process(Station(i));
+            var process = _sim.Process(Station(i));
+            if (_line.Stations[i] is { FailureClock: FailureClock.Calendar, TimeToFailure: not null })
+            {
+                _sim.Process(Aging(i, process));
+            }
         }
         _sim.Process(WarmUp(warmup));
         _sim.Run(_sim.Now + duration);
@@ -94,7 +103,9 @@ public sealed class ProductionLine
         var clock = _clocks[index];
         var random = _sim.Random;
         var last = index == _line.Stations.Count - 1;
-        var untilFailure = station.TimeToFailure?.Sample(random) ?? double.PositiveInfinity;
+        // With calendar-time failures a separate process breaks the machine (interrupting it when it works); here they never come due.
+        var calendar = station.FailureClock == FailureClock.Calendar && station.TimeToFailure is not null;
+        var untilFailure = calendar ? double.PositiveInfinity : station.TimeToFailure?.Sample(random) ?? double.PositiveInfinity;
         var sinceMaintenance = 0.0;
         var partsSinceSetup = 0;
         if (_initial is { } initial && initial.StationsDown[index])
@@ -130,6 +141,10 @@ public sealed class ProductionLine
             bool scrapped, rework;
             do
             {
+                foreach (var e in WhileBroken(index))
+                {
+                    yield return e;
+                }
                 clock.Enter(StationState.Working);
                 // Failures and maintenance are counted in working time only: a starved or blocked machine does not wear.
                 var remaining = station.CycleTime.Sample(random);
@@ -140,7 +155,17 @@ public sealed class ProductionLine
                     if (untilShiftEnds < remaining && untilShiftEnds < untilFailure && untilShiftEnds < untilMaintenance)
                     {
                         // The shift ends mid-part: the part waits on the machine for the next shift.
+                        var working = _sim.Now;
                         yield return _sim.Timeout(untilShiftEnds);
+                        if (calendar && _sim.ActiveProcess!.TryTakeInterrupt(out _))
+                        {
+                            remaining -= _sim.Now - working;
+                            foreach (var e in RepairNow(index, clock))
+                            {
+                                yield return e;
+                            }
+                            continue;
+                        }
                         remaining -= untilShiftEnds;
                         untilFailure -= untilShiftEnds;
                         sinceMaintenance += untilShiftEnds;
@@ -154,6 +179,7 @@ public sealed class ProductionLine
                     {
                         yield return _sim.Timeout(untilFailure);
                         remaining -= untilFailure;
+                        _failures[index]++;
                         clock.Enter(StationState.Down);
                         foreach (var e in Crewed(station.TimeToRepair!.Sample(random)))
                         {
@@ -172,7 +198,18 @@ public sealed class ProductionLine
                     }
                     else
                     {
+                        var started = _sim.Now;
                         yield return _sim.Timeout(remaining);
+                        if (calendar && _sim.ActiveProcess!.TryTakeInterrupt(out _))
+                        {
+                            // Broken mid-part by age: repaired, then the part goes on.
+                            remaining -= _sim.Now - started;
+                            foreach (var e in RepairNow(index, clock))
+                            {
+                                yield return e;
+                            }
+                            continue;
+                        }
                         untilFailure -= remaining;
                         sinceMaintenance += remaining;
                         remaining = 0;
@@ -214,6 +251,66 @@ public sealed class ProductionLine
             }
             clock.Enter(StationState.Blocked);
             yield return _buffers[index].Put(part);
+        }
+    }
+
+    /// <summary>
+    /// Calendar-time failures of one station: when its time comes, a working machine is interrupted (its own process
+    /// repairs it); an idle one is repaired here, and the station waits for that repair before it works again.
+    /// </summary>
+    private IEnumerable<Event> Aging(int index, Process station)
+    {
+        var definition = _line.Stations[index];
+        var clock = _clocks[index];
+        while (true)
+        {
+            yield return _sim.Timeout(definition.TimeToFailure!.Sample(_sim.Random));
+            var repaired = _sim.Event();
+            _broken[index] = repaired;
+            if (clock.Current == StationState.Working)
+            {
+                station.Interrupt("failure");
+                yield return repaired;
+                continue;
+            }
+            var idle = clock.Current;
+            clock.Enter(StationState.Down);
+            foreach (var e in Crewed(definition.TimeToRepair!.Sample(_sim.Random)))
+            {
+                yield return e;
+            }
+            _failures[index]++;
+            _broken[index] = null;
+            if (clock.Current == StationState.Down)
+            {
+                clock.Enter(idle);
+            }
+            repaired.Succeed();
+        }
+    }
+
+    /// <summary>The station's own repair of a calendar-time failure that struck while it worked; the aging process waits for it.</summary>
+    private IEnumerable<Event> RepairNow(int index, StationClock clock)
+    {
+        clock.Enter(StationState.Down);
+        foreach (var e in Crewed(_line.Stations[index].TimeToRepair!.Sample(_sim.Random)))
+        {
+            yield return e;
+        }
+        _failures[index]++;
+        var repaired = _broken[index];
+        _broken[index] = null;
+        repaired?.Succeed();
+        clock.Enter(StationState.Working);
+    }
+
+    /// <summary>Waits while an idle-time failure of this station is being repaired.</summary>
+    private IEnumerable<Event> WhileBroken(int index)
+    {
+        if (_broken[index] is { } repaired)
+        {
+            _clocks[index].Enter(StationState.Down);
+            yield return repaired;
         }
     }
 
@@ -262,6 +359,7 @@ public sealed class ProductionLine
             {
                 Setup = Share(StationState.Setup),
                 Maintenance = Share(StationState.Maintenance),
+                Failures = _failures[i],
             });
         }
         return new LineResult(duration, _completed, _completed / duration, _wip.Mean, _leadTime.Mean, stations);

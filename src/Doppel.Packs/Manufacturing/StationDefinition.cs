@@ -2,14 +2,27 @@ using Doppel.Simulation;
 
 namespace Doppel.Packs.Manufacturing;
 
+/// <summary>What a station's time to failure counts.</summary>
+public enum FailureClock
+{
+    /// <summary>Operation-dependent: only working time wears the machine.</summary>
+    Working,
+
+    /// <summary>Time-dependent: the machine can fail while idle, starved, blocked or off shift.</summary>
+    Calendar,
+}
+
 /// <summary>
 /// One station of a line: its cycle time, its failures (time to failure counted in working time only, so a starved or
 /// blocked machine does not wear), its repairs, the share of parts it scraps, and the ideal cycle time OEE compares with.
 /// </summary>
 public sealed record StationDefinition(string Name, Distribution CycleTime)
 {
-    /// <summary>Working time between failures; null for a machine that never fails.</summary>
+    /// <summary>Time between failures (working time, or calendar time per <see cref="FailureClock"/>); null for a machine that never fails.</summary>
     public Distribution? TimeToFailure { get; init; }
+
+    /// <summary>Whether failures wear with use (working time, the default) or with age (calendar time, idle or not).</summary>
+    public FailureClock FailureClock { get; init; }
 
     public Distribution? TimeToRepair { get; init; }
 

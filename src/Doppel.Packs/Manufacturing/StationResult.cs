@@ -9,6 +9,9 @@ public sealed record StationResult(string Name, double Working, double Down, dou
 {
     public double Oee => Availability * Performance * Quality;
 
+    /// <summary>Failures over the whole run (warm-up included).</summary>
+    public long Failures { get; init; }
+
     /// <summary>The share of time in setups.</summary>
     public double Setup { get; init; }
 

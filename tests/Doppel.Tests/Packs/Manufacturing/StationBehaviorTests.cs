@@ -114,4 +114,31 @@ public sealed class StationBehaviorTests
         Assert.Equal(1, cut.Working + cut.Starved + cut.Blocked + cut.Down, 6);
         Assert.Equal(0.7, cut.Working, 2);
     }
+
+    [Fact]
+    public void Calendar_time_failures_strike_idle_machines_too_and_follow_renewal_theory()
+    {
+        // On shift 8 hours a day: a machine whose failures count calendar time fails every 50 + 5 hours (a renewal cycle of
+        // failure and repair), idle or not; one whose failures count working time fails about three times less often.
+        StationDefinition Press(FailureClock clock) => new("press", Distribution.Constant(1))
+        {
+            TimeToFailure = Distribution.Exponential(50),
+            TimeToRepair = Distribution.Constant(5),
+            FailureClock = clock,
+        };
+        LineResult RunWith(FailureClock clock) =>
+            new ProductionLine(new Doppel.Simulation.Simulation(2), new LineDefinition([Press(clock), new StationDefinition("pack", Distribution.Constant(0.5))], [2])
+            {
+                Shifts = new ShiftCalendar(24, [(0, 8)]),
+            }).Run(200_000, warmup: 1_000);
+
+        var byAge = RunWith(FailureClock.Calendar);
+        var byUse = RunWith(FailureClock.Working);
+
+        Assert.Equal(200_000 / 55.0, byAge.Stations[0].Failures, 200_000 / 55.0 * 0.05);
+        Assert.True(byUse.Stations[0].Failures < byAge.Stations[0].Failures / 2, $"by use {byUse.Stations[0].Failures}, by age {byAge.Stations[0].Failures}");
+        Assert.True(byAge.Throughput > 0 && byAge.Stations[0].Down > 0);
+        Assert.Contains("calendar-time failures", Assert.Single(new LineDefinition(
+            [Press(FailureClock.Calendar) with { MaintenanceInterval = 10, MaintenanceTime = Distribution.Constant(1) }], []).Validate()), StringComparison.Ordinal);
+    }
 }
