@@ -69,4 +69,20 @@ public sealed class SimulateCliTests
         Assert.Contains("baseline  [1, 7]", stdout, StringComparison.Ordinal);
         Assert.Contains("fresh replications", stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Optimize_chooses_a_maintenance_interval_for_a_wearing_machine()
+    {
+        var file = Path.Combine(Repository.TempFolder(), "pm.yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var sample = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "samples", "factory", "maintenance.yaml"));
+        await File.WriteAllTextAsync(file, sample.Replace("duration: 100000", "duration: 20000", StringComparison.Ordinal).Replace("replications: 10", "replications: 4", StringComparison.Ordinal));
+
+        var (exit, stdout, stderr) = await DoppelProcess.RunAsync("optimize", file);
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("none ", stdout, StringComparison.Ordinal);
+        // Wear-out (Weibull shape 3): renewal-reward puts the best of these intervals at 150 (output share ≈ 0.95).
+        Assert.Contains("Best: maintenance every 150.", stdout, StringComparison.Ordinal);
+    }
 }

@@ -22,9 +22,13 @@ internal static class OptimizeCommand
                 return Task.FromResult(ExitCodes.Usage);
             }
             var scenario = parsed.Value;
+            if (scenario.Maintenance is { } maintenance)
+            {
+                return Task.FromResult(ChooseMaintenance(scenario, maintenance, ct));
+            }
             if (scenario.Optimize is not { } budget)
             {
-                Console.Error.WriteLine($"doppel: {input.Name} has no 'optimize: {{ buffers: {{ budget: N }} }}' section.");
+                Console.Error.WriteLine($"doppel: {input.Name} has no 'optimize: {{ buffers: {{ budget: N }} }}' or 'optimize: {{ maintenance: ... }}' section.");
                 return Task.FromResult(ExitCodes.Usage);
             }
             var slots = scenario.Baseline.Buffers.Count;
@@ -61,6 +65,41 @@ internal static class OptimizeCommand
             return Task.FromResult(ExitCodes.Ok);
         });
         return command;
+    }
+
+    /// <summary>
+    /// Compares preventive-maintenance intervals for one station (and none) on the same replications, the scenario file's
+    /// run, and reports the best with its gain over no maintenance (paired).
+    /// </summary>
+    private static int ChooseMaintenance(LineScenarioFile scenario, MaintenanceSearch search, CancellationToken ct)
+    {
+        var index = scenario.Baseline.Stations.ToList().FindIndex(s => s.Name == search.Station);
+        var variants = new Dictionary<string, LineDefinition>(StringComparer.Ordinal);
+        foreach (var interval in search.Intervals)
+        {
+            var stations = scenario.Baseline.Stations.ToArray();
+            stations[index] = stations[index] with { MaintenanceInterval = interval, MaintenanceTime = search.Time };
+            variants[string.Create(CultureInfo.InvariantCulture, $"every {interval:G}")] = scenario.Baseline with { Stations = stations };
+        }
+        var noMaintenance = scenario.Baseline.Stations.ToArray();
+        noMaintenance[index] = noMaintenance[index] with { MaintenanceInterval = null, MaintenanceTime = null };
+        var result = LineExperiment.Run(scenario with { Baseline = scenario.Baseline with { Stations = noMaintenance }, WhatIf = variants }, ct: ct);
+        Console.WriteLine($"Preventive maintenance of {search.Station} ({search.Time} each), {scenario.Replications} replications on the same seeds:");
+        Table.Print(["interval", "throughput", "vs none", "significant"], result.Scenarios.Select(s =>
+        {
+            var kpi = s["throughput"];
+            var versus = s.Scenario.Name == LineExperiment.Baseline ? null : result.Compare(LineExperiment.Baseline, s.Scenario.Name, "throughput");
+            return new[]
+            {
+                s.Scenario.Name == LineExperiment.Baseline ? "none" : s.Scenario.Name,
+                string.Create(CultureInfo.InvariantCulture, $"{kpi.Mean:G5} ± {kpi.HalfWidth:G3}"),
+                versus is null ? "" : string.Create(CultureInfo.InvariantCulture, $"{versus.Difference:+0.#####;-0.#####} ± {versus.HalfWidth:G3}"),
+                versus is null ? "" : versus.IsSignificant ? "yes" : "no",
+            };
+        }));
+        var best = result.Scenarios.MaxBy(s => s["throughput"].Mean)!;
+        Console.WriteLine($"Best: {(best.Scenario.Name == LineExperiment.Baseline ? "no maintenance" : "maintenance " + best.Scenario.Name)}.");
+        return ExitCodes.Ok;
     }
 
     private static string[] Row(string label, IReadOnlyList<int> buffers, Simulation.Experiments.KpiSummary kpi) =>

@@ -31,6 +31,9 @@ public sealed record LineScenarioFile(LineDefinition Baseline, IReadOnlyDictiona
     /// </summary>
     public BufferBudget? Optimize { get; init; }
 
+    /// <summary>The optional <c>optimize: maintenance</c> section: the interval of preventive maintenance for one station, chosen among candidates.</summary>
+    public MaintenanceSearch? Maintenance { get; init; }
+
     /// <summary>Reads a scenario file; errors say where (line and field) and why.</summary>
     public static Result<LineScenarioFile> Parse(string yaml)
     {
@@ -65,6 +68,7 @@ public sealed record LineScenarioFile(LineDefinition Baseline, IReadOnlyDictiona
                     (int)Number(optimize, "budget", baseline.Buffers.Sum()), (int)Number(optimize, "min", 1), (int)Number(optimize, "max", int.MaxValue / 2),
                     (int)Number(Child(root, "optimize") as YamlMappingNode, "replications", 5), (int)Number(Child(root, "optimize") as YamlMappingNode, "generations", 12),
                     (int)Number(Child(root, "optimize") as YamlMappingNode, "population", 16)),
+                Maintenance = Child(Child(root, "optimize") as YamlMappingNode, "maintenance") is YamlMappingNode m ? MaintenanceChoice(m, baseline) : null,
             };
             foreach (var (name, line) in whatIf.Prepend(KeyValuePair.Create("baseline", baseline)))
             {
@@ -121,6 +125,22 @@ public sealed record LineScenarioFile(LineDefinition Baseline, IReadOnlyDictiona
         {
             return Result<IReadOnlyDictionary<string, LineDefinition>>.Fail("InvalidArgument", $"What-if, line {e.Start.Line}, column {e.Start.Column}: {e.Message}");
         }
+    }
+
+    private static MaintenanceSearch MaintenanceChoice(YamlMappingNode node, LineDefinition baseline)
+    {
+        var station = Text(node, "station") ?? throw new ScenarioException(node, "maintenance needs the 'station' to maintain");
+        if (baseline.Stations.All(s => s.Name != station))
+        {
+            throw new ScenarioException(node, $"the line has no station '{station}'");
+        }
+        if (Child(node, "intervals") is not YamlSequenceNode { Children.Count: > 0 } list)
+        {
+            throw new ScenarioException(node, "maintenance needs 'intervals', the working times between maintenances to compare");
+        }
+        double[] intervals = [.. list.Children.Select(Parse)];
+        var time = Dist(node, "time") ?? throw new ScenarioException(node, "maintenance needs its 'time', e.g. const(2)");
+        return new MaintenanceSearch(station, intervals, time);
     }
 
     // A variant starts from the baseline and changes only what it names: buffers, or stations by name.
@@ -223,3 +243,6 @@ public sealed record LineScenarioFile(LineDefinition Baseline, IReadOnlyDictiona
 
 /// <summary>A buffer-allocation search: the budget of places, per-buffer bounds, and the search effort.</summary>
 public sealed record BufferBudget(int Budget, int Min, int Max, int Replications, int Generations, int Population);
+
+/// <summary>Preventive-maintenance intervals (working time) to compare for one station, each maintenance taking <see cref="Time"/>; no maintenance is compared too.</summary>
+public sealed record MaintenanceSearch(string Station, IReadOnlyList<double> Intervals, Doppel.Simulation.Distribution Time);
