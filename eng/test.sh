@@ -17,6 +17,12 @@ fi
 
 (cd tests/compat && npm ci --no-audit --no-fund --loglevel=error)
 
+# Formatting and code style as .editorconfig sets them (STYLE.md: `dotnet format --verify-no-changes` passes).
+if ! dotnet format Doppel.slnx --verify-no-changes --severity warn; then
+  echo "dotnet format found changes to make: run 'dotnet format Doppel.slnx --severity warn'" >&2
+  exit 1
+fi
+
 log=$(mktemp)
 status=0
 dotnet test Doppel.slnx -c Release 2>&1 | tee "$log" || status=$?

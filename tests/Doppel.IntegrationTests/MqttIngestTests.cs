@@ -1,7 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json.Nodes;
 using Doppel.Events;
 using Doppel.IntegrationTests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;

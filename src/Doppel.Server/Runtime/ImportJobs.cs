@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
-using System.Text.Unicode;
 using System.Text.Json;
+using System.Text.Unicode;
 using Doppel.Modeling;
 using Doppel.Server.Runtime.Internal;
 using Doppel.Storage;
@@ -191,47 +191,47 @@ public sealed class ImportJobs(TwinRuntime runtime, ModelService models, BulkJob
 
         async Task<DoppelError?> ReadSectionsAsync()
         {
-        while (await reader.ReadLineAsync(ct))
-        {
-            lineNumber++;
-            if (IsBlank(reader.Current.Span))
+            while (await reader.ReadLineAsync(ct))
             {
-                continue;
-            }
-            if (SectionName(reader.Current.Span) is { } next)
-            {
-                if (next is not ("Models" or "Twins" or "Relationships"))
+                lineNumber++;
+                if (IsBlank(reader.Current.Span))
                 {
-                    return new DoppelError("InvalidArgument", $"Line {lineNumber}: unknown section '{next}'; expected Models, Twins or Relationships.");
+                    continue;
                 }
-                committing = await EndSectionAsync(job, section, modelLines, chunk, committing, log, ct);
-                await committing;
-                log.Info(next, "Started");
-                section = next;
-                continue;
-            }
-            switch (section)
-            {
-                case "Models":
-                    modelLines.Add((lineNumber, Encoding.UTF8.GetString(reader.Current.Span)));
-                    break;
-                case "Twins" or "Relationships":
-                    chunk.Add(lineNumber, reader.Current.Span);
-                    if (chunk.Count == ChunkSize)
+                if (SectionName(reader.Current.Span) is { } next)
+                {
+                    if (next is not ("Models" or "Twins" or "Relationships"))
                     {
-                        committing = await ProcessChunkAsync(job, section, chunk, committing, log, ct);
-                        chunk.Clear();
+                        return new DoppelError("InvalidArgument", $"Line {lineNumber}: unknown section '{next}'; expected Models, Twins or Relationships.");
                     }
-                    break;
-                default:
-                    log.Error("Header", lineNumber, new DoppelError("InvalidArgument", "Only one header object is allowed; line skipped."));
-                    job.AddError();
-                    break;
+                    committing = await EndSectionAsync(job, section, modelLines, chunk, committing, log, ct);
+                    await committing;
+                    log.Info(next, "Started");
+                    section = next;
+                    continue;
+                }
+                switch (section)
+                {
+                    case "Models":
+                        modelLines.Add((lineNumber, Encoding.UTF8.GetString(reader.Current.Span)));
+                        break;
+                    case "Twins" or "Relationships":
+                        chunk.Add(lineNumber, reader.Current.Span);
+                        if (chunk.Count == ChunkSize)
+                        {
+                            committing = await ProcessChunkAsync(job, section, chunk, committing, log, ct);
+                            chunk.Clear();
+                        }
+                        break;
+                    default:
+                        log.Error("Header", lineNumber, new DoppelError("InvalidArgument", "Only one header object is allowed; line skipped."));
+                        job.AddError();
+                        break;
+                }
             }
-        }
-        committing = await EndSectionAsync(job, section, modelLines, chunk, committing, log, ct);
-        await committing;
-        return null;
+            committing = await EndSectionAsync(job, section, modelLines, chunk, committing, log, ct);
+            await committing;
+            return null;
         }
     }
 

@@ -12,7 +12,15 @@ public sealed partial record Distribution(string Kind, IReadOnlyList<double> Par
 {
     private static readonly Dictionary<string, int> Arity = new(StringComparer.Ordinal)
     {
-        ["const"] = 1, ["exp"] = 1, ["normal"] = 2, ["lognormal"] = 2, ["uniform"] = 2, ["triangular"] = 3, ["gamma"] = 2, ["erlang"] = 2, ["weibull"] = 2,
+        ["const"] = 1,
+        ["exp"] = 1,
+        ["normal"] = 2,
+        ["lognormal"] = 2,
+        ["uniform"] = 2,
+        ["triangular"] = 3,
+        ["gamma"] = 2,
+        ["erlang"] = 2,
+        ["weibull"] = 2,
     };
 
     public static Distribution Constant(double value) => new("const", [value]);

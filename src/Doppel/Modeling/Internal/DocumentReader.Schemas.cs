@@ -237,7 +237,9 @@ internal sealed partial class DocumentReader
 
         return new EnumSchema(PrimitiveSchema.Of(isInt ? PrimitiveKind.Integer : PrimitiveKind.String), values)
         {
-            Id = info.Id, DisplayName = info.DisplayName, Description = info.Description,
+            Id = info.Id,
+            DisplayName = info.DisplayName,
+            Description = info.Description,
         };
     }
 

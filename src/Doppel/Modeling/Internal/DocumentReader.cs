@@ -361,10 +361,10 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
             case Kind.Property:
                 return ReadProperty(info, path, ctx, draft);
             case Kind.Telemetry:
-            {
-                var schema = ReadSchemaUse(info, path, ctx, draft, false);
-                return schema is null ? null : Fill(new TelemetryDef { Name = info.Name, DefinedIn = draft.Id, Schema = schema }, info);
-            }
+                {
+                    var schema = ReadSchemaUse(info, path, ctx, draft, false);
+                    return schema is null ? null : Fill(new TelemetryDef { Name = info.Name, DefinedIn = draft.Id, Schema = schema }, info);
+                }
 
             case Kind.Command:
                 return Fill(new CommandDef
@@ -543,32 +543,78 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
 
     private static PropertyDef CopyCommon(PropertyDef c, ElementInfo i) => new()
     {
-        Name = c.Name, DefinedIn = c.DefinedIn, Schema = c.Schema, Writable = c.Writable,
-        Id = i.Id, DisplayName = i.DisplayName, Description = i.Description, Comment = i.Comment, SemanticTypes = i.CoTypes, Unit = i.Unit, Extensions = i.Extensions,
+        Name = c.Name,
+        DefinedIn = c.DefinedIn,
+        Schema = c.Schema,
+        Writable = c.Writable,
+        Id = i.Id,
+        DisplayName = i.DisplayName,
+        Description = i.Description,
+        Comment = i.Comment,
+        SemanticTypes = i.CoTypes,
+        Unit = i.Unit,
+        Extensions = i.Extensions,
     };
 
     private static TelemetryDef CopyCommon(TelemetryDef c, ElementInfo i) => new()
     {
-        Name = c.Name, DefinedIn = c.DefinedIn, Schema = c.Schema,
-        Id = i.Id, DisplayName = i.DisplayName, Description = i.Description, Comment = i.Comment, SemanticTypes = i.CoTypes, Unit = i.Unit, Extensions = i.Extensions,
+        Name = c.Name,
+        DefinedIn = c.DefinedIn,
+        Schema = c.Schema,
+        Id = i.Id,
+        DisplayName = i.DisplayName,
+        Description = i.Description,
+        Comment = i.Comment,
+        SemanticTypes = i.CoTypes,
+        Unit = i.Unit,
+        Extensions = i.Extensions,
     };
 
     private static CommandDef CopyCommon(CommandDef c, ElementInfo i) => new()
     {
-        Name = c.Name, DefinedIn = c.DefinedIn, Request = c.Request, Response = c.Response,
-        Id = i.Id, DisplayName = i.DisplayName, Description = i.Description, Comment = i.Comment, SemanticTypes = i.CoTypes, Unit = i.Unit, Extensions = i.Extensions,
+        Name = c.Name,
+        DefinedIn = c.DefinedIn,
+        Request = c.Request,
+        Response = c.Response,
+        Id = i.Id,
+        DisplayName = i.DisplayName,
+        Description = i.Description,
+        Comment = i.Comment,
+        SemanticTypes = i.CoTypes,
+        Unit = i.Unit,
+        Extensions = i.Extensions,
     };
 
     private static RelationshipDef CopyCommon(RelationshipDef c, ElementInfo i) => new()
     {
-        Name = c.Name, DefinedIn = c.DefinedIn, Target = c.Target, MinMultiplicity = c.MinMultiplicity, MaxMultiplicity = c.MaxMultiplicity, Writable = c.Writable, Properties = c.Properties,
-        Id = i.Id, DisplayName = i.DisplayName, Description = i.Description, Comment = i.Comment, SemanticTypes = i.CoTypes, Unit = i.Unit, Extensions = i.Extensions,
+        Name = c.Name,
+        DefinedIn = c.DefinedIn,
+        Target = c.Target,
+        MinMultiplicity = c.MinMultiplicity,
+        MaxMultiplicity = c.MaxMultiplicity,
+        Writable = c.Writable,
+        Properties = c.Properties,
+        Id = i.Id,
+        DisplayName = i.DisplayName,
+        Description = i.Description,
+        Comment = i.Comment,
+        SemanticTypes = i.CoTypes,
+        Unit = i.Unit,
+        Extensions = i.Extensions,
     };
 
     private static ComponentDef CopyCommon(ComponentDef c, ElementInfo i) => new()
     {
-        Name = c.Name, DefinedIn = c.DefinedIn, Schema = c.Schema,
-        Id = i.Id, DisplayName = i.DisplayName, Description = i.Description, Comment = i.Comment, SemanticTypes = i.CoTypes, Unit = i.Unit, Extensions = i.Extensions,
+        Name = c.Name,
+        DefinedIn = c.DefinedIn,
+        Schema = c.Schema,
+        Id = i.Id,
+        DisplayName = i.DisplayName,
+        Description = i.Description,
+        Comment = i.Comment,
+        SemanticTypes = i.CoTypes,
+        Unit = i.Unit,
+        Extensions = i.Extensions,
     };
 
     private bool ReadBool(ElementInfo info, string term, string path)

@@ -98,12 +98,22 @@ internal static class DtdlTerms
 
     public static readonly Dictionary<string, PrimitiveKind> Primitives = new(StringComparer.Ordinal)
     {
-        ["boolean"] = PrimitiveKind.Boolean, ["date"] = PrimitiveKind.Date, ["dateTime"] = PrimitiveKind.DateTime,
-        ["double"] = PrimitiveKind.Double, ["duration"] = PrimitiveKind.Duration, ["float"] = PrimitiveKind.Float,
-        ["integer"] = PrimitiveKind.Integer, ["long"] = PrimitiveKind.Long, ["string"] = PrimitiveKind.String,
-        ["time"] = PrimitiveKind.Time, ["point"] = PrimitiveKind.Point, ["lineString"] = PrimitiveKind.LineString,
-        ["polygon"] = PrimitiveKind.Polygon, ["multiPoint"] = PrimitiveKind.MultiPoint,
-        ["multiLineString"] = PrimitiveKind.MultiLineString, ["multiPolygon"] = PrimitiveKind.MultiPolygon,
+        ["boolean"] = PrimitiveKind.Boolean,
+        ["date"] = PrimitiveKind.Date,
+        ["dateTime"] = PrimitiveKind.DateTime,
+        ["double"] = PrimitiveKind.Double,
+        ["duration"] = PrimitiveKind.Duration,
+        ["float"] = PrimitiveKind.Float,
+        ["integer"] = PrimitiveKind.Integer,
+        ["long"] = PrimitiveKind.Long,
+        ["string"] = PrimitiveKind.String,
+        ["time"] = PrimitiveKind.Time,
+        ["point"] = PrimitiveKind.Point,
+        ["lineString"] = PrimitiveKind.LineString,
+        ["polygon"] = PrimitiveKind.Polygon,
+        ["multiPoint"] = PrimitiveKind.MultiPoint,
+        ["multiLineString"] = PrimitiveKind.MultiLineString,
+        ["multiPolygon"] = PrimitiveKind.MultiPolygon,
     };
 
     /// <summary>Primitive terms of DTDL v4 only: neither the v2 nor the v3 context defines them (see v3/context/DTDL.v3.context.json).</summary>

@@ -1,5 +1,5 @@
-using Doppel.Simulation;
 using System.Collections.Concurrent;
+using Doppel.Simulation;
 using Doppel.Simulation.Experiments;
 
 namespace Doppel.Tests.Simulation.Experiments;
