@@ -127,18 +127,9 @@ public sealed class CrashTests
         var stored = new List<int>();
         for (var i = 0; i < twins; i++)
         {
-            string? next = $"/doppel/history/twins/c{i}?names=a&api-version=2023-10-31";
-            while (next is not null)
-            {
-                var page = JsonNode.Parse(await client.GetStringAsync(next))!;
-                stored.AddRange(page["value"]!.AsArray().Select(p => (int)(double)p!["value"]!));
-                next = page["nextLink"] is JsonValue link ? new Uri((string)link!).PathAndQuery : null;
-            }
+            stored.AddRange(await ReadHistory(client, $"c{i}", "a"));
         }
-        var duplicates = stored.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        Assert.True(duplicates.Count == 0, $"stored more than once: {string.Join(", ", duplicates.Take(10))}");
-        var lost = acknowledged.Except(stored).ToList();
-        Assert.True(lost.Count == 0, $"{lost.Count} acknowledged points are missing after the crash, e.g. {string.Join(", ", lost.Take(10))}");
+        AssertStoredExactlyOnce(acknowledged, stored);
     }
 
     [Fact]
@@ -228,10 +219,7 @@ public sealed class CrashTests
             // History is written first, so the state holds a recorded value (the newest, unless the kill fell between the two commits).
             Assert.Contains((int)twin["b"]!, propertyHistory);
         }
-        var duplicates = stored.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        Assert.True(duplicates.Count == 0, $"stored more than once: {string.Join(", ", duplicates.Take(10))}");
-        var lost = telemetry.Except(stored).ToList();
-        Assert.True(lost.Count == 0, $"{lost.Count} PUBACKed points are missing after the crash, e.g. {string.Join(", ", lost.Take(10))}");
+        AssertStoredExactlyOnce(telemetry, stored);
     }
 
     private static Task<MQTTnet.MqttClientPublishResult> PublishCounter(MQTTnet.IMqttClient device, int n, int twins, string kind)
@@ -239,6 +227,15 @@ public sealed class CrashTests
         var time = DateTimeOffset.UnixEpoch.AddYears(60).AddMilliseconds(n).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         var name = kind == "telemetry" ? "a" : "b";
         return device.PublishAsync($"doppel/twins/c{n % twins}/{kind}", $$"""{"{{name}}":{{n}},"$sourceTime":"{{time}}"}""", messageId: $"{name}{n}");
+    }
+
+    /// <summary>Every acknowledged value is in history, and none twice.</summary>
+    private static void AssertStoredExactlyOnce(IEnumerable<int> acknowledged, List<int> stored)
+    {
+        var duplicates = stored.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(duplicates.Count == 0, $"stored more than once: {string.Join(", ", duplicates.Take(10))}");
+        var lost = acknowledged.Except(stored).ToList();
+        Assert.True(lost.Count == 0, $"{lost.Count} acknowledged points are missing after the crash, e.g. {string.Join(", ", lost.Take(10))}");
     }
 
     private static async Task<List<int>> ReadHistory(HttpClient client, string twin, string name)

@@ -19,7 +19,7 @@ public sealed class ContinuousState
     private readonly OdeSolver _solver;
     private readonly double _lookahead;
     private readonly double[] _committed;
-    private readonly List<Event>[] _waiting;
+    private readonly Dictionary<int, List<Event>> _waiting = [];
     private readonly Process _driver;
     private double _committedAt;
 
@@ -39,7 +39,6 @@ public sealed class ContinuousState
         _lookahead = lookahead;
         _committed = solver.State.ToArray();
         _committedAt = solver.Time;
-        _waiting = new List<Event>[32];
         _driver = simulation.Process(Drive());
     }
 
@@ -73,9 +72,12 @@ public sealed class ContinuousState
     public Event Crossed(int index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _waiting.Length);
         var e = _simulation.Event();
-        (_waiting[index] ??= []).Add(e);
+        if (!_waiting.TryGetValue(index, out var waiters))
+        {
+            _waiting[index] = waiters = [];
+        }
+        waiters.Add(e);
         return e;
     }
 
@@ -100,9 +102,8 @@ public sealed class ContinuousState
             {
                 foreach (var hit in _solver.EventsFound)
                 {
-                    if (hit.Terminal && _waiting[hit.Index] is { Count: > 0 } waiters)
+                    if (hit.Terminal && _waiting.Remove(hit.Index, out var waiters))
                     {
-                        _waiting[hit.Index] = [];
                         waiters.ForEach(w => w.Succeed(hit));
                     }
                 }
