@@ -82,6 +82,26 @@ public static class LineTwins
         return Result<(LineDefinition, LineState)>.Ok((definition, new LineState(levels, down)));
     }
 
+    /// <summary>The twin ids of a line's stations and buffers in line order, and of its crews: where the line's parts report.</summary>
+    public static Result<LineLayout> Layout(TwinGraph graph, string lineId)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        if (!graph.TryGetTwin(lineId, out _))
+        {
+            return Result<LineLayout>.Fail("DigitalTwinNotFound", $"There is no digital twin with id '{lineId}'.");
+        }
+        var stations = Ordered(graph, lineId, "hasStation");
+        var buffers = Ordered(graph, lineId, "hasBuffer");
+        if (!stations.IsSuccess || !buffers.IsSuccess)
+        {
+            return Result<LineLayout>.Fail(stations.Error ?? buffers.Error!);
+        }
+        return Result<LineLayout>.Ok(new LineLayout(
+            [.. stations.Value.Select(t => t.Id)],
+            [.. buffers.Value.Select(t => t.Id)],
+            [.. graph.Outgoing(lineId, "hasCrew").Select(r => r.TargetId)]));
+    }
+
     private static Result<List<TwinDocument>> Ordered(TwinGraph graph, string lineId, string relationship)
     {
         var twins = new List<(long Sequence, TwinDocument Twin)>();

@@ -20,8 +20,13 @@ public sealed class ProductionLine
     private readonly long[] _good;
     private readonly TimeWeightedMonitor _wip;
     private readonly SampleMonitor _leadTime = new();
+    // Since the start, warm-up included: what a live replica reports (see Snapshot).
+    private readonly long[] _finished;
+    private readonly double[] _lastCycle;
+    private long _shipped;
     private double _warmup;
     private long _completed;
+    private bool _started;
 
     /// <param name="sim">The simulation to run in.</param>
     /// <param name="line">The line.</param>
@@ -46,6 +51,8 @@ public sealed class ProductionLine
         _failures = new long[line.Stations.Count];
         _broken = new Event?[line.Stations.Count];
         _good = new long[line.Stations.Count];
+        _finished = new long[line.Stations.Count];
+        _lastCycle = new double[line.Stations.Count];
         _wip = new TimeWeightedMonitor(sim);
         _crews = line.Crews is { } crews ? new Resource(sim, crews) : null;
         _initial = initial;
@@ -65,6 +72,23 @@ public sealed class ProductionLine
         {
             throw new ArgumentOutOfRangeException(nameof(duration), $"Need 0 <= warm-up ({warmup}) < duration ({duration}).");
         }
+        var start = _sim.Now;
+        Start(warmup);
+        _sim.Run(start + duration);
+        return Result(duration - warmup);
+    }
+
+    /// <summary>
+    /// Starts the line's processes without running them, for a replica driven step by step: <see cref="AdvanceTo"/>
+    /// moves it on and <see cref="Snapshot"/> reads where it stands. <see cref="Run"/> is Start and one advance.
+    /// </summary>
+    public void Start(double warmup = 0)
+    {
+        if (_started)
+        {
+            throw new InvalidOperationException("The line has already started.");
+        }
+        _started = true;
         _warmup = _sim.Now + warmup;
         if (_initial is not null)
         {
@@ -86,9 +110,38 @@ public sealed class ProductionLine
             }
         }
         _sim.Process(WarmUp(warmup));
-        _sim.Run(_sim.Now + duration);
-        return Result(duration - warmup);
     }
+
+    /// <summary>Runs a started line up to <paramref name="time"/> (a simulation time, not a duration).</summary>
+    public void AdvanceTo(double time)
+    {
+        if (!_started)
+        {
+            throw new InvalidOperationException("Start the line before advancing it.");
+        }
+        _sim.Run(time);
+    }
+
+    /// <summary>Where the line stands now: what its machines and buffers would report.</summary>
+    public LineSnapshot Snapshot() => new(
+        _sim.Now,
+        [.. _buffers.Select(b => b.Count)],
+        [.. _clocks.Select(c => StateName(c.Current))],
+        [.. _finished],
+        [.. _lastCycle],
+        _shipped,
+        _crews?.Count ?? 0);
+
+    private static string StateName(StationState state) => state switch
+    {
+        StationState.Starved => "starved",
+        StationState.Working => "working",
+        StationState.Down => "down",
+        StationState.Blocked => "blocked",
+        StationState.Setup => "setup",
+        StationState.Maintenance => "maintenance",
+        _ => "offShift",
+    };
 
     private IEnumerable<Event> WarmUp(double warmup)
     {
@@ -148,6 +201,7 @@ public sealed class ProductionLine
                 clock.Enter(StationState.Working);
                 // Failures and maintenance are counted in working time only: a starved or blocked machine does not wear.
                 var remaining = station.CycleTime.Sample(random);
+                _lastCycle[index] = remaining;
                 while (remaining > 0)
                 {
                     var untilMaintenance = station.MaintenanceInterval is { } interval ? interval - sinceMaintenance : double.PositiveInfinity;
@@ -220,6 +274,7 @@ public sealed class ProductionLine
                     sinceMaintenance = 0;
                     clock.Enter(StationState.Working);
                 }
+                _finished[index]++;
                 if (_sim.Now >= _warmup)
                 {
                     _processed[index]++;
@@ -241,6 +296,7 @@ public sealed class ProductionLine
             }
             if (last)
             {
+                _shipped++;
                 _wip.Decrement();
                 if (measured)
                 {

@@ -91,4 +91,48 @@ public sealed class ProductionLineTests
         Assert.False(Distribution.Parse("exp(-1)").IsSuccess);
         Assert.Contains("takes 2 parameter", Distribution.Parse("normal(1)").Error!.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_line_advanced_step_by_step_is_the_same_run_and_its_snapshots_are_states_the_line_can_be_in()
+    {
+        // The sample factory's line: failures with a shared crew, scrap, a slower station in the middle.
+        var line = new LineDefinition(
+        [
+            new StationDefinition("press", Distribution.Parse("normal(1.0, 0.1)").Value!) { TimeToFailure = Distribution.Exponential(240), TimeToRepair = Distribution.Exponential(12) },
+            new StationDefinition("weld", Distribution.Parse("normal(1.1, 0.2)").Value!) { TimeToFailure = Distribution.Exponential(180), TimeToRepair = Distribution.Exponential(15), ScrapRate = 0.01 },
+            new StationDefinition("paint", Distribution.Parse("normal(1.2, 0.1)").Value!),
+            new StationDefinition("pack", Distribution.Constant(0.9)) { TimeToFailure = Distribution.Exponential(600), TimeToRepair = Distribution.Constant(20) },
+        ], [5, 5, 5]) { Crews = 1 };
+        var stepped = new ProductionLine(new Doppel.Simulation.Simulation(21), line);
+        stepped.Start();
+        var seen = new HashSet<string>();
+
+        for (var t = 0.5; t <= 5_000; t += 0.5)
+        {
+            stepped.AdvanceTo(t);
+            var now = stepped.Snapshot();
+            for (var i = 0; i < line.Stations.Count; i++)
+            {
+                seen.Add(now.StationStates[i]);
+                // Blocking after service: a blocked station holds a part because the buffer after it is full;
+                // a starved one waits on an empty buffer before it.
+                if (now.StationStates[i] == "blocked")
+                {
+                    Assert.Equal(line.Buffers[i], now.BufferLevels[i]);
+                }
+                if (now.StationStates[i] == "starved")
+                {
+                    Assert.Equal(0, now.BufferLevels[i - 1]);
+                }
+            }
+            Assert.InRange(now.CrewsBusy, 0, 1);
+            Assert.All(now.BufferLevels.Zip(line.Buffers), b => Assert.InRange(b.First, 0, b.Second));
+        }
+
+        // Stepping changes nothing: the same seed run in one go ships the same parts.
+        var whole = new ProductionLine(new Doppel.Simulation.Simulation(21), line).Run(5_000);
+        Assert.Equal(whole.Completed, stepped.Snapshot().Shipped);
+        Assert.Superset(new HashSet<string> { "working", "starved", "blocked", "down" }, seen);
+        Assert.Throws<InvalidOperationException>(() => stepped.Start());
+    }
 }

@@ -1,0 +1,16 @@
+namespace Doppel.Packs.Manufacturing;
+
+/// <summary>
+/// A running line at one instant, as its machines would report it: parts in each buffer, each station's state
+/// (starved, working, down, blocked, setup, maintenance or offShift), cycles each station has finished (a rework
+/// counts again) and the length of its latest, parts shipped by the last station, and crews busy. Counts include the
+/// warm-up.
+/// </summary>
+public sealed record LineSnapshot(
+    double Time,
+    IReadOnlyList<int> BufferLevels,
+    IReadOnlyList<string> StationStates,
+    IReadOnlyList<long> CyclesFinished,
+    IReadOnlyList<double> LastCycleTimes,
+    long Shipped,
+    int CrewsBusy);
