@@ -7,7 +7,8 @@ namespace Doppel.Cli.Commands;
 
 /// <summary>
 /// doppel bench des: events per second of the discrete-event engine on M/M/1 and the machine shop, beside SimPy running
-/// the same M/M/1 in the same run (when a Python with SimPy is installed), and the speed-up of replications over the cores.
+/// the same two models in the same run (when a Python with SimPy is installed), and the speed-up of replications over
+/// the cores.
 /// </summary>
 internal static class BenchDesCommand
 {
@@ -15,8 +16,8 @@ internal static class BenchDesCommand
     {
         var customers = new Option<int>("--customers") { Description = "Customers of the M/M/1 run.", DefaultValueFactory = _ => 1_000_000 };
         var runs = new Option<int>("--runs") { Description = "Runs of each workload; medians are reported.", DefaultValueFactory = _ => 3 };
-        var python = new Option<string>("--python") { Description = "The Python that has SimPy (Debian: apt-get install python3-simpy, SimPy 2).", DefaultValueFactory = _ => "/usr/bin/python3" };
-        var command = new Command("des", "Discrete-event engine speed: M/M/1 and the machine shop, SimPy on the same M/M/1, replications over the cores.") { customers, runs, python };
+        var pythonPath = new Option<string>("--python") { Description = "The Python that has SimPy (Debian: apt-get install python3-simpy, SimPy 2).", DefaultValueFactory = _ => "/usr/bin/python3" };
+        var command = new Command("des", "Discrete-event engine speed: M/M/1 and the machine shop, SimPy on the same models, replications over the cores.") { customers, runs, pythonPath };
         command.SetAction(async (parse, ct) =>
         {
             var n = parse.GetValue(customers);
@@ -31,18 +32,30 @@ internal static class BenchDesCommand
 
             var mm1 = Median(repeat, () => Measure(sim => new QueueModel(sim, 1, r => r.Exponential(1 / 0.9), r => r.Exponential(1), n).Run()));
             Console.WriteLine($"  Doppel M/M/1, {n:N0} customers             {mm1.EventsPerSecond,12:N0} {n / mm1.Seconds,14:N0} {mm1.Seconds,8:F2}");
-            var shop = Median(repeat, () => Measure(sim => new MachineShop(sim, new MachineShopOptions { Duration = 52 * 7 * 24 * 60 }).Run()));
+            const double year = 365 * 24 * 60;
+            MachineShop? lastShop = null;
+            var shop = Median(repeat, () => Measure(sim => lastShop = new MachineShop(sim, new MachineShopOptions { Duration = year }).Run()));
             Console.WriteLine($"  Doppel machine shop, 1 year                 {shop.EventsPerSecond,12:N0} {"",14} {shop.Seconds,8:F2}");
 
-            var simpy = await SimPyAsync(parse.GetValue(python)!, n, repeat, ct);
-            if (simpy is { } peer)
+            var python = parse.GetValue(pythonPath)!;
+            var version = await SimPyVersionAsync(python, ct);
+            if (version is null)
             {
-                Console.WriteLine($"  peer: SimPy {peer.Version} M/M/1, {n:N0} customers  {"",12} {n / peer.Seconds,14:N0} {peer.Seconds,8:F2}");
-                Console.WriteLine($"  Doppel = {peer.Seconds / mm1.Seconds:F1}x SimPy on M/M/1 (customers per second, same model, same run)");
+                Console.WriteLine($"  peer: SimPy not found for {python} (apt-get install python3-simpy); no ratio");
             }
             else
             {
-                Console.WriteLine($"  peer: SimPy not found for {parse.GetValue(python)} (apt-get install python3-simpy); no ratio");
+                // Prints: customers, seconds (simulation only, excluding Python's start), final time.
+                var peerMm1 = await SimPyAsync(python, "mm1.py", n.ToString(CultureInfo.InvariantCulture), repeat, seconds: 1, ct);
+                Console.WriteLine($"  peer: SimPy {version} M/M/1, {n:N0} customers  {"",12} {n / peerMm1.Seconds,14:N0} {peerMm1.Seconds,8:F2}");
+                // Prints: parts, repairs, other jobs, seconds.
+                var peerShop = await SimPyAsync(python, "machineshop.py", year.ToString(CultureInfo.InvariantCulture), repeat, seconds: 3, ct);
+                Console.WriteLine($"  peer: SimPy {version} machine shop, 1 year       {"",12} {"",14} {peerShop.Seconds,8:F2}");
+                Console.WriteLine($"  Doppel = {peerMm1.Seconds / mm1.Seconds:F1}x SimPy on M/M/1 and {peerShop.Seconds / shop.Seconds:F1}x on the machine shop (wall time, same model, same run)");
+                // The two engines must be simulating the same shop: their counts agree to within sampling noise.
+                var parts = lastShop!.PartsMade.Sum();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  same model? parts {parts:N0} vs SimPy {peerShop.Output[0]:N0}, repairs {lastShop.Repairs:N0} vs {peerShop.Output[1]:N0}, other jobs {lastShop.OtherJobsDone:N0} vs {peerShop.Output[2]:N0}"));
             }
 
             // Replications: the same 8 M/M/1 runs on one core, then on all, results checked identical.
@@ -90,34 +103,39 @@ internal static class BenchDesCommand
         return results[results.Count / 2];
     }
 
-    private static async Task<(string Version, double Seconds)?> SimPyAsync(string python, int customers, int runs, CancellationToken ct)
+    private static async Task<string?> SimPyVersionAsync(string python, CancellationToken ct)
     {
         if (!File.Exists(python))
         {
             return null;
         }
-        var script = Path.Combine(Path.GetTempPath(), $"doppel-mm1-{Environment.ProcessId}.py");
-        await using (var resource = typeof(BenchDesCommand).Assembly.GetManifestResourceStream("SimPy.mm1.py")!)
+        var version = (await RunAsync(python, ["-c", "import SimPy; print(SimPy.__version__)"], ct)).Trim();
+        return version.Length == 0 ? null : version;
+    }
+
+    /// <summary>Runs one of the bundled SimPy models <paramref name="runs"/> times; the median run by the seconds it prints in field <paramref name="seconds"/>.</summary>
+    private static async Task<(double Seconds, double[] Output)> SimPyAsync(string python, string model, string argument, int runs, int seconds, CancellationToken ct)
+    {
+        var script = Path.Combine(Path.GetTempPath(), $"doppel-{Environment.ProcessId}-{model}");
+        await using (var resource = typeof(BenchDesCommand).Assembly.GetManifestResourceStream($"SimPy.{model}")!)
         await using (var file = File.Create(script))
         {
             await resource.CopyToAsync(file, ct);
         }
         try
         {
-            var version = (await RunAsync(python, ["-c", "import SimPy; print(SimPy.__version__)"], ct)).Trim();
-            if (version.Length == 0)
-            {
-                return null;
-            }
-            var times = new List<double>();
+            var results = new List<double[]>();
             for (var i = 0; i < runs; i++)
             {
-                // Prints: customers, seconds (simulation only, excluding Python's start), final time.
-                var output = (await RunAsync(python, [script, customers.ToString(CultureInfo.InvariantCulture)], ct)).Split(' ');
-                times.Add(double.Parse(output[1], CultureInfo.InvariantCulture));
+                var output = await RunAsync(python, [script, argument], ct);
+                if (output.Length == 0)
+                {
+                    throw new InvalidOperationException($"SimPy's {model} failed under {python}.");
+                }
+                results.Add([.. output.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(f => double.Parse(f, CultureInfo.InvariantCulture))]);
             }
-            times.Sort();
-            return (version, times[times.Count / 2]);
+            var median = results.OrderBy(r => r[seconds]).ElementAt(results.Count / 2);
+            return (median[seconds], median);
         }
         finally
         {
