@@ -174,6 +174,33 @@ public sealed partial class DuckDbHistoryStore
             return (IReadOnlyList<HistoryPoint>)points;
         }, ct);
 
+    public Task<IReadOnlyList<HistoryPoint>> LatestAtAsync(IReadOnlyList<string> twinIds, IReadOnlyList<string> names, DateTimeOffset at, CancellationToken ct = default) =>
+        Task.Run(() =>
+        {
+            ArgumentNullException.ThrowIfNull(twinIds);
+            ArgumentNullException.ThrowIfNull(names);
+            var sql = new StringBuilder("SELECT series, ts, kind, num, json, message_id FROM history WHERE ");
+            var parameters = new List<object>();
+            // The range's end is exclusive: one microsecond (what DuckDB keeps) past 'at' includes it.
+            if (!Where(sql, parameters, twinIds, names, DateTimeOffset.UnixEpoch, at.AddTicks(TimeSpan.TicksPerMicrosecond)))
+            {
+                return (IReadOnlyList<HistoryPoint>)[];
+            }
+            sql.Append(" QUALIFY row_number() OVER (PARTITION BY series ORDER BY ts DESC, seq DESC) = 1 ORDER BY series");
+            using var connection = Reader();
+            using var command = Command(connection, sql.ToString(), parameters);
+            using var reader = command.ExecuteReader();
+            var points = new List<HistoryPoint>();
+            while (reader.Read())
+            {
+                ct.ThrowIfCancellationRequested();
+                var (twin, name) = _series.Key(reader.GetInt32(0));
+                points.Add(new HistoryPoint(twin, name, Utc(reader.GetDateTime(1)), (HistoryKind)reader.GetByte(2),
+                    reader.IsDBNull(3) ? null : reader.GetDouble(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+            }
+            return (IReadOnlyList<HistoryPoint>)points;
+        }, ct);
+
     /// <summary>Appends the time range and the series the twins and names select; false when they select no series at all.</summary>
     private bool Where(StringBuilder sql, List<object> parameters, IReadOnlyList<string> twinIds, IReadOnlyList<string> names, DateTimeOffset from, DateTimeOffset to)
     {

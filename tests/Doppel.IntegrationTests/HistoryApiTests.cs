@@ -67,6 +67,29 @@ public sealed class HistoryApiTests(ServerFixture server) : IClassFixture<Server
     }
 
     [Fact]
+    public async Task A_twin_at_a_past_time_is_the_newest_value_of_each_series_then()
+    {
+        var id = await PumpAsync("at");
+        await SendTelemetryAsync(id, """{"flow":1.5,"state":"ok"}""", "a1", "2026-03-01T09:00:00Z");
+        await SendTelemetryAsync(id, """{"flow":2.5}""", "a2", "2026-03-01T10:00:00Z");
+        await SendTelemetryAsync(id, """{"flow":9.5,"state":"stalled"}""", "a3", "2026-03-01T11:00:00Z");
+
+        var at = await server.SendOkAsync(HttpMethod.Get, $"/doppel/history/twins/{id}/at?time=2026-03-01T10:30:00Z&names=flow,state");
+
+        Assert.Equal(["flow=2.5@2026-03-01T10:00:00.0000000Z", "state=\"ok\"@2026-03-01T09:00:00.0000000Z"],
+            at["value"]!.AsArray().Select(p => $"{p!["name"]}={p["value"]!.ToJsonString()}@{p["time"]}").Order(StringComparer.Ordinal));
+        var cli = await DoppelProcess.RunAsync("history", "at", id, "2026-03-01T10:30:00Z", "--json", "--server", server.Server.HttpAddress!.ToString());
+        Assert.True(cli.ExitCode == 0, cli.StdErr);
+        Assert.Equal([2.5], JsonNode.Parse(cli.StdOut)!.AsArray().Where(p => (string?)p!["name"] == "flow").Select(p => (double)p!["value"]!));
+        using var missing = await server.SendAsync(HttpMethod.Get, $"/doppel/history/twins/{id}/at");
+        Assert.Equal(400, (int)missing.StatusCode);
+        Assert.Contains("'time'", (string)JsonNode.Parse(await missing.Content.ReadAsStringAsync())!["error"]!["message"]!, StringComparison.Ordinal);
+        using var malformed = await server.SendAsync(HttpMethod.Get, $"/doppel/history/twins/{id}/at?time=yesterday");
+        Assert.Equal(400, (int)malformed.StatusCode);
+        Assert.Contains("'yesterday' is not an RFC 3339 date-time", (string)JsonNode.Parse(await malformed.Content.ReadAsStringAsync())!["error"]!["message"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Pages_follow_nextLink_and_aggregates_cover_twins_chosen_by_a_query()
     {
         var a = await PumpAsync("agg-a");

@@ -10,6 +10,7 @@ internal static class HistoryCommands
     {
         var command = new Command("history", "Read and manage twin history (telemetry and property changes).");
         command.Subcommands.Add(Get());
+        command.Subcommands.Add(At());
         command.Subcommands.Add(Aggregate());
         command.Subcommands.Add(Export());
         command.Subcommands.Add(Retention());
@@ -46,6 +47,28 @@ internal static class HistoryCommands
                 return DoppelClient.Fail(points.Error);
             }
             return Rows.Print(points.Value, ["time", "name", "kind", "value"], parse.GetValue(json));
+        });
+        return command;
+    }
+
+    private static Command At()
+    {
+        var twin = new Argument<string>("twin") { Description = "The twin's id." };
+        var time = new Argument<string>("time") { Description = "The instant (RFC 3339)." };
+        var names = Names();
+        var server = ClientOptions.Server();
+        var json = ClientOptions.Json();
+        var command = new Command("at", "Print where a twin stood at a past time: the newest value of each telemetry and property then.") { twin, time, names, server, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var client = new DoppelClient(parse.GetValue(server)!);
+            var path = $"doppel/history/twins/{Uri.EscapeDataString(parse.GetValue(twin)!)}/at" + Rows.Query(("time", parse.GetValue(time)), ("names", Rows.Join(parse.GetValue(names))));
+            var (status, body) = await client.SendAsync(HttpMethod.Get, path, ct: ct);
+            if (status != 200)
+            {
+                return DoppelClient.Fail(DoppelClient.Error(status, body));
+            }
+            return Rows.Print([.. body!["value"]!.AsArray()], ["name", "kind", "value", "time"], parse.GetValue(json));
         });
         return command;
     }

@@ -37,6 +37,27 @@ internal static class HistoryEndpoints
             return Responses.Page(page.Points.Select(ToJson), next);
         }).WithName("History_GetTwin");
 
+        // Where a twin stood at a past time: the newest value of each of its series at or before it.
+        history.MapGet("/twins/{id}/at", async (string id, HttpRequest request, TwinRuntime runtime, CancellationToken ct) =>
+        {
+            if (request.Query["time"].ToString() is not { Length: > 0 } text)
+            {
+                return AdtErrors.ToResult("InvalidArgument", "'time' (an RFC 3339 date-time) is required.");
+            }
+            var at = Time(text, default, "time");
+            if (!at.IsSuccess)
+            {
+                return AdtErrors.ToResult(at.Error);
+            }
+            var points = await runtime.History.LatestAtAsync([id], List(request, "names"), at.Value, ct);
+            return Responses.Json(new JsonObject
+            {
+                ["twinId"] = id,
+                ["time"] = Timestamp(at.Value),
+                ["value"] = new JsonArray([.. points.Select(ToJson)]),
+            });
+        }).WithName("History_GetTwinAt");
+
         history.MapGet("/aggregates", async (HttpRequest request, TwinRuntime runtime, QueryEngine engine, CancellationToken ct) =>
         {
             var range = Range(request);

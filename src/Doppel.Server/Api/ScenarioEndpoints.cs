@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Doppel.History;
 using Doppel.Packs.Manufacturing;
 using Doppel.Server.Runtime;
 
@@ -112,37 +111,11 @@ internal static class ScenarioEndpoints
     /// <summary>The line's state at a past time: each buffer's last recorded level and each station's last recorded state up to then.</summary>
     private static async Task<LineState> StateAtAsync(TwinRuntime runtime, string lineId, LineDefinition line, DateTimeOffset at, CancellationToken ct)
     {
-        async Task<HistoryPoint?> LastAsync(string twinId, string name)
-        {
-            HistoryPoint? last = null;
-            HistoryCursor? after = null;
-            do
-            {
-                var page = await runtime.History.ReadAsync(new HistoryRead([twinId], [name], DateTimeOffset.UnixEpoch, at.AddTicks(10), 10_000, after), ct);
-                if (page.Points.Count > 0)
-                {
-                    last = page.Points[^1];
-                }
-                after = page.Next;
-            }
-            while (after is not null);
-            return last;
-        }
-        var bufferTwins = runtime.Graph.Outgoing(lineId, "hasBuffer")
-            .Select(r => runtime.Graph.TryGetTwin(r.TargetId, out var t) ? t : null).OfType<Twins.TwinDocument>()
-            .OrderBy(t => t.TryGetProperty("sequence", out var s) ? s.GetDouble() : 0).ToList();
-        var levels = new List<int>();
-        for (var i = 0; i < bufferTwins.Count; i++)
-        {
-            var point = await LastAsync(bufferTwins[i].Id, "level");
-            levels.Add((int)Math.Clamp(point?.Number ?? 0, 0, line.Buffers[i]));
-        }
-        var down = new List<bool>();
-        foreach (var station in line.Stations)
-        {
-            var point = await LastAsync(station.Name, "state");
-            down.Add(point?.Json == "\"down\"");
-        }
+        var layout = LineTwins.Layout(runtime.Graph, lineId).Value!;
+        var points = (await runtime.History.LatestAtAsync([.. layout.BufferIds, .. layout.StationIds], ["level", "state"], at, ct))
+            .ToDictionary(p => (p.TwinId, p.Name));
+        var levels = layout.BufferIds.Select((id, i) => (int)Math.Clamp(points.GetValueOrDefault((id, "level")).Number ?? 0, 0, line.Buffers[i])).ToList();
+        var down = layout.StationIds.Select(id => points.GetValueOrDefault((id, "state")).Json == "\"down\"").ToList();
         return new LineState(levels, down);
     }
 }

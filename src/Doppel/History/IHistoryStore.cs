@@ -16,6 +16,12 @@ public interface IHistoryStore : IAsyncDisposable
     /// <summary>The newest telemetry point of every (twin, name): the live values to restore at start.</summary>
     Task<IReadOnlyList<HistoryPoint>> LatestTelemetryAsync(CancellationToken ct = default);
 
+    /// <summary>
+    /// The newest point at or before <paramref name="at"/> of every series the twins and names select (names empty
+    /// means all): where those twins stood then, in one query rather than a read of everything before.
+    /// </summary>
+    Task<IReadOnlyList<HistoryPoint>> LatestAtAsync(IReadOnlyList<string> twinIds, IReadOnlyList<string> names, DateTimeOffset at, CancellationToken ct = default);
+
     /// <summary>Raw points of some twins in a time range, oldest first, one page at a time.</summary>
     Task<HistoryPage> ReadAsync(HistoryRead request, CancellationToken ct = default);
 

@@ -45,6 +45,27 @@ public sealed class DuckDbHistoryStoreTests
     }
 
     [Fact]
+    public async Task The_state_at_a_time_is_each_series_newest_point_at_or_before_it_in_either_table()
+    {
+        using var folder = new TempDataDirectory();
+        // A small compaction threshold puts the older points in the archive and the newer in the recent table.
+        await using var store = DuckDbHistoryStore.Open(folder.Path, new HistoryStoreOptions { CompactionRows = 4 });
+        await store.AppendAsync([Point("a", "t", 1, 1), Point("a", "t", 5, 5), Point("a", "u", 2, null), Point("b", "t", 3, 3)]);
+        await store.AppendAsync([Point("a", "t", 10, 10), Point("b", "t", 8, 81), Point("b", "t", 8, 82), Point("c", "t", 20, 20)]);
+
+        static async Task<string> At(IHistoryStore store, double seconds, IReadOnlyList<string> twins, IReadOnlyList<string> names) =>
+            string.Join(" ", (await store.LatestAtAsync(twins, names, T0.AddSeconds(seconds))).OrderBy(p => p.TwinId).ThenBy(p => p.Name)
+                .Select(p => $"{p.TwinId}.{p.Name}={p.Number?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? p.Json}@{(p.Time - T0).TotalSeconds}"));
+
+        // At an instant a point has, that point counts; of two at one instant, the later stored wins.
+        Assert.Equal("a.t=5@5 a.u=\"text\"@2", await At(store, 5, ["a"], []));
+        Assert.Equal("a.t=5@5 b.t=82@8", await At(store, 9.5, ["a", "b", "c"], ["t"]));
+        Assert.Equal("a.t=10@10 b.t=82@8 c.t=20@20", await At(store, 100, [], ["t"]));
+        Assert.Equal("", await At(store, 0.5, [], []));
+        Assert.Equal("", await At(store, 100, ["nobody"], []));
+    }
+
+    [Fact]
     public async Task A_repeated_message_id_is_stored_once_even_after_a_restart()
     {
         using var folder = new TempDataDirectory();
