@@ -20,6 +20,9 @@ public sealed class LineControllerTests(ServerFixture server) : IClassFixture<Se
         File.Copy(Path.Combine(Repository.Root, "samples", "factory", "factory.ndjson"), factory);
         var imported = await DoppelProcess.RunAsync("import", factory, "--server", server.Server.HttpAddress!.ToString());
         Assert.True(imported.ExitCode == 0, imported.StdOut + imported.StdErr);
+        // ISA-95 sees it as an equipment hierarchy: the stations and buffers are its work units.
+        var workUnits = await server.SendOkAsync(HttpMethod.Post, "/query", """{"query":"SELECT T.$dtId FROM DIGITALTWINS T WHERE IS_OF_MODEL(T, 'dtmi:digitaltwins:isa95:WorkUnit;1')"}""");
+        Assert.Equal(9, workUnits["value"]!.AsArray().Count);
         var graph = server.Server.Runtime.Graph;
         var (line, state) = LineTwins.Read(graph, "line-1").Value;
         var layout = LineTwins.Layout(graph, "line-1").Value!;
