@@ -169,9 +169,13 @@ public sealed class ProductionLine
         }
         while (true)
         {
-            foreach (var e in OffShift(clock, clock.Current))
+            // Sub-iterators only when there is something to wait for: one per part would be the loop's only allocation.
+            if (_line.Shifts is not null)
             {
-                yield return e;
+                foreach (var e in OffShift(clock, clock.Current))
+                {
+                    yield return e;
+                }
             }
             Part part;
             if (index == 0)
@@ -194,9 +198,12 @@ public sealed class ProductionLine
             bool scrapped, rework;
             do
             {
-                foreach (var e in WhileBroken(index))
+                if (_broken[index] is not null)
                 {
-                    yield return e;
+                    foreach (var e in WhileBroken(index))
+                    {
+                        yield return e;
+                    }
                 }
                 clock.Enter(StationState.Working);
                 // Failures and maintenance are counted in working time only: a starved or blocked machine does not wear.

@@ -1,12 +1,17 @@
 namespace Doppel.Simulation;
 
-/// <summary>A store of items (a buffer of parts, a queue of orders) with a capacity: puts wait while it is full, gets while it is empty, both first come first served.</summary>
+/// <summary>
+/// A store of items (a buffer of parts, a queue of orders) with a capacity: puts wait while it is full, gets while it
+/// is empty, both first come first served. Like timeouts, put and get events that a process yields directly are
+/// recycled once it has resumed (read a get's item right after the yield; do not keep the event).
+/// </summary>
 public sealed class Store<T>
 {
     private readonly Simulation _simulation;
     private readonly Queue<T> _items = new();
-    private readonly Queue<StorePut> _putters = new();
-    private readonly Queue<Event> _getters = new();
+    private readonly Queue<StoreEvent> _putters = new();
+    private readonly Queue<StoreEvent> _getters = new();
+    private readonly Stack<StoreEvent> _recycled = new();
 
     public Store(Simulation simulation, int capacity = int.MaxValue)
     {
@@ -25,7 +30,8 @@ public sealed class Store<T>
     /// <summary>Puts an item; the event is processed once there was room for it.</summary>
     public Event Put(T item)
     {
-        var put = new StorePut(_simulation, item);
+        var put = Rent();
+        put.Item = item;
         _putters.Enqueue(put);
         Settle();
         return put;
@@ -34,10 +40,20 @@ public sealed class Store<T>
     /// <summary>Takes the oldest item; the event's <see cref="Event.Value"/> is the item, once there was one.</summary>
     public Event Get()
     {
-        var get = new Event(_simulation);
+        var get = Rent();
         _getters.Enqueue(get);
         Settle();
         return get;
+    }
+
+    private StoreEvent Rent()
+    {
+        if (!_recycled.TryPop(out var e))
+        {
+            return new StoreEvent(this);
+        }
+        e.Renew();
+        return e;
     }
 
     private void Settle()
@@ -50,7 +66,7 @@ public sealed class Store<T>
             while (_putters.Count > 0 && _items.Count < Capacity)
             {
                 var put = _putters.Dequeue();
-                _items.Enqueue(put.Item);
+                _items.Enqueue(put.Item!);
                 put.Succeed();
                 moved = true;
             }
@@ -62,8 +78,21 @@ public sealed class Store<T>
         }
     }
 
-    private sealed class StorePut(Simulation simulation, T item) : Event(simulation)
+    private sealed class StoreEvent(Store<T> store) : Event(store._simulation)
     {
-        public T Item { get; } = item;
+        public T? Item { get; set; }
+
+        public void Renew() => Reset();
+
+        internal override void Dispatch()
+        {
+            var recycle = SoleWaiterIsProcess;
+            base.Dispatch();
+            if (recycle)
+            {
+                Item = default;
+                store._recycled.Push(this);
+            }
+        }
     }
 }

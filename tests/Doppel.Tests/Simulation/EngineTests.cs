@@ -114,6 +114,43 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public void Store_events_are_reused_only_once_nobody_can_see_them()
+    {
+        var buffer = new Store<string>(_sim);
+        Event? kept = null;
+        IEnumerable<Event> Consumer()
+        {
+            // Yielded directly: recycled after each resume, so the next get may be the same object, with its own item.
+            for (var i = 0; i < 3; i++)
+            {
+                var get = buffer.Get();
+                yield return get;
+                Log($"got {get.Value}");
+            }
+            // Waited for through a condition: not recycled, so it still holds its item afterwards.
+            kept = buffer.Get();
+            yield return _sim.AnyOf(kept, _sim.Timeout(100));
+            yield return _sim.Timeout(1);
+            Log($"kept {kept.Value}");
+        }
+        IEnumerable<Event> Producer()
+        {
+            foreach (var item in new[] { "a", "b", "c", "d" })
+            {
+                yield return _sim.Timeout(1);
+                yield return buffer.Put(item);
+            }
+        }
+        _sim.Process(Consumer());
+        _sim.Process(Producer());
+
+        _sim.Run();
+
+        Assert.Equal(["1 got a", "2 got b", "3 got c", "5 kept d"], _log);
+        Assert.True(kept!.IsProcessed);
+    }
+
+    [Fact]
     public void A_container_get_waits_until_enough_has_been_put()
     {
         var tank = new Container(_sim, capacity: 100, initial: 10);
