@@ -47,6 +47,15 @@ public sealed record LineDefinition(IReadOnlyList<StationDefinition> Stations, I
             {
                 errors.Add($"Station '{station.Name}': preventive maintenance renews wear counted in working time; it cannot be combined with calendar-time failures.");
             }
+            if (station.Thermal?.Validate() is { } thermal)
+            {
+                errors.Add($"Station '{station.Name}': thermal limit: {thermal}.");
+            }
+            if (station.Thermal is not null && (Shifts is not null || station.FailureClock == FailureClock.Calendar))
+            {
+                // Both stop a working machine on the calendar's clock, which the cooling pauses would have to share.
+                errors.Add($"Station '{station.Name}': a thermal limit cannot be combined with shift calendars or calendar-time failures.");
+            }
             if ((station.TimeToFailure is null) != (station.TimeToRepair is null))
             {
                 errors.Add($"Station '{station.Name}': give both a time to failure and a time to repair, or neither.");

@@ -6,7 +6,8 @@ namespace Doppel.Packs.Manufacturing;
 /// <summary>
 /// Runs a scenario file: the baseline and each what-if for the same replications, with common random numbers so that the
 /// comparisons are paired, in parallel and deterministically. KPIs per replication: throughput, wip, leadTime, and for
-/// each station utilization, oee and the mean active period (which finds the bottleneck).
+/// each station utilization, oee and the mean active period (which finds the bottleneck), and the share of time cooling
+/// for stations with a thermal limit in any scenario.
 /// </summary>
 public static class LineExperiment
 {
@@ -22,6 +23,7 @@ public static class LineExperiment
         ArgumentNullException.ThrowIfNull(file);
         var lines = new List<(string Name, LineDefinition Line)> { (Baseline, file.Baseline) };
         lines.AddRange(file.WhatIf.Select(w => (w.Key, w.Value)));
+        var thermal = lines.SelectMany(l => l.Line.Stations).Where(s => s.Thermal is not null).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         var options = new ExperimentOptions { Seed = file.Seed, Replications = file.Replications };
         if (maxDegreeOfParallelism is { } cores)
         {
@@ -41,6 +43,10 @@ public static class LineExperiment
                 kpis[$"utilization.{station.Name}"] = station.Utilization;
                 kpis[$"oee.{station.Name}"] = station.Oee;
                 kpis[$"activePeriod.{station.Name}"] = station.MeanActivePeriod;
+                if (thermal.Contains(station.Name))
+                {
+                    kpis[$"cooling.{station.Name}"] = station.Cooling;
+                }
             }
             return kpis;
         }, progress, ct);

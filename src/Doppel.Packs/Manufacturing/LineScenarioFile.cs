@@ -198,6 +198,13 @@ public sealed record LineScenarioFile(LineDefinition Baseline, IReadOnlyDictiona
             SetupEvery = Child(node, "setupEvery") is { } e ? (int)Parse(e) : baseline?.SetupEvery ?? 1,
             MaintenanceInterval = Child(node, "maintenanceInterval") is { } m ? Parse(m) : baseline?.MaintenanceInterval,
             MaintenanceTime = Dist(node, "maintenanceTime") ?? baseline?.MaintenanceTime,
+            Thermal = Child(node, "thermal") switch
+            {
+                null => baseline?.Thermal,
+                YamlMappingNode t => new ThermalLimit(Number(t, "ambient", baseline?.Thermal?.Ambient ?? 20), Required(t, "rise", baseline?.Thermal?.Rise),
+                    Required(t, "timeConstant", baseline?.Thermal?.TimeConstant), Required(t, "tripAt", baseline?.Thermal?.TripAt), Required(t, "resumeAt", baseline?.Thermal?.ResumeAt)),
+                var other => throw new ScenarioException(other, "thermal is a mapping: { ambient, rise, timeConstant, tripAt, resumeAt }"),
+            },
             FailureClock = Text(node, "failureClock") switch
             {
                 null => baseline?.FailureClock ?? FailureClock.Working,
@@ -225,6 +232,9 @@ public sealed record LineScenarioFile(LineDefinition Baseline, IReadOnlyDictiona
         node is not null && node.Children.TryGetValue(new YamlScalarNode(name), out var child) ? child : null;
 
     private static string? Text(YamlMappingNode node, string name) => (Child(node, name) as YamlScalarNode)?.Value;
+
+    private static double Required(YamlMappingNode node, string name, double? fallback) =>
+        Child(node, name) is { } value ? Parse(value) : fallback ?? throw new ScenarioException(node, $"thermal needs '{name}'");
 
     private static double Number(YamlMappingNode? node, string name, double fallback) => Child(node, name) is { } value ? Parse(value) : fallback;
 

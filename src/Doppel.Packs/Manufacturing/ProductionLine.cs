@@ -1,11 +1,14 @@
 using Doppel.Simulation;
+using Doppel.Simulation.Continuous;
 
 namespace Doppel.Packs.Manufacturing;
 
 /// <summary>
 /// The behavior of a serial line on the discrete-event kernel: each station takes a part from the buffer before it
 /// (starved while it is empty), works it (failing and being repaired as its working time runs), scraps it or passes it
-/// on (blocked while the next buffer is full). Statistics start after the warm-up.
+/// on (blocked while the next buffer is full). A station with a thermal limit carries a continuous temperature that
+/// the kernel integrates between events; it stops to cool when the temperature crosses its limit (a hybrid model).
+/// Statistics start after the warm-up.
 /// </summary>
 public sealed class ProductionLine
 {
@@ -18,6 +21,7 @@ public sealed class ProductionLine
     // The repair of a calendar-time failure in progress, per station, which the station waits for before working.
     private readonly Event?[] _broken;
     private readonly long[] _good;
+    private readonly StationThermal?[] _thermal;
     private readonly TimeWeightedMonitor _wip;
     private readonly SampleMonitor _leadTime = new();
     // Since the start, warm-up included: what a live replica reports (see Snapshot).
@@ -46,7 +50,8 @@ public sealed class ProductionLine
         _sim = sim;
         _line = line;
         _buffers = [.. line.Buffers.Select(capacity => new Store<Part>(sim, capacity))];
-        _clocks = [.. line.Stations.Select(_ => new StationClock(sim, line.Shifts))];
+        _thermal = [.. line.Stations.Select(s => s.Thermal is { } limit ? new StationThermal(sim, limit) : null)];
+        _clocks = [.. line.Stations.Select((_, i) => new StationClock(sim, line.Shifts, _thermal[i]))];
         _processed = new long[line.Stations.Count];
         _failures = new long[line.Stations.Count];
         _broken = new Event?[line.Stations.Count];
@@ -130,7 +135,10 @@ public sealed class ProductionLine
         [.. _finished],
         [.. _lastCycle],
         _shipped,
-        _crews?.Count ?? 0);
+        _crews?.Count ?? 0)
+    {
+        Temperatures = [.. _thermal.Select(t => t?.Temperature)],
+    };
 
     private static string StateName(StationState state) => state switch
     {
@@ -140,6 +148,7 @@ public sealed class ProductionLine
         StationState.Blocked => "blocked",
         StationState.Setup => "setup",
         StationState.Maintenance => "maintenance",
+        StationState.Cooling => "cooling",
         _ => "offShift",
     };
 
@@ -154,6 +163,7 @@ public sealed class ProductionLine
     {
         var station = _line.Stations[index];
         var clock = _clocks[index];
+        var thermal = _thermal[index];
         var random = _sim.Random;
         var last = index == _line.Stations.Count - 1;
         // With calendar-time failures a separate process breaks the machine (interrupting it when it works); here they never come due.
@@ -238,7 +248,17 @@ public sealed class ProductionLine
                     }
                     if (untilFailure <= remaining && untilFailure <= untilMaintenance)
                     {
-                        yield return _sim.Timeout(untilFailure);
+                        if (thermal is null)
+                        {
+                            yield return _sim.Timeout(untilFailure);
+                        }
+                        else
+                        {
+                            foreach (var e in WorkFor(index, thermal, untilFailure))
+                            {
+                                yield return e;
+                            }
+                        }
                         remaining -= untilFailure;
                         _failures[index]++;
                         clock.Enter(StationState.Down);
@@ -249,7 +269,17 @@ public sealed class ProductionLine
                     }
                     else if (untilMaintenance <= remaining)
                     {
-                        yield return _sim.Timeout(untilMaintenance);
+                        if (thermal is null)
+                        {
+                            yield return _sim.Timeout(untilMaintenance);
+                        }
+                        else
+                        {
+                            foreach (var e in WorkFor(index, thermal, untilMaintenance))
+                            {
+                                yield return e;
+                            }
+                        }
                         remaining -= untilMaintenance;
                         clock.Enter(StationState.Maintenance);
                         foreach (var e in Crewed(station.MaintenanceTime!.Sample(random)))
@@ -260,7 +290,17 @@ public sealed class ProductionLine
                     else
                     {
                         var started = _sim.Now;
-                        yield return _sim.Timeout(remaining);
+                        if (thermal is null)
+                        {
+                            yield return _sim.Timeout(remaining);
+                        }
+                        else
+                        {
+                            foreach (var e in WorkFor(index, thermal, remaining))
+                            {
+                                yield return e;
+                            }
+                        }
                         if (calendar && _sim.ActiveProcess!.TryTakeInterrupt(out _))
                         {
                             // Broken mid-part by age: repaired, then the part goes on.
@@ -314,6 +354,37 @@ public sealed class ProductionLine
             }
             clock.Enter(StationState.Blocked);
             yield return _buffers[index].Put(part);
+        }
+    }
+
+    /// <summary>
+    /// Works for <paramref name="duration"/> of working time at a station with a thermal limit: when its temperature
+    /// reaches the limit it stops, cools down to the restart temperature, and goes on with the part.
+    /// </summary>
+    private IEnumerable<Event> WorkFor(int index, StationThermal thermal, double duration)
+    {
+        var clock = _clocks[index];
+        var left = duration;
+        while (true)
+        {
+            var started = _sim.Now;
+            // One trip event per heating spell, kept across parts until the limit is reached.
+            thermal.Trip ??= thermal.Temperatures.Crossed(StationThermal.TripCrossing);
+            yield return _sim.AnyOf(_sim.Timeout(left), thermal.Trip);
+            if (!thermal.Trip.IsProcessed)
+            {
+                yield break;
+            }
+            thermal.Trip = null;
+            thermal.Trips++;
+            left -= _sim.Now - started;
+            clock.Enter(StationState.Cooling);
+            yield return thermal.Temperatures.Crossed(StationThermal.ResumeCrossing);
+            clock.Enter(StationState.Working);
+            if (!(left > 0))
+            {
+                yield break;
+            }
         }
     }
 
@@ -413,7 +484,7 @@ public sealed class ProductionLine
             // Shares are of planned time: the time off shift is not planned.
             var planned = Math.Max(duration - clock.Time(StationState.OffShift), double.Epsilon);
             double Share(StationState s) => clock.Time(s) / planned;
-            var availability = 1 - Share(StationState.Down) - Share(StationState.Setup) - Share(StationState.Maintenance);
+            var availability = 1 - Share(StationState.Down) - Share(StationState.Setup) - Share(StationState.Maintenance) - Share(StationState.Cooling);
             var ideal = definition.IdealCycleTime ?? definition.CycleTime.Mean;
             var performance = availability > 0 ? ideal * _processed[i] / (planned * availability) : 0;
             var quality = _processed[i] > 0 ? (double)_good[i] / _processed[i] : 1;
@@ -423,6 +494,8 @@ public sealed class ProductionLine
                 Setup = Share(StationState.Setup),
                 Maintenance = Share(StationState.Maintenance),
                 Failures = _failures[i],
+                Cooling = Share(StationState.Cooling),
+                Trips = _thermal[i]?.Trips ?? 0,
             });
         }
         return new LineResult(duration, _completed, _completed / duration, _wip.Mean, _leadTime.Mean, stations);
@@ -439,12 +512,58 @@ public sealed class ProductionLine
         Setup,
         Maintenance,
         OffShift,
+        Cooling,
+    }
+
+    /// <summary>
+    /// A station's temperature (see <see cref="ThermalLimit"/>): heating while the station works, cooling otherwise,
+    /// with two terminal crossings, the limit while rising and the restart temperature while falling.
+    /// </summary>
+    private sealed class StationThermal
+    {
+        public const int TripCrossing = 0, ResumeCrossing = 1;
+        private bool _heating;
+
+        public StationThermal(Doppel.Simulation.Simulation sim, ThermalLimit limit)
+        {
+            var problem = new OdeProblem((t, y, dy) => dy[0] = (limit.Ambient + (_heating ? limit.Rise : 0) - y[0]) / limit.TimeConstant, sim.Now, [limit.Ambient])
+            {
+                Events =
+                [
+                    new ZeroCrossing((t, y) => y[0] - limit.TripAt, EventDirection.Rising, Terminal: true),
+                    new ZeroCrossing((t, y) => y[0] - limit.ResumeAt, EventDirection.Falling, Terminal: true),
+                ],
+            };
+            var solver = new DormandPrince54Solver(problem, new OdeOptions { RelativeTolerance = 1e-10, AbsoluteTolerance = 1e-10 });
+            Temperatures = new ContinuousState(sim, solver, lookahead: limit.TimeConstant);
+        }
+
+        public ContinuousState Temperatures { get; }
+
+        public double Temperature => Temperatures.Current[0];
+
+        /// <summary>The pending trip the working station waits for, if any.</summary>
+        public Event? Trip { get; set; }
+
+        public long Trips { get; set; }
+
+        /// <summary>Switches the heat on or off now; the temperature integrates on from where it is.</summary>
+        public void Heat(bool on)
+        {
+            if (on == _heating)
+            {
+                return;
+            }
+            var now = Temperatures.Current[0];
+            _heating = on;
+            Temperatures.Set(0, now);
+        }
     }
 
     /// <summary>Time per state after the warm-up, and the active periods (working or down, uninterrupted by starving or blocking).</summary>
-    private sealed class StationClock(Doppel.Simulation.Simulation sim, ShiftCalendar? shifts)
+    private sealed class StationClock(Doppel.Simulation.Simulation sim, ShiftCalendar? shifts, StationThermal? thermal)
     {
-        private readonly double[] _time = new double[7];
+        private readonly double[] _time = new double[Enum.GetValues<StationState>().Length];
         private readonly SampleMonitor _activePeriods = new();
         private double _since = sim.Now;
         private double _measureFrom = double.PositiveInfinity;
@@ -486,6 +605,8 @@ public sealed class ProductionLine
             }
             _since = now;
             Current = next;
+            // Only working heats the machine.
+            thermal?.Heat(next == StationState.Working);
         }
     }
 }

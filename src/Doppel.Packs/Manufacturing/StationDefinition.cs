@@ -44,4 +44,7 @@ public sealed record StationDefinition(string Name, Distribution CycleTime)
     public double? MaintenanceInterval { get; init; }
 
     public Distribution? MaintenanceTime { get; init; }
+
+    /// <summary>A temperature limit that stops the station to cool down; null for a machine that never overheats.</summary>
+    public ThermalLimit? Thermal { get; init; }
 }

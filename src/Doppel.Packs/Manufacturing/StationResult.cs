@@ -18,6 +18,12 @@ public sealed record StationResult(string Name, double Working, double Down, dou
     /// <summary>The share of time in preventive maintenance (waiting for a crew included).</summary>
     public double Maintenance { get; init; }
 
+    /// <summary>The share of time stopped at its thermal limit, cooling down.</summary>
+    public double Cooling { get; init; }
+
+    /// <summary>Thermal trips over the whole run (warm-up included).</summary>
+    public long Trips { get; init; }
+
     /// <summary>The share of time the station was busy working.</summary>
     public double Utilization => Working;
 }

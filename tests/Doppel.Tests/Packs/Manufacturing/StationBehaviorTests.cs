@@ -141,4 +141,66 @@ public sealed class StationBehaviorTests
         Assert.Contains("calendar-time failures", Assert.Single(new LineDefinition(
             [Press(FailureClock.Calendar) with { MaintenanceInterval = 10, MaintenanceTime = Distribution.Constant(1) }], []).Validate()), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_machine_that_overheats_works_the_share_of_time_its_heating_and_cooling_curves_give()
+    {
+        // Newton's law: heating from R towards A + rise takes τ·ln((A + rise − R) / (A + rise − T)), cooling from T
+        // to R takes τ·ln((T − A) / (R − A)). Never starved or blocked, the station works for the heating share.
+        var limit = new ThermalLimit(Ambient: 20, Rise: 60, TimeConstant: 30, TripAt: 70, ResumeAt: 50);
+        var heating = 30 * Math.Log((80.0 - 50) / (80 - 70));
+        var cooling = 30 * Math.Log((70.0 - 20) / (50 - 20));
+        var station = new StationDefinition("oven", Distribution.Constant(1)) { Thermal = limit };
+
+        var result = RunOne(station);
+
+        Assert.Equal(heating / (heating + cooling), result.Throughput, 0.001);
+        Assert.Equal(cooling / (heating + cooling), result.Stations[0].Cooling, 0.001);
+        Assert.Equal(result.Stations[0].Working, result.Stations[0].Availability, 6);
+        // The first heating starts from ambient: τ·ln(rise / (A + rise − T)); then one trip per cycle.
+        var first = 30 * Math.Log(60.0 / 10);
+        Assert.InRange(result.Stations[0].Trips, Math.Floor((100_000 - first) / (heating + cooling)), Math.Floor((100_000 - first) / (heating + cooling)) + 1);
+    }
+
+    [Fact]
+    public void An_overheating_station_in_a_line_never_goes_past_its_limit_and_cools_only_when_stopped()
+    {
+        var line = new LineDefinition(
+        [
+            new StationDefinition("press", Distribution.Exponential(1)),
+            new StationDefinition("oven", Distribution.Parse("normal(0.9, 0.1)").Value!)
+            {
+                Thermal = new ThermalLimit(20, 60, 30, 70, 50),
+                TimeToFailure = Distribution.Exponential(200),
+                TimeToRepair = Distribution.Exponential(10),
+            },
+        ], [3]);
+        var replica = new ProductionLine(new Doppel.Simulation.Simulation(4), line);
+        replica.Start();
+        var states = new HashSet<string>();
+        (string State, double Temperature)? last = null;
+        var cooledSteps = 0;
+        for (var t = 0.25; t <= 3_000; t += 0.25)
+        {
+            replica.AdvanceTo(t);
+            var now = replica.Snapshot();
+            var temperature = now.Temperatures[1]!.Value;
+            states.Add(now.StationStates[1]);
+            Assert.InRange(temperature, 20, 70 + 1e-6);
+            Assert.Null(now.Temperatures[0]);
+            // Cooling through a whole step: the machine is off, so it is colder than a step before, and above restart.
+            if (last is ("cooling", var before) && now.StationStates[1] == "cooling")
+            {
+                Assert.True(temperature < before && temperature >= 50 - 1e-6, $"cooling at {t}: {before} -> {temperature}");
+                cooledSteps++;
+            }
+            last = (now.StationStates[1], temperature);
+        }
+
+        Assert.True(cooledSteps > 100, $"{cooledSteps} steps spent cooling");
+        Assert.Superset(new HashSet<string> { "working", "cooling", "starved", "down" }, states);
+        var errors = (line with { Shifts = new ShiftCalendar(24, [(6, 14)]) }).Validate();
+        Assert.Contains(errors, e => e.Contains("thermal limit cannot be combined with shift calendars", StringComparison.Ordinal));
+        Assert.Contains("resumeAt", new ThermalLimit(20, 60, 30, 50, 70).Validate(), StringComparison.Ordinal);
+    }
 }
