@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Text;
 using System.Text.Json.Nodes;
 using Doppel.Cli.Devices;
-using Doppel.Server;
 using Doppel.Packs.Manufacturing;
+using Doppel.Server;
 using MQTTnet.Protocol;
 
 namespace Doppel.Cli.Commands;

@@ -102,7 +102,8 @@ public sealed class ProductionLineTests
             new StationDefinition("weld", Distribution.Parse("normal(1.1, 0.2)").Value!) { TimeToFailure = Distribution.Exponential(180), TimeToRepair = Distribution.Exponential(15), ScrapRate = 0.01 },
             new StationDefinition("paint", Distribution.Parse("normal(1.2, 0.1)").Value!),
             new StationDefinition("pack", Distribution.Constant(0.9)) { TimeToFailure = Distribution.Exponential(600), TimeToRepair = Distribution.Constant(20) },
-        ], [5, 5, 5]) { Crews = 1 };
+        ], [5, 5, 5])
+        { Crews = 1 };
         var stepped = new ProductionLine(new Doppel.Simulation.Simulation(21), line);
         stepped.Start();
         var seen = new HashSet<string>();
