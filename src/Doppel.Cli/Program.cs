@@ -19,6 +19,7 @@ var root = new RootCommand("Doppel: a self-hosted digital twin platform that spe
     ImportCommand.Create(),
     GenerateCommands.Create(),
     SimulateCommand.Create(),
+    RunsCommands.Create(),
     OptimizeCommand.Create(),
     BenchCommands.Create(),
     DevicesCommands.Create(),

@@ -75,7 +75,16 @@ public sealed class DoppelServer : IAsyncDisposable
         try
         {
             var app = Build(options, runtime, logging, time, services);
-            await app.StartAsync(ct);
+            try
+            {
+                await app.Services.GetRequiredService<SimulationRuns>().RestoreAsync(ct);
+                await app.StartAsync(ct);
+            }
+            catch
+            {
+                await app.DisposeAsync();
+                throw;
+            }
             var server = new DoppelServer(app, runtime);
             runtime.EventSource = (server.HttpAddress ?? server.HttpsAddress)?.Authority ?? "doppel";
             return server;
@@ -136,6 +145,7 @@ public sealed class DoppelServer : IAsyncDisposable
         builder.Services.AddSingleton<BulkJobSlot>();
         builder.Services.AddSingleton<DeletionJobs>();
         builder.Services.AddSingleton<ImportJobs>();
+        builder.Services.AddSingleton<SimulationRuns>();
         builder.Services.AddSingleton(new QueryEngine(new QueryLimits()));
         builder.Services.AddOpenApi();
         builder.Logging.AddFilter(HubErrors.DispatcherCategory, LogLevel.Critical);
@@ -174,6 +184,7 @@ public sealed class DoppelServer : IAsyncDisposable
         IngestEndpoints.Map(app);
         MappingEndpoints.Map(app);
         ScenarioEndpoints.Map(app);
+        RunEndpoints.Map(app);
         JobEndpoints.Map(app);
         ImportJobEndpoints.Map(app);
         EventStreamEndpoints.Map(app);

@@ -68,6 +68,12 @@ public sealed class DoppelServerOptions
     /// <summary>How often a Server-Sent Events stream sends a comment when idle, so proxies and clients see it is alive.</summary>
     public TimeSpan StreamHeartbeat { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Scenario and experiment runs that execute at once; each already uses every core for its replications.</summary>
+    public int MaxConcurrentRuns { get; set; } = 1;
+
+    /// <summary>Runs that may wait for a free slot; beyond that a submission is refused (429 <c>RunQueueFull</c>).</summary>
+    public int MaxQueuedRuns { get; set; } = 16;
+
     /// <summary>What is wrong with these options, one message each; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -110,6 +116,11 @@ public sealed class DoppelServerOptions
         if (QueryTimeout <= TimeSpan.Zero)
         {
             errors.Add("QueryTimeout must be positive.");
+        }
+        Positive(MaxConcurrentRuns, nameof(MaxConcurrentRuns));
+        if (MaxQueuedRuns < 0)
+        {
+            errors.Add($"MaxQueuedRuns must be 0 or more, got {MaxQueuedRuns}.");
         }
         Positive(StreamCapacity, nameof(StreamCapacity));
         if (StreamHeartbeat <= TimeSpan.Zero)

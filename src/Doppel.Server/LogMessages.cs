@@ -12,6 +12,12 @@ internal static partial class LogMessages
     [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Import job {JobId} failed")]
     public static partial void ImportJobFailed(this ILogger logger, Exception exception, string jobId);
 
+    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "Simulation run {RunId} failed")]
+    public static partial void SimulationRunFailed(this ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "Simulation run {RunId} could not be stored as {Status}")]
+    public static partial void SimulationRunNotStored(this ILogger logger, Exception exception, string runId, string status);
+
     // Delivery failures are the receiver's problem, not the server's: Warning, so they never look like a server fault.
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Delivery of event {EventId} to endpoint {Endpoint} failed (attempt {Attempt}); retrying in {Wait}: {Error}")]
     public static partial void EventDeliveryRetrying(this ILogger logger, string endpoint, string eventId, int attempt, TimeSpan wait, string error);

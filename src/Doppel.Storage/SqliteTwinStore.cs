@@ -78,6 +78,29 @@ public sealed class SqliteTwinStore : IAsyncDisposable
         return Task.Run(() => Load(ct), ct);
     }
 
+    /// <summary>Reads the documents of one kind, ordered by id, for a subsystem that loads its own after start-up.</summary>
+    public Task<IReadOnlyList<StoredDocument>> LoadDocumentsAsync(string kind, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return Task.Run<IReadOnlyList<StoredDocument>>(() =>
+        {
+            using var connection = new SqliteConnection(_connectionString);
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT id, json FROM documents WHERE kind = $kind ORDER BY id;";
+            command.Parameters.AddWithValue("$kind", kind);
+            var documents = new List<StoredDocument>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                ct.ThrowIfCancellationRequested();
+                documents.Add(new StoredDocument(kind, reader.GetString(0), reader.GetString(1)));
+            }
+            return documents;
+        }, ct);
+    }
+
     /// <summary>
     /// Queues <paramref name="batch"/> and completes once it is durable. The batch is applied atomically
     /// and may share a transaction with other callers' batches. Cancellation is honoured only until the

@@ -31,6 +31,9 @@ public sealed record LineScenarioFile(LineDefinition Baseline, IReadOnlyDictiona
     /// </summary>
     public BufferBudget? Optimize { get; init; }
 
+    /// <summary>The optional top-level <c>name</c>: what a server calls the run of this file.</summary>
+    public string? Name { get; init; }
+
     /// <summary>The optional <c>optimize: maintenance</c> section: the interval of preventive maintenance for one station, chosen among candidates.</summary>
     public MaintenanceSearch? Maintenance { get; init; }
 
@@ -69,6 +72,12 @@ public sealed record LineScenarioFile(LineDefinition Baseline, IReadOnlyDictiona
                     (int)Number(Child(root, "optimize") as YamlMappingNode, "replications", 5), (int)Number(Child(root, "optimize") as YamlMappingNode, "generations", 12),
                     (int)Number(Child(root, "optimize") as YamlMappingNode, "population", 16)),
                 Maintenance = Child(Child(root, "optimize") as YamlMappingNode, "maintenance") is YamlMappingNode m ? MaintenanceChoice(m, baseline) : null,
+                Name = Child(root, "name") switch
+                {
+                    null => null,
+                    YamlScalarNode { Value: { Length: > 0 } runName } => runName,
+                    var other => throw new ScenarioException(other, "'name' must be a non-empty text"),
+                },
             };
             foreach (var (name, line) in whatIf.Prepend(KeyValuePair.Create("baseline", baseline)))
             {

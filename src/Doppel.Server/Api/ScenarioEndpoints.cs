@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Doppel.Packs.Manufacturing;
 using Doppel.Server.Runtime;
+using Doppel.Simulation.Experiments;
 
 namespace Doppel.Server.Api;
 
@@ -10,13 +11,17 @@ namespace Doppel.Server.Api;
 /// history), applies what-ifs, runs replications, and returns KPIs with confidence intervals and paired comparisons.
 /// Reads twins and history only: a scenario never writes to live twins.
 /// </summary>
+/// <remarks>
+/// Either becomes a run (<see cref="RunEndpoints"/>): the request waits for its result by default, as it always did, or,
+/// with <c>?wait=false</c> or <c>Prefer: respond-async</c>, is answered at once with 202 and the run to follow.
+/// </remarks>
 internal static class ScenarioEndpoints
 {
     private const int MaxReplications = 200;
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapPost("/doppel/scenarios", async (HttpRequest request, TwinRuntime runtime, CancellationToken ct) =>
+        app.MapPost("/doppel/scenarios", async (HttpRequest request, TwinRuntime runtime, SimulationRuns runs, CancellationToken ct) =>
         {
             var body = RequestBody.ExpectObject(await RequestBody.ReadJsonAsync(request, 256 * 1024, ct), "a scenario");
             if (!body.IsSuccess)
@@ -32,6 +37,11 @@ internal static class ScenarioEndpoints
             if (!read.IsSuccess)
             {
                 return AdtErrors.ToResult(read.Error);
+            }
+            string? name = null;
+            if (json["name"] is { } nameNode && (nameNode is not JsonValue nameValue || !nameValue.TryGetValue(out name)))
+            {
+                return AdtErrors.ToResult("InvalidArgument", "\"name\" (the run's id) must be a string.");
             }
             var (line, state) = read.Value;
             var run = json["run"] as JsonObject ?? [];
@@ -73,20 +83,24 @@ internal static class ScenarioEndpoints
                 state = null;
                 start = "empty";
             }
-            var result = await Task.Run(() => LineExperiment.Run(file, ct: ct, initial: state), ct);
-            var response = LineExperiment.ToJson(result);
-            response["line"] = lineId;
-            response["start"] = start;
-            response["crews"] = line.Crews;
-            response["initialState"] = state is null ? null : new JsonObject
+            var initial = state;
+            JsonObject Work(IProgress<ExperimentProgress> progress, CancellationToken token)
             {
-                ["bufferLevels"] = new JsonArray([.. state.BufferLevels.Select(l => (JsonNode)l)]),
-                ["stationsDown"] = new JsonArray([.. line.Stations.Where((_, i) => state.StationsDown[i]).Select(s => (JsonNode)s.Name)]),
-            };
-            return Responses.Json(response);
+                var response = LineExperiment.ToJson(LineExperiment.Run(file, progress, token, initial: initial));
+                response["line"] = lineId;
+                response["start"] = start;
+                response["crews"] = line.Crews;
+                response["initialState"] = initial is null ? null : new JsonObject
+                {
+                    ["bufferLevels"] = new JsonArray([.. initial.BufferLevels.Select(l => (JsonNode)l)]),
+                    ["stationsDown"] = new JsonArray([.. line.Stations.Where((_, i) => initial.StationsDown[i]).Select(s => (JsonNode)s.Name)]),
+                };
+                return response;
+            }
+            return await RunAsync(request, runs, name, "scenario", json, (file.WhatIf.Count + 1) * file.Replications, Work, ct);
         }).WithTags("Scenarios").WithName("Scenarios_Run");
 
-        app.MapPost("/doppel/experiments", async (HttpRequest request, CancellationToken ct) =>
+        app.MapPost("/doppel/experiments", async (HttpRequest request, SimulationRuns runs, CancellationToken ct) =>
         {
             var body = await RequestBody.ReadAsync(request, 256 * 1024, ct);
             if (!body.IsSuccess)
@@ -94,7 +108,8 @@ internal static class ScenarioEndpoints
                 return AdtErrors.ToResult(body.Error);
             }
             // A scenario file, YAML or JSON (JSON is YAML): the line, the run and the what-ifs, not tied to any twin.
-            var file = LineScenarioFile.Parse(System.Text.Encoding.UTF8.GetString(body.Value));
+            var text = System.Text.Encoding.UTF8.GetString(body.Value);
+            var file = LineScenarioFile.Parse(text);
             if (!file.IsSuccess)
             {
                 return AdtErrors.ToResult(file.Error);
@@ -103,9 +118,61 @@ internal static class ScenarioEndpoints
             {
                 return AdtErrors.ToResult("InvalidArgument", $"run: at most {MaxReplications} replications and a duration of 1e8.");
             }
-            var result = await Task.Run(() => LineExperiment.Run(file.Value, ct: ct), ct);
-            return Responses.Json(LineExperiment.ToJson(result));
+            var scenario = file.Value;
+            return await RunAsync(request, runs, scenario.Name, "experiment", new JsonObject { ["scenarioFile"] = text },
+                (scenario.WhatIf.Count + 1) * scenario.Replications, (progress, token) => LineExperiment.ToJson(LineExperiment.Run(scenario, progress, token)), ct);
         }).WithTags("Scenarios").WithName("Experiments_Run");
+    }
+
+    /// <summary>Submits the run; then waits for its result, or answers 202 at once when the client asked not to wait.</summary>
+    private static async Task<IResult> RunAsync(HttpRequest request, SimulationRuns runs, string? name, string kind, JsonNode body, int total, RunWork work, CancellationToken ct)
+    {
+        var wait = Wait(request);
+        if (!wait.IsSuccess)
+        {
+            return AdtErrors.ToResult(wait.Error);
+        }
+        var submitted = await runs.SubmitAsync(name, kind, body, total, work, ct);
+        if (!submitted.IsSuccess)
+        {
+            return AdtErrors.ToResult(submitted.Error);
+        }
+        var run = submitted.Value;
+        request.HttpContext.Response.Headers.Location = RunEndpoints.Location(request, run.Id);
+        if (!wait.Value)
+        {
+            return Responses.Json(run.ToJson(), status: StatusCodes.Status202Accepted);
+        }
+        try
+        {
+            await run.Finished.WaitAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The client left: nobody waits for the result any more, so the run stops (a synchronous request always did).
+            await runs.CancelAsync(run.Id, CancellationToken.None);
+            return Results.Empty;
+        }
+        return run.Status switch
+        {
+            "succeeded" => Responses.Json(run.Result!),
+            "cancelled" => AdtErrors.ToResult("RunCancelled", $"Run '{run.Id}' was cancelled before it finished."),
+            _ => AdtErrors.ToResult(run.Error!),
+        };
+    }
+
+    /// <summary>Whether the client waits for the result: yes unless <c>?wait=false</c> or <c>Prefer: respond-async</c> (RFC 7240).</summary>
+    private static Result<bool> Wait(HttpRequest request)
+    {
+        var query = request.Query["wait"].ToString();
+        if (query.Length > 0)
+        {
+            return bool.TryParse(query, out var wait)
+                ? Result<bool>.Ok(wait)
+                : Result<bool>.Fail("InvalidArgument", $"wait must be true or false, got '{query}'.");
+        }
+        var prefer = request.Headers["Prefer"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.TrimEntries));
+        return Result<bool>.Ok(!prefer.Any(p => p.Equals("respond-async", StringComparison.OrdinalIgnoreCase)));
     }
 
     /// <summary>The line's state at a past time: each buffer's last recorded level and each station's last recorded state up to then.</summary>

@@ -26,10 +26,15 @@ public sealed class ServerFixture : IAsyncLifetime
     /// <summary>Extra services for the server, such as an MQTT publisher.</summary>
     public Action<IServiceCollection>? Services { get; init; }
 
+    /// <summary>Changes the server's options (limits, for instance) before it starts.</summary>
+    public Action<DoppelServerOptions>? Configure { get; init; }
+
     public async Task InitializeAsync()
     {
+        var options = new DoppelServerOptions { DataDirectory = DataDirectory, Urls = "http://127.0.0.1:0", MqttPort = 0 };
+        Configure?.Invoke(options);
         Server = await DoppelServer.StartAsync(
-            new DoppelServerOptions { DataDirectory = DataDirectory, Urls = "http://127.0.0.1:0", MqttPort = 0 },
+            options,
             logging => logging.AddProvider(_log),
             Time,
             Services);

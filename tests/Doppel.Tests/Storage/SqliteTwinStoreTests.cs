@@ -46,6 +46,22 @@ public sealed class SqliteTwinStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Documents_of_one_kind_load_by_id_without_the_other_kinds()
+    {
+        await using var store = await _folder.OpenAsync();
+        await store.CommitAsync(new StoreBatch()
+            .PutDocument("run", "b", """{"status":"running"}""")
+            .PutDocument("run", "a", "{}")
+            .PutDocument("mapping", "a", "{}")
+            .PutDocument("run", "b", """{"status":"succeeded"}"""));
+
+        var runs = await store.LoadDocumentsAsync("run");
+
+        Assert.Equal([new StoredDocument("run", "a", "{}"), new StoredDocument("run", "b", """{"status":"succeeded"}""")], runs);
+        Assert.Empty(await store.LoadDocumentsAsync("nothing"));
+    }
+
+    [Fact]
     public async Task Changes_within_a_batch_apply_in_order()
     {
         await using var store = await _folder.OpenAsync();

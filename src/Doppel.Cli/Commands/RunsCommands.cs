@@ -1,0 +1,200 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Doppel.Cli.Commands;
+
+/// <summary>doppel runs: the scenario and experiment runs a server keeps (/doppel/runs).</summary>
+internal static class RunsCommands
+{
+    public static Command Create() => new("runs", "List, show, cancel and delete the scenario and experiment runs a server keeps.")
+    {
+        List(),
+        Show(),
+        Cancel(),
+        Delete(),
+    };
+
+    private static Command List()
+    {
+        var server = ClientOptions.Server();
+        var json = ClientOptions.Json();
+        var command = new Command("list", "List runs, oldest first.") { server, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var client = new DoppelClient(parse.GetValue(server)!);
+            var runs = await client.ListAllAsync("doppel/runs", ct);
+            if (!runs.IsSuccess)
+            {
+                return DoppelClient.Fail(runs.Error);
+            }
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(new JsonArray([.. runs.Value.Select(r => r?.DeepClone())]).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                return ExitCodes.Ok;
+            }
+            Table.Print(["id", "kind", "status", "progress", "created", "finished"], runs.Value.Select(r => new[]
+            {
+                (string)r!["id"]!, (string)r["kind"]!, (string)r["status"]!, Progress(r), Time(r["createdDateTime"]), Time(r["finishedDateTime"]),
+            }));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Show()
+    {
+        var id = new Argument<string>("id") { Description = "The run's id." };
+        var server = ClientOptions.Server();
+        var json = ClientOptions.Json();
+        var wait = new Option<bool>("--wait") { Description = "Follow a queued or running run, with a progress bar, until it finishes." };
+        var command = new Command("show", "Show a run: its status and progress, and its results table once it succeeded.") { id, server, json, wait };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var client = new DoppelClient(parse.GetValue(server)!);
+            var path = RunPath(parse.GetValue(id)!);
+            var outcome = parse.GetValue(wait)
+                ? await FollowAsync(client, path, showProgress: !parse.GetValue(json) && !Console.IsErrorRedirected, cancelOnStop: false, ct)
+                : await GetAsync(client, path, ct);
+            if (!outcome.IsSuccess)
+            {
+                return DoppelClient.Fail(outcome.Error);
+            }
+            var run = outcome.Value;
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(run.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                return ExitCodes.Ok;
+            }
+            Console.WriteLine(Summary(run));
+            if (run["result"] is JsonObject result)
+            {
+                SimulateCommand.PrintServerResult(result);
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Cancel()
+    {
+        var id = new Argument<string>("id") { Description = "The run's id." };
+        var server = ClientOptions.Server();
+        var command = new Command("cancel", "Cancel a queued or running run; waits until it has stopped.") { id, server };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var client = new DoppelClient(parse.GetValue(server)!);
+            var path = RunPath(parse.GetValue(id)!);
+            var (status, body) = await client.SendAsync(HttpMethod.Post, path + "/cancel", ct: ct);
+            if (status != 200)
+            {
+                return DoppelClient.Fail(DoppelClient.Error(status, body));
+            }
+            var stopped = await FollowAsync(client, path, showProgress: false, cancelOnStop: false, ct);
+            if (!stopped.IsSuccess)
+            {
+                return DoppelClient.Fail(stopped.Error);
+            }
+            Console.WriteLine(Summary(stopped.Value));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Delete()
+    {
+        var id = new Argument<string>("id") { Description = "The run's id." };
+        var server = ClientOptions.Server();
+        var command = new Command("delete", "Delete a finished run and its stored result.") { id, server };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var client = new DoppelClient(parse.GetValue(server)!);
+            var (status, body) = await client.SendAsync(HttpMethod.Delete, RunPath(parse.GetValue(id)!), ct: ct);
+            return status == 204 ? ExitCodes.Ok : DoppelClient.Fail(DoppelClient.Error(status, body));
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// Submits a scenario or experiment without waiting (202) and follows the run to its end with a progress bar on
+    /// standard error; on Ctrl+C the run is cancelled on the server too. Returns the finished run.
+    /// </summary>
+    public static async Task<Result<JsonNode>> SubmitAndFollowAsync(DoppelClient client, string path, string body, string contentType, bool showProgress, CancellationToken ct)
+    {
+        var (status, submitted) = await client.SendAsync(HttpMethod.Post, path + (path.Contains('?') ? "&" : "?") + "wait=false", body, contentType, ct);
+        if (status != 202)
+        {
+            return DoppelClient.Error(status, submitted);
+        }
+        return await FollowAsync(client, RunPath((string)submitted!["id"]!), showProgress, cancelOnStop: true, ct);
+    }
+
+    /// <summary>Polls a run until it has finished; with <paramref name="cancelOnStop"/>, Ctrl+C cancels it on the server.</summary>
+    private static async Task<Result<JsonNode>> FollowAsync(DoppelClient client, string path, bool showProgress, bool cancelOnStop, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                var run = await GetAsync(client, path, ct);
+                if (!run.IsSuccess || (string?)run.Value["status"] is not ("queued" or "running" or "cancelling"))
+                {
+                    if (showProgress && run.IsSuccess)
+                    {
+                        Console.Error.WriteLine(ProgressLine(run.Value));
+                    }
+                    return run;
+                }
+                if (showProgress)
+                {
+                    Console.Error.Write(ProgressLine(run.Value));
+                }
+                await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested && cancelOnStop)
+        {
+            // The user gave up waiting: the server need not go on computing what nobody will read.
+            await client.SendAsync(HttpMethod.Post, path + "/cancel", ct: CancellationToken.None);
+            throw;
+        }
+    }
+
+    private static async Task<Result<JsonNode>> GetAsync(DoppelClient client, string path, CancellationToken ct)
+    {
+        var (status, body) = await client.SendAsync(HttpMethod.Get, path, ct: ct);
+        return status == 200 ? Result<JsonNode>.Ok(body!) : DoppelClient.Error(status, body);
+    }
+
+    private static string RunPath(string id) => "doppel/runs/" + Uri.EscapeDataString(id);
+
+    private static string ProgressLine(JsonNode run)
+    {
+        var completed = (int)run["progress"]!["completed"]!;
+        var total = (int)run["progress"]!["total"]!;
+        return $"\r{ImportCommand.ProgressBar(completed / (double)Math.Max(total, 1), 24)} {completed}/{total} replications, {run["status"],-10}";
+    }
+
+    /// <summary>One line: the run, its status and progress, its times, and its error if it failed.</summary>
+    internal static string Summary(JsonNode run)
+    {
+        var line = $"Run {run["id"]} ({run["kind"]}) {run["status"]}: {Progress(run)} replications, created {Time(run["createdDateTime"])}";
+        if (run["finishedDateTime"] is JsonValue)
+        {
+            line += $", finished {Time(run["finishedDateTime"])}";
+        }
+        if (run["error"] is JsonObject error)
+        {
+            line += $"\n  {error["code"]}: {error["message"]}";
+        }
+        return line;
+    }
+
+    private static string Progress(JsonNode run) => $"{run["progress"]?["completed"]}/{run["progress"]?["total"]}";
+
+    private static string Time(JsonNode? node) =>
+        node is JsonValue value && value.TryGetValue<string>(out var text) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time)
+            ? time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)
+            : "";
+}

@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+using Doppel.Server.Runtime;
+
+namespace Doppel.Server.Api;
+
+/// <summary>
+/// Scenario and experiment runs (<c>/doppel/runs</c>), started by <c>POST /doppel/scenarios</c> and <c>POST /doppel/experiments</c>:
+/// GET lists and reads them, cancel stops one, DELETE forgets a finished one.
+/// </summary>
+internal static class RunEndpoints
+{
+    private const int MaxPageSize = 100;
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/doppel/runs").WithTags("Runs");
+
+        group.MapGet("", (HttpRequest request, SimulationRuns runs) =>
+        {
+            var size = Paging.PageSize(request, MaxPageSize);
+            var after = Paging.ResumeAfter(request);
+            if (!size.IsSuccess || !after.IsSuccess)
+            {
+                return AdtErrors.ToResult(size.Error ?? after.Error!);
+            }
+            var page = runs.Runs.Where(r => after.Value is null || string.CompareOrdinal(SimulationRuns.SortKey(r), after.Value) > 0).Take(size.Value + 1).ToList();
+            var more = page.Count > size.Value;
+            if (more)
+            {
+                page.RemoveAt(page.Count - 1);
+            }
+            return Responses.Page(page.Select(r => (JsonNode)r.ToJson()), more ? Paging.NextLink(request, SimulationRuns.SortKey(page[^1])) : null);
+        }).WithName("Runs_List");
+
+        group.MapGet("/{id}", (string id, SimulationRuns runs) =>
+            runs.Get(id) is { } run ? Responses.Json(run.ToJson(full: true)) : NotFound(id))
+            .WithName("Runs_GetById");
+
+        group.MapPost("/{id}/cancel", async (string id, SimulationRuns runs, CancellationToken ct) =>
+        {
+            var cancelled = await runs.CancelAsync(id, ct);
+            return cancelled.IsSuccess ? Responses.Json(cancelled.Value.ToJson()) : AdtErrors.ToResult(cancelled.Error);
+        }).WithName("Runs_Cancel");
+
+        group.MapDelete("/{id}", async (string id, SimulationRuns runs, CancellationToken ct) =>
+        {
+            var deleted = await runs.DeleteAsync(id, ct);
+            return deleted.IsSuccess ? Responses.NoContent() : AdtErrors.ToResult(deleted.Error);
+        }).WithName("Runs_Delete");
+    }
+
+    /// <summary>The absolute address of a run, for the <c>Location</c> header.</summary>
+    public static string Location(HttpRequest request, string id) =>
+        $"{request.Scheme}://{request.Host}{request.PathBase}/doppel/runs/{Uri.EscapeDataString(id)}";
+
+    private static IResult NotFound(string id) => AdtErrors.ToResult("RunNotFound", $"There is no run with id '{id}'.");
+}
