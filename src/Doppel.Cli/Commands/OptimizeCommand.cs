@@ -40,7 +40,7 @@ internal static class OptimizeCommand
             }
             var options = new AllocationOptimizerOptions { Seed = scenario.Seed, Replications = budget.Replications, Generations = budget.Generations, PopulationSize = budget.Population };
             double Throughput(IReadOnlyList<int> buffers, ulong seed) =>
-                new ProductionLine(new Simulation.Simulation(seed), scenario.Baseline with { Buffers = buffers }).Run(scenario.Duration, scenario.Warmup).Throughput;
+                new ProductionLine(new Simulation.Simulation(seed), scenario.Baseline with { Buffers = buffers }).Run(scenario.Duration, scenario.Warmup, ct).Throughput;
             var progress = new Progress<int>(g => Console.Error.Write($"\r{ImportCommand.ProgressBar(g / (double)budget.Generations, 24)} generation {g}/{budget.Generations}"));
             var start = problem.IsFeasible(scenario.Baseline.Buffers) ? scenario.Baseline.Buffers : null;
             var result = new AllocationOptimizer(problem, options).Maximize(Throughput, progress, start, ct);

@@ -29,9 +29,9 @@ public static class LineExperiment
         {
             options = options with { MaxDegreeOfParallelism = cores };
         }
-        return new ExperimentRunner(options).Run([.. lines.Select(l => new Scenario(l.Name))], (context, _) =>
+        return new ExperimentRunner(options).Run([.. lines.Select(l => new Scenario(l.Name))], (context, token) =>
         {
-            var result = new ProductionLine(new Doppel.Simulation.Simulation(context.Seed), lines[context.ScenarioIndex].Line, initial).Run(file.Duration, file.Warmup);
+            var result = new ProductionLine(new Doppel.Simulation.Simulation(context.Seed), lines[context.ScenarioIndex].Line, initial).Run(file.Duration, file.Warmup, token);
             var kpis = new Dictionary<string, double>
             {
                 ["throughput"] = result.Throughput,

@@ -126,7 +126,7 @@ public sealed partial class SimulationRuns : IAsyncDisposable
         return Result<SimulationRun>.Ok(run);
     }
 
-    /// <summary>Cancels a queued run at once, or asks a running one to stop after the replications under way.</summary>
+    /// <summary>Cancels a queued run at once, or asks a running one to stop (a line replication checks a hundred times over its run).</summary>
     public async Task<Result<SimulationRun>> CancelAsync(string id, CancellationToken ct)
     {
         if (!_runs.TryGetValue(id, out var run))

@@ -133,7 +133,21 @@ public sealed class ProductionLineTests
         // Stepping changes nothing: the same seed run in one go ships the same parts.
         var whole = new ProductionLine(new Doppel.Simulation.Simulation(21), line).Run(5_000);
         Assert.Equal(whole.Completed, stepped.Snapshot().Shipped);
+        // A cancellable run goes in parts, to the same result; a cancelled one stops.
+        using var cancel = new CancellationTokenSource();
+        Assert.Equal(whole, new ProductionLine(new Doppel.Simulation.Simulation(21), line).Run(5_000, ct: cancel.Token), new LineResultComparer());
+        cancel.Cancel();
+        Assert.Throws<OperationCanceledException>(() => new ProductionLine(new Doppel.Simulation.Simulation(21), line).Run(5_000, ct: cancel.Token));
         Assert.Superset(new HashSet<string> { "working", "starved", "blocked", "down" }, seen);
         Assert.Throws<InvalidOperationException>(() => stepped.Start());
+    }
+
+    /// <summary>Results equal field by field, stations included (records compare lists by reference).</summary>
+    private sealed class LineResultComparer : IEqualityComparer<LineResult>
+    {
+        public bool Equals(LineResult? x, LineResult? y) =>
+            x is not null && y is not null && x with { Stations = [] } == y with { Stations = [] } && x.Stations.SequenceEqual(y.Stations);
+
+        public int GetHashCode(LineResult obj) => obj.Completed.GetHashCode();
     }
 }
