@@ -29,6 +29,7 @@ public sealed class CmaEsOptimizer(ContinuousProblem problem, CmaEsOptions? opti
     /// <param name="progress">Reports each finished generation, on the calling thread.</param>
     /// <param name="start">Where the search starts (the current setting); the centre of the bounds by default.</param>
     /// <param name="ct">Stops the search with <see cref="OperationCanceledException"/>.</param>
+    /// <exception cref="ReplicationException">The objective threw (the first failure in candidate, replication order).</exception>
     public CmaEsResult Minimize(Func<double[], ulong, double> objective, IProgress<CmaEsProgress>? progress = null, IReadOnlyList<double>? start = null, CancellationToken ct = default) =>
         Search(objective, 1, progress, start, ct);
 
@@ -43,17 +44,17 @@ public sealed class CmaEsOptimizer(ContinuousProblem problem, CmaEsOptions? opti
         _options.Validate();
         if (problem.Validate() is { Count: > 0 } errors)
         {
-            throw new ArgumentException(string.Join(" ", errors), nameof(objective));
+            throw new ArgumentException(string.Join(" ", errors), nameof(problem));
         }
         var n = problem.Dimensions;
+        if (start is not null && (start.Count != n || start.Select((v, i) => !(v >= problem.Lower[i] && v <= problem.Upper[i])).Any(outside => outside)))
+        {
+            throw new ArgumentException($"The start [{string.Join(", ", start)}] is not a point within the bounds.", nameof(start));
+        }
         var origin = new double[n];
         for (var i = 0; i < n; i++)
         {
-            var at = start is null ? (problem.Lower[i] + problem.Upper[i]) / 2 : start[i];
-            if (start is not null && (start.Count != n || !(at >= problem.Lower[i] && at <= problem.Upper[i])))
-            {
-                throw new ArgumentException($"The start [{string.Join(", ", start)}] is not within the bounds.", nameof(start));
-            }
+            var at = start?[i] ?? (problem.Lower[i] + problem.Upper[i]) / 2;
             origin[i] = (at - problem.Lower[i]) / (problem.Upper[i] - problem.Lower[i]);
         }
         var lambda = _options.PopulationSize ?? 4 + (int)(3 * Math.Log(n));

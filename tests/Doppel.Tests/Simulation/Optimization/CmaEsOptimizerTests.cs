@@ -201,6 +201,7 @@ public sealed class CmaEsOptimizerTests
         var bounds = Assert.Throws<ArgumentException>(() => new CmaEsOptimizer(new ContinuousProblem([0, 1], [1, 1])).Minimize((x, _) => 0));
         Assert.Contains("Dimension 2", bounds.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => new CmaEsOptimizer(Box(2, 0, 1)).Minimize((x, _) => 0, start: [0.5, 2]));
+        Assert.Throws<ArgumentException>(() => new CmaEsOptimizer(Box(2, 0, 1)).Minimize((x, _) => 0, start: [0.5]));
     }
 
     /// <summary>Reports on the optimizer's thread, unlike <see cref="Progress{T}"/>, so a test can act at an exact generation.</summary>
