@@ -34,7 +34,7 @@ public sealed record LineScenarioFile(LineDefinition Baseline, IReadOnlyDictiona
     /// <summary>The optional top-level <c>name</c>: what a server calls the run of this file.</summary>
     public string? Name { get; init; }
 
-    /// <summary>The optional <c>optimize: maintenance</c> section: the interval of preventive maintenance for one station, chosen among candidates.</summary>
+    /// <summary>The optional <c>optimize: maintenance</c> section: the interval of preventive maintenance for one station, chosen among candidates or searched within a range.</summary>
     public MaintenanceSearch? Maintenance { get; init; }
 
     /// <summary>Reads a scenario file; errors say where (line and field) and why.</summary>
@@ -71,7 +71,7 @@ public sealed record LineScenarioFile(LineDefinition Baseline, IReadOnlyDictiona
                     (int)Number(optimize, "budget", baseline.Buffers.Sum()), (int)Number(optimize, "min", 1), (int)Number(optimize, "max", int.MaxValue / 2),
                     (int)Number(Child(root, "optimize") as YamlMappingNode, "replications", 5), (int)Number(Child(root, "optimize") as YamlMappingNode, "generations", 12),
                     (int)Number(Child(root, "optimize") as YamlMappingNode, "population", 16)),
-                Maintenance = Child(Child(root, "optimize") as YamlMappingNode, "maintenance") is YamlMappingNode m ? MaintenanceChoice(m, baseline) : null,
+                Maintenance = Child(Child(root, "optimize") as YamlMappingNode, "maintenance") is YamlMappingNode m ? MaintenanceChoice(m, (YamlMappingNode)Child(root, "optimize")!, baseline) : null,
                 Name = Child(root, "name") switch
                 {
                     null => null,
@@ -136,20 +136,38 @@ public sealed record LineScenarioFile(LineDefinition Baseline, IReadOnlyDictiona
         }
     }
 
-    private static MaintenanceSearch MaintenanceChoice(YamlMappingNode node, LineDefinition baseline)
+    private static MaintenanceSearch MaintenanceChoice(YamlMappingNode node, YamlMappingNode optimize, LineDefinition baseline)
     {
         var station = Text(node, "station") ?? throw new ScenarioException(node, "maintenance needs the 'station' to maintain");
         if (baseline.Stations.All(s => s.Name != station))
         {
             throw new ScenarioException(node, $"the line has no station '{station}'");
         }
-        if (Child(node, "intervals") is not YamlSequenceNode { Children.Count: > 0 } list)
-        {
-            throw new ScenarioException(node, "maintenance needs 'intervals', the working times between maintenances to compare");
-        }
-        double[] intervals = [.. list.Children.Select(Parse)];
         var time = Dist(node, "time") ?? throw new ScenarioException(node, "maintenance needs its 'time', e.g. const(2)");
-        return new MaintenanceSearch(station, intervals, time);
+        switch (Child(node, "intervals"), Child(node, "interval"))
+        {
+            case (YamlSequenceNode { Children.Count: > 0 } list, null):
+                return new MaintenanceSearch(station, [.. list.Children.Select(Parse)], time);
+            case (null, YamlMappingNode range):
+                var (min, max) = (Number(range, "min", double.NaN), Number(range, "max", double.NaN));
+                if (!(min > 0 && max > min))
+                {
+                    throw new ScenarioException(range, "interval needs 'min' and 'max' with 0 < min < max");
+                }
+                var search = new MaintenanceSearch(station, [], time)
+                {
+                    Range = new IntervalRange(min, max),
+                    Replications = (int)Number(optimize, "replications", 5),
+                    Generations = (int)Number(optimize, "generations", 20),
+                };
+                return search.Replications >= 1 && search.Generations >= 1
+                    ? search
+                    : throw new ScenarioException(optimize, "optimize: 'replications' and 'generations' must be at least 1");
+            case (not null, not null):
+                throw new ScenarioException(node, "maintenance takes 'intervals' (candidates to compare) or 'interval: { min, max }' (a range to search), not both");
+            default:
+                throw new ScenarioException(node, "maintenance needs 'intervals', the working times between maintenances to compare, or 'interval: { min, max }', a range to search");
+        }
     }
 
     // A variant starts from the baseline and changes only what it names: buffers, or stations by name.
@@ -263,5 +281,21 @@ public sealed record LineScenarioFile(LineDefinition Baseline, IReadOnlyDictiona
 /// <summary>A buffer-allocation search: the budget of places, per-buffer bounds, and the search effort.</summary>
 public sealed record BufferBudget(int Budget, int Min, int Max, int Replications, int Generations, int Population);
 
-/// <summary>Preventive-maintenance intervals (working time) to compare for one station, each maintenance taking <see cref="Time"/>; no maintenance is compared too.</summary>
-public sealed record MaintenanceSearch(string Station, IReadOnlyList<double> Intervals, Doppel.Simulation.Distribution Time);
+/// <summary>
+/// The preventive-maintenance interval (working time) of one station, each maintenance taking <see cref="Time"/>: chosen
+/// among <see cref="Intervals"/>, or searched within <see cref="Range"/> by CMA-ES; no maintenance is compared too.
+/// </summary>
+public sealed record MaintenanceSearch(string Station, IReadOnlyList<double> Intervals, Doppel.Simulation.Distribution Time)
+{
+    /// <summary>The range searched (<c>interval: { min, max }</c>); null when <see cref="Intervals"/> lists candidates.</summary>
+    public IntervalRange? Range { get; init; }
+
+    /// <summary>Replications per candidate of the range search (<c>optimize: replications</c>).</summary>
+    public int Replications { get; init; } = 5;
+
+    /// <summary>Generations of the range search (<c>optimize: generations</c>).</summary>
+    public int Generations { get; init; } = 20;
+}
+
+/// <summary>A range of intervals, <see cref="Min"/> to <see cref="Max"/>.</summary>
+public sealed record IntervalRange(double Min, double Max);

@@ -25,6 +25,8 @@ public sealed class LineScenarioFileTests
             buffers: [6]
         """;
 
+    private const string Line = "line:\n  stations:\n    - name: a\n      cycleTime: const(1)\n  buffers: []\n";
+
     [Fact]
     public void A_what_if_changes_only_what_it_names()
     {
@@ -45,12 +47,28 @@ public sealed class LineScenarioFileTests
     [InlineData("line:\n  stations:\n    - name: a\n      cycleTime: const(1)\n  buffers: [1]", "1 stations has 0 buffers")]
     [InlineData("line:\n  stations:\n    - name: a\n      cycleTime: const(1)\n  buffers: []\nwhatIf:\n  x:\n    stations:\n      zz: { cycleTime: const(2) }", "no station 'zz'")]
     [InlineData("run: {}", "'line' (stations and buffers) is required")]
+    [InlineData(Line + "optimize:\n  maintenance: { station: a, time: const(1), interval: { min: 50, max: 20 } }", "line 7: interval needs 'min' and 'max' with 0 < min < max")]
+    [InlineData(Line + "optimize:\n  maintenance: { station: a, time: const(1), intervals: [10], interval: { min: 5, max: 20 } }", "not both")]
+    [InlineData(Line + "optimize:\n  maintenance: { station: a, time: const(1) }", "or 'interval: { min, max }'")]
     public void A_malformed_file_is_refused_with_where_and_why(string yaml, string expected)
     {
         var parsed = LineScenarioFile.Parse(yaml);
 
         Assert.False(parsed.IsSuccess);
         Assert.Contains(expected, parsed.Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Maintenance_is_chosen_among_listed_intervals_or_searched_within_a_range()
+    {
+        var list = LineScenarioFile.Parse(Line + "optimize:\n  maintenance: { station: a, time: const(1), intervals: [10, 20] }").Value!.Maintenance!;
+        var range = LineScenarioFile.Parse(Line + "optimize:\n  replications: 3\n  maintenance: { station: a, time: const(1), interval: { min: 5, max: 80 } }").Value!.Maintenance!;
+
+        Assert.Equal([10, 20], list.Intervals);
+        Assert.Null(list.Range);
+        Assert.Empty(range.Intervals);
+        Assert.Equal(new IntervalRange(5, 80), range.Range);
+        Assert.Equal(("a", "const(1)", 3, 20), (range.Station, range.Time.ToString(), range.Replications, range.Generations));
     }
 
     [Fact]
