@@ -30,6 +30,7 @@ public sealed class LineControllerTests(ServerFixture server) : IClassFixture<Se
         Assert.Equal(["buffer-1", "buffer-2", "buffer-3", "buffer-4"], layout.BufferIds);
         var broker = new Uri($"mqtt://127.0.0.1:{server.Server.MqttPort}");
         var controller = new LineController(broker, "line-1", line, layout, state, speed: 1, seed: 5, TimeProvider.System);
+        Assert.Equal(["paint"], controller.ThermalStations);
         using var client = await DeviceSimulator.ConnectAsync(broker, "line-1-controller-test", CancellationToken.None);
 
         // When it reports the line minute after minute for eight hours
@@ -45,7 +46,7 @@ public sealed class LineControllerTests(ServerFixture server) : IClassFixture<Se
         // Then parts flowed through a line that starved, blocked and broke down, and the twins hold its last report
         var reported = controller.Reported!;
         Assert.True(reported.Shipped > 300, $"{reported.Shipped} parts shipped in 480 minutes");
-        Assert.Superset(new HashSet<string> { "working", "starved", "blocked", "down" }, states);
+        Assert.Superset(new HashSet<string> { "working", "starved", "blocked", "down", "cooling" }, states);
         Assert.Contains(5, levels);
         for (var b = 0; b < layout.BufferIds.Count; b++)
         {
@@ -61,6 +62,10 @@ public sealed class LineControllerTests(ServerFixture server) : IClassFixture<Se
         Assert.InRange((double)live["telemetry"]!["throughput"]!["value"]!, 0, 2);
         var weld = await server.SendOkAsync(HttpMethod.Get, "/doppel/twins/weld/live");
         Assert.Equal(Math.Round(reported.LastCycleTimes[1], 4), (double)weld["telemetry"]!["cycleTimeMeasured"]!["value"]!);
+        // The paint oven's temperature is its thermal model's, within its limit.
+        var paint = await server.SendOkAsync(HttpMethod.Get, "/doppel/twins/paint/live");
+        Assert.Equal(Math.Round(reported.Temperatures[2]!.Value, 3), (double)paint["telemetry"]!["temperature"]!["value"]!);
+        Assert.InRange(reported.Temperatures[2]!.Value, 20, 76 + 1e-6);
 
         // And a scenario forked now starts from the reported levels and breakdowns
         var fork = await server.SendOkAsync(HttpMethod.Post, "/doppel/scenarios", """{"line":"line-1","run":{"duration":2000,"warmup":200,"replications":2}}""");

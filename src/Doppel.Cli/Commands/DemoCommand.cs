@@ -57,7 +57,7 @@ internal static class DemoCommand
             Console.WriteLine($"       doppel simulate samples/factory/line.yaml --line line-1 --server {http}");
             Console.WriteLine("  Press Ctrl+C to stop.");
             var devices = new DeviceSimulator(new DeviceSimulatorOptions(broker,
-                [.. layout.Value.StationIds.Select(s => new SimulatedTwin(s, [new SimulatedTelemetry("temperature", false)]))],
+                [.. layout.Value.StationIds.Except(controller.ThermalStations).Select(s => new SimulatedTwin(s, [new SimulatedTelemetry("temperature", false)]))],
                 parse.GetValue(rate), null, null, MqttQualityOfServiceLevel.AtLeastOnce, 1, 8, 1), TimeProvider.System);
             try
             {

@@ -10,7 +10,7 @@ namespace Doppel.Cli.Devices;
 /// A line's controller, played by a simulation of that very line: the definition read from the line's twins runs in
 /// scaled real time, and what its machines and buffers would report goes to the twins over MQTT, as a PLC would. Buffer
 /// levels, station states and crews busy are reported properties, sent when they change; each station's latest cycle
-/// time and the line's throughput are telemetry. The twin then holds a line whose state is consistent (parts flow,
+/// time (and its temperature, when it has a thermal limit) and the line's throughput are telemetry. The twin then holds a line whose state is consistent (parts flow,
 /// blocked stations sit before full buffers), so a fork of it starts from something the line could really be in.
 /// </summary>
 internal sealed class LineController
@@ -38,8 +38,12 @@ internal sealed class LineController
         _speed = speed;
         _time = time;
         _line = new ProductionLine(new Simulation.Simulation(seed), line, initial);
+        ThermalStations = [.. layout.StationIds.Where((_, i) => line.Stations[i].Thermal is not null)];
         _line.Start();
     }
+
+    /// <summary>Stations whose temperature the model reports (those with a thermal limit).</summary>
+    public IReadOnlyList<string> ThermalStations { get; }
 
     /// <summary>The state last reported to the twins.</summary>
     public LineSnapshot? Reported => _reported;
@@ -77,9 +81,19 @@ internal sealed class LineController
             {
                 await PublishAsync(client, _layout.StationIds[s], "properties", new JsonObject { ["state"] = now.StationStates[s] }, sourceTime, ct);
             }
+            var telemetry = new JsonObject();
             if (now.CyclesFinished[s] > (last?.CyclesFinished[s] ?? 0))
             {
-                await PublishAsync(client, _layout.StationIds[s], "telemetry", new JsonObject { ["cycleTimeMeasured"] = Math.Round(now.LastCycleTimes[s], 4) }, sourceTime, ct);
+                telemetry["cycleTimeMeasured"] = Math.Round(now.LastCycleTimes[s], 4);
+            }
+            if (now.Temperatures[s] is { } temperature)
+            {
+                // A station with a thermal limit: its temperature is the model's, not a device's random walk.
+                telemetry["temperature"] = Math.Round(temperature, 3);
+            }
+            if (telemetry.Count > 0)
+            {
+                await PublishAsync(client, _layout.StationIds[s], "telemetry", telemetry, sourceTime, ct);
             }
         }
         // A line with one crew twin reports its busy technicians there; how several crews split the work is not modelled.

@@ -38,7 +38,8 @@ public static class LineTwins
             var cycle = Dist(twin, "cycleTime", required: true);
             var failure = Dist(twin, "timeToFailure", required: false);
             var repair = Dist(twin, "timeToRepair", required: false);
-            if ((cycle.Error ?? failure.Error ?? repair.Error) is { } error)
+            var thermal = Thermal(twin);
+            if ((cycle.Error ?? failure.Error ?? repair.Error ?? thermal.Error) is { } error)
             {
                 return Result<(LineDefinition, LineState)>.Fail(error);
             }
@@ -48,6 +49,7 @@ public static class LineTwins
                 TimeToRepair = repair.Value,
                 ScrapRate = Number(twin, "scrapRate") ?? 0,
                 IdealCycleTime = Number(twin, "idealCycleTime"),
+                Thermal = thermal.Value,
                 FailureClock = twin.TryGetProperty("failureClock", out var clock) && clock.ValueKind == JsonValueKind.String && clock.GetString() == "calendar"
                     ? FailureClock.Calendar
                     : FailureClock.Working,
@@ -130,6 +132,20 @@ public static class LineTwins
         }
         var parsed = Distribution.Parse(value.GetString()!);
         return parsed.IsSuccess ? Result<Distribution?>.Ok(parsed.Value) : Result<Distribution?>.Fail("ValidationFailed", $"Station '{twin.Id}', {name}: {parsed.Error.Message}");
+    }
+
+    /// <summary>The station's <c>thermal</c> object, all five fields, when it has one.</summary>
+    private static Result<ThermalLimit?> Thermal(TwinDocument twin)
+    {
+        if (!twin.TryGetProperty("thermal", out var value) || value.ValueKind != JsonValueKind.Object)
+        {
+            return Result<ThermalLimit?>.Ok(null);
+        }
+        double? Field(string name) => value.TryGetProperty(name, out var f) && f.ValueKind == JsonValueKind.Number ? f.GetDouble() : null;
+        var (ambient, rise, tau, trip, resume) = (Field("ambient"), Field("rise"), Field("timeConstant"), Field("tripAt"), Field("resumeAt"));
+        return ambient is null || rise is null || tau is null || trip is null || resume is null
+            ? Result<ThermalLimit?>.Fail("ValidationFailed", $"Station '{twin.Id}': 'thermal' needs ambient, rise, timeConstant, tripAt and resumeAt.")
+            : Result<ThermalLimit?>.Ok(new ThermalLimit(ambient.Value, rise.Value, tau.Value, trip.Value, resume.Value));
     }
 
     private static double? Number(TwinDocument twin, string name) =>
