@@ -76,7 +76,7 @@ public sealed class RunApiTests(ServerFixture server) : IClassFixture<ServerFixt
         Assert.Equal(HttpStatusCode.Accepted, longRun.StatusCode);
         using var next = await server.SendAsync(HttpMethod.Post, "/doppel/experiments?wait=false", Scenarios.Named("next-1", Scenarios.Experiment(3, 3000)), "application/yaml");
         Assert.Equal(HttpStatusCode.Accepted, next.StatusCode);
-        var running = await Poll.UntilAsync(() => GetRunAsync("long-1"), r => (int)r["progress"]!["completed"]! > 0, "the long run to complete a replication");
+        var running = await RunEvents.UntilAsync(server.Http, "long-1", r => (int)r["progress"]!["completed"]! > 0, "the long run to complete a replication");
         Assert.Equal("running", (string?)running["status"]);
 
         // Then one run at a time: the short one waits
@@ -170,8 +170,27 @@ public sealed class RunApiTests(ServerFixture server) : IClassFixture<ServerFixt
         Assert.Equal(["page-a", "page-b", "page-c"], ours);
     }
 
+    [Fact]
+    public async Task A_run_followed_as_events_reports_growing_progress_and_ends_with_its_result()
+    {
+        using var accepted = await server.SendAsync(HttpMethod.Post, "/doppel/experiments?wait=false", Scenarios.Named("events-1", Scenarios.Experiment(8, 3000)), "application/yaml");
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+
+        var states = await RunEvents.AllAsync(server.Http, "events-1");
+
+        // The stream ends by itself after the finished state, which carries the result; progress never goes back.
+        Assert.Equal("succeeded", (string?)states[^1]["status"]);
+        Assert.NotNull(states[^1]["result"]);
+        Assert.All(states.SkipLast(1), r => Assert.Null(r["result"]));
+        var completed = states.Select(r => (int)r["progress"]!["completed"]!).ToList();
+        Assert.Equal(completed.Order(), completed);
+        Assert.Equal(8 * 6, completed[^1]); // 8 replications of the sample's baseline and 5 what-ifs
+        using var unknown = await server.SendAsync(HttpMethod.Get, "/doppel/runs/nobody/events");
+        await AdtAssert.Error(unknown, 404, "RunNotFound");
+    }
+
     private Task<JsonNode> GetRunAsync(string id) => server.SendOkAsync(HttpMethod.Get, $"/doppel/runs/{id}");
 
     private Task<JsonNode> WaitFinishedAsync(string id) =>
-        Poll.UntilAsync(() => GetRunAsync(id), r => !Unfinished.Contains((string?)r["status"]), $"run {id} to finish");
+        RunEvents.UntilAsync(server.Http, id, r => !Unfinished.Contains((string?)r["status"]), $"run {id} to finish");
 }

@@ -21,7 +21,7 @@ public sealed class RunRestartTests
             kept = await first.SendOkAsync(HttpMethod.Get, "/doppel/runs/kept");
             await first.SendOkAsync(HttpMethod.Post, "/doppel/experiments?wait=false", Scenarios.Named("cut", Scenarios.Long), "application/yaml");
             await first.SendOkAsync(HttpMethod.Post, "/doppel/experiments?wait=false", Scenarios.Named("waiting", Scenarios.Long), "application/yaml");
-            await Poll.UntilAsync(() => first.SendOkAsync(HttpMethod.Get, "/doppel/runs/cut"), r => (int)r["progress"]!["completed"]! > 0, "the run to be under way");
+            await RunEvents.UntilAsync(first.Http, "cut", r => (int)r["progress"]!["completed"]! > 0, "the run to be under way");
         }
         finally
         {

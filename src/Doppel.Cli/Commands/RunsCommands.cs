@@ -130,28 +130,38 @@ internal static class RunsCommands
         return await FollowAsync(client, RunPath((string)submitted!["id"]!), showProgress, cancelOnStop: true, ct);
     }
 
-    /// <summary>Polls a run until it has finished; with <paramref name="cancelOnStop"/>, Ctrl+C cancels it on the server.</summary>
+    /// <summary>Follows a run's event stream until it has finished; with <paramref name="cancelOnStop"/>, Ctrl+C cancels it on the server.</summary>
     private static async Task<Result<JsonNode>> FollowAsync(DoppelClient client, string path, bool showProgress, bool cancelOnStop, CancellationToken ct)
     {
         try
         {
-            while (true)
+            using (var response = await client.OpenStreamAsync(path + "/events", ct))
             {
-                var run = await GetAsync(client, path, ct);
-                if (!run.IsSuccess || (string?)run.Value["status"] is not ("queued" or "running" or "cancelling"))
+                if (!response.IsSuccessStatusCode)
                 {
-                    if (showProgress && run.IsSuccess)
+                    return DoppelClient.Error((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+                }
+                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+                while (await reader.ReadLineAsync(ct) is { } line)
+                {
+                    if (!line.StartsWith("data: ", StringComparison.Ordinal))
                     {
-                        Console.Error.WriteLine(ProgressLine(run.Value));
+                        continue;
                     }
-                    return run;
+                    var run = JsonNode.Parse(line["data: ".Length..])!;
+                    var finished = (string?)run["status"] is not ("queued" or "running" or "cancelling");
+                    if (showProgress)
+                    {
+                        Console.Error.Write(ProgressLine(run) + (finished ? "\n" : ""));
+                    }
+                    if (finished)
+                    {
+                        return Result<JsonNode>.Ok(run);
+                    }
                 }
-                if (showProgress)
-                {
-                    Console.Error.Write(ProgressLine(run.Value));
-                }
-                await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
             }
+            // The stream ended early (the server stopped): the run's stored state says how it ended.
+            return await GetAsync(client, path, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested && cancelOnStop)
         {

@@ -1,11 +1,13 @@
 using System.Text.Json.Nodes;
 using Doppel.Server.Runtime;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 
 namespace Doppel.Server.Api;
 
 /// <summary>
 /// Scenario and experiment runs (<c>/doppel/runs</c>), started by <c>POST /doppel/scenarios</c> and <c>POST /doppel/experiments</c>:
-/// GET lists and reads them, cancel stops one, DELETE forgets a finished one.
+/// GET lists and reads them, <c>/events</c> follows one as Server-Sent Events, cancel stops one, DELETE forgets a finished one.
 /// </summary>
 internal static class RunEndpoints
 {
@@ -36,6 +38,8 @@ internal static class RunEndpoints
             runs.Get(id) is { } run ? Responses.Json(run.ToJson(full: true)) : NotFound(id))
             .WithName("Runs_GetById");
 
+        group.MapGet("/{id}/events", FollowAsync).WithName("Runs_Events");
+
         group.MapPost("/{id}/cancel", async (string id, SimulationRuns runs, CancellationToken ct) =>
         {
             var cancelled = await runs.CancelAsync(id, ct);
@@ -47,6 +51,56 @@ internal static class RunEndpoints
             var deleted = await runs.DeleteAsync(id, ct);
             return deleted.IsSuccess ? Responses.NoContent() : AdtErrors.ToResult(deleted.Error);
         }).WithName("Runs_Delete");
+    }
+
+    /// <summary>
+    /// Follows a run: an <c>event: run</c> with its state now and at each change of status or progress (changes that
+    /// come faster than the client reads are merged into the latest state), the last one with the result; then the
+    /// stream ends. Comments keep an idle stream alive.
+    /// </summary>
+    private static async Task FollowAsync(string id, HttpContext context, SimulationRuns runs, IOptions<DoppelServerOptions> options, TimeProvider time)
+    {
+        if (runs.Get(id) is not { } run)
+        {
+            await AdtErrors.WriteAsync(context, new DoppelError("RunNotFound", $"There is no run with id '{id}'."));
+            return;
+        }
+        var ct = context.RequestAborted;
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        using var heartbeat = new PeriodicTimer(options.Value.StreamHeartbeat, time);
+        Task<bool>? tick = null;
+        try
+        {
+            while (true)
+            {
+                var next = run.NextChange;
+                var finished = run.IsFinished;
+                await response.WriteAsync($"event: run\ndata: {run.ToJson(full: finished).ToJsonString()}\n\n", ct);
+                await response.Body.FlushAsync(ct);
+                if (finished)
+                {
+                    return;
+                }
+                while (true)
+                {
+                    tick ??= heartbeat.WaitForNextTickAsync(ct).AsTask();
+                    if (await Task.WhenAny(next, tick) == next)
+                    {
+                        break;
+                    }
+                    tick = null;
+                    await response.WriteAsync(": keep-alive\n\n", ct);
+                    await response.Body.FlushAsync(ct);
+                }
+            }
+        }
+        catch (Exception e) when (ct.IsCancellationRequested && e is OperationCanceledException or IOException)
+        {
+            // The client went away.
+        }
     }
 
     /// <summary>The absolute address of a run, for the <c>Location</c> header.</summary>

@@ -9,6 +9,7 @@ public sealed class SimulationRun : IProgress<ExperimentProgress>
 {
     private readonly Lock _lock = new();
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string _status;
     private int _completed;
     private int _total;
@@ -79,6 +80,18 @@ public sealed class SimulationRun : IProgress<ExperimentProgress>
     /// <summary>Completes when the run has finished (in memory; storing it may follow).</summary>
     internal Task Finished => _finished.Task;
 
+    /// <summary>Completes at the run's next change of status or progress: take it before reading the run, and no change is missed.</summary>
+    internal Task NextChange
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _changed.Task;
+            }
+        }
+    }
+
     internal RunWork? Work { get; }
 
     internal CancellationTokenSource Cancellation { get; } = new();
@@ -88,8 +101,12 @@ public sealed class SimulationRun : IProgress<ExperimentProgress>
     {
         lock (_lock)
         {
-            _completed = Math.Max(_completed, value.Completed);
-            _total = Math.Max(_total, value.Total);
+            if (value.Completed > _completed || value.Total > _total)
+            {
+                _completed = Math.Max(_completed, value.Completed);
+                _total = Math.Max(_total, value.Total);
+                ChangedLocked();
+            }
         }
     }
 
@@ -104,6 +121,7 @@ public sealed class SimulationRun : IProgress<ExperimentProgress>
             }
             _status = "running";
             _started = at;
+            ChangedLocked();
             return true;
         }
     }
@@ -122,6 +140,7 @@ public sealed class SimulationRun : IProgress<ExperimentProgress>
             else if (was == "running")
             {
                 _status = "cancelling";
+                ChangedLocked();
             }
         }
         if (was == "queued")
@@ -160,6 +179,15 @@ public sealed class SimulationRun : IProgress<ExperimentProgress>
         {
             _completed = _total;
         }
+        ChangedLocked();
+    }
+
+    /// <summary>Wakes whoever waits for a change (continuations run asynchronously, not under the lock).</summary>
+    private void ChangedLocked()
+    {
+        var changed = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        changed.TrySetResult();
     }
 
     /// <summary>The run's state; with <paramref name="full"/>, also its request and result (what is stored).</summary>
