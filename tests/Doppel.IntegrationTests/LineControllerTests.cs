@@ -71,5 +71,9 @@ public sealed class LineControllerTests(ServerFixture server) : IClassFixture<Se
         var fork = await server.SendOkAsync(HttpMethod.Post, "/doppel/scenarios", """{"line":"line-1","run":{"duration":2000,"warmup":200,"replications":2}}""");
         Assert.Equal(reported.BufferLevels, fork["initialState"]!["bufferLevels"]!.AsArray().Select(l => (int)l!));
         Assert.Equal(layout.StationIds.Where((_, s) => reported.StationStates[s] == "down"), fork["initialState"]!["stationsDown"]!.AsArray().Select(s => (string)s!));
+        // with the parts on the machines too: work in progress is the buffers' parts and those the stations hold.
+        var holding = layout.StationIds.Where((_, s) => reported.StationStates[s] is "working" or "blocked" or "down" or "cooling").ToList();
+        Assert.Equal(holding, fork["initialState"]!["stationsHoldingParts"]!.AsArray().Select(s => (string)s!));
+        Assert.Equal(reported.BufferLevels.Sum() + holding.Count, (int)fork["initialState"]!["workInProgress"]!);
     }
 }

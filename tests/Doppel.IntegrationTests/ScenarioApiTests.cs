@@ -56,7 +56,7 @@ public sealed class ScenarioApiTests(ServerFixture server) : IClassFixture<Serve
         var cli = await DoppelProcess.RunAsync("simulate", Path.Combine(Repository.Root, "samples", "factory", "line.yaml"), "--line", "line-1",
             "--server", server.Server.HttpAddress!.ToString(), "--replications", "3", "--duration", "3000", "--warmup", "300");
         Assert.True(cli.ExitCode == 0, cli.StdErr);
-        Assert.Contains("Line line-1 from now: buffer levels [0, 4, 0, 0], down: [weld]", cli.StdOut, StringComparison.Ordinal);
+        Assert.Contains("Line line-1 from now: buffer levels [0, 4, 0, 0], down: [weld], parts on stations: [press, weld, paint, inspect, pack], work in progress 9", cli.StdOut, StringComparison.Ordinal);
         Assert.Contains("weld-maintenance", cli.StdOut, StringComparison.Ordinal);
 
         // The same line as it stood before anything was reported: empty buffers, nothing down.
@@ -65,6 +65,7 @@ public sealed class ScenarioApiTests(ServerFixture server) : IClassFixture<Serve
             """);
         Assert.Equal([0, 0, 0, 0], earlier["initialState"]!["bufferLevels"]!.AsArray().Select(l => (int)l!));
         Assert.Empty(earlier["initialState"]!["stationsDown"]!.AsArray());
+        Assert.Equal(0, (int)earlier["initialState"]!["workInProgress"]!);
     }
 
     [Theory]

@@ -180,7 +180,7 @@ internal static class SimulateCommand
         if (body["line"] is not null)
         {
             var state = body["initialState"];
-            Console.WriteLine($"Line {body["line"]} from {body["start"]}: buffer levels [{string.Join(", ", state?["bufferLevels"]?.AsArray() ?? [])}], down: [{string.Join(", ", state?["stationsDown"]?.AsArray() ?? [])}]");
+            Console.WriteLine($"Line {body["line"]} from {body["start"]}: buffer levels [{string.Join(", ", state?["bufferLevels"]?.AsArray() ?? [])}], down: [{string.Join(", ", state?["stationsDown"]?.AsArray() ?? [])}], parts on stations: [{string.Join(", ", state?["stationsHoldingParts"]?.AsArray() ?? [])}], work in progress {state?["workInProgress"]}");
         }
         Table.Print(["scenario", "throughput", "WIP", "lead time", "bottleneck", "vs baseline"], body["scenarios"]!.AsArray().Select(s =>
         {

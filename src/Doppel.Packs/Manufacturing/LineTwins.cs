@@ -33,6 +33,7 @@ public static class LineTwins
         }
         var stations = new List<StationDefinition>();
         var down = new List<bool>();
+        var states = new List<string?>();
         foreach (var twin in stationTwins.Value)
         {
             var cycle = Dist(twin, "cycleTime", required: true);
@@ -54,7 +55,9 @@ public static class LineTwins
                     ? FailureClock.Calendar
                     : FailureClock.Working,
             });
-            down.Add(twin.TryGetProperty("state", out var state) && state.ValueKind == JsonValueKind.String && state.GetString() == "down");
+            var state = twin.TryGetProperty("state", out var reported) && reported.ValueKind == JsonValueKind.String ? reported.GetString() : null;
+            states.Add(state);
+            down.Add(state == "down");
         }
         var capacities = new List<int>();
         var levels = new List<int>();
@@ -81,7 +84,7 @@ public static class LineTwins
         {
             return Fail("ValidationFailed", $"Line '{lineId}': {string.Join(" ", errors)}");
         }
-        return Result<(LineDefinition, LineState)>.Ok((definition, new LineState(levels, down)));
+        return Result<(LineDefinition, LineState)>.Ok((definition, new LineState(levels, down) { StationStates = states }));
     }
 
     /// <summary>The twin ids of a line's stations and buffers in line order, and of its crews: where the line's parts report.</summary>

@@ -191,6 +191,16 @@ public sealed class ProductionLine
             clock.Enter(StationState.Down);
             yield return _sim.Timeout(station.TimeToRepair?.Sample(random) ?? 0);
         }
+        // A part on the station when the scenario starts: a finished one waits for room in the next buffer, one in work
+        // is worked afresh (without its setup, unless the station was in setup).
+        var reported = _initial?.HoldsPart(index) == true ? _initial.StationStates![index] : null;
+        if (reported == "blocked" && !last)
+        {
+            _wip.Increment();
+            clock.Enter(StationState.Blocked);
+            yield return _buffers[index].Put(new Part(_sim.Now));
+        }
+        var carried = reported is not (null or "blocked");
         while (true)
         {
             // Sub-iterators only when there is something to wait for: one per part would be the loop's only allocation.
@@ -202,10 +212,12 @@ public sealed class ProductionLine
                 }
             }
             Part part;
-            if (index == 0)
+            var resumed = carried && reported != "setup";
+            if (index == 0 || carried)
             {
                 part = new Part(_sim.Now);
                 _wip.Increment();
+                carried = false;
             }
             else
             {
@@ -214,7 +226,7 @@ public sealed class ProductionLine
                 yield return get;
                 part = (Part)get.Value!;
             }
-            if (station.SetupTime is { } setup && partsSinceSetup++ % station.SetupEvery == 0)
+            if (!resumed && station.SetupTime is { } setup && partsSinceSetup++ % station.SetupEvery == 0)
             {
                 clock.Enter(StationState.Setup);
                 yield return _sim.Timeout(setup.Sample(random));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Doppel.History;
 using Doppel.Packs.Manufacturing;
 using Doppel.Server.Runtime;
 using Doppel.Simulation.Experiments;
@@ -94,6 +95,8 @@ internal static class ScenarioEndpoints
                 {
                     ["bufferLevels"] = new JsonArray([.. initial.BufferLevels.Select(l => (JsonNode)l)]),
                     ["stationsDown"] = new JsonArray([.. line.Stations.Where((_, i) => initial.StationsDown[i]).Select(s => (JsonNode)s.Name)]),
+                    ["stationsHoldingParts"] = new JsonArray([.. line.Stations.Where((_, i) => initial.HoldsPart(i)).Select(s => (JsonNode)s.Name)]),
+                    ["workInProgress"] = initial.WorkInProgress,
                 };
                 return response;
             }
@@ -182,7 +185,9 @@ internal static class ScenarioEndpoints
         var points = (await runtime.History.LatestAtAsync([.. layout.BufferIds, .. layout.StationIds], ["level", "state"], at, ct))
             .ToDictionary(p => (p.TwinId, p.Name));
         var levels = layout.BufferIds.Select((id, i) => (int)Math.Clamp(points.GetValueOrDefault((id, "level")).Number ?? 0, 0, line.Buffers[i])).ToList();
-        var down = layout.StationIds.Select(id => points.GetValueOrDefault((id, "state")).Json == "\"down\"").ToList();
-        return new LineState(levels, down);
+        var states = layout.StationIds.Select(id => Text(points.GetValueOrDefault((id, "state")))).ToList();
+        return new LineState(levels, [.. states.Select(s => s == "down")]) { StationStates = states };
+
+        static string? Text(HistoryPoint point) => point.Json is { } json && JsonNode.Parse(json) is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
     }
 }

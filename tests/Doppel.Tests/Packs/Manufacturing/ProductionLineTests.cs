@@ -142,6 +142,37 @@ public sealed class ProductionLineTests
         Assert.Throws<InvalidOperationException>(() => stepped.Start());
     }
 
+    [Fact]
+    public void A_fork_starts_with_the_parts_its_stations_hold()
+    {
+        // Cutter 1 per part, welder 2 per part (the bottleneck), one buffer place; the welder is down (repair 3) with a part.
+        var line = new LineDefinition(
+        [
+            new StationDefinition("cut", Distribution.Constant(1)),
+            new StationDefinition("weld", Distribution.Constant(2)) { TimeToFailure = Distribution.Constant(1e9), TimeToRepair = Distribution.Constant(3) },
+        ], [1]);
+        var state = new LineState([1], [false, true]) { StationStates = ["blocked", "down"] };
+        var replica = new ProductionLine(new Doppel.Simulation.Simulation(1), line, state);
+        replica.Start();
+
+        // The cutter holds a finished part for the full buffer; the welder is repaired, then finishes its own part at 5,
+        // then the buffer's at 7, then the cutter's at 9: three parts were in the line.
+        Assert.Equal(3, state.WorkInProgress);
+        replica.AdvanceTo(0.5);
+        Assert.Equal(["blocked", "down"], replica.Snapshot().StationStates);
+        Assert.Equal([1], replica.Snapshot().BufferLevels);
+        replica.AdvanceTo(5.5);
+        Assert.Equal(1, replica.Snapshot().Shipped);
+        replica.AdvanceTo(9.5);
+        Assert.Equal(3, replica.Snapshot().Shipped);
+        // Without the held parts the cutter has nothing finished to hold: it starts a new part at once.
+        var levelsOnly = new ProductionLine(new Doppel.Simulation.Simulation(1), line, state with { StationStates = null });
+        levelsOnly.Start();
+        levelsOnly.AdvanceTo(0.5);
+        Assert.Equal(["working", "down"], levelsOnly.Snapshot().StationStates);
+        Assert.Equal(1, (state with { StationStates = null }).WorkInProgress);
+    }
+
     /// <summary>Results equal field by field, stations included (records compare lists by reference).</summary>
     private sealed class LineResultComparer : IEqualityComparer<LineResult>
     {
