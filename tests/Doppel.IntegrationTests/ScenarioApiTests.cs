@@ -76,6 +76,36 @@ public sealed class ScenarioApiTests(ServerFixture server) : IClassFixture<Serve
     [InlineData("""{"line":"line-1","whatIf":{"x":{"stations":{"nope":{"cycleTime":"exp(1)"}}}}}""", "no station 'nope'")]
     public async Task A_malformed_scenario_is_refused_with_the_reason(string body, string expected)
     {
+        await ImportSampleModelsAsync();
+
+        using var response = await server.SendAsync(HttpMethod.Post, "/doppel/scenarios", body);
+
+        Assert.InRange((int)response.StatusCode, 400, 404);
+        Assert.Contains(expected, System.Text.RegularExpressions.Regex.Unescape(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"ambient":20,"rise":60}""", "'thermal' needs ambient, rise, timeConstant, tripAt and resumeAt")]
+    [InlineData("""{"ambient":20,"rise":60,"timeConstant":30,"tripAt":50,"resumeAt":70}""", "thermal limit: need ambient (20) < resumeAt (70) < tripAt (50)")]
+    public async Task A_line_whose_station_has_a_malformed_thermal_limit_is_refused_with_the_reason(string thermal, string expected)
+    {
+        // A one-station line of the sample's models, its oven's limit as given.
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        await ImportSampleModelsAsync();
+        await server.SendOkAsync(HttpMethod.Put, $"/digitaltwins/line-{suffix}", """{"$metadata":{"$model":"dtmi:doppel:manufacturing:Line;1"},"tags":{"$metadata":{}}}""");
+        await server.SendOkAsync(HttpMethod.Put, $"/digitaltwins/oven-{suffix}",
+            """{"$metadata":{"$model":"dtmi:doppel:manufacturing:Station;1"},"tags":{"$metadata":{}},"sequence":1,"cycleTime":"const(1)","thermal":""" + thermal + "}");
+        await server.SendOkAsync(HttpMethod.Put, $"/digitaltwins/line-{suffix}/relationships/s1",
+            $$"""{"$relationshipName":"hasStation","$targetId":"oven-{{suffix}}"}""");
+
+        using var response = await server.SendAsync(HttpMethod.Post, "/doppel/scenarios", $$"""{"line":"line-{{suffix}}"}""");
+
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Contains(expected, System.Text.RegularExpressions.Regex.Unescape(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+    }
+
+    private async Task ImportSampleModelsAsync()
+    {
         if (!server.Server.Runtime.Graph.TryGetTwin("line-1", out _))
         {
             var folder = Repository.TempFolder();
@@ -84,11 +114,6 @@ public sealed class ScenarioApiTests(ServerFixture server) : IClassFixture<Serve
             File.Copy(Path.Combine(Repository.Root, "samples", "factory", "factory.ndjson"), factory);
             Assert.Equal(0, (await DoppelProcess.RunAsync("import", factory, "--server", server.Server.HttpAddress!.ToString())).ExitCode);
         }
-
-        using var response = await server.SendAsync(HttpMethod.Post, "/doppel/scenarios", body);
-
-        Assert.InRange((int)response.StatusCode, 400, 404);
-        Assert.Contains(expected, System.Text.RegularExpressions.Regex.Unescape(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
     }
 
     private async Task<List<string>> EtagsAsync()
