@@ -14,12 +14,7 @@ public sealed class LineControllerTests(ServerFixture server) : IClassFixture<Se
     public async Task The_twins_follow_the_simulated_line_and_a_fork_starts_from_where_it_stands()
     {
         // Given the sample factory, its line read from the twins as the demo reads it
-        var folder = Repository.TempFolder();
-        Directory.CreateDirectory(folder);
-        var factory = Path.Combine(folder, "factory.ndjson");
-        File.Copy(Path.Combine(Repository.Root, "samples", "factory", "factory.ndjson"), factory);
-        var imported = await DoppelProcess.RunAsync("import", factory, "--server", server.Server.HttpAddress!.ToString());
-        Assert.True(imported.ExitCode == 0, imported.StdOut + imported.StdErr);
+        await Scenarios.ImportFactoryAsync(server);
         // ISA-95 sees it as an equipment hierarchy: the stations and buffers are its work units.
         var workUnits = await server.SendOkAsync(HttpMethod.Post, "/query", """{"query":"SELECT T.$dtId FROM DIGITALTWINS T WHERE IS_OF_MODEL(T, 'dtmi:digitaltwins:isa95:WorkUnit;1')"}""");
         Assert.Equal(9, workUnits["value"]!.AsArray().Count);

@@ -12,12 +12,7 @@ public sealed class ScenarioApiTests(ServerFixture server) : IClassFixture<Serve
     [Fact]
     public async Task A_scenario_forks_the_live_line_while_devices_publish_and_never_writes_to_twins()
     {
-        var folder = Repository.TempFolder();
-        Directory.CreateDirectory(folder);
-        var factory = Path.Combine(folder, "factory.ndjson");
-        File.Copy(Path.Combine(Repository.Root, "samples", "factory", "factory.ndjson"), factory);
-        var imported = await DoppelProcess.RunAsync("import", factory, "--server", server.Server.HttpAddress!.ToString());
-        Assert.True(imported.ExitCode == 0, imported.StdOut + imported.StdErr);
+        await Scenarios.ImportFactoryAsync(server);
 
         var mqtt = server.Server.MqttPort!.Value;
         // The line reports where it stands: parts waiting after the welder, the welder down.
@@ -76,7 +71,7 @@ public sealed class ScenarioApiTests(ServerFixture server) : IClassFixture<Serve
     [InlineData("""{"line":"line-1","whatIf":{"x":{"stations":{"nope":{"cycleTime":"exp(1)"}}}}}""", "no station 'nope'")]
     public async Task A_malformed_scenario_is_refused_with_the_reason(string body, string expected)
     {
-        await ImportSampleModelsAsync();
+        await Scenarios.ImportFactoryAsync(server);
 
         using var response = await server.SendAsync(HttpMethod.Post, "/doppel/scenarios", body);
 
@@ -91,7 +86,7 @@ public sealed class ScenarioApiTests(ServerFixture server) : IClassFixture<Serve
     {
         // A one-station line of the sample's models, its oven's limit as given.
         var suffix = Guid.NewGuid().ToString("N")[..6];
-        await ImportSampleModelsAsync();
+        await Scenarios.ImportFactoryAsync(server);
         await server.SendOkAsync(HttpMethod.Put, $"/digitaltwins/line-{suffix}", """{"$metadata":{"$model":"dtmi:doppel:manufacturing:Line;1"},"tags":{"$metadata":{}}}""");
         await server.SendOkAsync(HttpMethod.Put, $"/digitaltwins/oven-{suffix}",
             """{"$metadata":{"$model":"dtmi:doppel:manufacturing:Station;1"},"tags":{"$metadata":{}},"sequence":1,"cycleTime":"const(1)","thermal":""" + thermal + "}");
@@ -102,18 +97,6 @@ public sealed class ScenarioApiTests(ServerFixture server) : IClassFixture<Serve
 
         Assert.Equal(400, (int)response.StatusCode);
         Assert.Contains(expected, System.Text.RegularExpressions.Regex.Unescape(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
-    }
-
-    private async Task ImportSampleModelsAsync()
-    {
-        if (!server.Server.Runtime.Graph.TryGetTwin("line-1", out _))
-        {
-            var folder = Repository.TempFolder();
-            Directory.CreateDirectory(folder);
-            var factory = Path.Combine(folder, "factory.ndjson");
-            File.Copy(Path.Combine(Repository.Root, "samples", "factory", "factory.ndjson"), factory);
-            Assert.Equal(0, (await DoppelProcess.RunAsync("import", factory, "--server", server.Server.HttpAddress!.ToString())).ExitCode);
-        }
     }
 
     private async Task<List<string>> EtagsAsync()
