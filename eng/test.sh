@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs Doppel's whole test suite. First installs, when missing, what the integration tests need:
-# Node.js and the compatibility tests' npm packages (from their lockfile), and Mosquitto (the MQTT bridge
-# tests and `doppel bench ingest` start their own instance on a free loopback port).
+# Node.js and the compatibility tests' npm packages (from their lockfile), Mosquitto (the MQTT bridge
+# tests and `doppel bench ingest` start their own instance on a free loopback port) and its command-line clients
+# (mosquitto_pub and mosquitto_sub, which the tests run against `doppel serve` as a user would).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,7 @@ missing=()
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
+{ [ -x /usr/bin/mosquitto_pub ] && [ -x /usr/bin/mosquitto_sub ]; } || missing+=(mosquitto-clients)
 if ((${#missing[@]} > 0)); then
   echo "Installing ${missing[*]} with apt-get"
   apt-get update -qq

@@ -53,6 +53,12 @@ public sealed class DoppelServerOptions
     /// <summary>The largest device message ingested; larger ones are dead-lettered.</summary>
     public int MaxMessageBytes { get; set; } = 256 * 1024;
 
+    /// <summary>
+    /// How far ahead of the server's clock a reading's source time may be; later ones are dead-lettered
+    /// (<c>FutureTimestamp</c>), since the newest source time wins a twin's live value.
+    /// </summary>
+    public TimeSpan MaxClockSkew { get; set; } = Doppel.Ingest.ClockSkew.Default;
+
     /// <summary>Events the route dispatcher buffers before it counts drops.</summary>
     public int EventDispatchBuffer { get; set; } = 100_000;
 
@@ -106,6 +112,10 @@ public sealed class DoppelServerOptions
         if (MqttBridge is { } bridge && (!bridge.IsAbsoluteUri || bridge.Scheme is not ("mqtt" or "tcp") || bridge.Port <= 0))
         {
             errors.Add($"The MQTT bridge '{bridge}' must be an address such as mqtt://127.0.0.1:1883.");
+        }
+        if (MaxClockSkew < TimeSpan.Zero)
+        {
+            errors.Add($"MaxClockSkew must not be negative, got {MaxClockSkew}.");
         }
         Positive(EventDispatchBuffer, nameof(EventDispatchBuffer));
         Positive(EndpointQueueCapacity, nameof(EndpointQueueCapacity));

@@ -1,11 +1,20 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Doppel.IntegrationTests.Support;
 
 namespace Doppel.IntegrationTests;
 
 /// <summary>The official ADT JavaScript SDK, unchanged, against `doppel serve` over HTTPS (tests/compat).</summary>
-public sealed class AdtSdkCompatibilityTests
+public sealed partial class AdtSdkCompatibilityTests
 {
+    // node:test's test() and t.test() calls: the tests the script declares.
+    [GeneratedRegex(@"(?<![\w.])(?:t\.)?test\(")]
+    private static partial Regex DeclaredTests();
+
+    // node:test's closing summary: "# tests 9", "# pass 9", ...
+    [GeneratedRegex(@"^# ((?:tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) \S+)$", RegexOptions.Multiline)]
+    private static partial Regex SummaryLine();
+
     [Fact]
     public async Task The_official_JavaScript_SDK_passes_its_script_against_doppel_serve()
     {
@@ -33,6 +42,11 @@ public sealed class AdtSdkCompatibilityTests
         await process.WaitForExitAsync();
         var output = await stdout + await stderr;
         Assert.True(process.ExitCode == 0, $"node --test failed ({process.ExitCode}):\n{output}\n--- server ---\n{server.Output}");
-        Assert.Contains("# fail 0", output);
+        // Every test the script declares ran and passed: a run where nothing executed, or something was skipped, fails here.
+        var declared = DeclaredTests().Count(File.ReadAllText(Path.Combine(compat, "adt-sdk.test.mjs")));
+        Assert.True(declared >= 9, $"adt-sdk.test.mjs declares {declared} tests; expected the script's 9 or more");
+        Assert.Equal(
+            [$"tests {declared}", $"pass {declared}", "fail 0", "cancelled 0", "skipped 0", "todo 0"],
+            SummaryLine().Matches(output).Select(m => m.Groups[1].Value).Where(l => !l.StartsWith("suites", StringComparison.Ordinal) && !l.StartsWith("duration_ms", StringComparison.Ordinal)));
     }
 }

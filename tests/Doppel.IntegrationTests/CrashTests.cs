@@ -140,6 +140,7 @@ public sealed class CrashTests
         var data = Repository.TempFolder();
         var telemetry = new ConcurrentBag<int>();
         var properties = new ConcurrentBag<int>();
+        var epoch = DateTimeOffset.UtcNow;
         var server = await DoppelProcess.ServeAsync(data, "http://127.0.0.1:0");
         using (var http = new HttpClient { BaseAddress = server.Address("http") })
         {
@@ -156,7 +157,9 @@ public sealed class CrashTests
 
             var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             // Sequence s sends messages s, s + 64, ...: telemetry a = n, and every 10th also the property b = n, both at source time n ms
-            // after 2030 (later than the twins were created, so that each report is newer than the value set at creation).
+            // after the twins were created (so that each report is newer than the value set at creation, and none is further ahead of
+            // the server's clock than the allowed skew).
+            epoch = DateTimeOffset.UtcNow;
             var load = Enumerable.Range(0, sequences).Select(s => Task.Run(async () =>
             {
                 var device = devices[s % clients];
@@ -164,12 +167,12 @@ public sealed class CrashTests
                 {
                     try
                     {
-                        var ack = await PublishCounter(device, n, twins, "telemetry");
+                        var ack = await PublishCounter(device, n, twins, "telemetry", epoch);
                         Assert.True(ack.IsSuccess, ack.ReasonString);
                         telemetry.Add(n);
                         if (n % 10 == 0)
                         {
-                            ack = await PublishCounter(device, n, twins, "properties");
+                            ack = await PublishCounter(device, n, twins, "properties", epoch);
                             Assert.True(ack.IsSuccess, ack.ReasonString);
                             properties.Add(n);
                         }
@@ -198,7 +201,7 @@ public sealed class CrashTests
             // A device that never saw its PUBACKs sends again with the same message ids: no point may double.
             foreach (var n in telemetry.Take(100))
             {
-                Assert.True((await PublishCounter(device, n, twins, "telemetry")).IsSuccess);
+                Assert.True((await PublishCounter(device, n, twins, "telemetry", epoch)).IsSuccess);
             }
         }
         using var client = new HttpClient { BaseAddress = restarted.Address("http") };
@@ -222,9 +225,9 @@ public sealed class CrashTests
         AssertStoredExactlyOnce(telemetry, stored);
     }
 
-    private static Task<MQTTnet.MqttClientPublishResult> PublishCounter(MQTTnet.IMqttClient device, int n, int twins, string kind)
+    private static Task<MQTTnet.MqttClientPublishResult> PublishCounter(MQTTnet.IMqttClient device, int n, int twins, string kind, DateTimeOffset epoch)
     {
-        var time = DateTimeOffset.UnixEpoch.AddYears(60).AddMilliseconds(n).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        var time = epoch.AddMilliseconds(n).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         var name = kind == "telemetry" ? "a" : "b";
         return device.PublishAsync($"doppel/twins/c{n % twins}/{kind}", $$"""{"{{name}}":{{n}},"$sourceTime":"{{time}}"}""", messageId: $"{name}{n}");
     }

@@ -27,12 +27,8 @@ public sealed class DeleteJobTests(ServerFixture server) : IClassFixture<ServerF
         var location = start.Headers.GetValues("Operation-Location").Single();
         Assert.Contains("/jobs/deletions/job-1", location);
 
-        var job = await server.Http.GetFromJsonNode(new Uri(location));
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while ((string?)job["status"] is "notstarted" or "running" && watch.Elapsed < TimeSpan.FromMinutes(1))
-        {
-            job = await server.Http.GetFromJsonNode(new Uri(location));
-        }
+        // Bounded, paced, and failing with the job as last read (Poll), rather than spinning and then asserting on a stale read.
+        var job = await Poll.UntilAsync(() => server.Http.GetFromJsonNode(new Uri(location)), j => (string?)j["status"] is not ("notstarted" or "running"), "the delete job to finish");
         Assert.Equal("succeeded", (string?)job["status"]);
 
         var twins = await server.SendOkAsync(HttpMethod.Post, "/query", """{"query":"SELECT COUNT() FROM DIGITALTWINS"}""");

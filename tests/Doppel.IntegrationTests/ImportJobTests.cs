@@ -153,19 +153,9 @@ public sealed class ImportJobTests(ServerFixture server) : IClassFixture<ServerF
         return await WaitAsync(id);
     }
 
-    private async Task<JsonNode> WaitAsync(string id)
-    {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var job = await server.SendOkAsync(HttpMethod.Get, $"/jobs/imports/{id}");
-            if ((string?)job["status"] is not ("notstarted" or "running" or "cancelling") || watch.Elapsed > TimeSpan.FromMinutes(2))
-            {
-                return job;
-            }
-            await Task.Delay(20);
-        }
-    }
+    /// <summary>Reads the job until it has finished; fails, with the job as last read, if it has not within the bound.</summary>
+    private Task<JsonNode> WaitAsync(string id) =>
+        Poll.UntilAsync(() => server.SendOkAsync(HttpMethod.Get, $"/jobs/imports/{id}"), job => (string?)job["status"] is not ("notstarted" or "running" or "cancelling"), $"import job '{id}' to finish");
 
     private static string WriteFile(string text)
     {

@@ -185,7 +185,21 @@ public sealed class MqttIngestTests(ServerFixture server) : IClassFixture<Server
         Assert.Contains("'{plant}' is not a capture", await RefusedAsync("""{"topic":"a/{line}/b","twinId":"{plant}"}"""));
         Assert.Contains("values.t.unit", await RefusedAsync("""{"topic":"a/{line}","twinId":"{line}","values":{"t":{"path":"$.t","unit":"furlong"}}}"""));
         Assert.Contains("position 3", await RefusedAsync("""{"topic":"a/{line}","twinId":"{line}","timestamp":"$.[x"}"""));
-        Assert.Contains("unknown field 'topics'", await RefusedAsync("""{"topics":"a"}"""));
+        Assert.Contains("unknown key 'topics'; did you mean 'topic'?", await RefusedAsync("""{"topics":"a"}"""));
+        Assert.Contains("values.t: unknown key 'unti'; did you mean 'unit'?", await RefusedAsync("""{"topic":"a/{line}","twinId":"{line}","values":{"t":{"path":"$.t","unti":"degreeCelsius"}}}"""));
+        Assert.Contains("values.t: unknown key 'colour'; expected one of 'path', 'unit'.", await RefusedAsync("""{"topic":"a/{line}","twinId":"{line}","values":{"t":{"path":"$.t","colour":"red"}}}"""));
+        // YAML: the line of the misspelled key, as written in the file.
+        Assert.Contains("Mapping 'bad': values.t (line 6): unknown key 'unti'; did you mean 'unit'?", await RefusedAsync("""
+            topic: a/{line}
+            twinId: "{line}"
+            values:
+              t:
+                path: $.t
+                unti: degreeCelsius
+            """, "application/yaml"));
+        Assert.Contains("Mapping 'bad': line 2: unknown key 'twinID'; did you mean 'twinId'?", await RefusedAsync("topic: a/{line}\ntwinID: \"{line}\"\n", "application/yaml"));
+        Assert.Contains("values.t.unit (line 4) '\"furlong\"' is not a DTDL unit", await RefusedAsync("topic: a/{line}\ntwinId: \"{line}\"\nvalues:\n  t: { path: $.t, unit: furlong }\n", "application/yaml"));
+        Assert.Contains("line 3", await RefusedAsync("topic: a/{line}\ntwinId: x\ntopic: b\n", "application/yaml"));
         Assert.Contains("line 2", await RefusedAsync("topic: a\n  - : [", "application/yaml"));
         using var missing = await server.SendAsync(HttpMethod.Get, "/doppel/mappings/bad");
         Assert.Equal(404, (int)missing.StatusCode);

@@ -12,7 +12,7 @@ public class ParseBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var folder = Path.Combine(DataRoot(), "dtdl", "building-rec-v3");
+        var folder = Path.Combine(OntologyRoot(), "building-rec-v3");
         _documents = Directory.EnumerateFiles(folder, "*.json", SearchOption.AllDirectories)
             .Select(f => new ModelDocument(f, File.ReadAllText(f)))
             .ToList();
@@ -34,23 +34,18 @@ public class ParseBenchmarks
     [Benchmark]
     public int ParseRealEstateCoreV3() => new ModelParser().Parse(_documents).Interfaces.Count;
 
-    /// <summary>DOPPEL_DATA, else the first ../shared/data found walking up from the current directory.</summary>
-    private static string DataRoot()
+    /// <summary>The ontologies shipped with the tests (tests/Doppel.Tests/Data/ontologies), found walking up from the current directory.</summary>
+    private static string OntologyRoot()
     {
-        if (Environment.GetEnvironmentVariable("DOPPEL_DATA") is { Length: > 0 } env)
-        {
-            return env;
-        }
-
         for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "..", "shared", "data");
-            if (Directory.Exists(Path.Combine(candidate, "dtdl")))
+            var candidate = Path.Combine(dir.FullName, "tests", "Doppel.Tests", "Data", "ontologies");
+            if (File.Exists(Path.Combine(dir.FullName, "Doppel.slnx")) && Directory.Exists(candidate))
             {
-                return Path.GetFullPath(candidate);
+                return candidate;
             }
         }
 
-        throw new DirectoryNotFoundException("Set DOPPEL_DATA to the folder holding dtdl/building-rec-v3.");
+        throw new DirectoryNotFoundException("Run the benchmarks from inside the repository: tests/Doppel.Tests/Data/ontologies holds the ontologies they parse.");
     }
 }

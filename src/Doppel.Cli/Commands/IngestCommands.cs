@@ -20,7 +20,7 @@ internal static class IngestCommands
 
     public static Command DeadLetters()
     {
-        var reason = new Option<string?>("--reason") { Description = "Only this reason: MalformedJson, UnknownTwin, ValidationFailed, PayloadTooLarge, UnmappedTopic, MappingFailed, UnitMismatch." };
+        var reason = new Option<string?>("--reason") { Description = "Only this reason: MalformedJson, UnknownTwin, ValidationFailed, PayloadTooLarge, UnmappedTopic, MappingFailed, UnitMismatch, FutureTimestamp." };
         var twin = new Option<string?>("--twin") { Description = "Only messages meant for this twin." };
         var source = new Option<string?>("--source") { Description = "Only messages that came this way: mqtt, bridge or http." };
         var from = new Option<string?>("--from") { Description = "Arrived at or after (RFC 3339)." };

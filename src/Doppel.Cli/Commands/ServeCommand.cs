@@ -17,9 +17,23 @@ internal static class ServeCommand
         var mqttBind = new Option<string>("--mqtt-bind") { Description = "Address the embedded MQTT broker listens on.", DefaultValueFactory = _ => "127.0.0.1" };
         var bridge = new Option<Uri?>("--mqtt-bridge") { Description = "Also ingest from an external broker, e.g. mqtt://127.0.0.1:1884 (persistent session, QoS 1)." };
         var bridgeTopics = new Option<string[]>("--mqtt-bridge-topic") { Description = "Extra topic filters the bridge subscribes to (besides doppel/twins/# and the mappings' topics).", AllowMultipleArgumentsPerToken = true };
+        var maxClockSkew = new Option<TimeSpan>("--max-clock-skew")
+        {
+            Description = "How far ahead of the server's clock a reading's source time may be (e.g. 30s, 5m, 1h); later readings are dead-lettered as FutureTimestamp.",
+            DefaultValueFactory = _ => Doppel.Ingest.ClockSkew.Default,
+            CustomParser = result =>
+            {
+                var parsed = Doppel.History.HistoryDuration.Parse(result.Tokens.Count == 1 ? result.Tokens[0].Value : null, "--max-clock-skew");
+                if (!parsed.IsSuccess)
+                {
+                    result.AddError(parsed.Error.Message);
+                }
+                return parsed.Value;
+            },
+        };
         var command = new Command("serve", "Run the Doppel server (ADT-compatible REST API over HTTP and HTTPS, MQTT broker) on an embedded data folder.")
         {
-            data, urls, lenient, synchronous, mqttPort, noMqtt, mqttBind, bridge, bridgeTopics,
+            data, urls, lenient, synchronous, mqttPort, noMqtt, mqttBind, bridge, bridgeTopics, maxClockSkew,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -33,6 +47,7 @@ internal static class ServeCommand
                 MqttBindAddress = parse.GetValue(mqttBind)!,
                 MqttBridge = parse.GetValue(bridge),
                 MqttBridgeTopics = parse.GetValue(bridgeTopics) ?? [],
+                MaxClockSkew = parse.GetValue(maxClockSkew),
             };
             DoppelServer server;
             try

@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Doppel.Events;
 using Doppel.History;
+using Doppel.Ingest;
+using Doppel.Server.Ingest;
 using Doppel.Server.Runtime;
 using Microsoft.Extensions.Options;
 
@@ -82,16 +84,16 @@ internal static class DigitalTwinEndpoints
             WriteAsync(request, options.Value, body => grains.GetGrain<ITwinGrain>(id).PatchComponent(componentPath, body, IfMatch(request)), noContent: true, ct))
             .WithName("DigitalTwins_UpdateComponent");
 
-        twins.MapPost("/telemetry", (string id, HttpRequest request, TwinRuntime runtime, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
-            Telemetry(id, null, request, runtime, options.Value, ct))
+        twins.MapPost("/telemetry", (string id, HttpRequest request, TwinRuntime runtime, IngestPipeline pipeline, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
+            Telemetry(id, null, request, runtime, pipeline, options.Value, ct))
             .WithName("DigitalTwins_SendTelemetry");
 
-        twins.MapPost("/components/{componentPath}/telemetry", (string id, string componentPath, HttpRequest request, TwinRuntime runtime, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
-            Telemetry(id, componentPath, request, runtime, options.Value, ct))
+        twins.MapPost("/components/{componentPath}/telemetry", (string id, string componentPath, HttpRequest request, TwinRuntime runtime, IngestPipeline pipeline, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
+            Telemetry(id, componentPath, request, runtime, pipeline, options.Value, ct))
             .WithName("DigitalTwins_SendComponentTelemetry");
     }
 
-    private static async Task<IResult> Telemetry(string id, string? componentPath, HttpRequest request, TwinRuntime runtime, DoppelServerOptions options, CancellationToken ct)
+    private static async Task<IResult> Telemetry(string id, string? componentPath, HttpRequest request, TwinRuntime runtime, IngestPipeline pipeline, DoppelServerOptions options, CancellationToken ct)
     {
         if (!runtime.Graph.TryGetTwin(id, out var twin))
         {
@@ -107,6 +109,14 @@ internal static class DigitalTwinEndpoints
         if (sourceTime.Length > 0 && !DateTimeOffset.TryParse(sourceTime, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out time))
         {
             return AdtErrors.ToResult("InvalidArgument", $"The Telemetry-Source-Time header '{sourceTime}' is not an RFC 3339 date-time.");
+        }
+        // A reading from the future would hold the live value until then: refused (400) and kept as a dead letter, as on every ingest path.
+        if (sourceTime.Length > 0 && ClockSkew.Check(time, runtime.Time.GetUtcNow(), options.MaxClockSkew, "The Telemetry-Source-Time header") is { } future)
+        {
+            var refused = await RequestBody.ReadAsync(request, options.MaxTwinRequestBytes, ct);
+            await pipeline.DeadLetterAsync("http", request.Path, null, id, future.Code, future.Message,
+                new System.Buffers.ReadOnlySequence<byte>(refused.IsSuccess ? refused.Value : []), System.Diagnostics.Stopwatch.GetTimestamp());
+            return AdtErrors.ToResult("InvalidArgument", future.Message);
         }
         var body = await RequestBody.ReadAsync(request, options.MaxTwinRequestBytes, ct);
         if (!body.IsSuccess)

@@ -30,7 +30,7 @@ internal static class IngestEndpoints
                 limit.MaxRequestBodySize = null;
             }
             var reader = new Utf8LineReader(context.Request.Body);
-            var pending = new Queue<(long Line, ValueTask<Result<IngestOutcome>> Task, byte[] Text)>();
+            var pending = new Queue<(long Line, ValueTask<Result<IngestOutcome>> Task, byte[] Text, string TwinId)>();
             var summary = new BulkSummary();
             long line = 0;
             while (await reader.ReadLineAsync(ct))
@@ -48,7 +48,7 @@ internal static class IngestEndpoints
                     await summary.DeadLetterAsync(pipeline, line, parsed.Error, bytes, null);
                     continue;
                 }
-                pending.Enqueue((line, pipeline.IngestAsync(parsed.Value, runtime.Time.GetUtcNow(), ct), bytes));
+                pending.Enqueue((line, pipeline.IngestAsync(parsed.Value, runtime.Time.GetUtcNow(), ct), bytes, parsed.Value.TwinId));
                 if (pending.Count >= InFlight)
                 {
                     await summary.CompleteAsync(pipeline, pending.Dequeue());
@@ -204,12 +204,12 @@ internal static class IngestEndpoints
 
         public JsonArray Errors { get; } = [];
 
-        public async Task CompleteAsync(IngestPipeline pipeline, (long Line, ValueTask<Result<IngestOutcome>> Task, byte[] Text) item)
+        public async Task CompleteAsync(IngestPipeline pipeline, (long Line, ValueTask<Result<IngestOutcome>> Task, byte[] Text, string TwinId) item)
         {
             var result = await item.Task;
             if (!result.IsSuccess)
             {
-                await DeadLetterAsync(pipeline, item.Line, result.Error, item.Text, null);
+                await DeadLetterAsync(pipeline, item.Line, result.Error, item.Text, item.TwinId);
             }
             else if (result.Value == IngestOutcome.Duplicate)
             {

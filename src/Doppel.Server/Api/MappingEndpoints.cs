@@ -43,13 +43,14 @@ internal static partial class MappingEndpoints
             {
                 return AdtErrors.ToResult(body.Error);
             }
-            var definition = IsYaml(request.ContentType) ? FromYaml(Encoding.UTF8.GetString(body.Value)) : RequestBody.ExpectObject(RequestBody.ParseJson(body.Value), "a mapping");
+            var lines = new Dictionary<string, int>(StringComparer.Ordinal);
+            var definition = IsYaml(request.ContentType) ? FromYaml(Encoding.UTF8.GetString(body.Value), lines) : RequestBody.ExpectObject(RequestBody.ParseJson(body.Value), "a mapping");
             if (!definition.IsSuccess)
             {
                 return AdtErrors.ToResult(definition.Error);
             }
             definition.Value.Remove("id");
-            var mapping = IngestMapping.Parse(id, definition.Value);
+            var mapping = IngestMapping.Parse(id, definition.Value, path => lines.TryGetValue(path, out var line) ? line : null);
             if (!mapping.IsSuccess)
             {
                 return AdtErrors.ToResult(mapping.Error);
@@ -98,7 +99,9 @@ internal static partial class MappingEndpoints
         contentType is not null && (contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase) || contentType.Contains("yml", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>YAML to the JSON shape of a mapping; scalars stay strings, which is every field a mapping has.</summary>
-    public static Result<JsonObject> FromYaml(string text)
+    /// <param name="text">The YAML.</param>
+    /// <param name="lines">Receives the line of each key by its path (<c>values.temperature.unit</c>), for error messages.</param>
+    public static Result<JsonObject> FromYaml(string text, Dictionary<string, int> lines)
     {
         try
         {
@@ -108,7 +111,7 @@ internal static partial class MappingEndpoints
             {
                 return Result<JsonObject>.Fail("InvalidArgument", "A YAML mapping must be one document whose root is a mapping (key: value lines).");
             }
-            return Result<JsonObject>.Ok((JsonObject)Convert(root)!);
+            return Result<JsonObject>.Ok((JsonObject)Convert(root, "", lines)!);
         }
         catch (YamlException e)
         {
@@ -120,10 +123,16 @@ internal static partial class MappingEndpoints
         }
     }
 
-    private static JsonNode? Convert(YamlNode node) => node switch
+    private static JsonNode? Convert(YamlNode node, string path, Dictionary<string, int> lines) => node switch
     {
-        YamlMappingNode map => new JsonObject(map.Children.Select(c => KeyValuePair.Create(((YamlScalarNode)c.Key).Value ?? "", Convert(c.Value)))),
-        YamlSequenceNode list => new JsonArray([.. list.Children.Select(Convert)]),
+        YamlMappingNode map => new JsonObject(map.Children.Select(c =>
+        {
+            var key = ((YamlScalarNode)c.Key).Value ?? "";
+            var keyPath = path.Length == 0 ? key : $"{path}.{key}";
+            lines.TryAdd(keyPath, (int)c.Key.Start.Line);
+            return KeyValuePair.Create(key, Convert(c.Value, keyPath, lines));
+        })),
+        YamlSequenceNode list => new JsonArray([.. list.Children.Select((item, i) => Convert(item, $"{path}[{i}]", lines))]),
         YamlScalarNode { Value: null or "~" or "null", Style: ScalarStyle.Plain } => null,
         YamlScalarNode scalar => JsonValue.Create(scalar.Value),
         _ => null,

@@ -121,6 +121,10 @@ public sealed class IngestPipeline(TwinRuntime runtime, IGrainFactory grains, Do
             }
             values = converted.Value;
         }
+        if (message.SourceTime is { } sourceTime && ClockSkew.Check(sourceTime, arrival, options.Value.MaxClockSkew) is { } future)
+        {
+            return Result<IngestOutcome>.Fail(future);
+        }
         var time = message.SourceTime ?? arrival;
         var check = message.IdIsDerived && !message.IsRedelivery ? DuplicateCheck.RecordOnly : DuplicateCheck.Skip;
         if (message.Kind == IngestKind.Properties)

@@ -2,11 +2,13 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Doppel.Server.Ingest;
+using Doppel.Server.Mqtt.Internal;
 using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
+using MQTTnet.Server.Internal.Adapter;
 
 namespace Doppel.Server.Mqtt;
 
@@ -47,7 +49,7 @@ public sealed class EmbeddedBroker(IOptions<DoppelServerOptions> options, Ingest
             .WithDefaultEndpointPort(Port.Value)
             .WithPersistentSessions()
             .Build();
-        _server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        _server = new MqttServerFactory().CreateMqttServer(serverOptions, [new ClientIdAssigningAdapter(new MqttTcpServerAdapter())]);
         _server.InterceptingPublishAsync += OnPublishAsync;
         _server.InterceptingOutboundPacketAsync += OnOutboundAsync;
         _server.ValidatingConnectionAsync += OnConnecting;
@@ -195,20 +197,16 @@ public sealed class EmbeddedBroker(IOptions<DoppelServerOptions> options, Ingest
         }
     }
 
-    /// <summary>A client that sends no id gets one (MQTT 3.1.1 and 5 allow it for a clean session; mosquitto_pub relies on it).</summary>
+    /// <summary>
+    /// An MQTT 5 client that sends no id gets one, returned in the CONNACK as its Assigned Client Identifier (MQTT 5
+    /// 3.1.3.1, whatever its Clean Start, as Mosquitto does); MQTT 3.1.1 clients got theirs from
+    /// <see cref="ClientIdAssigningAdapter"/> and MQTT 3.1 requires one. mosquitto_pub and mosquitto_sub rely on it.
+    /// </summary>
     private static Task OnConnecting(ValidatingConnectionEventArgs e)
     {
-        if (string.IsNullOrEmpty(e.ClientId))
+        if (string.IsNullOrEmpty(e.ClientId) && e.ProtocolVersion == MQTTnet.Formatter.MqttProtocolVersion.V500)
         {
-            if (e.CleanSession is not false)
-            {
-                e.AssignedClientIdentifier = "auto-" + Guid.NewGuid().ToString("N");
-                e.ReasonCode = MqttConnectReasonCode.Success;
-            }
-            else
-            {
-                e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
-            }
+            e.AssignedClientIdentifier = ClientIdAssigningAdapter.NewId();
         }
         return Task.CompletedTask;
     }

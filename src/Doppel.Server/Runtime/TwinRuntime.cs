@@ -113,7 +113,8 @@ public sealed class TwinRuntime : IAsyncDisposable
             var mappings = new List<IngestMapping>();
             foreach (var document in snapshot.Documents.Where(d => d.Kind == MappingDocumentKind))
             {
-                var mapping = IngestMapping.Parse(document.Id, System.Text.Json.Nodes.JsonNode.Parse(document.Json)!.AsObject());
+                // Not strict: a definition stored before unknown keys were refused still loads (its unknown keys were ignored then too).
+                var mapping = IngestMapping.Parse(document.Id, System.Text.Json.Nodes.JsonNode.Parse(document.Json)!.AsObject(), strict: false);
                 mappings.Add(mapping.IsSuccess ? mapping.Value : throw new InvalidDataException($"Stored mapping '{document.Id}' no longer loads: {mapping.Error}"));
             }
             runtime.Mappings = new MappingSet(mappings);

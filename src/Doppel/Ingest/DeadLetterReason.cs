@@ -11,5 +11,8 @@ public static class DeadLetterReason
     public const string MappingFailed = "MappingFailed";
     public const string UnitMismatch = "UnitMismatch";
 
-    public static IReadOnlyList<string> All { get; } = [MalformedJson, UnknownTwin, ValidationFailed, PayloadTooLarge, UnmappedTopic, MappingFailed, UnitMismatch];
+    /// <summary>The reading's source time is further ahead of the server's clock than the allowed skew (<see cref="ClockSkew"/>).</summary>
+    public const string FutureTimestamp = "FutureTimestamp";
+
+    public static IReadOnlyList<string> All { get; } = [MalformedJson, UnknownTwin, ValidationFailed, PayloadTooLarge, UnmappedTopic, MappingFailed, UnitMismatch, FutureTimestamp];
 }

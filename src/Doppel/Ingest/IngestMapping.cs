@@ -58,18 +58,34 @@ public sealed class IngestMapping
     /// <summary>How specific the topic is (literal levels), so that a more specific mapping wins over a broad one.</summary>
     public int Specificity => Topic.Filter.Split('/').Count(l => l is not ("+" or "#"));
 
-    /// <summary>Compiles a definition; errors name the field and what is wrong with it.</summary>
-    public static Result<IngestMapping> Parse(string id, JsonObject definition)
+    /// <summary>The keys a definition may have.</summary>
+    public static IReadOnlyList<string> Keys { get; } = ["topic", "twinId", "kind", "component", "timestamp", "messageId", "values"];
+
+    /// <summary>The keys of one entry of <c>values</c> written as an object.</summary>
+    public static IReadOnlyList<string> ValueKeys { get; } = ["path", "unit"];
+
+    /// <summary>Compiles a definition; errors name the field (and its line, when <paramref name="lineOf"/> knows it) and what is wrong with it.</summary>
+    /// <param name="id">The mapping's id.</param>
+    /// <param name="definition">The definition as JSON (YAML converted to it).</param>
+    /// <param name="lineOf">The line where a key is written, by its path (<c>values.temperature.unit</c>), for messages; null for JSON.</param>
+    /// <param name="strict">Refuse unknown keys (a misspelled <c>unti</c> would otherwise be ignored); off only to load definitions stored before keys were checked.</param>
+    public static Result<IngestMapping> Parse(string id, JsonObject definition, Func<string, int?>? lineOf = null, bool strict = true)
     {
         ArgumentNullException.ThrowIfNull(definition);
         string? Text(string field) => definition[field] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
         Result<IngestMapping> Fail(string message) => Result<IngestMapping>.Fail("InvalidArgument", $"Mapping '{id}': {message}");
+        // "values.temperature.unit (line 7)": a field and, from YAML, its line.
+        string Where(string path) => lineOf?.Invoke(path) is { } line ? $"{path} (line {line})" : path;
+        // Where an unknown key sits: the object holding it, and the key's own line.
+        string KeyAt(string parent, string key) => lineOf?.Invoke(parent.Length == 0 ? key : $"{parent}.{key}") is { } line
+            ? (parent.Length == 0 ? $"line {line}" : $"{parent} (line {line})")
+            : parent;
 
         foreach (var (name, _) in definition)
         {
-            if (name is not ("id" or "topic" or "twinId" or "kind" or "component" or "timestamp" or "messageId" or "values"))
+            if (strict && name != "id" && !Keys.Contains(name))
             {
-                return Fail($"unknown field '{name}'; the fields are topic, twinId, kind, component, timestamp, messageId and values.");
+                return Fail(NearestName.UnknownKey(KeyAt("", name), name, [.. Keys]));
             }
         }
         if (Text("topic") is not { } topicText)
@@ -128,9 +144,13 @@ public sealed class IngestMapping
             {
                 var pathText = node is JsonValue pv && pv.TryGetValue<string>(out var p) ? p
                     : node is JsonObject o && o["path"] is JsonValue op && op.TryGetValue<string>(out var q) ? q : null;
+                if (strict && node is JsonObject entry && entry.Select(e => e.Key).FirstOrDefault(k => !ValueKeys.Contains(k)) is { } unknown)
+                {
+                    return Fail(NearestName.UnknownKey(KeyAt($"values.{name}", unknown), unknown, [.. ValueKeys]));
+                }
                 if (pathText is null)
                 {
-                    return Fail($"values.{name} must be a JSON path string or an object with a \"path\".");
+                    return Fail($"{Where($"values.{name}")} must be a JSON path string or an object with a \"path\".");
                 }
                 var path = JsonPath.Parse(pathText);
                 if (!path.IsSuccess)
@@ -143,7 +163,7 @@ public sealed class IngestMapping
                     unit = unitNode is JsonValue uv && uv.TryGetValue<string>(out var u) ? u : null;
                     if (unit is null || !Units.IsKnown(unit))
                     {
-                        return Fail($"values.{name}.unit '{unitNode.ToJsonString()}' is not a DTDL unit Doppel converts (e.g. degreeFahrenheit, kilopascal, kilometrePerHour).");
+                        return Fail($"{Where($"values.{name}.unit")} '{unitNode.ToJsonString()}' is not a DTDL unit Doppel converts (e.g. degreeFahrenheit, kilopascal, kilometrePerHour).");
                     }
                 }
                 list.Add((name, path.Value, unit));

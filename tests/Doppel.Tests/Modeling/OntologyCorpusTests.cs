@@ -3,28 +3,11 @@ using Doppel.Modeling;
 namespace Doppel.Tests.Modeling;
 
 /// <summary>
-/// Loads the public ontologies in ../shared/data/dtdl (or $DOPPEL_DATA/dtdl) when present. Without the folder the tests
-/// pass trivially on a developer machine, but fail when CI=true, so that CI never silently skips them.
+/// Loads the public ontologies shipped in Data/ontologies (RealEstateCore v2 and v3, ISA-95, IoT Plug and Play, Energy
+/// Grid, Smart Cities), so that a fresh clone tests every one of them.
 /// </summary>
 public sealed class OntologyCorpusTests
 {
-    private static string? Folder(string name)
-    {
-        var root = ModelData.SharedDtdl();
-        var folder = root is null ? null : Path.Combine(root, name);
-        if (folder is not null && Directory.Exists(folder))
-        {
-            return folder;
-        }
-
-        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-        {
-            Assert.Fail($"CI=true but the DTDL corpus folder '{folder ?? "../shared/data/dtdl/" + name}' is missing; set DOPPEL_DATA");
-        }
-
-        return null;
-    }
-
     [Theory]
     [InlineData("building-rec-v3", 767)]
     [InlineData("building-rec-v2", 767)]
@@ -32,12 +15,7 @@ public sealed class OntologyCorpusTests
     [InlineData("iot-plugandplay-models", 301)] // 298 files; three declare an inline component Interface
     public void Ontology_loads_without_errors_in_strict_mode(string name, int expectedInterfaces)
     {
-        if (Folder(name) is not { } folder)
-        {
-            return;
-        }
-
-        var documents = ModelData.Load(folder);
+        var documents = ModelData.Load(ModelData.Ontology(name));
         var result = new ModelParser().Parse(documents);
 
         Assert.True(result.IsValid, string.Join("\n", result.Errors.Take(30)));
@@ -50,12 +28,7 @@ public sealed class OntologyCorpusTests
     [InlineData("smartcities", 1, 3)]
     public void Ontology_with_dangling_targets_reports_each_in_strict_mode_and_loads_in_lenient_mode(string name, int distinctTargets, int occurrences)
     {
-        if (Folder(name) is not { } folder)
-        {
-            return;
-        }
-
-        var documents = ModelData.Load(folder);
+        var documents = ModelData.Load(ModelData.Ontology(name));
 
         var strict = new ModelParser().Parse(documents);
         var lenient = new ModelParser(new ModelParserOptions { AllowUndefinedReferences = true }).Parse(documents);
