@@ -6,7 +6,6 @@ namespace Doppel.Modeling.Internal;
 /// </summary>
 internal sealed class ModelLinker(ModelParserOptions options, ErrorSink sink, IModelResolver? existing)
 {
-    private const int MaxExtendsDepth = 10;
     private const int MaxHierarchyV3 = 1024;
     private const int MaxContentsV2 = 300;
     private const int MaxElementsV3 = 100_000;
@@ -104,6 +103,12 @@ internal sealed class ModelLinker(ModelParserOptions options, ErrorSink sink, IM
                 }
             }
 
+            if (b.DtdlVersion > d.Context.Version && d.Context.Version == 2)
+            {
+                // DTDL v2's extends takes DTDL v2 Interfaces only; v3 and v4 may extend earlier versions.
+                sink.Error(d.Document, path, "extends-version", $"a DTDL v2 Interface cannot extend '{b.Id}', a DTDL v{b.DtdlVersion} Interface");
+            }
+
             bases.Add(b);
             ancestors.Add(b.Id);
             ancestors.UnionWith(b.Ancestors);
@@ -120,14 +125,14 @@ internal sealed class ModelLinker(ModelParserOptions options, ErrorSink sink, IM
             return null;
         }
 
-        if (depth > MaxExtendsDepth)
+        if (depth > d.Context.MaxExtendsDepth)
         {
-            sink.Error(d.Document, d.Path + ".extends", "extends-depth", $"extends is {depth} levels deep; DTDL allows at most {MaxExtendsDepth}");
+            sink.Error(d.Document, d.Path + ".extends", "extends-depth", $"extends is {depth} levels deep; DTDL v{d.Context.Version} allows at most {d.Context.MaxExtendsDepth}");
         }
 
-        if (d.Context.Version == 3 && ancestors.Count > MaxHierarchyV3)
+        if (d.Context.Version >= 3 && ancestors.Count > MaxHierarchyV3)
         {
-            sink.Error(d.Document, d.Path + ".extends", "extends-count", $"{ancestors.Count} Interfaces in the extends hierarchy; DTDL v3 allows at most {MaxHierarchyV3}");
+            sink.Error(d.Document, d.Path + ".extends", "extends-count", $"{ancestors.Count} Interfaces in the extends hierarchy; DTDL v{d.Context.Version} allows at most {MaxHierarchyV3}");
         }
 
         var contents = MergeContents(d, bases);
@@ -136,9 +141,9 @@ internal sealed class ModelLinker(ModelParserOptions options, ErrorSink sink, IM
             sink.Error(d.Document, d.Path + ".contents", "contents-count", $"{contents.Count} contents including inherited ones; DTDL v2 allows at most {MaxContentsV2}");
         }
 
-        if (d.Context.Version == 3 && elements > MaxElementsV3)
+        if (d.Context.Version >= 3 && elements > MaxElementsV3)
         {
-            sink.Error(d.Document, d.Path + ".contents", "contents-count", $"{elements} elements in the contents hierarchy; DTDL v3 allows at most {MaxElementsV3}");
+            sink.Error(d.Document, d.Path + ".contents", "contents-count", $"{elements} elements in the contents hierarchy; DTDL v{d.Context.Version} allows at most {MaxElementsV3}");
         }
 
         var model = new InterfaceModel
@@ -228,6 +233,11 @@ internal sealed class ModelLinker(ModelParserOptions options, ErrorSink sink, IM
                 case ComponentDef comp:
                     if (Resolve(comp.Schema) is { } schema)
                     {
+                        if (d.Context.Version == 2 && schema.DtdlVersion > 2)
+                        {
+                            sink.Error(d.Document, path + ".schema", "component-version", $"a DTDL v2 Component's schema must be a DTDL v2 Interface; '{schema.Id}' is DTDL v{schema.DtdlVersion}");
+                        }
+
                         if (schema.Components.FirstOrDefault() is { } nested)
                         {
                             sink.Error(d.Document, path + ".schema", "nested-component",
