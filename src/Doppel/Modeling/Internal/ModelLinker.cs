@@ -254,7 +254,9 @@ internal sealed class ModelLinker(ModelParserOptions options, ErrorSink sink, IM
                 case RelationshipDef { Target: { } target }:
                     if (!_drafts.ContainsKey(target) && existing?.Resolve(target) is null)
                     {
-                        sink.ErrorOrWarning(options.AllowUndefinedReferences, d.Document, path + ".target", "undefined-reference",
+                        // A target is a non-dependent reference (DTDL "Model completeness"): it need not be defined for
+                        // the model to be complete and valid, so it is only worth a warning.
+                        sink.Warning(d.Document, path + ".target", "undefined-reference",
                             $"Relationship target '{target}' is neither in this set nor among the existing models");
                     }
 
