@@ -16,8 +16,9 @@ public sealed class ModelParser(ModelParserOptions? options = null)
         {
             var reader = new DocumentReader(_options, sink);
             var drafts = reader.Read(documents);
-            var interfaces = new ModelLinker(_options, sink, existing).Link(drafts);
-            return new ModelParseResult(interfaces, sink.Errors, sink.Warnings);
+            var linker = new ModelLinker(_options, sink, existing);
+            var interfaces = linker.Link(drafts);
+            return new ModelParseResult(interfaces, sink.Errors, sink.Warnings) { MissingDependencies = linker.Missing.Distinct().ToList() };
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -17,6 +17,9 @@ internal sealed class ModelLinker(ModelParserOptions options, ErrorSink sink, IM
     private readonly HashSet<Dtmi> _failed = [];
     private readonly List<Dtmi> _stack = [];
 
+    /// <summary>Interfaces named by extends or a Component's schema that are neither in the set nor among the existing models.</summary>
+    public List<Dtmi> Missing { get; } = [];
+
     public List<InterfaceModel> Link(List<InterfaceDraft> drafts)
     {
         var unique = new List<InterfaceDraft>(drafts.Count);
@@ -96,6 +99,7 @@ internal sealed class ModelLinker(ModelParserOptions options, ErrorSink sink, IM
                 b = existing?.Resolve(id);
                 if (b is null)
                 {
+                    Missing.Add(id);
                     sink.ErrorOrWarning(options.AllowUndefinedReferences, d.Document, path, "undefined-reference",
                         $"extends '{id}', which is neither in this set nor among the existing models");
                     ancestors.Add(id);
@@ -246,6 +250,7 @@ internal sealed class ModelLinker(ModelParserOptions options, ErrorSink sink, IM
                     }
                     else if (!_drafts.ContainsKey(comp.Schema))
                     {
+                        Missing.Add(comp.Schema);
                         sink.ErrorOrWarning(options.AllowUndefinedReferences, d.Document, path + ".schema", "undefined-reference",
                             $"Component schema '{comp.Schema}' is neither in this set nor among the existing models");
                     }
