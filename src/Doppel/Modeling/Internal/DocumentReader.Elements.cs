@@ -52,7 +52,7 @@ internal sealed partial class DocumentReader
 
         var info = new ElementInfo { Kind = expected[0], Context = ctx };
         var version = ctx.Version;
-        var undefined = new List<(string Key, string Raw)>();
+        List<string>? undefined = null;
         foreach (var member in e.EnumerateObject())
         {
             var key = member.Name;
@@ -85,7 +85,7 @@ internal sealed partial class DocumentReader
             }
             else
             {
-                undefined.Add((key, member.Name));
+                (undefined ??= []).Add(key);
             }
 
             if (!info.Props.TryAdd(key, member.Value))
@@ -143,7 +143,7 @@ internal sealed partial class DocumentReader
             }
 
             var hint = key == "unit" ? " ('unit' needs a semantic type co-type" + (version >= 3 ? $" from dtmi:dtdl:extension:quantitativeTypes;{version - 2})" : ")") : "";
-            var unknownRule = undefined.Any(u => u.Key == key) && ctx.Incomplete ? "undefined-term" : "unknown-property";
+            var unknownRule = undefined?.Contains(key) == true && ctx.Incomplete ? "undefined-term" : "unknown-property";
             sink.Error(_doc, $"{path}.{Shorten(key)}", unknownRule,
                 $"'{Shorten(key)}' is not a property of a {kindName}{hint}; allowed: @id, @type, comment, description, displayName, {string.Join(", ", allowed)}");
         }

@@ -45,6 +45,11 @@ internal sealed partial class DocumentReader
     /// <summary>At most N (5 in v2/v3, 8 in v4, 24 with the Onvif limits) "schema"/"elementSchema" members on a path from a complex schema.</summary>
     private void CheckSchemaDepth(Schema schema, string path, DocContext ctx)
     {
+        if (schema is PrimitiveSchema or EnumSchema)
+        {
+            return;
+        }
+
         var depth = SchemaDepth(schema, new HashSet<Schema>(ReferenceEqualityComparer.Instance));
         if (depth > ctx.MaxSchemaDepth)
         {

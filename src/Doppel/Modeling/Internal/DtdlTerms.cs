@@ -155,8 +155,14 @@ public static readonly CoTypeDef[] CoTypes =
         Id = new Dtmi("dtmi:iotcentral:schema:vector;2"),
     };
 
+    private static readonly Dictionary<(Kind, int), string[]> Properties = Enum.GetValues<Kind>()
+        .SelectMany(k => new[] { 2, 3, 4 }.Select(v => (k, v)))
+        .ToDictionary(kv => kv, kv => PropertiesOfUncached(kv.k, kv.v));
+
     /// <summary>The properties each class defines (beyond @id, @type, comment, description, displayName), per DTDL version.</summary>
-    public static string[] PropertiesOf(Kind kind, int version) => kind switch
+    public static string[] PropertiesOf(Kind kind, int version) => Properties[(kind, version)];
+
+    private static string[] PropertiesOfUncached(Kind kind, int version) => kind switch
     {
         Kind.Interface => ["@context", "contents", "extends", "schemas"],
         Kind.Property => ["name", "schema", "writable"],
