@@ -162,8 +162,8 @@ public sealed class SpecRuleTests
     public void V4_limits_nesting_to_eight_and_extends_to_twelve()
     {
         string Nest(int n) => n == 0 ? "\"double\"" : $$"""{ "@type": "Array", "elementSchema": {{Nest(n - 1)}} }""";
-        AssertValid(Parse(V4(Id, $$"""{ "@type": "Telemetry", "name": "t", "schema": {{Nest(9)}} }""")), Id);
-        AssertError(Parse(V4(Id, $$"""{ "@type": "Telemetry", "name": "t", "schema": {{Nest(10)}} }""")), "schema-depth");
+        AssertValid(Parse(V4(Id, $$"""{ "@type": "Telemetry", "name": "t", "schema": {{Nest(8)}} }""")), Id);
+        AssertError(Parse(V4(Id, $$"""{ "@type": "Telemetry", "name": "t", "schema": {{Nest(9)}} }""")), "schema-depth");
 
         var chain = Enumerable.Range(0, 14).Select(i => V4($"dtmi:com:example:I{i};1", extra: i == 0 ? "" : $$""", "extends": "dtmi:com:example:I{{i - 1}};1" """)).ToArray();
         var r = Parse(chain);
@@ -203,5 +203,65 @@ public sealed class SpecRuleTests
         const string content = """{ "@type": "Property", "name": "p", "schema": { "@type": ["Object", "Result"], "fields": [ { "@type": ["Field", "NormalResult"], "name": "x", "schema": "double" } ] } }""";
         AssertValid(Parse(V3(Id, content, context: """["dtmi:dtdl:context;4", "dtmi:dtdl:extension:mqtt;3"]""")), Id);
         Assert.Contains(Parse(V3(Id, content, context: """["dtmi:dtdl:context;4", "dtmi:dtdl:extension:mqtt;2"]""")).Errors, e => e.Rule == "unknown-cotype");
+    }
+
+    [Fact]
+    public void An_empty_array_is_no_value()
+    {
+        AssertValid(Parse(V3(Id, """{ "@type": "Relationship", "name": "r", "target": [], "maxMultiplicity": [], "writable": [] }""")), Id);
+        AssertError(Parse(V3(Id, """{ "@type": "Property", "name": [], "schema": "double" }""")), "missing-property");
+    }
+
+    [Fact]
+    public void V2_tolerates_unknown_keywords_but_not_graph()
+    {
+        var r = Parse(V2(Id, """{ "@type": "Property", "name": "p", "schema": "double", "@flavor": 1 }"""));
+        AssertValid(r, Id);
+        Assert.Contains(r.Warnings, w => w.Rule == "invalid-keyword");
+        AssertError(Parse(V2(Id, """{ "@type": "Property", "name": "p", "schema": "double", "@graph": [] }""")), "invalid-keyword");
+    }
+
+    [Fact]
+    public void Elements_may_include_earlier_versions_but_not_later_ones()
+    {
+        AssertError(Parse(V3(Id, """{ "@context": "dtmi:dtdl:context;4", "@type": "Telemetry", "name": "t", "schema": "byte" }""")), "version-mixing");
+        AssertError(Parse(V3(Id, """{ "@type": "Component", "name": "c", "schema": "dtmi:com:example:New;1" }"""), V4("dtmi:com:example:New;1")), "component-version");
+        AssertError(Parse(V3(Id, extra: """, "extends": "dtmi:com:example:New;1" """), V4("dtmi:com:example:New;1")), "extends-version");
+        AssertValid(Parse(V4(Id, """{ "@context": "dtmi:dtdl:context;2", "@type": "Telemetry", "name": "t", "schema": "double" }""")), Id);
+    }
+
+    [Fact]
+    public void Enum_value_schema_and_map_key_schema_take_earlier_versions_identifiers()
+    {
+        AssertValid(Parse(V4(Id, """
+            { "@type": "Property", "name": "e", "schema": { "@type": "Enum", "valueSchema": "dtmi:dtdl:instance:Schema:integer;2", "enumValues": [ { "name": "a", "enumValue": 1 } ] } },
+            { "@type": "Property", "name": "m", "schema": { "@type": "Map", "mapKey": { "name": "k", "schema": "dtmi:dtdl:instance:Schema:string;3" }, "mapValue": { "name": "v", "schema": "double" } } }
+            """)), Id);
+    }
+
+    [Fact]
+    public void Extension_rules_from_the_metamodel()
+    {
+        const string mqtt = """["dtmi:dtdl:context;3", "dtmi:dtdl:extension:mqtt;1"]""";
+        AssertError(Parse(V3(Id, """{ "@type": ["Command", "Cacheable"], "name": "c", "ttl": "PT10S" }""", context: mqtt)), "invalid-cotype");
+        AssertValid(Parse(V3(Id, """{ "@type": ["Command", "Cacheable", "Idempotent"], "name": "c", "ttl": "PT10S" }""", context: mqtt)), Id);
+        AssertError(Parse(V3(Id, """
+            { "@type": ["Telemetry", "Indexed"], "name": "a", "schema": "double", "index": 1 },
+            { "@type": ["Telemetry", "Indexed"], "name": "b", "schema": "double", "index": 1 }
+            """, context: mqtt)), "duplicate-index", "$.contents[1].index");
+
+        const string annotation = """["dtmi:dtdl:context;3", "dtmi:dtdl:extension:annotation;1"]""";
+        AssertError(Parse(V3(Id, """
+            { "@type": "Property", "name": "p", "schema": "double" },
+            { "@type": ["Property", "ValueAnnotation"], "name": "a", "annotates": "p", "schema": "string" },
+            { "@type": ["Property", "ValueAnnotation"], "name": "b", "annotates": "a", "schema": "string" }
+            """, context: annotation)), "annotation-target", "$.contents[2].annotates");
+
+        // Overriding's own example: a unit type of QuantitativeTypes is an Enum of its units.
+        var m = AssertValid(Parse(V3(Id, """
+            { "@type": ["Telemetry", "Temperature"], "name": "temp", "schema": "double", "unit": "degreeCelsius" },
+            { "@type": ["Property", "ValueAnnotation", "Override"], "name": "tempUnit", "annotates": "temp", "overrides": "unit", "schema": "TemperatureUnit", "writable": true }
+            """, context: """["dtmi:dtdl:context;3", "dtmi:dtdl:extension:quantitativeTypes;1", "dtmi:dtdl:extension:annotation;1", "dtmi:dtdl:extension:overriding;1"]""")), Id);
+        Assert.Contains(Assert.IsType<EnumSchema>(((PropertyDef)m.Contents["tempUnit"]).Schema).EnumValues, v => (string)v.Value == "kelvin");
     }
 }

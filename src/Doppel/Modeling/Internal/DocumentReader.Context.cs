@@ -113,13 +113,13 @@ internal sealed partial class DocumentReader
                 continue;
             }
 
-            if (DtmiSyntax.Check(id, 3) is { } problem)
+            if (DtmiSyntax.Check(id, dtdlVersion) is { } problem)
             {
                 sink.Error(_doc, p, "context-syntax", $"context specifier {problem}");
                 continue;
             }
 
-            if (new Dtmi(id).Version is null)
+            if (!id.Contains(';', StringComparison.Ordinal))
             {
                 sink.Error(_doc, p, "context-syntax", $"context specifier '{id}' must have a version");
                 continue;

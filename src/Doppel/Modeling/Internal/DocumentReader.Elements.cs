@@ -48,6 +48,11 @@ internal sealed partial class DocumentReader
         if (!contextRead && e.TryGetProperty("@context", out var c))
         {
             ctx = ReadContext(c, path + ".@context", parent) ?? parent;
+            if (ctx.Version > parent.Version)
+            {
+                // An element of one DTDL version may include elements of its own or earlier versions, never later ones.
+                sink.Error(_doc, path + ".@context", "version-mixing", $"a DTDL v{parent.Version} element cannot include a DTDL v{ctx.Version} element");
+            }
         }
 
         var info = new ElementInfo { Kind = expected[0], Context = ctx };
@@ -60,6 +65,13 @@ internal sealed partial class DocumentReader
             {
                 if (key == "@context")
                 {
+                    continue;
+                }
+
+                if (key is not ("@id" or "@type") && version == 2 && key != "@graph")
+                {
+                    // DTDL v2 only discourages other keywords ("SHOULD NOT"); it forbids @graph.
+                    sink.Warning(_doc, $"{path}.{key}", "invalid-keyword", $"'{Shorten(key)}' is a JSON-LD keyword DTDL does not use; it is ignored");
                     continue;
                 }
 
@@ -170,6 +182,11 @@ internal sealed partial class DocumentReader
                     {
                         sink.Error(_doc, path, "missing-property", $"an element co-typed {co.Term} requires '{propName}'");
                     }
+                }
+
+                if (co.Requires is { } companion && !info.CoTypes.Contains(companion))
+                {
+                    sink.Error(_doc, path + ".@type", "invalid-cotype", $"an element co-typed {co.Term} must also be co-typed {companion}");
                 }
             }
         }

@@ -53,7 +53,7 @@ internal sealed partial class DocumentReader
         var depth = SchemaDepth(schema, new HashSet<Schema>(ReferenceEqualityComparer.Instance));
         if (depth > ctx.MaxSchemaDepth)
         {
-            sink.Error(_doc, path, "schema-depth", $"complex schemas nest {depth} levels below this one; DTDL v{ctx.Version} allows at most {ctx.MaxSchemaDepth}");
+            sink.Error(_doc, path, "schema-depth", $"complex schemas nest {depth} levels deep here; DTDL v{ctx.Version} allows at most {ctx.MaxSchemaDepth}");
         }
     }
 
@@ -138,6 +138,13 @@ internal sealed partial class DocumentReader
             return null;
         }
 
+        if (ctx.Has(Feature.QuantitativeTypes) && ctx.Terms.TermToIri.TryGetValue(s, out var iri) && iri.Contains(":enum:", StringComparison.Ordinal)
+            && UnitEnum(s) is { } units)
+        {
+            // QuantitativeTypes defines each unit type as an Enum of its units (e.g. an Override of a unit has schema TemperatureUnit).
+            return units;
+        }
+
         if (ctx.Terms.TermToIri.ContainsKey(s) || ctx.Terms.IsReserved(raw))
         {
             sink.Error(_doc, path, "unknown-schema", $"'{Shorten(raw)}' is a DTDL term but not a schema");
@@ -151,6 +158,28 @@ internal sealed partial class DocumentReader
 
         sink.Error(_doc, path, "unknown-schema", $"'{Shorten(raw)}' is not a DTDL v{ctx.Version} primitive schema or a schema DTMI; expected one of {string.Join(", ", DtdlTerms.Primitives.Keys)} or a DTMI");
         return null;
+    }
+
+    private static readonly Dictionary<string, EnumSchema> UnitEnums = SemanticTables.QuantitativeTypesV1.Values
+        .GroupBy(v => v.UnitType, StringComparer.Ordinal)
+        .ToDictionary(g => g.Key, g => new EnumSchema(PrimitiveSchema.Of(PrimitiveKind.String), g.SelectMany(v => v.Units).Distinct(StringComparer.Ordinal).Select(u => new EnumValue(u, u)).ToList()), StringComparer.Ordinal);
+
+    private static EnumSchema? UnitEnum(string unitType) => UnitEnums.GetValueOrDefault(unitType);
+
+    /// <summary>
+    /// The term of a primitive schema written as a term or as the identifier of this or an earlier DTDL version: an Enum's
+    /// valueSchema and a MapKey's schema list "dtmi:dtdl:instance:Schema:string;2" (and ;3, ;4) among their values.
+    /// </summary>
+    private static string? SchemaInstanceTerm(string s, DocContext ctx)
+    {
+        const string prefix = "dtmi:dtdl:instance:Schema:";
+        if (s.StartsWith(prefix, StringComparison.Ordinal) && s.LastIndexOf(';') is var semi and > 0
+            && int.TryParse(s.AsSpan(semi + 1), out var v) && v >= 2 && v <= ctx.Version)
+        {
+            return s[prefix.Length..semi];
+        }
+
+        return ctx.Terms.TermOf(s);
     }
 
     private Schema? ResolveNamedSchema(string id, string path, DocContext ctx)
@@ -270,7 +299,7 @@ internal sealed partial class DocumentReader
             return null;
         }
 
-        var term = vs.ValueKind == JsonValueKind.String ? ctx.Terms.TermOf(vs.GetString()!) : null;
+        var term = vs.ValueKind == JsonValueKind.String ? SchemaInstanceTerm(vs.GetString()!, ctx) : null;
         var isInt = term == "integer";
         var isString = term == "string";
         if (!isInt && !isString)
@@ -284,6 +313,7 @@ internal sealed partial class DocumentReader
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
             var seen = new HashSet<string>(StringComparer.Ordinal);
+            var indexes = new HashSet<int>();
             var count = 0;
             ForEachElement(arr, path + ".enumValues", "enumValues", (ve, vp, vctx) =>
             {
@@ -301,6 +331,7 @@ internal sealed partial class DocumentReader
                         return null;
                     }
 
+                    CheckUniqueIndex(indexes, vi.Extensions, ep);
                     object? v = isInt ? ReadInteger(raw, ep + ".enumValue") : ReadString(raw, ep + ".enumValue");
                     return v is null ? null : new EnumValue(vi.Name, v) { DisplayName = vi.DisplayName };
                 });
@@ -360,7 +391,9 @@ internal sealed partial class DocumentReader
                 return null;
             }
 
-            var keySchema = ReadSchemaValue(ks, ep + ".schema", ki.Context, draft);
+            var keySchema = ks.ValueKind == JsonValueKind.String && SchemaInstanceTerm(ks.GetString()!, ki.Context) == "string"
+                ? PrimitiveSchema.Of(PrimitiveKind.String)
+                : ReadSchemaValue(ks, ep + ".schema", ki.Context, draft);
             if (keySchema is not null && keySchema is not PrimitiveSchema { Kind: PrimitiveKind.String })
             {
                 sink.Error(_doc, ep + ".schema", "map-key-schema", $"a MapKey's schema must be string; found {Name(keySchema)}");
@@ -390,6 +423,7 @@ internal sealed partial class DocumentReader
         if (info.Props.TryGetValue("fields", out var arr))
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
+            var indexes = new HashSet<int>();
             var count = 0;
             ForEachElement(arr, path + ".fields", "fields", (fe, fp, fctx) =>
             {
@@ -402,6 +436,11 @@ internal sealed partial class DocumentReader
                     }
 
                     var fi = ReadElement(el, ep, [Kind.Field], false, ectx, draft);
+                    if (fi is not null)
+                    {
+                        CheckUniqueIndex(indexes, fi.Extensions, ep);
+                    }
+
                     return fi?.Name is null || ReadSchemaUse(fi, ep, fi.Context, draft) is not { } fs
                         ? null
                         : new Field(fi.Name, fs) { DisplayName = fi.DisplayName, SemanticTypes = fi.CoTypes, Unit = fi.Unit };
@@ -431,8 +470,10 @@ internal sealed partial class DocumentReader
 
     /// <summary>
     /// The most "schema"/"elementSchema" members on a path from <paramref name="s"/> to another element (DTDL "Limits and
-    /// exclusions"): an Array's element schema, an Object's field schemas and a Map's value schema each count one; a path
-    /// ends at a primitive, at an Enum, or where it would revisit a schema (v4 self-references).
+    /// exclusions"): an Array's element schema, an Object's field schemas and a Map's value schema each count one, up to
+    /// and including the member that reaches a primitive schema (an element of the metamodel) or an Enum; so n nested
+    /// complex schemas around a primitive count n, matching the language description's "depth of nested complex schemas".
+    /// A path ends where it would revisit a schema (DTDL v4 self-references).
     /// </summary>
     private static int SchemaDepth(Schema s, HashSet<Schema> onPath)
     {
@@ -441,7 +482,7 @@ internal sealed partial class DocumentReader
             return 0;
         }
 
-        static int Step(Schema child, HashSet<Schema> onPath) => child is PrimitiveSchema or PendingSchema || onPath.Contains(child) ? 0 : 1 + SchemaDepth(child, onPath);
+        static int Step(Schema child, HashSet<Schema> onPath) => child is PrimitiveSchema or PendingSchema || onPath.Contains(child) ? 1 : 1 + SchemaDepth(child, onPath);
 
         var d = s switch
         {

@@ -23,9 +23,10 @@ internal sealed partial class DocumentReader
         }
 
         var n = v.GetArrayLength();
-        if (n == 1)
+        if (n <= 1)
         {
-            return v[0];
+            // JSON-LD: an empty array is no value at all; a one-element array is its element.
+            return n == 1 ? v[0] : null;
         }
 
         sink.Error(_doc, $"{path}.{term}", "single-value", $"'{term}' takes exactly one value; found an array of {n}");

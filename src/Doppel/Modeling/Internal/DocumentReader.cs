@@ -248,6 +248,7 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
         if (info.Props.TryGetValue("contents", out var contents))
         {
             var names = new Dictionary<string, string>(StringComparer.Ordinal);
+            var indexes = new HashSet<int>();
             ForEachElement(contents, path + ".contents", "contents", (c, p, cctx) =>
             {
                 var content = ReadReferenced(c, p, cctx, "contents", (el, ep, ectx) => ReadContent(el, ep, ectx, draft));
@@ -263,6 +264,7 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
                 }
 
                 names[content.Name] = p;
+                CheckUniqueIndex(indexes, content.Extensions, p);
                 draft.Contents.Add((content, p));
             }, ctx);
         }
@@ -345,6 +347,15 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
                 return ReadComponent(info, path, ctx, draft);
             default:
                 return null;
+        }
+    }
+
+    /// <summary>MQTT's Indexed: an index must be unique among the EnumValues, Fields or Telemetries of one member.</summary>
+    private void CheckUniqueIndex(HashSet<int> seen, IReadOnlyDictionary<string, object?> extensions, string path)
+    {
+        if (extensions.TryGetValue("index", out var index) && index is int i && !seen.Add(i))
+        {
+            sink.Error(_doc, path + ".index", "duplicate-index", $"index {i} is already used by a sibling element");
         }
     }
 

@@ -28,7 +28,7 @@ internal enum Feature
 internal enum ValueRule { String, Iri, Topic, ServiceGroup, Duration, PositiveInteger }
 
 /// <summary>An adjunct type from an extension: where it may co-type and which properties it adds.</summary>
-internal sealed record CoTypeDef(string Term, Feature Feature, Kind[] On, (string Name, bool Required, ValueRule Rule)[] Properties, int MinFeatureVersion = 1);
+internal sealed record CoTypeDef(string Term, Feature Feature, Kind[] On, (string Name, bool Required, ValueRule Rule)[] Properties, int MinFeatureVersion = 1, string? Requires = null);
 
 /// <summary>The active context of one element: DTDL version, enabled extensions and the terms they define.</summary>
 /// <remarks>An element's active context combines its own @context with its structural ancestors' (DTDL v3/v4 "Context").</remarks>
@@ -77,7 +77,7 @@ public static readonly CoTypeDef[] CoTypes =
         new("Override", Feature.Overriding, [Kind.Property], [("overrides", true, ValueRule.Iri)]),
         new("Mqtt", Feature.Mqtt, [Kind.Interface], [("payloadFormat", true, ValueRule.String), ("commandTopic", false, ValueRule.Topic), ("telemetryTopic", false, ValueRule.Topic)]),
         new("Idempotent", Feature.Mqtt, [Kind.Command], []),
-        new("Cacheable", Feature.Mqtt, [Kind.Command], [("ttl", true, ValueRule.Duration)]),
+        new("Cacheable", Feature.Mqtt, [Kind.Command], [("ttl", true, ValueRule.Duration)], Requires: "Idempotent"),
         new("Indexed", Feature.Mqtt, [Kind.EnumValue, Kind.Field, Kind.Telemetry], [("index", true, ValueRule.PositiveInteger)]),
         new("Transparent", Feature.Mqtt, [Kind.CommandRequest, Kind.CommandResponse], [], 2),
         new("Result", Feature.Mqtt, [Kind.Object], [], 3),

@@ -107,10 +107,10 @@ internal sealed class ModelLinker(ModelParserOptions options, ErrorSink sink, IM
                 }
             }
 
-            if (b.DtdlVersion > d.Context.Version && d.Context.Version == 2)
+            if (b.DtdlVersion > d.Context.Version)
             {
-                // DTDL v2's extends takes DTDL v2 Interfaces only; v3 and v4 may extend earlier versions.
-                sink.Error(d.Document, path, "extends-version", $"a DTDL v2 Interface cannot extend '{b.Id}', a DTDL v{b.DtdlVersion} Interface");
+                // extends takes Interfaces of the same or an earlier DTDL version only.
+                sink.Error(d.Document, path, "extends-version", $"a DTDL v{d.Context.Version} Interface cannot extend '{b.Id}', a DTDL v{b.DtdlVersion} Interface");
             }
 
             bases.Add(b);
@@ -237,9 +237,9 @@ internal sealed class ModelLinker(ModelParserOptions options, ErrorSink sink, IM
                 case ComponentDef comp:
                     if (Resolve(comp.Schema) is { } schema)
                     {
-                        if (d.Context.Version == 2 && schema.DtdlVersion > 2)
+                        if (schema.DtdlVersion > d.Context.Version)
                         {
-                            sink.Error(d.Document, path + ".schema", "component-version", $"a DTDL v2 Component's schema must be a DTDL v2 Interface; '{schema.Id}' is DTDL v{schema.DtdlVersion}");
+                            sink.Error(d.Document, path + ".schema", "component-version", $"a DTDL v{d.Context.Version} Component's schema must be an Interface of that or an earlier version; '{schema.Id}' is DTDL v{schema.DtdlVersion}");
                         }
 
                         if (schema.Components.FirstOrDefault() is { } nested)
@@ -270,9 +270,10 @@ internal sealed class ModelLinker(ModelParserOptions options, ErrorSink sink, IM
 
             if (c.Extensions.TryGetValue("annotates", out var annotates) && annotates is string name)
             {
-                if (!model.Contents.TryGetValue(name, out var annotated) || annotated is not (PropertyDef or TelemetryDef) || annotated == c)
+                if (!model.Contents.TryGetValue(name, out var annotated) || annotated is not (PropertyDef or TelemetryDef) || annotated == c
+                    || annotated.SemanticTypes.Contains("ValueAnnotation"))
                 {
-                    sink.Error(d.Document, path + ".annotates", "annotation-target", $"'{name}' is not another Property or Telemetry of {d.Id}");
+                    sink.Error(d.Document, path + ".annotates", "annotation-target", $"'{name}' is not another Property or Telemetry of {d.Id} (and not itself a ValueAnnotation)");
                 }
                 else if (c.Extensions.TryGetValue("overrides", out var overrides) && overrides is string term
                     && !(term == "unit" ? annotated.Unit is not null : annotated.Extensions.ContainsKey(term)))
