@@ -70,7 +70,8 @@ internal sealed class DocContext
 /// <summary>Vocabulary tables taken from the DTDL v2/v3/v4 specs and the extension specs in the reference folder.</summary>
 internal static class DtdlTerms
 {
-public static readonly CoTypeDef[] CoTypes =
+    /// <summary>The adjunct types of the extensions, where each may co-type and the properties it adds.</summary>
+    public static readonly CoTypeDef[] CoTypes =
     [
         new("Historized", Feature.Historization, [Kind.Property, Kind.Telemetry], []),
         new("ValueAnnotation", Feature.Annotation, [Kind.Property, Kind.Telemetry], [("annotates", true, ValueRule.String)]),
