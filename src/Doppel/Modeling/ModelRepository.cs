@@ -159,7 +159,7 @@ public sealed class ModelRepository(IReadOnlyList<string> locations, HttpClient 
             using var _ = JsonDocument.Parse(text);
             return true;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {
             return false;
         }
@@ -175,7 +175,7 @@ public sealed class ModelRepository(IReadOnlyList<string> locations, HttpClient 
             var items = root.ValueKind == JsonValueKind.Array ? root.EnumerateArray().ToList() : [root];
             return items.Any(i => i.ValueKind == JsonValueKind.Object && i.TryGetProperty("@id", out var v) && v.ValueKind == JsonValueKind.String && v.GetString() == id.Value);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {
             return false;
         }

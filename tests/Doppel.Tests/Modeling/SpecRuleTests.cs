@@ -51,6 +51,14 @@ public sealed class SpecRuleTests
         // Deeply nested JSON goes past System.Text.Json's depth limit: a json-syntax error, not an exception.
         var deep = string.Concat(Enumerable.Repeat("[", 1000)) + string.Concat(Enumerable.Repeat("]", 1000));
         AssertError(Parse(deep), "json-syntax");
+
+        // A lone surrogate cannot be transcoded to UTF-8: System.Text.Json throws ArgumentException, not JsonException.
+        AssertError(Parse("\ud800"), "json-syntax");
+        AssertError(Parse(V3(Id, extra: ", \"displayName\": \"\ud800\"")), "json-syntax");
+
+        // An escaped lone surrogate parses, then throws InvalidOperationException when the string is read.
+        AssertError(Parse(V3(Id, extra: ", \"displayName\": { \"en\": \"\\ude00\" }")), "json-syntax", "$.displayName.en");
+        AssertError(Parse(V3(Id, extra: ", \"\\ud800x\": 1")), "json-syntax");
         foreach (var json in new[] { "null", "3", "\"x\"", "[null]", "{}", """{ "@context": null }""", """{ "@context": "dtmi:dtdl:context;3", "@type": null }""" })
         {
             Assert.False(Parse(json).IsValid, json);

@@ -43,6 +43,19 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
                 sink.Error(_doc, "$", "json-syntax", $"document is not valid JSON: {e.Message}");
                 continue;
             }
+            catch (ArgumentException e)
+            {
+                // A string that is not valid UTF-16 (a lone surrogate) cannot be read as JSON text at all.
+                sink.Error(_doc, "$", "json-syntax", $"document is not valid text: {e.Message}");
+                continue;
+            }
+
+            if (json.Contains("\\u", StringComparison.Ordinal) && InvalidEscape(root, "$") is { } where)
+            {
+                // System.Text.Json parses "\ud800" alone, then throws when the string is read: refuse the document first.
+                sink.Error(_doc, where, "json-syntax", "the text has an escaped surrogate (\\uD800-\\uDFFF) that is not part of a pair, so it is not a valid string");
+                continue;
+            }
 
             if (root.ValueKind == JsonValueKind.Object)
             {
@@ -83,6 +96,47 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
         }
 
         return drafts;
+    }
+
+    /// <summary>The path of the first string or member name that cannot be read (an unpaired escaped surrogate), else null.</summary>
+    private static string? InvalidEscape(JsonElement e, string path)
+    {
+        try
+        {
+            switch (e.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = e.GetString();
+                    break;
+                case JsonValueKind.Array:
+                    var i = 0;
+                    foreach (var item in e.EnumerateArray())
+                    {
+                        if (InvalidEscape(item, $"{path}[{i++}]") is { } inner)
+                        {
+                            return inner;
+                        }
+                    }
+
+                    break;
+                case JsonValueKind.Object:
+                    foreach (var member in e.EnumerateObject())
+                    {
+                        if (InvalidEscape(member.Value, $"{path}.{member.Name}") is { } inner)
+                        {
+                            return inner;
+                        }
+                    }
+
+                    break;
+            }
+
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            return path;
+        }
     }
 
     private void DiscoverTopLevel(JsonElement e, string path)
