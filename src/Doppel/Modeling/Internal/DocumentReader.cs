@@ -195,10 +195,9 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
                 continue;
             }
 
-            var memberPath = $"{path}.{member.Name}";
             if (member.Value.ValueKind == JsonValueKind.Object)
             {
-                DiscoverChild(member.Value, memberPath, context, partition);
+                DiscoverChild(member.Value, $"{path}.{member.Name}", context, partition);
             }
             else if (member.Value.ValueKind == JsonValueKind.Array)
             {
@@ -207,7 +206,7 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
                 {
                     if (item.ValueKind == JsonValueKind.Object)
                     {
-                        DiscoverChild(item, $"{memberPath}[{i}]", context, partition);
+                        DiscoverChild(item, $"{path}.{member.Name}[{i}]", context, partition);
                     }
 
                     i++;
