@@ -357,7 +357,7 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
                     sink.Error(_doc, p, "type-mismatch", "extends takes Interfaces: an Interface DTMI or an inline Interface (with @type \"Interface\")");
                 }
             }
-        }, ctx, allowStrings: true);
+        }, ctx);
 
         if (ctx.Version == 2 && count > 2)
         {
@@ -679,10 +679,10 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
 
     /// <summary>
     /// Calls <paramref name="each"/> for every value of a member that takes DTDL elements: one element, one reference, or an
-    /// array of them (JSON-LD: a set with one member may be written as that member alone). Strings are references, handed on
-    /// when <paramref name="allowStrings"/> (extends, schemas) and resolved to the element they name otherwise.
+    /// array of them (JSON-LD: a set with one member may be written as that member alone). Strings are references, which
+    /// <paramref name="each"/> resolves (<see cref="ReadReferenced"/>) or keeps (extends).
     /// </summary>
-    private void ForEachElement(JsonElement value, string path, string member, Action<JsonElement, string, DocContext> each, DocContext ctx, bool allowStrings = true)
+    private void ForEachElement(JsonElement value, string path, string member, Action<JsonElement, string, DocContext> each, DocContext ctx)
     {
         void One(JsonElement item, string p)
         {
@@ -696,7 +696,6 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
             }
         }
 
-        _ = allowStrings;
         if (value.ValueKind == JsonValueKind.Array)
         {
             var i = 0;
