@@ -105,7 +105,7 @@ public sealed class DtdlFuzzTests(ITestOutputHelper output)
     private static async Task<string?> ReplayAsync(string folder, IReadOnlyList<string> input, string mode)
     {
         var file = Path.Combine(folder, "replay.json");
-        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(input));
+        await File.WriteAllTextAsync(file, DtdlFuzzCampaign.EncodeDocuments(input));
         var run = await RunChildAsync(ReplayTimeout, DtdlFuzzCampaign.FileCommand, file, mode);
         if (run.TimedOut)
         {
@@ -168,10 +168,9 @@ public sealed class DtdlFuzzTests(ITestOutputHelper output)
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host
         : Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
 
-    /// <summary>A minimised input, one document per line, and how to replay it.</summary>
+    /// <summary>A minimised input, one document per line.</summary>
     private static string Documents(IReadOnlyList<string> documents) =>
-        string.Concat(documents.Select((d, i) => $"  document {i}: {Clip(d)}\n"))
-        + "  (replay: save the documents as a JSON array of strings and run 'dotnet Doppel.Tests.dll dtdl-fuzz-file <file> <mode>')";
+        string.Concat(documents.Select((d, i) => $"  document {i}: {Clip(d)}\n"));
 
     private static string Clip(string text, int max = 4000)
     {

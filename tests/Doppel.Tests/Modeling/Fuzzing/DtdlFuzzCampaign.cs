@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Doppel.Modeling;
 
@@ -32,15 +33,16 @@ internal static class DtdlFuzzCampaign
     /// <summary><c>dtdl-fuzz &lt;seed&gt; &lt;count&gt; &lt;workers&gt; &lt;slots-file&gt;</c></summary>
     public static int Run(ulong seed, long count, int workers, string slotsFile)
     {
-        var seeds = FuzzSeeds.Load();
-        var mutator = new DtdlMutator(seeds);
-        var existing = ExistingModels.From(seeds);
         using var slots = MemoryMappedFile.CreateFromFile(slotsFile, FileMode.OpenOrCreate, null, workers * 16L);
         using var view = slots.CreateViewAccessor();
         for (var w = 0; w < workers; w++)
         {
             view.Write(w * 16L, -1L);
         }
+
+        var seeds = FuzzSeeds.Load();
+        var mutator = new DtdlMutator(seeds);
+        var existing = ExistingModels.From(seeds);
 
         var next = -1L;
         var exceptions = 0L;
@@ -116,10 +118,10 @@ internal static class DtdlFuzzCampaign
     /// </summary>
     public static string Mode(long index) => ((index & 1) == 0 ? "strict" : "lenient") + ((index & 2) == 0 ? "" : "+existing");
 
-    /// <summary><c>dtdl-fuzz-file &lt;file&gt; &lt;mode&gt;</c>: parses one document set (a JSON array of document texts) as <see cref="Mode"/> says; exit 0 unless it crashes.</summary>
+    /// <summary><c>dtdl-fuzz-file &lt;file&gt; &lt;mode&gt;</c>: parses one document set (see <see cref="EncodeDocuments"/>) as <see cref="Mode"/> says; exit 0 unless it crashes.</summary>
     public static int RunFile(string file, string mode)
     {
-        var texts = JsonSerializer.Deserialize<string[]>(File.ReadAllText(file))!;
+        var texts = DecodeDocuments(File.ReadAllText(file));
         var existing = mode.EndsWith("+existing", StringComparison.Ordinal) ? ExistingModels.From(FuzzSeeds.Load()) : null;
         Exception? error = null;
         var thread = new Thread(() => error = Parse(mode, texts, existing).Error, MaxStackSize);
@@ -128,6 +130,16 @@ internal static class DtdlFuzzCampaign
         Console.WriteLine(error is null ? "ok" : $"exception {error.GetType().FullName}: {error.Message}");
         return 0;
     }
+
+    /// <summary>
+    /// A document set as a JSON array of base64 UTF-16 texts: inputs may hold lone surrogates, which JSON strings
+    /// cannot carry, and the replay must see exactly the characters the campaign parsed.
+    /// </summary>
+    public static string EncodeDocuments(IReadOnlyList<string> documents) =>
+        JsonSerializer.Serialize(documents.Select(d => Convert.ToBase64String(MemoryMarshal.AsBytes(d.AsSpan()))));
+
+    public static IReadOnlyList<string> DecodeDocuments(string json) =>
+        JsonSerializer.Deserialize<string[]>(json)!.Select(b => new string(MemoryMarshal.Cast<byte, char>(Convert.FromBase64String(b)))).ToList();
 
     /// <summary>The parser's result, or the exception that escaped it.</summary>
     public static (ModelParseResult? Result, Exception? Error) Parse(string mode, IReadOnlyList<string> input, IModelResolver? existing)
@@ -208,6 +220,11 @@ internal static class DtdlFuzzCampaign
     /// <summary>The indexes the workers were parsing when the campaign process died.</summary>
     public static IReadOnlyList<long> InFlight(string slotsFile, int workers)
     {
+        if (!File.Exists(slotsFile))
+        {
+            return [];
+        }
+
         var bytes = File.ReadAllBytes(slotsFile);
         return Enumerable.Range(0, workers).Select(w => BitConverter.ToInt64(bytes, w * 16)).Where(i => i >= 0).ToList();
     }
