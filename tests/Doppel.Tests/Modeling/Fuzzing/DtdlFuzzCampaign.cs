@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Doppel.Modeling;
 
@@ -32,13 +33,16 @@ internal static class DtdlFuzzCampaign
     /// <summary><c>dtdl-fuzz &lt;seed&gt; &lt;count&gt; &lt;workers&gt; &lt;slots-file&gt;</c></summary>
     public static int Run(ulong seed, long count, int workers, string slotsFile)
     {
-        var mutator = new DtdlMutator(FuzzSeeds.Load());
         using var slots = MemoryMappedFile.CreateFromFile(slotsFile, FileMode.OpenOrCreate, null, workers * 16L);
         using var view = slots.CreateViewAccessor();
         for (var w = 0; w < workers; w++)
         {
             view.Write(w * 16L, -1L);
         }
+
+        var seeds = FuzzSeeds.Load();
+        var mutator = new DtdlMutator(seeds);
+        var existing = ExistingModels.From(seeds);
 
         var next = -1L;
         var exceptions = 0L;
@@ -52,16 +56,15 @@ internal static class DtdlFuzzCampaign
 
         var threads = Enumerable.Range(0, workers).Select(w => new Thread(() =>
         {
-            var parser = new ModelParser();
-            var lenient = new ModelParser(new ModelParserOptions { AllowUndefinedReferences = true, AllowUnknownExtensions = true });
             long index;
             while ((index = Interlocked.Increment(ref next)) < count)
             {
                 view.Write(w * 16L + 8, clock.ElapsedTicks);
                 view.Write(w * 16L, index);
                 var input = mutator.Make(seed, index);
-                var chosen = (index & 1) == 0 ? parser : lenient;
-                var (result, error) = Parse(chosen, input);
+                var mode = Mode(index);
+                var (result, error) = Parse(mode, input, existing);
+                view.Write(w * 16L, -1L); // parsed: what follows (minimising) is not the parser's time
                 if (error is null)
                 {
                     Count(tally, result!);
@@ -78,12 +81,12 @@ internal static class DtdlFuzzCampaign
                     }
                 }
 
-                var minimal = InputMinimizer.Minimize(input, candidate => Parse(chosen, candidate).Error is { } e && Signature(e) == signature, MinimizeBudget);
+                var minimal = InputMinimizer.Minimize(input, candidate => Parse(mode, candidate, existing).Error is { } e && Signature(e) == signature, MinimizeBudget);
                 var report = new
                 {
                     index,
                     signature,
-                    lenient = ReferenceEquals(chosen, lenient),
+                    mode,
                     type = error.GetType().FullName,
                     message = error.Message,
                     stack = error.StackTrace?.Split('\n').Take(8).Select(l => l.Trim()).ToArray(),
@@ -109,25 +112,45 @@ internal static class DtdlFuzzCampaign
         return 0;
     }
 
-    /// <summary><c>dtdl-fuzz-file &lt;file&gt;</c>: parses one document set (a JSON array of document texts) in strict or lenient mode; exit 0 unless it crashes.</summary>
-    public static int RunFile(string file, bool lenient)
+    /// <summary>
+    /// How input <paramref name="index"/> is parsed: strict or lenient (undefined references and extensions allowed), and
+    /// on its own or against existing models (as POST /models parses against the stored ones).
+    /// </summary>
+    public static string Mode(long index) => ((index & 1) == 0 ? "strict" : "lenient") + ((index & 2) == 0 ? "" : "+existing");
+
+    /// <summary><c>dtdl-fuzz-file &lt;file&gt; &lt;mode&gt;</c>: parses one document set (see <see cref="EncodeDocuments"/>) as <see cref="Mode"/> says; exit 0 unless it crashes.</summary>
+    public static int RunFile(string file, string mode)
     {
-        var texts = JsonSerializer.Deserialize<string[]>(File.ReadAllText(file))!;
-        var options = lenient ? new ModelParserOptions { AllowUndefinedReferences = true, AllowUnknownExtensions = true } : new ModelParserOptions();
+        var texts = DecodeDocuments(File.ReadAllText(file));
+        var existing = mode.EndsWith("+existing", StringComparison.Ordinal) ? ExistingModels.From(FuzzSeeds.Load()) : null;
         Exception? error = null;
-        var thread = new Thread(() => error = Parse(new ModelParser(options), texts).Error, MaxStackSize);
+        var thread = new Thread(() => error = Parse(mode, texts, existing).Error, MaxStackSize);
         thread.Start();
         thread.Join();
         Console.WriteLine(error is null ? "ok" : $"exception {error.GetType().FullName}: {error.Message}");
         return 0;
     }
 
+    /// <summary>
+    /// A document set as a JSON array of base64 UTF-16 texts: inputs may hold lone surrogates, which JSON strings
+    /// cannot carry, and the replay must see exactly the characters the campaign parsed.
+    /// </summary>
+    public static string EncodeDocuments(IReadOnlyList<string> documents) =>
+        JsonSerializer.Serialize(documents.Select(d => Convert.ToBase64String(MemoryMarshal.AsBytes(d.AsSpan()))));
+
+    public static IReadOnlyList<string> DecodeDocuments(string json) =>
+        JsonSerializer.Deserialize<string[]>(json)!.Select(b => new string(MemoryMarshal.Cast<byte, char>(Convert.FromBase64String(b)))).ToList();
+
     /// <summary>The parser's result, or the exception that escaped it.</summary>
-    public static (ModelParseResult? Result, Exception? Error) Parse(ModelParser parser, IReadOnlyList<string> input)
+    public static (ModelParseResult? Result, Exception? Error) Parse(string mode, IReadOnlyList<string> input, IModelResolver? existing)
     {
+        var options = mode.StartsWith("lenient", StringComparison.Ordinal)
+            ? new ModelParserOptions { AllowUndefinedReferences = true, AllowUnknownExtensions = true }
+            : new ModelParserOptions();
         try
         {
-            return (parser.Parse(input.Select((text, i) => new ModelDocument($"fuzz[{i}]", text)).ToList()), null);
+            return (new ModelParser(options).Parse(input.Select((text, i) => new ModelDocument($"fuzz[{i}]", text)).ToList(),
+                mode.EndsWith("+existing", StringComparison.Ordinal) ? existing : null), null);
         }
         catch (Exception e)
         {
@@ -197,6 +220,11 @@ internal static class DtdlFuzzCampaign
     /// <summary>The indexes the workers were parsing when the campaign process died.</summary>
     public static IReadOnlyList<long> InFlight(string slotsFile, int workers)
     {
+        if (!File.Exists(slotsFile))
+        {
+            return [];
+        }
+
         var bytes = File.ReadAllBytes(slotsFile);
         return Enumerable.Range(0, workers).Select(w => BitConverter.ToInt64(bytes, w * 16)).Where(i => i >= 0).ToList();
     }

@@ -55,6 +55,8 @@ internal static class InputMinimizer
             root = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 2048 });
             var paths = new List<List<object>>();
             Paths(root, [], paths);
+            // Escaped lone surrogates parse but do not serialize: such text is shrunk as characters.
+            _ = Serialize(root);
             return true;
         }
         catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
