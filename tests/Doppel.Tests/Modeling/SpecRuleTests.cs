@@ -272,4 +272,14 @@ public sealed class SpecRuleTests
             """, context: """["dtmi:dtdl:context;3", "dtmi:dtdl:extension:quantitativeTypes;1", "dtmi:dtdl:extension:annotation;1", "dtmi:dtdl:extension:overriding;1"]""")), Id);
         Assert.Contains(Assert.IsType<EnumSchema>(((PropertyDef)m.Contents["tempUnit"]).Schema).EnumValues, v => (string)v.Value == "kelvin");
     }
+
+    [Fact]
+    public void A_reference_must_name_an_element_of_the_class_the_member_takes()
+    {
+        // The referenced element has no @type: its place (a Map's mapValue) makes it a MapValue, which is not a MapKey.
+        AssertError(Parse(V3(Id, """
+            { "@type": "Telemetry", "name": "a", "schema": { "@type": "Map", "mapKey": { "name": "k", "schema": "string" }, "mapValue": { "@id": "dtmi:com:example:Thing:val;1", "name": "v", "schema": "string" } } },
+            { "@type": "Telemetry", "name": "b", "schema": { "@type": "Map", "mapKey": "dtmi:com:example:Thing:val;1", "mapValue": { "name": "w", "schema": "double" } } }
+            """)), "type-mismatch", "$.contents[1].schema.mapKey");
+    }
 }

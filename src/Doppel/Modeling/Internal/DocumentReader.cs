@@ -163,7 +163,7 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
     }
 
     /// <summary>Walks an element and everything below it: queues Interfaces, indexes @ids by partition, scopes inner @contexts.</summary>
-    private void Discover(JsonElement e, string path, DocContext context, string partition, bool isInterface, bool topLevel = false)
+    private void Discover(JsonElement e, string path, DocContext context, string partition, bool isInterface, bool topLevel = false, string? includedBy = null)
     {
         if (isInterface)
         {
@@ -184,7 +184,7 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
             }
             else
             {
-                _elements[key] = new ElementDef(e, _doc, path, context, partition, isInterface);
+                _elements[key] = new ElementDef(e, _doc, path, context, partition, isInterface, includedBy);
             }
         }
 
@@ -197,7 +197,7 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
 
             if (member.Value.ValueKind == JsonValueKind.Object)
             {
-                DiscoverChild(member.Value, $"{path}.{member.Name}", context, partition);
+                DiscoverChild(member.Value, $"{path}.{member.Name}", context, partition, member.Name);
             }
             else if (member.Value.ValueKind == JsonValueKind.Array)
             {
@@ -206,7 +206,7 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
                 {
                     if (item.ValueKind == JsonValueKind.Object)
                     {
-                        DiscoverChild(item, $"{path}.{member.Name}[{i}]", context, partition);
+                        DiscoverChild(item, $"{path}.{member.Name}[{i}]", context, partition, member.Name);
                     }
 
                     i++;
@@ -215,7 +215,7 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
         }
     }
 
-    private void DiscoverChild(JsonElement e, string path, DocContext parent, string partition)
+    private void DiscoverChild(JsonElement e, string path, DocContext parent, string partition, string member)
     {
         if (e.TryGetProperty("@value", out _) || e.TryGetProperty("@language", out _))
         {
@@ -231,7 +231,7 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
             sink.Quiet--;
         }
 
-        Discover(e, path, context, partition, HasType(e, "Interface", context));
+        Discover(e, path, context, partition, HasType(e, "Interface", context), includedBy: context.Terms.TermOf(member) ?? member);
     }
 
     /// <summary>Members whose values are literals or language maps, never elements (their objects are not walked).</summary>
@@ -733,6 +733,15 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
             return null;
         }
 
+        // Without @type an element's class is the one its place implies (a Map's mapValue is a MapValue): it conforms
+        // to another member only if that member implies the same class.
+        if (!def.Element.TryGetProperty("@type", out _) && def.Member is { } where && ImpliedClass(where, def.Context.Version) is { } implied
+            && ImpliedClass(member, ctx.Version) is { } wanted && implied != wanted)
+        {
+            sink.Error(_doc, path, "type-mismatch", $"'{value.GetString()}' is a {implied} (by its place at {def.Path}, without @type); '{member}' takes a {wanted}");
+            return null;
+        }
+
         // The element is read where it is included, in the terms of the document and context that define it.
         var (doc, partition) = (_doc, _partition);
         (_doc, _partition) = (def.Document, def.Partition);
@@ -745,6 +754,18 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
             (_doc, _partition) = (doc, partition);
         }
     }
+
+    /// <summary>The class a member gives the elements it includes when they have no @type.</summary>
+    private static string? ImpliedClass(string member, int version) => member switch
+    {
+        "mapKey" => "MapKey",
+        "mapValue" => "MapValue",
+        "fields" => "Field",
+        "enumValues" => "EnumValue",
+        "request" => version == 2 ? "CommandPayload" : "CommandRequest",
+        "response" => version == 2 ? "CommandPayload" : "CommandResponse",
+        _ => null,
+    };
 
     /// <summary>Finds the element a dependent reference names, reporting a missing or unreferenceable one.</summary>
     private ElementDef? ResolveElement(string id, string path, DocContext ctx, string member)
@@ -860,5 +881,8 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
     private static partial Regex ServiceGroupPattern();
 }
 
-/// <summary>An element with an @id, where it is defined: its document, path, active context and partition.</summary>
-internal sealed record ElementDef(JsonElement Element, string Document, string Path, DocContext Context, string Partition, bool IsInterface);
+/// <summary>
+/// An element with an @id, where it is defined: its document, path, active context, partition, and the member (as a term)
+/// that structurally includes it, which gives its class when it has no @type.
+/// </summary>
+internal sealed record ElementDef(JsonElement Element, string Document, string Path, DocContext Context, string Partition, bool IsInterface, string? Member);
