@@ -1,21 +1,30 @@
+using System.Globalization;
+using Doppel.Tests.Modeling.Fuzzing;
 using Doppel.Tests.Storage;
 
 namespace Doppel.Tests;
 
 /// <summary>
 /// The test assembly's own entry point (the test SDK's generated one is switched off) so tests can
-/// re-launch this assembly as a child process: <c>dotnet Doppel.Tests.dll crash-writer &lt;folder&gt;</c>.
+/// re-launch this assembly as a child process: <c>dotnet Doppel.Tests.dll crash-writer &lt;folder&gt;</c>, and the
+/// DTDL fuzz campaign, which must survive a parser crash: <c>dtdl-fuzz &lt;seed&gt; &lt;count&gt; &lt;workers&gt; &lt;slots-file&gt;</c>,
+/// <c>dtdl-fuzz-file &lt;file&gt; &lt;mode&gt;</c>.
 /// </summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        if (args is ["crash-writer", var folder, ..])
+        switch (args)
         {
-            return await CrashWriter.RunAsync(folder);
+            case ["crash-writer", var folder, ..]:
+                return await CrashWriter.RunAsync(folder);
+            case [DtdlFuzzCampaign.RunCommand, var seed, var count, var workers, var slots]:
+                return DtdlFuzzCampaign.Run(ulong.Parse(seed, CultureInfo.InvariantCulture), long.Parse(count, CultureInfo.InvariantCulture), int.Parse(workers, CultureInfo.InvariantCulture), slots);
+            case [DtdlFuzzCampaign.FileCommand, var file, var mode]:
+                return DtdlFuzzCampaign.RunFile(file, mode);
+            default:
+                await Console.Error.WriteLineAsync("Doppel.Tests is run by a test runner; its commands are 'crash-writer <folder>', 'dtdl-fuzz <seed> <count> <workers> <slots-file>' and 'dtdl-fuzz-file <file> <mode>'.");
+                return 2;
         }
-
-        await Console.Error.WriteLineAsync("Doppel.Tests is run by a test runner; the only command is 'crash-writer <folder>'.");
-        return 2;
     }
 }

@@ -21,8 +21,9 @@ internal static class ModelsCommands
         var files = new Argument<string[]>("files") { Description = "DTDL files (one interface or an array each) or folders of them, validated as one set.", Arity = ArgumentArity.OneOrMore };
         var json = ClientOptions.Json();
         var lenient = new Option<bool>("--lenient") { Description = "Report undefined references as warnings instead of errors." };
-        var command = new Command("validate", "Validate DTDL documents as one set: exit 0 when valid, 1 when invalid, 2 on usage errors.") { files, json, lenient };
-        command.SetAction(parse =>
+        var resolveFrom = ResolveFromOption();
+        var command = new Command("validate", "Validate DTDL documents as one set: exit 0 when valid, 1 when invalid, 2 on usage errors.") { files, json, lenient, resolveFrom };
+        command.SetAction(async (parse, ct) =>
         {
             var documents = ReadDocuments(parse.GetValue(files)!);
             if (!documents.IsSuccess)
@@ -30,15 +31,20 @@ internal static class ModelsCommands
                 Console.Error.WriteLine($"doppel: {documents.Error.Message}");
                 return ExitCodes.Usage;
             }
-            var result = new ModelParser(new ModelParserOptions { AllowUndefinedReferences = parse.GetValue(lenient) }).Parse(documents.Value);
+            var parser = new ModelParser(new ModelParserOptions { AllowUndefinedReferences = parse.GetValue(lenient) });
+            var resolution = await ResolveAsync(parser, documents.Value, parse.GetValue(resolveFrom), ct);
+            var result = resolution.Result;
+            var errors = resolution.Errors;
+            var valid = errors.Count == 0;
             if (parse.GetValue(json))
             {
                 var output = new JsonObject
                 {
-                    ["valid"] = result.IsValid,
+                    ["valid"] = valid,
                     ["documents"] = documents.Value.Count,
+                    ["resolved"] = new JsonArray(resolution.Fetched.Select(d => (JsonNode)d.Name).ToArray()),
                     ["interfaces"] = result.Interfaces.Count,
-                    ["errors"] = new JsonArray(result.Errors.Select(ToJson).ToArray()),
+                    ["errors"] = new JsonArray(errors.Select(ToJson).ToArray()),
                     ["warnings"] = new JsonArray(result.Warnings.Select(ToJson).ToArray()),
                 };
                 Console.WriteLine(output.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
@@ -49,15 +55,19 @@ internal static class ModelsCommands
                 {
                     Console.WriteLine($"warning: {warning.Document} {warning.Path}: {warning.Rule}: {warning.Message}");
                 }
-                foreach (var error in result.Errors)
+                foreach (var fetched in resolution.Fetched)
+                {
+                    Console.WriteLine($"resolved: {fetched.Name}");
+                }
+                foreach (var error in errors)
                 {
                     Console.WriteLine($"error: {error.Document} {error.Path}: {error.Rule}: {error.Message}");
                 }
-                Console.WriteLine(result.IsValid
-                    ? $"valid: {result.Interfaces.Count} interfaces in {documents.Value.Count} documents ({result.Warnings.Count} warnings)"
-                    : $"invalid: {result.Errors.Count} errors in {documents.Value.Count} documents");
+                Console.WriteLine(valid
+                    ? $"valid: {result.Interfaces.Count} interfaces in {resolution.Documents.Count} documents ({result.Warnings.Count} warnings)"
+                    : $"invalid: {errors.Count} errors in {resolution.Documents.Count} documents");
             }
-            return result.IsValid ? ExitCodes.Ok : ExitCodes.Failed;
+            return valid ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;
     }
@@ -66,7 +76,8 @@ internal static class ModelsCommands
     {
         var files = new Argument<string[]>("files") { Description = "DTDL files or folders to upload.", Arity = ArgumentArity.OneOrMore };
         var server = ClientOptions.Server();
-        var command = new Command("import", "Upload DTDL models to a server, in dependency order, up to 250 per request.") { files, server };
+        var resolveFrom = ResolveFromOption();
+        var command = new Command("import", "Upload DTDL models to a server, in dependency order, up to 250 per request.") { files, server, resolveFrom };
         command.SetAction(async (parse, ct) =>
         {
             var documents = ReadDocuments(parse.GetValue(files)!);
@@ -75,8 +86,32 @@ internal static class ModelsCommands
                 Console.Error.WriteLine($"doppel: {documents.Error.Message}");
                 return ExitCodes.Usage;
             }
+            var toUpload = documents.Value;
+            if (parse.GetValue(resolveFrom) is { Length: > 0 } repositories)
+            {
+                // Dependencies missing from the files come from the repositories and are uploaded with them.
+                var resolution = await ResolveAsync(new ModelParser(new ModelParserOptions { AllowUndefinedReferences = true }), documents.Value, repositories, ct);
+                foreach (var error in resolution.RepositoryErrors)
+                {
+                    Console.Error.WriteLine($"doppel: {error.Document}: {error.Rule}: {error.Message}");
+                }
+                var broken = resolution.Result.Errors.Where(e => e.Rule == "json-syntax" && resolution.Fetched.Any(f => f.Name == e.Document)).ToList();
+                foreach (var error in broken)
+                {
+                    Console.Error.WriteLine($"doppel: {error.Document}: the model repository served a file that is not JSON: {error.Message}");
+                }
+                if (resolution.RepositoryErrors.Count > 0 || broken.Count > 0)
+                {
+                    return ExitCodes.Failed;
+                }
+                foreach (var fetched in resolution.Fetched)
+                {
+                    Console.WriteLine($"resolved: {fetched.Name}");
+                }
+                toUpload = [.. resolution.Documents];
+            }
             var interfaces = new List<JsonNode>();
-            foreach (var document in documents.Value)
+            foreach (var document in toUpload)
             {
                 var node = JsonNode.Parse(document.Json);
                 if (node is JsonArray array)
@@ -159,6 +194,23 @@ internal static class ModelsCommands
             return status == 204 ? ExitCodes.Ok : DoppelClient.Fail(DoppelClient.Error(status, body));
         });
         return command;
+    }
+
+    private static Option<string[]> ResolveFromOption() => new("--resolve-from")
+    {
+        Description = "A model repository (folder or http(s) URL, DTMI path convention: dtmi/com/example/thermostat-1.json) to fetch missing dependencies from; repeatable.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>Parses the documents, first fetching the interfaces they depend on but lack from the given repositories, if any.</summary>
+    private static async Task<ModelResolution> ResolveAsync(ModelParser parser, List<ModelDocument> documents, string[]? repositories, CancellationToken ct)
+    {
+        if (repositories is not { Length: > 0 })
+        {
+            return new ModelResolution(documents, [], parser.Parse(documents), []);
+        }
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        return await new ModelRepository(repositories, http).ResolveAsync(documents, parser, ct: ct);
     }
 
     /// <summary>Reads files and folders (recursively, *.json) into documents named by path.</summary>

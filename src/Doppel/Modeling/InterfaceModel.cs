@@ -7,7 +7,7 @@ public sealed class InterfaceModel
 {
     public required Dtmi Id { get; init; }
 
-    /// <summary>2 or 3 (from @context).</summary>
+    /// <summary>2, 3 or 4 (from @context).</summary>
     public required int DtdlVersion { get; init; }
 
     /// <summary>Direct bases, in declaration order.</summary>

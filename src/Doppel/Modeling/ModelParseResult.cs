@@ -11,4 +11,10 @@ public sealed class ModelParseResult(IReadOnlyList<InterfaceModel> interfaces, I
     public IReadOnlyList<ModelError> Warnings { get; } = warnings;
 
     public bool IsValid => Errors.Count == 0;
+
+    /// <summary>
+    /// Interfaces the set depends on (through extends or a Component's schema) that are neither in it nor among the
+    /// existing models: what a <see cref="ModelRepository"/> is asked for.
+    /// </summary>
+    public IReadOnlyList<Dtmi> MissingDependencies { get; init; } = [];
 }

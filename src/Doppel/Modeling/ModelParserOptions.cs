@@ -12,8 +12,10 @@ public sealed class ModelParserOptions
     public bool AllowUndefinedReferences { get; set; }
 
     /// <summary>
-    /// When true an unknown @context extension is a warning, and the documents using it are treated as "contextually
-    /// incomplete" (DTDL v3 spec): co-types and properties that extension may define are accepted with a warning.
+    /// When true an unknown @context extension is a warning, and the elements under it are "contextually incomplete"
+    /// (DTDL v3/v4 "Model completeness"): co-types that extension may define are accepted with a warning, and make their
+    /// element "informally co-typed", so that members the extension may define are accepted too. An extension this parser
+    /// knows but that the DTDL version in force cannot use (a v3 extension under v2) stays an error.
     /// </summary>
     public bool AllowUnknownExtensions { get; set; }
 }

@@ -11,11 +11,11 @@ public abstract class Schema
     public LocalizedText Description { get; init; } = LocalizedText.Empty;
 }
 
-/// <summary>The primitive schemas of DTDL v2 and v3.</summary>
+/// <summary>The primitive schemas of DTDL v2, v3 and v4.</summary>
 public enum PrimitiveKind
 {
     Boolean, Date, DateTime, Double, Duration, Float, Integer, Long, String, Time,
-    // v3 additions
+    // DTDL v4 additions
     Byte, Bytes, Decimal, Short, UnsignedByte, UnsignedInteger, UnsignedLong, UnsignedShort, Uuid,
     // geospatial (GeoJSON)
     Point, LineString, Polygon, MultiPoint, MultiLineString, MultiPolygon,
@@ -40,7 +40,8 @@ public sealed class PrimitiveSchema : Schema
 
 public sealed class ArraySchema(Schema elementSchema) : Schema
 {
-    public Schema ElementSchema { get; } = elementSchema;
+    /// <summary>The schema of each element; settable by the parser only, to close DTDL v4 self-references.</summary>
+    public Schema ElementSchema { get; internal set; } = elementSchema;
 }
 
 public sealed class EnumSchema(PrimitiveSchema valueSchema, IReadOnlyList<EnumValue> values) : Schema
@@ -65,7 +66,8 @@ public sealed class MapSchema(string keyName, Schema keySchema, string valueName
 
     public string ValueName { get; } = valueName;
 
-    public Schema ValueSchema { get; } = valueSchema;
+    /// <summary>The schema of each value; settable by the parser only, to close DTDL v4 self-references.</summary>
+    public Schema ValueSchema { get; internal set; } = valueSchema;
 }
 
 public sealed class ObjectSchema(IReadOnlyList<Field> fields) : Schema

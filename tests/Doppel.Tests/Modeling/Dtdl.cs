@@ -11,6 +11,9 @@ internal static class Dtdl
     public static string V2(string id, string contents = "", string extra = "") =>
         V3(id, contents, extra, "\"dtmi:dtdl:context;2\"");
 
+    public static string V4(string id, string contents = "", string extra = "") =>
+        V3(id, contents, extra, "\"dtmi:dtdl:context;4\"");
+
     public static ModelParseResult Parse(params string[] json) => Parse(new ModelParserOptions(), json);
 
     public static ModelParseResult Parse(ModelParserOptions options, params string[] json) =>

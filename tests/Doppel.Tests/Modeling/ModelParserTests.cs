@@ -59,7 +59,7 @@ public sealed class ModelParserTests
     [Fact]
     public void Unsupported_dtdl_version_is_rejected()
     {
-        AssertError(Parse(V3(Id, context: "\"dtmi:dtdl:context;4\"")), "unsupported-version", "$.@context");
+        AssertError(Parse(V3(Id, context: "\"dtmi:dtdl:context;5\"")), "unsupported-version", "$.@context");
     }
 
     [Fact]
@@ -246,10 +246,8 @@ public sealed class ModelParserTests
             { "@type": "Telemetry", "name": "a", "schema": { "@type": "Array", "elementSchema": "double" } },
             { "@type": "Property", "name": "e", "schema": { "@type": "Enum", "valueSchema": "string", "enumValues": [ { "name": "on", "enumValue": "ON" }, { "name": "off", "enumValue": "OFF" } ] } },
             { "@type": "Property", "name": "m", "schema": { "@type": "Map", "mapKey": { "name": "k", "schema": "string" }, "mapValue": { "name": "v", "schema": "long" } } },
-            { "@type": "Telemetry", "name": "o", "schema": "dtmi:com:example:Thing:vec;1" },
-            { "@type": "Telemetry", "name": "o2", "schema": "dtmi:com:example:Shared:pair;1" }
-            """, """, "schemas": [ { "@id": "dtmi:com:example:Thing:vec;1", "@type": "Object", "fields": [ { "name": "x", "schema": "double" } ] } ]"""),
-            V3("dtmi:com:example:Shared;1", extra: """, "schemas": [ { "@id": "dtmi:com:example:Shared:pair;1", "@type": "Object", "fields": [ { "name": "a", "schema": "integer" } ] } ]""")), Id);
+            { "@type": "Telemetry", "name": "o", "schema": "dtmi:com:example:Thing:vec;1" }
+            """, """, "schemas": [ { "@id": "dtmi:com:example:Thing:vec;1", "@type": "Object", "fields": [ { "name": "x", "schema": "double" } ] } ]""")), Id);
 
         Assert.IsType<ArraySchema>(m.Telemetries.First(t => t.Name == "a").Schema);
         var e = Assert.IsType<EnumSchema>(m.Properties.First(p => p.Name == "e").Schema);
@@ -257,7 +255,15 @@ public sealed class ModelParserTests
         Assert.Equal("v", Assert.IsType<MapSchema>(m.Properties.First(p => p.Name == "m").Schema).ValueName);
         var o = Assert.IsType<ObjectSchema>(m.Telemetries.First(t => t.Name == "o").Schema);
         Assert.Same(o, Assert.Single(m.Schemas));
-        Assert.Equal("a", Assert.IsType<ObjectSchema>(m.Telemetries.First(t => t.Name == "o2").Schema).Fields.Single().Name);
+    }
+
+    [Fact]
+    public void Schemas_of_another_interface_cannot_be_referenced()
+    {
+        // DTDL "Partitions and referenceability": an element that is not an Interface is referenceable only within its Interface.
+        var r = Parse(V3(Id, """{ "@type": "Telemetry", "name": "o2", "schema": "dtmi:com:example:Shared:pair;1" }"""),
+            V3("dtmi:com:example:Shared;1", extra: """, "schemas": [ { "@id": "dtmi:com:example:Shared:pair;1", "@type": "Object", "fields": [ { "name": "a", "schema": "integer" } ] } ]"""));
+        AssertError(r, "unreferenceable", "$.contents[0].schema");
     }
 
     [Fact]
@@ -355,15 +361,14 @@ public sealed class ModelParserTests
     }
 
     [Fact]
-    public void Undefined_relationship_target_is_an_error_in_strict_mode_and_a_kept_warning_in_lenient_mode()
+    public void Undefined_relationship_target_is_a_kept_warning()
     {
+        // "target" takes only DTMIs: a non-dependent reference, which does not make a model incomplete (DTDL "Model completeness").
         const string c = """{ "@type": "Relationship", "name": "r", "target": "dtmi:com:example:Elsewhere;1" }""";
-        AssertError(Parse(V3(Id, c)), "undefined-reference", "$.contents[0].target");
-
-        var lenient = Parse(new ModelParserOptions { AllowUndefinedReferences = true }, V3(Id, c));
-        var m = AssertValid(lenient, Id);
+        var strict = Parse(V3(Id, c));
+        var m = AssertValid(strict, Id);
         Assert.Equal("dtmi:com:example:Elsewhere;1", m.Relationships.Single().Target!.Value);
-        Assert.Contains(lenient.Warnings, w => w.Rule == "undefined-reference");
+        Assert.Contains(strict.Warnings, w => w.Rule == "undefined-reference" && w.Path == "$.contents[0].target");
     }
 
     [Fact]
@@ -579,9 +584,10 @@ public sealed class ModelParserTests
     }
 
     [Fact]
-    public void V3_extension_is_unknown_in_a_v2_document()
+    public void V3_extension_is_refused_in_a_v2_document()
     {
-        AssertError(Parse(V3(Id, context: """["dtmi:dtdl:context;2", "dtmi:dtdl:extension:historization;1"]""")), "unknown-extension");
+        AssertError(Parse(V3(Id, context: """["dtmi:dtdl:context;2", "dtmi:dtdl:extension:historization;1"]""")), "extension-version", "$.@context[1]");
+        AssertError(Parse(new ModelParserOptions { AllowUnknownExtensions = true }, V3(Id, context: """["dtmi:dtdl:context;2", "dtmi:dtdl:extension:historization;1"]""")), "extension-version");
     }
 
     // ---- Shipped RealEstateCore subset ----

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace Doppel.Modeling.Internal;
@@ -7,6 +6,9 @@ namespace Doppel.Modeling.Internal;
 internal sealed class ElementInfo
 {
     public Kind Kind { get; set; }
+
+    /// <summary>The element's active context: its parent's, combined with its own @context if it has one.</summary>
+    public required DocContext Context { get; init; }
 
     public Dtmi? Id { get; set; }
 
@@ -25,10 +27,10 @@ internal sealed class ElementInfo
 
     public string? Unit { get; set; }
 
-    /// <summary>Co-typed with an undefined term that an incomplete context may define: unknown properties are tolerated.</summary>
+    /// <summary>Co-typed with an undefined term (DTDL "informally co-typed"): undefined members are tolerated.</summary>
     public bool Informal { get; set; }
 
-    /// <summary>The element's members by DTDL term (full property IRIs folded to terms).</summary>
+    /// <summary>The element's members by DTDL term (full identifiers folded to terms).</summary>
     public Dictionary<string, JsonElement> Props { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, object?> Extensions { get; } = new(StringComparer.Ordinal);
@@ -36,24 +38,71 @@ internal sealed class ElementInfo
 
 internal sealed partial class DocumentReader
 {
-    private ElementInfo? ReadElement(JsonElement e, string path, Kind[] expected, bool typeRequired, DocContext ctx, InterfaceDraft? draft)
+    private static readonly string[] CommonMembers = ["@id", "@type", "comment", "description", "displayName"];
+
+    // contextRead: parent is already this element's active context (a top-level Interface, whose @context was read first).
+    private ElementInfo? ReadElement(JsonElement e, string path, Kind[] expected, bool typeRequired, DocContext parent, InterfaceDraft? draft, bool contextRead = false)
     {
         _ = draft;
-        var info = new ElementInfo { Kind = expected[0] };
+        var ctx = parent;
+        if (!contextRead && e.TryGetProperty("@context", out var c))
+        {
+            ctx = ReadContext(c, path + ".@context", parent) ?? parent;
+            if (ctx.Version > parent.Version)
+            {
+                // An element of one DTDL version may include elements of its own or earlier versions, never later ones.
+                sink.Error(_doc, path + ".@context", "version-mixing", $"a DTDL v{parent.Version} element cannot include a DTDL v{ctx.Version} element");
+            }
+        }
+
+        var info = new ElementInfo { Kind = expected[0], Context = ctx };
         var version = ctx.Version;
-        var propertyPrefix = "dtmi:dtdl:property:";
-        var versionSuffix = ";" + version.ToString(CultureInfo.InvariantCulture);
+        List<string>? undefined = null;
         foreach (var member in e.EnumerateObject())
         {
             var key = member.Name;
-            if (key.StartsWith(propertyPrefix, StringComparison.Ordinal) && key.EndsWith(versionSuffix, StringComparison.Ordinal))
+            if (key.StartsWith('@'))
             {
-                key = key[propertyPrefix.Length..^versionSuffix.Length];
+                if (key == "@context")
+                {
+                    continue;
+                }
+
+                if (key is not ("@id" or "@type") && version == 2 && key != "@graph")
+                {
+                    // DTDL v2 only discourages other keywords ("SHOULD NOT"); it forbids @graph.
+                    sink.Warning(_doc, $"{path}.{key}", "invalid-keyword", $"'{Shorten(key)}' is a JSON-LD keyword DTDL does not use; it is ignored");
+                    continue;
+                }
+
+                if (key is not ("@id" or "@type"))
+                {
+                    sink.Error(_doc, $"{path}.{key}", "invalid-keyword", $"'{Shorten(key)}' is not allowed: the only JSON-LD keywords a DTDL element may have are @context, @id and @type");
+                    continue;
+                }
+            }
+            else if (ctx.Terms.TermOf(key) is { } term)
+            {
+                key = term;
+            }
+            else if (key.StartsWith("dtmi:", StringComparison.Ordinal) && DtmiSyntax.Check(key, 3) is { } problem)
+            {
+                sink.Error(_doc, $"{path}.{Shorten(key)}", "invalid-member", $"member name {problem}");
+                continue;
+            }
+            else if (key.Contains(':', StringComparison.Ordinal) && !key.StartsWith("dtmi:", StringComparison.Ordinal) && version >= 3)
+            {
+                sink.Error(_doc, $"{path}.{Shorten(key)}", "invalid-member", $"'{Shorten(key)}' contains ':' but is not a DTMI; DTDL v{version} does not allow such member names");
+                continue;
+            }
+            else
+            {
+                (undefined ??= []).Add(key);
             }
 
             if (!info.Props.TryAdd(key, member.Value))
             {
-                sink.Error(_doc, $"{path}.{key}", "duplicate-property", $"'{key}' is given twice (as a term and as its full IRI)");
+                sink.Error(_doc, $"{path}.{key}", "duplicate-property", $"'{key}' is given twice (as a term and as its full identifier)");
             }
         }
 
@@ -66,66 +115,18 @@ internal sealed partial class DocumentReader
                 return null;
             }
         }
-        else
+        else if (!ReadTypes(type, path, expected, info))
         {
-            var types = new List<string>();
-            if (type.ValueKind == JsonValueKind.String)
-            {
-                types.Add(type.GetString()!);
-            }
-            else if (type.ValueKind == JsonValueKind.Array && type.EnumerateArray().All(t => t.ValueKind == JsonValueKind.String))
-            {
-                foreach (var t in type.EnumerateArray())
-                {
-                    types.Add(t.GetString()!);
-                }
-            }
-            else
-            {
-                sink.Error(_doc, path + ".@type", "type-mismatch", $"expected a string or an array of strings, found {Describe(type)}");
-                return null;
-            }
-
-            Kind? kind = null;
-            foreach (var raw in types)
-            {
-                var t = NormalizeClass(raw, ctx);
-                if (Enum.TryParse<Kind>(t, out var k) && expected.Contains(k) && t == k.ToString())
-                {
-                    if (kind is not null)
-                    {
-                        sink.Error(_doc, path + ".@type", "invalid-type", $"an element has exactly one class; found both {kind} and {k}");
-                        return null;
-                    }
-
-                    kind = k;
-                }
-            }
-
-            if (kind is null)
-            {
-                sink.Error(_doc, path + ".@type", "invalid-type", $"expected {ExpectedTypes(expected)}; found {string.Join(", ", types.Select(t => $"'{t}'"))}");
-                return null;
-            }
-
-            info.Kind = kind.Value;
-            foreach (var raw in types)
-            {
-                var t = NormalizeClass(raw, ctx);
-                if (t != kind.Value.ToString())
-                {
-                    ReadCoType(t, info, path, ctx);
-                }
-            }
+            return null;
         }
 
         var kindName = $"DTDL v{version} {info.Kind}";
 
-        // Properties: allowed by the class, by its co-types, or (when informally co-typed) anything.
-        var allowed = DtdlTerms.PropertiesOf(info.Kind);
+        // Members: allowed by the class, by its co-types, or (when informally co-typed) anything but what the spec forbids.
+        var allowed = DtdlTerms.PropertiesOf(info.Kind, version);
         foreach (var (key, value) in info.Props)
         {
-            if (key is "@id" or "@type" or "comment" or "description" or "displayName" || allowed.Contains(key))
+            if (CommonMembers.Contains(key) || allowed.Contains(key))
             {
                 continue;
             }
@@ -135,19 +136,9 @@ internal sealed partial class DocumentReader
                 continue;
             }
 
-            if (key == "unit" && info.CoTypes.Contains("AccelerationVector") || key == "unit" && info.CoTypes.Contains("VelocityVector"))
+            if (key == "unit" && (info.CoTypes.Contains("AccelerationVector") || info.CoTypes.Contains("VelocityVector")))
             {
-                // IoT Central v2: these adjunct types add an optional unit of AccelerationUnit / VelocityUnit.
-                var unitType = info.CoTypes.Contains("VelocityVector") ? "Velocity" : "Acceleration";
-                if (value.ValueKind != JsonValueKind.String || !SemanticTables.V2[unitType].Units.Contains(value.GetString()))
-                {
-                    sink.Error(_doc, $"{path}.unit", "unit-mismatch", $"expected a {SemanticTables.V2[unitType].UnitType}: {string.Join(", ", SemanticTables.V2[unitType].Units)}; found {Describe(value)}");
-                }
-                else
-                {
-                    info.Unit = value.GetString();
-                }
-
+                ReadIotCentralUnit(info, value, path);
                 continue;
             }
 
@@ -157,23 +148,24 @@ internal sealed partial class DocumentReader
                 continue;
             }
 
-            if (info.Informal || (ctx.Incomplete && key.Contains(':', StringComparison.Ordinal)))
+            if (info.Informal)
             {
-                sink.Warning(_doc, $"{path}.{key}", "unknown-property", $"'{key}' is not a property of a {kindName}; accepted because the context is incomplete");
+                sink.Warning(_doc, $"{path}.{key}", "unknown-property", $"'{key}' is not a property of a {kindName}; accepted because the element is informally co-typed");
                 continue;
             }
 
-            var hint = key == "unit" ? " ('unit' needs a semantic type co-type" + (version == 3 ? " from dtmi:dtdl:extension:quantitativeTypes;1)" : ")") : "";
-            sink.Error(_doc, $"{path}.{key}", "unknown-property",
-                $"'{key}' is not a property of a {kindName}{hint}; allowed: @id, @type, comment, description, displayName, {string.Join(", ", allowed)}");
+            var hint = key == "unit" ? " ('unit' needs a semantic type co-type" + (version >= 3 ? $" from dtmi:dtdl:extension:quantitativeTypes;{version - 2})" : ")") : "";
+            var unknownRule = undefined?.Contains(key) == true && ctx.Incomplete ? "undefined-term" : "unknown-property";
+            sink.Error(_doc, $"{path}.{Shorten(key)}", unknownRule,
+                $"'{Shorten(key)}' is not a property of a {kindName}{hint}; allowed: @id, @type, comment, description, displayName, {string.Join(", ", allowed)}");
         }
 
         foreach (var required in DtdlTerms.RequiredOf(info.Kind, version))
         {
-            if (!info.Props.ContainsKey(required))
+            if (!info.Props.TryGetValue(required, out var v) || v.ValueKind == JsonValueKind.Array && v.GetArrayLength() == 0 && required != "enumValues" && required != "fields")
             {
                 sink.Error(_doc, path, "missing-property", $"a {kindName} requires '{required}'");
-                if (required is "name" or "@id" or "schema" or "elementSchema" or "mapKey" or "mapValue" or "valueSchema")
+                if (required is "name" or "@id" or "schema" or "elementSchema" or "mapKey" or "mapValue" or "valueSchema" or "enumValue")
                 {
                     return null;
                 }
@@ -191,16 +183,110 @@ internal sealed partial class DocumentReader
                         sink.Error(_doc, path, "missing-property", $"an element co-typed {co.Term} requires '{propName}'");
                     }
                 }
+
+                if (co.Requires is { } companion && !info.CoTypes.Contains(companion))
+                {
+                    sink.Error(_doc, path + ".@type", "invalid-cotype", $"an element co-typed {co.Term} must also be co-typed {companion}");
+                }
             }
         }
 
-        // Common properties.
+        if (info.Semantic is not null && !info.Props.ContainsKey("unit"))
+        {
+            sink.Error(_doc, path, "missing-property", $"an element co-typed with semantic type {info.Semantic} requires 'unit'");
+        }
+
+        if (!ReadCommonMembers(info, path, ctx))
+        {
+            return null;
+        }
+
+        if (info.CoTypes.Contains("Override") && !info.CoTypes.Contains("ValueAnnotation"))
+        {
+            sink.Error(_doc, path + ".@type", "invalid-cotype", "Override may co-type a Property only when it is also co-typed ValueAnnotation");
+        }
+
+        return info;
+    }
+
+    /// <summary>Reads @type: exactly one class among <paramref name="expected"/>, and co-types the active context allows.</summary>
+    private bool ReadTypes(JsonElement type, string path, Kind[] expected, ElementInfo info)
+    {
+        var ctx = info.Context;
+        var types = new List<string>();
+        if (type.ValueKind == JsonValueKind.String)
+        {
+            types.Add(type.GetString()!);
+        }
+        else if (type.ValueKind == JsonValueKind.Array && type.GetArrayLength() > 0 && type.EnumerateArray().All(t => t.ValueKind == JsonValueKind.String))
+        {
+            foreach (var t in type.EnumerateArray())
+            {
+                types.Add(t.GetString()!);
+            }
+        }
+        else
+        {
+            sink.Error(_doc, path + ".@type", "type-mismatch", $"@type must be a string or a non-empty array of strings; found {Describe(type)}");
+            return false;
+        }
+
+        Kind? kind = null;
+        foreach (var raw in types)
+        {
+            var t = ctx.Terms.TermOf(raw) ?? raw;
+            if (!IsClassTerm(t, out var k))
+            {
+                continue;
+            }
+
+            if (!expected.Contains(k))
+            {
+                sink.Error(_doc, path + ".@type", "invalid-type", $"'{Shorten(raw)}' is not a class allowed here; expected {ExpectedTypes(expected)}");
+                return false;
+            }
+
+            if (kind is not null && kind != k)
+            {
+                sink.Error(_doc, path + ".@type", "invalid-type", $"an element has exactly one class; found both {kind} and {k}");
+                return false;
+            }
+
+            kind = k;
+        }
+
+        if (kind is null)
+        {
+            sink.Error(_doc, path + ".@type", "invalid-type", $"expected {ExpectedTypes(expected)}; found {string.Join(", ", types.Select(t => $"'{Shorten(t)}'"))}");
+            return false;
+        }
+
+        info.Kind = kind.Value;
+        foreach (var raw in types.Distinct(StringComparer.Ordinal))
+        {
+            var t = ctx.Terms.TermOf(raw) ?? raw;
+            if (t != kind.Value.ToString() && !info.CoTypes.Contains(t))
+            {
+                ReadCoType(raw, t, info, path, ctx);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The element classes of DTDL (the material types), as written in @type.</summary>
+    private static bool IsClassTerm(string t, out Kind kind) =>
+        Enum.TryParse(t, false, out kind) && t == kind.ToString() && Enum.IsDefined(kind);
+
+    private bool ReadCommonMembers(ElementInfo info, string path, DocContext ctx)
+    {
+        var version = ctx.Version;
         if (info.Props.TryGetValue("@id", out var id))
         {
             var max = info.Kind == Kind.Interface ? DtmiSyntax.MaxInterfaceLength : DtmiSyntax.MaxUserLength;
             if (id.ValueKind != JsonValueKind.String)
             {
-                sink.Error(_doc, path + ".@id", "type-mismatch", $"expected a DTMI string, found {Describe(id)}");
+                sink.Error(_doc, path + ".@id", "type-mismatch", $"@id must be a DTMI string; found {Describe(id)}");
             }
             else if (CheckDtmi(id.GetString()!, path + ".@id", version, max))
             {
@@ -217,72 +303,69 @@ internal sealed partial class DocumentReader
 
         if (info.Props.TryGetValue("comment", out var comment))
         {
-            if (comment.ValueKind != JsonValueKind.String)
+            var n = comment.ValueKind == JsonValueKind.Array ? comment.GetArrayLength() : 1;
+            if (n > 1)
             {
-                sink.Error(_doc, path + ".comment", "type-mismatch", $"expected a string, found {Describe(comment)}");
+                sink.Error(_doc, path + ".comment", "single-value", $"comment takes at most one string; found an array of {n}");
             }
-            else if (comment.GetString()!.Length > MaxComment)
+            else if (n == 1 && ReadString(comment.ValueKind == JsonValueKind.Array ? comment[0] : comment, path + ".comment") is { } text)
             {
-                sink.Error(_doc, path + ".comment", "comment-length", $"comment is {comment.GetString()!.Length} characters; max {MaxComment}");
-            }
-            else
-            {
-                info.Comment = comment.GetString();
+                if (text.Length > MaxComment)
+                {
+                    sink.Error(_doc, path + ".comment", "comment-length", $"comment is {text.Length} characters; max {MaxComment}");
+                }
+                else
+                {
+                    info.Comment = text;
+                }
             }
         }
 
         if (info.Props.TryGetValue("displayName", out var dn))
         {
-            info.DisplayName = ReadLocalized(dn, path + ".displayName", version == 2 ? 64 : 512, "displayName-length");
+            info.DisplayName = ReadLocalized(dn, path + ".displayName", ctx.MaxDisplayName, "displayName-length");
         }
 
         if (info.Props.TryGetValue("description", out var desc))
         {
-            info.Description = ReadLocalized(desc, path + ".description", MaxDescription, "description-length");
+            info.Description = ReadLocalized(desc, path + ".description", ctx.MaxDescription, "description-length");
         }
 
-        if (info.Props.TryGetValue("name", out var name) && DtdlTerms.PropertiesOf(info.Kind).Contains("name"))
+        if (info.Props.ContainsKey("name") && DtdlTerms.PropertiesOf(info.Kind, version).Contains("name"))
         {
-            var max = version == 2 ? 64 : 512;
-            if (name.ValueKind != JsonValueKind.String)
+            if (One(info, "name", path) is { } nv && ReadString(nv, path + ".name") is { } name)
             {
-                sink.Error(_doc, path + ".name", "type-mismatch", $"expected a string, found {Describe(name)}");
-            }
-            else if (name.GetString()!.Length > max)
-            {
-                sink.Error(_doc, path + ".name", "name-length", $"name '{Shorten(name.GetString()!)}' is {name.GetString()!.Length} characters; DTDL v{version} allows at most {max}");
-            }
-            else if (!NamePattern().IsMatch(name.GetString()!))
-            {
-                sink.Error(_doc, path + ".name", "name-syntax", $"name '{name.GetString()}' must contain only letters, digits and '_', start with a letter and end with a letter or digit");
-            }
-            else
-            {
-                info.Name = name.GetString();
+                if (name.Length > ctx.MaxName)
+                {
+                    sink.Error(_doc, path + ".name", "name-length", $"name '{Shorten(name)}' is {name.Length} characters; DTDL v{version} allows at most {ctx.MaxName}");
+                }
+                else if (!NamePattern().IsMatch(name))
+                {
+                    sink.Error(_doc, path + ".name", "name-syntax", $"name '{Shorten(name)}' must contain only letters, digits and '_', start with a letter and end with a letter or digit");
+                }
+                else
+                {
+                    info.Name = name;
+                }
             }
 
             if (info.Name is null)
             {
-                return null;
+                return false;
             }
         }
 
-        if (info.Props.TryGetValue("unit", out var unit) && info.Semantic is not null)
+        if (info.Semantic is not null && One(info, "unit", path) is { } unit)
         {
             CheckUnit(info, unit, path + ".unit", ctx);
         }
 
-        if (info.CoTypes.Contains("Override") && !info.CoTypes.Contains("ValueAnnotation"))
-        {
-            sink.Error(_doc, path + ".@type", "invalid-cotype", "Override may co-type a Property only when it is also co-typed ValueAnnotation");
-        }
-
-        return info;
+        return true;
     }
 
     private static string ExpectedTypes(Kind[] kinds) => string.Join(" or ", kinds.Select(k => $"\"{k}\""));
 
-    private void ReadCoType(string t, ElementInfo info, string path, DocContext ctx)
+    private void ReadCoType(string raw, string t, ElementInfo info, string path, DocContext ctx)
     {
         var semantic = ctx.Version == 2 ? SemanticTables.V2 : SemanticTables.QuantitativeTypesV1;
         if (semantic.ContainsKey(t) && (ctx.Version == 2 || ctx.Has(Feature.QuantitativeTypes)))
@@ -321,24 +404,45 @@ internal sealed partial class DocumentReader
             return;
         }
 
-        var dtmiLike = t.StartsWith("dtmi:", StringComparison.Ordinal);
+        // What remains is not a co-type this element may have. A term of the language or of an extension in force
+        // (a schema, a unit, an abstract class...) never is; neither is an identifier or a malformed DTMI.
+        if (ctx.Terms.TermToIri.ContainsKey(t))
+        {
+            sink.Error(_doc, path + ".@type", "invalid-cotype", $"'{Shorten(raw)}' is a DTDL term but not a type that can co-type a {info.Kind}");
+            return;
+        }
+
+        if (raw.StartsWith("dtmi:", StringComparison.Ordinal) && DtmiSyntax.Check(raw, 3) is { } problem)
+        {
+            sink.Error(_doc, path + ".@type", "invalid-type", $"@type value {problem}");
+            return;
+        }
+
+        var dtmiLike = raw.StartsWith("dtmi:", StringComparison.Ordinal);
+        var iriLike = !dtmiLike && raw.Contains(':', StringComparison.Ordinal);
+        if (iriLike && ctx.Version >= 3)
+        {
+            sink.Error(_doc, path + ".@type", "invalid-type", $"'{Shorten(raw)}' contains ':' but is not a DTMI; DTDL v{ctx.Version} does not allow such types");
+            return;
+        }
+
         if (ctx.Incomplete || (ctx.Version == 2 && !dtmiLike))
         {
-            // DTDL v2 spec ("Allowance-...TypeIncludesUndefinedTermV2"): an undefined term or a non-DTMI IRI MAY co-type
-            // an element, which makes it "informally co-typed" and lets it carry undefined members. DTDL v3 forbids
-            // that unless the model is "contextually incomplete" (it names an extension this parser cannot check).
-            sink.Warning(_doc, path + ".@type", "informal-cotype", $"'{t}' is not defined by DTDL v{ctx.Version} or the known extensions; accepted as an informal co-type");
+            // DTDL v2: an undefined term or a non-DTMI IRI MAY co-type an element, making it "informally co-typed", which
+            // lets it carry undefined members. DTDL v3/v4 allow undefined types only when the model is "contextually
+            // incomplete" (it names an extension this parser does not know, and the options tolerate that).
+            sink.Warning(_doc, path + ".@type", "informal-cotype", $"'{Shorten(raw)}' is not defined by DTDL v{ctx.Version} or the known extensions; accepted as an informal co-type");
             info.CoTypes.Add(t);
             info.Informal = true;
             return;
         }
 
-        var hint = ctx.Version == 3 && SemanticTables.QuantitativeTypesV1.ContainsKey(t)
-            ? $"; semantic types need \"dtmi:dtdl:extension:quantitativeTypes;1\" in @context"
-            : DtdlTerms.CoTypes.FirstOrDefault(c => c.Term == t) is { } def
-                ? $"; {t} needs its extension ({def.Feature}) in @context"
+        var hint = ctx.Version >= 3 && SemanticTables.QuantitativeTypesV1.ContainsKey(t)
+            ? $"; semantic types need \"dtmi:dtdl:extension:quantitativeTypes;{ctx.Version - 2}\" in @context"
+            : DtdlTerms.CoTypes.FirstOrDefault(co => co.Term == t) is { } def
+                ? $"; {t} needs its extension ({def.Feature}{(def.MinFeatureVersion > 1 ? $" v{def.MinFeatureVersion}" : "")}) in @context"
                 : "";
-        sink.Error(_doc, path + ".@type", "unknown-cotype", $"'{t}' is not a DTDL v{ctx.Version} type or a co-type defined by the extensions in @context{hint}");
+        sink.Error(_doc, path + ".@type", "unknown-cotype", $"'{Shorten(raw)}' is not a DTDL v{ctx.Version} type or a co-type defined by the extensions in @context{hint}");
     }
 
     private static ValueRule? FindCoTypeProperty(ElementInfo info, string key, DocContext ctx)
@@ -373,29 +477,41 @@ internal sealed partial class DocumentReader
         return null;
     }
 
-    private void ReadExtensionValue(ElementInfo info, string key, JsonElement value, ValueRule rule, string path)
+    private void ReadExtensionValue(ElementInfo info, string key, JsonElement raw, ValueRule rule, string path)
     {
+        if (raw.ValueKind == JsonValueKind.Array)
+        {
+            if (raw.GetArrayLength() != 1)
+            {
+                sink.Error(_doc, path, "single-value", $"'{key}' takes exactly one value; found an array of {raw.GetArrayLength()}");
+                return;
+            }
+
+            raw = raw[0];
+        }
+
         if (rule == ValueRule.PositiveInteger)
         {
-            if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) && n >= 1)
+            if (ReadInteger(raw, path) is { } n)
             {
-                info.Extensions[key] = n;
-            }
-            else
-            {
-                sink.Error(_doc, path, "extension-value", $"'{key}' must be an integer >= 1; found {Describe(value)}");
+                if (n >= 1)
+                {
+                    info.Extensions[key] = n;
+                }
+                else
+                {
+                    sink.Error(_doc, path, "extension-value", $"'{key}' must be an integer >= 1; found {n}");
+                }
             }
 
             return;
         }
 
-        if (value.ValueKind != JsonValueKind.String)
+        if (ReadString(raw, path) is not { } s)
         {
-            sink.Error(_doc, path, "extension-value", $"'{key}' must be a string; found {Describe(value)}");
             return;
         }
 
-        var s = value.GetString()!;
         var (ok, expected) = rule switch
         {
             ValueRule.Topic => (TopicPattern().IsMatch(s), "an MQTT topic pattern: '/'-separated labels of printable ASCII without space \" + # { } or {token}, not starting with '$'"),
@@ -412,69 +528,38 @@ internal sealed partial class DocumentReader
         info.Extensions[key] = s;
     }
 
+    /// <summary>IoT Central v2: AccelerationVector and VelocityVector add an optional unit of AccelerationUnit / VelocityUnit.</summary>
+    private void ReadIotCentralUnit(ElementInfo info, JsonElement value, string path)
+    {
+        var unitType = info.CoTypes.Contains("VelocityVector") ? "Velocity" : "Acceleration";
+        var (name, units) = SemanticTables.V2[unitType];
+        var v = value.ValueKind == JsonValueKind.Array && value.GetArrayLength() == 1 ? value[0] : value;
+        var s = v.ValueKind == JsonValueKind.String ? info.Context.Terms.TermOf(v.GetString()!) ?? v.GetString() : null;
+        if (s is null || !units.Contains(s))
+        {
+            sink.Error(_doc, $"{path}.unit", "unit-mismatch", $"expected a {name}: {string.Join(", ", units)}; found {Describe(v)}");
+            return;
+        }
+
+        info.Unit = s;
+    }
+
     private void CheckUnit(ElementInfo info, JsonElement unit, string path, DocContext ctx)
     {
-        if (unit.ValueKind != JsonValueKind.String)
+        if (ReadString(unit, path) is not { } raw)
         {
-            sink.Error(_doc, path, "type-mismatch", $"expected a unit name, found {Describe(unit)}");
             return;
         }
 
         var table = ctx.Version == 2 ? SemanticTables.V2 : SemanticTables.QuantitativeTypesV1;
         var (unitType, units) = table[info.Semantic!];
-        var u = unit.GetString()!;
+        var u = ctx.Terms.TermOf(raw) ?? raw;
         if (!units.Contains(u))
         {
-            sink.Error(_doc, path, "unit-mismatch", $"'{u}' is not a {unitType}, as semantic type {info.Semantic} requires; expected one of {string.Join(", ", units)}");
+            sink.Error(_doc, path, "unit-mismatch", $"'{Shorten(raw)}' is not a {unitType}, as semantic type {info.Semantic} requires; expected one of {string.Join(", ", units)}");
             return;
         }
 
         info.Unit = u;
-    }
-
-    private LocalizedText ReadLocalized(JsonElement e, string path, int max, string rule)
-    {
-        if (e.ValueKind == JsonValueKind.String)
-        {
-            var s = e.GetString()!;
-            if (s.Length > max)
-            {
-                sink.Error(_doc, path, rule, $"text is {s.Length} characters; max {max}");
-            }
-
-            return new LocalizedText(new Dictionary<string, string>(1, StringComparer.Ordinal) { ["en"] = s });
-        }
-
-        if (e.ValueKind != JsonValueKind.Object)
-        {
-            sink.Error(_doc, path, "type-mismatch", $"expected a string or a language map such as {{\"en\": \"...\"}}, found {Describe(e)}");
-            return LocalizedText.Empty;
-        }
-
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var m in e.EnumerateObject())
-        {
-            if (!LanguageTag().IsMatch(m.Name))
-            {
-                sink.Error(_doc, $"{path}.{m.Name}", "language-tag", $"'{m.Name}' is not a BCP 47 language tag");
-                continue;
-            }
-
-            if (m.Value.ValueKind != JsonValueKind.String)
-            {
-                sink.Error(_doc, $"{path}.{m.Name}", "type-mismatch", $"expected a string, found {Describe(m.Value)}");
-                continue;
-            }
-
-            var s = m.Value.GetString()!;
-            if (s.Length > max)
-            {
-                sink.Error(_doc, $"{path}.{m.Name}", rule, $"text is {s.Length} characters; max {max}");
-            }
-
-            values[m.Name] = s;
-        }
-
-        return new LocalizedText(values);
     }
 }

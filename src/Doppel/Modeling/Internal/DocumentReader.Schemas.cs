@@ -5,29 +5,33 @@ namespace Doppel.Modeling.Internal;
 internal sealed partial class DocumentReader
 {
     /// <summary>Reads the <c>schema</c> of a Property, Telemetry, payload, Field or MapValue and checks use-site rules.</summary>
-    private Schema? ReadSchemaUse(ElementInfo info, string path, DocContext ctx, InterfaceDraft? draft, bool noArray)
+    private Schema? ReadSchemaUse(ElementInfo info, string path, DocContext ctx, InterfaceDraft? draft)
     {
         var p = path + ".schema";
-        var schema = ReadSchemaValue(info.Props["schema"], p, ctx, draft);
+        if (One(info, "schema", path) is not { } value)
+        {
+            return null;
+        }
+
+        var schema = ReadSchemaValue(value, p, ctx, draft);
         if (schema is null)
         {
             return null;
         }
 
-        if (info.Kind is Kind.Property or Kind.Telemetry or Kind.CommandPayload or Kind.CommandRequest or Kind.CommandResponse
-            && Depth(schema) > MaxComplexDepth)
+        if (info.Kind is Kind.Property or Kind.Telemetry or Kind.CommandPayload or Kind.CommandRequest or Kind.CommandResponse)
         {
-            sink.Error(_doc, p, "schema-depth", $"complex schemas nest {Depth(schema)} levels deep; DTDL v{ctx.Version} allows at most {MaxComplexDepth}");
+            CheckSchemaDepth(schema, p, ctx);
         }
 
-        if (noArray && ContainsArray(schema, out var what))
+        if (ctx.Version == 2 && info.Kind == Kind.Property && ContainsArray(schema, out var what))
         {
             sink.Error(_doc, p, "property-array", $"DTDL v2 does not allow {what} in a Property's schema (allowed from DTDL v3)");
         }
 
-        if (info.Semantic is not null && !DtdlTerms.IsNumeric(schema))
+        if (info.Semantic is not null && !DtdlTerms.IsNumeric(schema, ctx.Version))
         {
-            sink.Error(_doc, p, "semantic-schema", $"an element with semantic type {info.Semantic} needs a numeric schema (double, float, integer or long); found {Name(schema)}");
+            sink.Error(_doc, p, "semantic-schema", $"an element with semantic type {info.Semantic} needs a numeric schema (double, float, integer or long{(ctx.Version >= 4 ? " or another numeric primitive" : "")}); found {Name(schema)}");
         }
 
         if (ctx.Has(Feature.IotCentral))
@@ -36,6 +40,21 @@ internal sealed partial class DocumentReader
         }
 
         return schema;
+    }
+
+    /// <summary>At most N (5 in v2/v3, 8 in v4, 24 with the Onvif limits) "schema"/"elementSchema" members on a path from a complex schema.</summary>
+    private void CheckSchemaDepth(Schema schema, string path, DocContext ctx)
+    {
+        if (schema is PrimitiveSchema or EnumSchema)
+        {
+            return;
+        }
+
+        var depth = SchemaDepth(schema, new HashSet<Schema>(ReferenceEqualityComparer.Instance));
+        if (depth > ctx.MaxSchemaDepth)
+        {
+            sink.Error(_doc, path, "schema-depth", $"complex schemas nest {depth} levels deep here; DTDL v{ctx.Version} allows at most {ctx.MaxSchemaDepth}");
+        }
     }
 
     private void CheckIotCentral(ElementInfo info, Schema schema, string path)
@@ -60,8 +79,25 @@ internal sealed partial class DocumentReader
 
     private Schema? ReadSchemaValue(JsonElement v, string path, DocContext ctx, InterfaceDraft? draft)
     {
+        if (v.ValueKind == JsonValueKind.Array)
+        {
+            if (v.GetArrayLength() != 1)
+            {
+                sink.Error(_doc, path, "single-value", $"a schema is one value; found an array of {v.GetArrayLength()}");
+                return null;
+            }
+
+            v = v[0];
+        }
+
         if (v.ValueKind == JsonValueKind.Object)
         {
+            if (HasType(v, "Interface", ctx))
+            {
+                sink.Error(_doc, path, "type-mismatch", "an Interface is not a schema here (only a Component's schema is an Interface)");
+                return null;
+            }
+
             return ReadSchema(v, path, ctx, draft);
         }
 
@@ -71,16 +107,24 @@ internal sealed partial class DocumentReader
             return null;
         }
 
-        var s = v.GetString()!;
-        const string instancePrefix = "dtmi:dtdl:instance:Schema:";
-        if (s.StartsWith(instancePrefix, StringComparison.Ordinal) && s.IndexOf(';', StringComparison.Ordinal) is var semi and > 0)
-        {
-            s = s[instancePrefix.Length..semi];
-        }
-
-        if (DtdlTerms.Primitives.TryGetValue(s, out var kind))
+        var raw = v.GetString()!;
+        var s = ctx.Terms.TermOf(raw) ?? raw;
+        if (DtdlTerms.Primitives.TryGetValue(s, out var kind) && ctx.Terms.TermToIri.ContainsKey(s))
         {
             return PrimitiveSchema.Of(kind);
+        }
+
+        if (ctx.Version >= 4)
+        {
+            if (DtdlTerms.V4Primitives.TryGetValue(s, out var v4))
+            {
+                return PrimitiveSchema.Of(v4);
+            }
+
+            if (s == "scaledDecimal")
+            {
+                return DtdlTerms.ScaledDecimal;
+            }
         }
 
         if (ctx.Has(Feature.IotCentral) && s is "geopoint" or "vector")
@@ -88,70 +132,139 @@ internal sealed partial class DocumentReader
             return s == "geopoint" ? DtdlTerms.GeoPoint : DtdlTerms.Vector;
         }
 
-        if (DtdlTerms.V4OnlyPrimitives.Contains(s))
+        if (DtdlTerms.V4Primitives.ContainsKey(s) || s == "scaledDecimal")
         {
             sink.Error(_doc, path, "unsupported-schema", $"'{s}' is not a DTDL v{ctx.Version} schema (it is defined only by the DTDL v4 context)");
             return null;
         }
 
-        if (s.StartsWith("dtmi:", StringComparison.Ordinal))
+        if (ctx.Has(Feature.QuantitativeTypes) && ctx.Terms.TermToIri.TryGetValue(s, out var iri) && iri.Contains(":enum:", StringComparison.Ordinal)
+            && UnitEnum(s) is { } units)
         {
-            return ResolveNamedSchema(s, path, ctx);
+            // QuantitativeTypes defines each unit type as an Enum of its units (e.g. an Override of a unit has schema TemperatureUnit).
+            return units;
         }
 
-        sink.Error(_doc, path, "unknown-schema", $"'{Shorten(s)}' is not a DTDL v{ctx.Version} primitive schema or a schema DTMI; expected one of {string.Join(", ", DtdlTerms.Primitives.Keys)} or a DTMI");
+        if (ctx.Terms.TermToIri.ContainsKey(s) || ctx.Terms.IsReserved(raw))
+        {
+            sink.Error(_doc, path, "unknown-schema", $"'{Shorten(raw)}' is a DTDL term but not a schema");
+            return null;
+        }
+
+        if (raw.StartsWith("dtmi:", StringComparison.Ordinal))
+        {
+            return ResolveNamedSchema(raw, path, ctx);
+        }
+
+        sink.Error(_doc, path, "unknown-schema", $"'{Shorten(raw)}' is not a DTDL v{ctx.Version} primitive schema or a schema DTMI; expected one of {string.Join(", ", DtdlTerms.Primitives.Keys)} or a DTMI");
         return null;
+    }
+
+    private static readonly Dictionary<string, EnumSchema> UnitEnums = SemanticTables.QuantitativeTypesV1.Values
+        .GroupBy(v => v.UnitType, StringComparer.Ordinal)
+        .ToDictionary(g => g.Key, g => new EnumSchema(PrimitiveSchema.Of(PrimitiveKind.String), g.SelectMany(v => v.Units).Distinct(StringComparer.Ordinal).Select(u => new EnumValue(u, u)).ToList()), StringComparer.Ordinal);
+
+    private static EnumSchema? UnitEnum(string unitType) => UnitEnums.GetValueOrDefault(unitType);
+
+    /// <summary>
+    /// The term of a primitive schema written as a term or as the identifier of this or an earlier DTDL version: an Enum's
+    /// valueSchema and a MapKey's schema list "dtmi:dtdl:instance:Schema:string;2" (and ;3, ;4) among their values.
+    /// </summary>
+    private static string? SchemaInstanceTerm(string s, DocContext ctx)
+    {
+        const string prefix = "dtmi:dtdl:instance:Schema:";
+        if (s.StartsWith(prefix, StringComparison.Ordinal) && s.LastIndexOf(';') is var semi and > 0
+            && int.TryParse(s.AsSpan(semi + 1), out var v) && v >= 2 && v <= ctx.Version)
+        {
+            return s[prefix.Length..semi];
+        }
+
+        return ctx.Terms.TermOf(s);
     }
 
     private Schema? ResolveNamedSchema(string id, string path, DocContext ctx)
     {
+        if (ResolveElement(id, path, ctx, "schema") is not { } def)
+        {
+            return null;
+        }
+
+        if (def.IsInterface)
+        {
+            sink.Error(_doc, path, "type-mismatch", $"'{id}' is an Interface, not a schema (only a Component's schema is an Interface)");
+            return null;
+        }
+
         if (_builtSchemas.TryGetValue(id, out var built))
         {
             return built;
         }
 
-        if (!_schemaDefs.TryGetValue(id, out var def))
-        {
-            if (DtmiSyntax.Check(id, ctx.Version) is { } problem)
-            {
-                sink.Error(_doc, path, "dtmi-syntax", problem);
-            }
-            else
-            {
-                sink.Error(_doc, path, "undefined-reference", $"schema '{id}' is not a primitive schema and no interface-level schema in the set has this @id");
-            }
-
-            return null;
-        }
-
         if (!_building.Add(id))
         {
-            sink.Error(_doc, path, "schema-cycle", $"schema '{id}' refers to itself; complex schemas are recursive but not self-referential");
+            // DTDL v4: a complex schema may refer to itself through its elementSchema/schema members; v2/v3 forbid it.
+            if (ctx.Version >= 4)
+            {
+                _cycleFixups.Add((new Dtmi(id), _doc, path));
+                return new PendingSchema(new Dtmi(id));
+            }
+
+            sink.Error(_doc, path, "schema-cycle", $"schema '{id}' refers to itself; DTDL v{ctx.Version} complex schemas cannot be self-referential (allowed from DTDL v4)");
             return null;
         }
 
         // Named schemas are read once, in their own document's terms, and shared by every use.
-        var doc = _doc;
-        _doc = def.Document;
-        var schema = ReadSchema(def.Element, def.Path, def.Context, null);
-        _doc = doc;
+        var (doc, partition) = (_doc, _partition);
+        (_doc, _partition) = (def.Document, def.Partition);
+        var schema = ReadSchema(def.Element, def.Path, def.Context, null, named: true);
+        (_doc, _partition) = (doc, partition);
         _building.Remove(id);
         _builtSchemas[id] = schema;
+        if (schema is not null && _cycleFixups.Count > 0 && _building.Count == 0)
+        {
+            ResolvePending(schema, new HashSet<Schema>(ReferenceEqualityComparer.Instance));
+        }
+
         return schema;
     }
 
-    private Schema? ReadSchema(JsonElement e, string path, DocContext ctx, InterfaceDraft? draft)
+    /// <summary>Replaces the placeholders of self-references (DTDL v4) by the schemas they name, once those are built.</summary>
+    private void ResolvePending(Schema s, HashSet<Schema> seen)
     {
-        if (e.TryGetProperty("@id", out var idEl) && idEl.ValueKind == JsonValueKind.String && _schemaDefs.TryGetValue(idEl.GetString()!, out var def)
-            && def.Path == path && def.Document == _doc && !_building.Contains(idEl.GetString()!))
+        if (!seen.Add(s))
         {
-            // An interface-level schema: build it through the shared cache so references and the definition agree.
-            if (_builtSchemas.TryGetValue(idEl.GetString()!, out var cached))
-            {
-                return cached;
-            }
+            return;
+        }
 
-            return ResolveNamedSchema(idEl.GetString()!, path, ctx);
+        Schema Fix(Schema child) => child is PendingSchema p && _builtSchemas.GetValueOrDefault(p.Target.Value) is { } target ? target : child;
+
+        switch (s)
+        {
+            case ArraySchema a:
+                a.ElementSchema = Fix(a.ElementSchema);
+                ResolvePending(a.ElementSchema, seen);
+                break;
+            case MapSchema m:
+                m.ValueSchema = Fix(m.ValueSchema);
+                ResolvePending(m.ValueSchema, seen);
+                break;
+            case ObjectSchema o when o.Fields is List<Field> fields:
+                for (var i = 0; i < fields.Count; i++)
+                {
+                    fields[i] = fields[i] with { Schema = Fix(fields[i].Schema) };
+                    ResolvePending(fields[i].Schema, seen);
+                }
+
+                break;
+        }
+    }
+
+    private Schema? ReadSchema(JsonElement e, string path, DocContext ctx, InterfaceDraft? draft, bool named = false)
+    {
+        if (!named && TryGetId(e, out var id) && _elements.TryGetValue(id, out var def) && def.Path == path && def.Document == _doc)
+        {
+            // An element with an @id: build it through the shared cache so that references and the definition agree.
+            return ResolveNamedSchema(id, path, ctx);
         }
 
         if (draft is not null)
@@ -165,12 +278,15 @@ internal sealed partial class DocumentReader
             return null;
         }
 
+        var ictx = info.Context;
         Schema? schema = info.Kind switch
         {
-            Kind.Array => ReadSchemaValue(info.Props["elementSchema"], path + ".elementSchema", ctx, draft) is { } el ? new ArraySchema(el) { Id = info.Id, DisplayName = info.DisplayName, Description = info.Description } : null,
-            Kind.Enum => ReadEnum(info, path, ctx, draft),
-            Kind.Map => ReadMap(info, path, ctx, draft),
-            Kind.Object => ReadObject(info, path, ctx, draft),
+            Kind.Array => One(info, "elementSchema", path) is { } es && ReadSchemaValue(es, path + ".elementSchema", ictx, draft) is { } el
+                ? new ArraySchema(el) { Id = info.Id, DisplayName = info.DisplayName, Description = info.Description }
+                : null,
+            Kind.Enum => ReadEnum(info, path, ictx, draft),
+            Kind.Map => ReadMap(info, path, ictx, draft),
+            Kind.Object => ReadObject(info, path, ictx, draft),
             _ => null,
         };
         return schema;
@@ -178,9 +294,14 @@ internal sealed partial class DocumentReader
 
     private EnumSchema? ReadEnum(ElementInfo info, string path, DocContext ctx, InterfaceDraft? draft)
     {
-        var vs = info.Props["valueSchema"];
-        var isInt = vs.ValueKind == JsonValueKind.String && vs.GetString() is "integer" or "dtmi:dtdl:instance:Schema:integer;2" or "dtmi:dtdl:instance:Schema:integer;3";
-        var isString = vs.ValueKind == JsonValueKind.String && vs.GetString() is "string" or "dtmi:dtdl:instance:Schema:string;2" or "dtmi:dtdl:instance:Schema:string;3";
+        if (One(info, "valueSchema", path) is not { } vs)
+        {
+            return null;
+        }
+
+        var term = vs.ValueKind == JsonValueKind.String ? SchemaInstanceTerm(vs.GetString()!, ctx) : null;
+        var isInt = term == "integer";
+        var isString = term == "string";
         if (!isInt && !isString)
         {
             sink.Error(_doc, path + ".valueSchema", "enum-value-schema", $"an Enum's valueSchema must be integer or string; found {Describe(vs)}");
@@ -192,43 +313,46 @@ internal sealed partial class DocumentReader
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            ForEachObject(arr, path + ".enumValues", (ve, vp) =>
+            var indexes = new HashSet<int>();
+            var count = 0;
+            ForEachElement(arr, path + ".enumValues", "enumValues", (ve, vp, vctx) =>
             {
-                if (draft is not null)
+                count++;
+                var value = ReadReferenced(ve, vp, vctx, "enumValues", (el, ep, ectx) =>
                 {
-                    draft.ElementCount++;
-                }
+                    if (draft is not null)
+                    {
+                        draft.ElementCount++;
+                    }
 
-                var vi = ReadElement(ve, vp, [Kind.EnumValue], false, ctx, draft);
-                if (vi?.Name is null)
-                {
-                    return;
-                }
+                    var vi = ReadElement(el, ep, [Kind.EnumValue], false, ectx, draft);
+                    if (vi?.Name is null || One(vi, "enumValue", ep) is not { } raw)
+                    {
+                        return null;
+                    }
 
-                var raw = vi.Props["enumValue"];
-                object? value = isInt
-                    ? raw.ValueKind == JsonValueKind.Number && raw.TryGetInt32(out var n) ? n : null
-                    : raw.ValueKind == JsonValueKind.String ? raw.GetString() : null;
+                    CheckUniqueIndex(indexes, vi.Extensions, ep);
+                    object? v = isInt ? ReadInteger(raw, ep + ".enumValue") : ReadString(raw, ep + ".enumValue");
+                    return v is null ? null : new EnumValue(vi.Name, v) { DisplayName = vi.DisplayName };
+                });
                 if (value is null)
                 {
-                    sink.Error(_doc, vp + ".enumValue", "type-mismatch", $"expected {(isInt ? "an integer" : "a string")} (the Enum's valueSchema), found {Describe(raw)}");
                     return;
                 }
 
-                if (!names.Add(vi.Name))
+                if (!names.Add(value.Name))
                 {
-                    sink.Error(_doc, vp + ".name", "duplicate-name", $"'{vi.Name}' is already the name of a value of this Enum");
+                    sink.Error(_doc, vp + ".name", "duplicate-name", $"'{value.Name}' is already the name of a value of this Enum");
                 }
 
-                if (!seen.Add(value.ToString()!))
+                if (!seen.Add(value.Value.ToString()!))
                 {
-                    sink.Error(_doc, vp + ".enumValue", "duplicate-enum-value", $"value {value} is already used by another value of this Enum");
+                    sink.Error(_doc, vp + ".enumValue", "duplicate-enum-value", $"value {value.Value} is already used by another value of this Enum");
                 }
 
-                values.Add(new EnumValue(vi.Name, value) { DisplayName = vi.DisplayName });
-            });
+                values.Add(value);
+            }, ctx);
 
-            var count = arr.ValueKind == JsonValueKind.Array ? arr.GetArrayLength() : 0;
             if (ctx.Version == 2 && count is 0 or > 100)
             {
                 sink.Error(_doc, path + ".enumValues", "enum-count", $"DTDL v2 requires 1 to 100 enumValues; found {count}");
@@ -247,29 +371,50 @@ internal sealed partial class DocumentReader
     {
         var kp = path + ".mapKey";
         var vp = path + ".mapValue";
-        if (draft is not null)
-        {
-            draft.ElementCount += 2;
-        }
-
-        var ki = ReadElement(info.Props["mapKey"], kp, [Kind.MapKey], false, ctx, draft);
-        var vi = ReadElement(info.Props["mapValue"], vp, [Kind.MapValue], false, ctx, draft);
-        if (ki?.Name is null || vi?.Name is null)
+        var mapKey = One(info, "mapKey", path);
+        var mapValue = One(info, "mapValue", path);
+        if (mapKey is not { } keyValue || mapValue is not { } valueValue)
         {
             return null;
         }
 
-        var keySchema = ReadSchemaValue(ki.Props["schema"], kp + ".schema", ctx, draft);
-        if (keySchema is not null && keySchema is not PrimitiveSchema { Kind: PrimitiveKind.String })
+        var key = ReadReferenced(keyValue, kp, ctx, "mapKey", (el, ep, ectx) =>
         {
-            sink.Error(_doc, kp + ".schema", "map-key-schema", $"a MapKey's schema must be string; found {Name(keySchema)}");
-            return null;
-        }
+            if (draft is not null)
+            {
+                draft.ElementCount++;
+            }
 
-        var valueSchema = ReadSchemaUse(vi, vp, ctx, draft, false);
-        return keySchema is null || valueSchema is null
+            var ki = ReadElement(el, ep, [Kind.MapKey], false, ectx, draft);
+            if (ki?.Name is null || One(ki, "schema", ep) is not { } ks)
+            {
+                return null;
+            }
+
+            var keySchema = ks.ValueKind == JsonValueKind.String && SchemaInstanceTerm(ks.GetString()!, ki.Context) == "string"
+                ? PrimitiveSchema.Of(PrimitiveKind.String)
+                : ReadSchemaValue(ks, ep + ".schema", ki.Context, draft);
+            if (keySchema is not null && keySchema is not PrimitiveSchema { Kind: PrimitiveKind.String })
+            {
+                sink.Error(_doc, ep + ".schema", "map-key-schema", $"a MapKey's schema must be string; found {Name(keySchema)}");
+                return null;
+            }
+
+            return keySchema is null ? null : Tuple.Create(ki.Name, keySchema);
+        });
+        var value = ReadReferenced(valueValue, vp, ctx, "mapValue", (el, ep, ectx) =>
+        {
+            if (draft is not null)
+            {
+                draft.ElementCount++;
+            }
+
+            var vi = ReadElement(el, ep, [Kind.MapValue], false, ectx, draft);
+            return vi?.Name is null || ReadSchemaUse(vi, ep, vi.Context, draft) is not { } vs ? null : Tuple.Create(vi.Name, vs);
+        });
+        return key is null || value is null
             ? null
-            : new MapSchema(ki.Name, keySchema, vi.Name, valueSchema) { Id = info.Id, DisplayName = info.DisplayName, Description = info.Description };
+            : new MapSchema(key.Item1, key.Item2, value.Item1, value.Item2) { Id = info.Id, DisplayName = info.DisplayName, Description = info.Description };
     }
 
     private ObjectSchema? ReadObject(ElementInfo info, string path, DocContext ctx, InterfaceDraft? draft)
@@ -278,32 +423,42 @@ internal sealed partial class DocumentReader
         if (info.Props.TryGetValue("fields", out var arr))
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
-            ForEachObject(arr, path + ".fields", (fe, fp) =>
+            var indexes = new HashSet<int>();
+            var count = 0;
+            ForEachElement(arr, path + ".fields", "fields", (fe, fp, fctx) =>
             {
-                if (draft is not null)
+                count++;
+                var field = ReadReferenced(fe, fp, fctx, "fields", (el, ep, ectx) =>
                 {
-                    draft.ElementCount++;
-                }
+                    if (draft is not null)
+                    {
+                        draft.ElementCount++;
+                    }
 
-                var fi = ReadElement(fe, fp, [Kind.Field], false, ctx, draft);
-                if (fi?.Name is null)
+                    var fi = ReadElement(el, ep, [Kind.Field], false, ectx, draft);
+                    if (fi is not null)
+                    {
+                        CheckUniqueIndex(indexes, fi.Extensions, ep);
+                    }
+
+                    return fi?.Name is null || ReadSchemaUse(fi, ep, fi.Context, draft) is not { } fs
+                        ? null
+                        : new Field(fi.Name, fs) { DisplayName = fi.DisplayName, SemanticTypes = fi.CoTypes, Unit = fi.Unit };
+                });
+                if (field is null)
                 {
                     return;
                 }
 
-                if (!names.Add(fi.Name))
+                if (!names.Add(field.Name))
                 {
-                    sink.Error(_doc, fp + ".name", "duplicate-name", $"'{fi.Name}' is already the name of a field of this Object");
+                    sink.Error(_doc, fp + ".name", "duplicate-name", $"'{field.Name}' is already the name of a field of this Object");
                     return;
                 }
 
-                if (ReadSchemaUse(fi, fp, ctx, draft, false) is { } fs)
-                {
-                    fields.Add(new Field(fi.Name, fs) { DisplayName = fi.DisplayName, SemanticTypes = fi.CoTypes, Unit = fi.Unit });
-                }
-            });
+                fields.Add(field);
+            }, ctx);
 
-            var count = arr.ValueKind == JsonValueKind.Array ? arr.GetArrayLength() : 0;
             if (ctx.Version == 2 && count is 0 or > 30)
             {
                 sink.Error(_doc, path + ".fields", "object-field-count", $"DTDL v2 requires 1 to 30 fields in an Object; found {count}");
@@ -313,34 +468,43 @@ internal sealed partial class DocumentReader
         return new ObjectSchema(fields) { Id = info.Id, DisplayName = info.DisplayName, Description = info.Description };
     }
 
-    /// <summary>Levels of nested complex schemas: each Array, Map or Object is a level; an Enum, which nests nothing, is not.</summary>
-    /// <remarks>Counting Enums would reject models in the public IoT Plug and Play repository (impinj r700), which the
-    /// reference parser accepted, so the reference parser evidently does not count them either.</remarks>
-    private int Depth(Schema s)
+    /// <summary>
+    /// The most "schema"/"elementSchema" members on a path from <paramref name="s"/> to another element (DTDL "Limits and
+    /// exclusions"): an Array's element schema, an Object's field schemas and a Map's value schema each count one, up to
+    /// and including the member that reaches a primitive schema (an element of the metamodel) or an Enum; so n nested
+    /// complex schemas around a primitive count n, matching the language description's "depth of nested complex schemas".
+    /// A path ends where it would revisit a schema (DTDL v4 self-references).
+    /// </summary>
+    private static int SchemaDepth(Schema s, HashSet<Schema> onPath)
     {
-        if (s is PrimitiveSchema)
+        if (s is PrimitiveSchema or EnumSchema or PendingSchema || !onPath.Add(s))
         {
             return 0;
         }
 
-        if (_depths.TryGetValue(s, out var d))
-        {
-            return d;
-        }
+        static int Step(Schema child, HashSet<Schema> onPath) => child is PrimitiveSchema or PendingSchema || onPath.Contains(child) ? 1 : 1 + SchemaDepth(child, onPath);
 
-        d = s is EnumSchema ? 0 : 1 + s switch
+        var d = s switch
         {
-            ArraySchema a => Depth(a.ElementSchema),
-            MapSchema m => Depth(m.ValueSchema),
-            ObjectSchema o => o.Fields.Count == 0 ? 0 : o.Fields.Max(f => Depth(f.Schema)),
+            ArraySchema a => Step(a.ElementSchema, onPath),
+            MapSchema m => Step(m.ValueSchema, onPath),
+            ObjectSchema o => o.Fields.Count == 0 ? 0 : o.Fields.Max(f => Step(f.Schema, onPath)),
             _ => 0,
         };
-        _depths[s] = d;
+        onPath.Remove(s);
         return d;
     }
 
-    private static bool ContainsArray(Schema s, out string what)
+    private static bool ContainsArray(Schema s, out string what) => ContainsArray(s, new HashSet<Schema>(ReferenceEqualityComparer.Instance), out what);
+
+    private static bool ContainsArray(Schema s, HashSet<Schema> seen, out string what)
     {
+        what = "";
+        if (!seen.Add(s))
+        {
+            return false;
+        }
+
         switch (s)
         {
             case ArraySchema:
@@ -350,11 +514,11 @@ internal sealed partial class DocumentReader
                 what = $"the geospatial schema {p.Term} (an array of coordinates)";
                 return true;
             case MapSchema m:
-                return ContainsArray(m.ValueSchema, out what);
+                return ContainsArray(m.ValueSchema, seen, out what);
             case ObjectSchema o:
                 foreach (var f in o.Fields)
                 {
-                    if (ContainsArray(f.Schema, out what))
+                    if (ContainsArray(f.Schema, seen, out what))
                     {
                         return true;
                     }
@@ -363,7 +527,6 @@ internal sealed partial class DocumentReader
                 break;
         }
 
-        what = "";
         return false;
     }
 
@@ -373,4 +536,10 @@ internal sealed partial class DocumentReader
         _ when s.Id is not null => $"{s.GetType().Name.Replace("Schema", "", StringComparison.Ordinal)} {s.Id}",
         _ => s.GetType().Name.Replace("Schema", "", StringComparison.Ordinal),
     };
+}
+
+/// <summary>A DTDL v4 self-reference while its schema is being built; replaced by that schema before the parse returns.</summary>
+internal sealed class PendingSchema(Dtmi target) : Schema
+{
+    public Dtmi Target { get; } = target;
 }

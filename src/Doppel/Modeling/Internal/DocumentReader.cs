@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -10,21 +9,25 @@ namespace Doppel.Modeling.Internal;
 /// </summary>
 internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSink sink)
 {
-    private const int MaxDescription = 512;
     private const int MaxComment = 512;
-    private const int MaxComplexDepth = 5;
 
-    private readonly List<(JsonElement Element, string Document, string Path, DocContext Context)> _pending = [];
-    private readonly Dictionary<string, (JsonElement Element, string Document, string Path, DocContext Context)> _schemaDefs = new(StringComparer.Ordinal);
+    /// <summary>Interfaces to read; TopLevel when the context given is the one read from the element itself.</summary>
+    private readonly List<(JsonElement Element, string Document, string Path, DocContext Context, bool TopLevel)> _pending = [];
+
+    /// <summary>Every element with an @id, for dependent references (DTDL "Model completeness").</summary>
+    private readonly Dictionary<string, ElementDef> _elements = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Schema?> _builtSchemas = new(StringComparer.Ordinal);
     private readonly HashSet<string> _building = new(StringComparer.Ordinal);
-    private readonly Dictionary<Schema, int> _depths = new(ReferenceEqualityComparer.Instance);
+    private readonly List<(Dtmi Id, string Document, string Path)> _cycleFixups = [];
     private string _doc = "";
+
+    /// <summary>The partition being read: the path of the Interface whose elements are referenceable (DTDL "Partitions").</summary>
+    private string _partition = "";
 
     public List<InterfaceDraft> Read(IReadOnlyList<ModelDocument> documents)
     {
-        // Pass 1 finds every interface (inline ones too) and every named schema, because a schema DTMI may be used
-        // before, or in another document than, its definition.
+        // Pass 1 finds every interface (inline ones too) and every element with an @id, because a reference may be used
+        // before, or in another document than, the element it names.
         foreach (var document in documents)
         {
             _doc = document.Name;
@@ -32,7 +35,7 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
             JsonElement root;
             try
             {
-                using var parsed = JsonDocument.Parse(json);
+                using var parsed = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 256 });
                 root = parsed.RootElement.Clone();
             }
             catch (JsonException e)
@@ -40,10 +43,23 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
                 sink.Error(_doc, "$", "json-syntax", $"document is not valid JSON: {e.Message}");
                 continue;
             }
+            catch (ArgumentException e)
+            {
+                // A string that is not valid UTF-16 (a lone surrogate) cannot be read as JSON text at all.
+                sink.Error(_doc, "$", "json-syntax", $"document is not valid text: {e.Message}");
+                continue;
+            }
+
+            if (json.Contains("\\u", StringComparison.Ordinal) && InvalidEscape(root, "$") is { } where)
+            {
+                // System.Text.Json parses "\ud800" alone, then throws when the string is read: refuse the document first.
+                sink.Error(_doc, where, "json-syntax", "the text has an escaped surrogate (\\uD800-\\uDFFF) that is not part of a pair, so it is not a valid string");
+                continue;
+            }
 
             if (root.ValueKind == JsonValueKind.Object)
             {
-                Discover(root, "$", null);
+                DiscoverTopLevel(root, "$");
             }
             else if (root.ValueKind == JsonValueKind.Array)
             {
@@ -52,7 +68,7 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
                 {
                     if (item.ValueKind == JsonValueKind.Object)
                     {
-                        Discover(item, $"$[{i}]", null);
+                        DiscoverTopLevel(item, $"$[{i}]");
                     }
                     else
                     {
@@ -69,10 +85,11 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
         }
 
         var drafts = new List<InterfaceDraft>(_pending.Count);
-        foreach (var (element, document, path, context) in _pending)
+        foreach (var (element, document, path, context, topLevel) in _pending)
         {
             _doc = document;
-            if (ReadInterface(element, path, context) is { } draft)
+            _partition = document + path;
+            if (ReadInterface(element, path, context, topLevel) is { } draft)
             {
                 drafts.Add(draft);
             }
@@ -81,167 +98,159 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
         return drafts;
     }
 
-    private void Discover(JsonElement e, string path, DocContext? inherited)
+    /// <summary>The path of the first string or member name that cannot be read (an unpaired escaped surrogate), else null.</summary>
+    private static string? InvalidEscape(JsonElement e, string path)
     {
-        var context = e.TryGetProperty("@context", out var c) ? ReadContext(c, path + ".@context") : inherited;
-        if (context is null)
+        try
         {
-            sink.Error(_doc, path, "missing-context", "an Interface needs @context \"dtmi:dtdl:context;3\" or \"dtmi:dtdl:context;2\" (at least once in the document)");
-            context = new DocContext { Version = 3 };
+            switch (e.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = e.GetString();
+                    break;
+                case JsonValueKind.Array:
+                    var i = 0;
+                    foreach (var item in e.EnumerateArray())
+                    {
+                        if (InvalidEscape(item, $"{path}[{i++}]") is { } inner)
+                        {
+                            return inner;
+                        }
+                    }
+
+                    break;
+                case JsonValueKind.Object:
+                    foreach (var member in e.EnumerateObject())
+                    {
+                        if (InvalidEscape(member.Value, $"{path}.{member.Name}") is { } inner)
+                        {
+                            return inner;
+                        }
+                    }
+
+                    break;
+            }
+
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            return path;
+        }
+    }
+
+    private void DiscoverTopLevel(JsonElement e, string path)
+    {
+        if (!e.TryGetProperty("@context", out var c))
+        {
+            sink.Error(_doc, path, "missing-context", "a top-level Interface needs @context \"dtmi:dtdl:context;4\", \"dtmi:dtdl:context;3\" or \"dtmi:dtdl:context;2\"");
+            return;
         }
 
-        _pending.Add((e, _doc, path, context));
-        if (Get(e, "schemas", context) is { ValueKind: JsonValueKind.Array } schemas)
+        if (ReadContext(c, path + ".@context", null) is not { } context)
         {
-            var i = 0;
-            foreach (var s in schemas.EnumerateArray())
+            return;
+        }
+
+        if (!HasType(e, "Interface", context))
+        {
+            // Top-level elements must be Interfaces (TopLevelRootable); ReadInterface says what is wrong with @type.
+            _pending.Add((e, _doc, path, context, true));
+            return;
+        }
+
+        Discover(e, path, context, _doc + path, true, topLevel: true);
+    }
+
+    /// <summary>Walks an element and everything below it: queues Interfaces, indexes @ids by partition, scopes inner @contexts.</summary>
+    private void Discover(JsonElement e, string path, DocContext context, string partition, bool isInterface, bool topLevel = false, string? includedBy = null)
+    {
+        if (isInterface)
+        {
+            partition = _doc + path;
+            _pending.Add((e, _doc, path, context, topLevel));
+        }
+
+        if (e.TryGetProperty("@id", out var id) && id.ValueKind == JsonValueKind.String)
+        {
+            var key = id.GetString()!;
+            if (_elements.TryGetValue(key, out var first))
             {
-                if (s.ValueKind == JsonValueKind.Object && s.TryGetProperty("@id", out var id) && id.ValueKind == JsonValueKind.String)
+                // Two Interfaces with one @id are reported by the linker, which also sees the existing models.
+                if (!(first.IsInterface && isInterface))
                 {
-                    _schemaDefs.TryAdd(id.GetString()!, (s, _doc, $"{path}.schemas[{i}]", context));
+                    sink.Error(_doc, path + ".@id", "duplicate-id", $"'{key}' is already the @id of the element at {first.Document} {first.Path}; @id values must be unique in a model");
                 }
-
-                i++;
+            }
+            else
+            {
+                _elements[key] = new ElementDef(e, _doc, path, context, partition, isInterface, includedBy);
             }
         }
 
-        if (Get(e, "extends", context) is { } ext)
+        foreach (var member in e.EnumerateObject())
         {
-            if (ext.ValueKind == JsonValueKind.Object)
+            if (member.Name.StartsWith('@') || IsLiteralMember(member.Name, context))
             {
-                Discover(ext, path + ".extends", context);
+                continue;
             }
-            else if (ext.ValueKind == JsonValueKind.Array)
+
+            if (member.Value.ValueKind == JsonValueKind.Object)
+            {
+                DiscoverChild(member.Value, $"{path}.{member.Name}", context, partition, member.Name);
+            }
+            else if (member.Value.ValueKind == JsonValueKind.Array)
             {
                 var i = 0;
-                foreach (var item in ext.EnumerateArray())
+                foreach (var item in member.Value.EnumerateArray())
                 {
                     if (item.ValueKind == JsonValueKind.Object)
                     {
-                        Discover(item, $"{path}.extends[{i}]", context);
+                        DiscoverChild(item, $"{path}.{member.Name}[{i}]", context, partition, member.Name);
                     }
 
                     i++;
                 }
             }
         }
-
-        if (Get(e, "contents", context) is { ValueKind: JsonValueKind.Array } contents)
-        {
-            var i = 0;
-            foreach (var item in contents.EnumerateArray())
-            {
-                if (item.ValueKind == JsonValueKind.Object && Get(item, "schema", context) is { ValueKind: JsonValueKind.Object } schema && HasType(schema, "Interface", context))
-                {
-                    Discover(schema, $"{path}.contents[{i}].schema", context);
-                }
-
-                i++;
-            }
-        }
     }
 
-    private DocContext? ReadContext(JsonElement c, string path)
+    private void DiscoverChild(JsonElement e, string path, DocContext parent, string partition, string member)
     {
-        var ids = new List<string>();
-        if (c.ValueKind == JsonValueKind.String)
+        if (e.TryGetProperty("@value", out _) || e.TryGetProperty("@language", out _))
         {
-            ids.Add(c.GetString()!);
-        }
-        else if (c.ValueKind == JsonValueKind.Array)
-        {
-            var i = 0;
-            foreach (var item in c.EnumerateArray())
-            {
-                if (item.ValueKind == JsonValueKind.String)
-                {
-                    ids.Add(item.GetString()!);
-                }
-                else
-                {
-                    sink.Error(_doc, $"{path}[{i}]", "context-syntax", $"expected a context DTMI string, found {Describe(item)}");
-                }
-
-                i++;
-            }
-        }
-        else
-        {
-            sink.Error(_doc, path, "context-syntax", $"expected a string or an array of strings, found {Describe(c)}");
-            return null;
+            return;
         }
 
-        var version = ids.Contains(DtdlTerms.ContextV3) ? 3 : ids.Contains(DtdlTerms.ContextV2) ? 2 : 0;
-        if (version == 0)
+        var context = parent;
+        if (e.TryGetProperty("@context", out var c))
         {
-            var other = ids.FirstOrDefault(s => s.StartsWith("dtmi:dtdl:context;", StringComparison.Ordinal));
-            sink.Error(_doc, path, other is null ? "missing-context" : "unsupported-version",
-                other is null
-                    ? "@context must include \"dtmi:dtdl:context;3\" or \"dtmi:dtdl:context;2\""
-                    : $"'{other}' is not supported; expected \"dtmi:dtdl:context;3\" or \"dtmi:dtdl:context;2\"");
-            return null;
+            // Errors in an inner @context are reported once, when the element is read.
+            sink.Quiet++;
+            context = ReadContext(c, path + ".@context", parent) ?? parent;
+            sink.Quiet--;
         }
 
-        if (ids.Contains(DtdlTerms.ContextV3) && ids.Contains(DtdlTerms.ContextV2))
-        {
-            sink.Error(_doc, path, "context-syntax", "@context names both DTDL v2 and v3; choose one");
-        }
-
-        if (version == 3 && ids[0] != DtdlTerms.ContextV3)
-        {
-            // v3 spec, "Context": the DTDL context must always be first. v2 documents in the wild put it anywhere.
-            sink.Error(_doc, path, "context-order", "in DTDL v3 \"dtmi:dtdl:context;3\" must be the first context specifier");
-        }
-
-        var known = version == 2 ? DtdlTerms.ExtensionsV2 : DtdlTerms.ExtensionsV3;
-        var features = Feature.None;
-        var mqtt = 0;
-        var incomplete = false;
-        var extensions = new List<Dtmi>();
-        for (var i = 0; i < ids.Count; i++)
-        {
-            var id = ids[i];
-            if (id is DtdlTerms.ContextV2 or DtdlTerms.ContextV3)
-            {
-                continue;
-            }
-
-            var itemPath = c.ValueKind == JsonValueKind.Array ? $"{path}[{i}]" : path;
-            if (known.TryGetValue(id, out var f))
-            {
-                features |= f.Feature;
-                if (f.Feature == Feature.Mqtt)
-                {
-                    mqtt = f.Version;
-                }
-
-                extensions.Add(new Dtmi(id));
-                continue;
-            }
-
-            var usable = string.Join(", ", known.Keys);
-            sink.ErrorOrWarning(options.AllowUnknownExtensions, _doc, itemPath, "unknown-extension",
-                $"'{id}' is not an extension usable with DTDL v{version}; known: {usable}");
-            incomplete = true;
-            extensions.Add(new Dtmi(id));
-        }
-
-        return new DocContext { Version = version, Features = features, MqttVersion = mqtt, Incomplete = incomplete, Extensions = extensions };
+        Discover(e, path, context, partition, HasType(e, "Interface", context), includedBy: context.Terms.TermOf(member) ?? member);
     }
 
-    private InterfaceDraft? ReadInterface(JsonElement e, string path, DocContext ctx)
+    /// <summary>Members whose values are literals or language maps, never elements (their objects are not walked).</summary>
+    private static bool IsLiteralMember(string name, DocContext context)
     {
-        var info = ReadElement(e, path, [Kind.Interface], true, ctx, null);
-        if (info is null)
+        var term = context.Terms.TermOf(name) ?? name;
+        return term is "displayName" or "description" or "comment" or "name" or "enumValue" or "writable" or "minMultiplicity" or "maxMultiplicity"
+            or "nullable" or "unit" or "commandType" or "target";
+    }
+
+    private InterfaceDraft? ReadInterface(JsonElement e, string path, DocContext context, bool topLevel)
+    {
+        var info = ReadElement(e, path, [Kind.Interface], true, context, null, contextRead: topLevel);
+        if (info?.Id is null)
         {
             return null;
         }
 
-        if (info.Id is null)
-        {
-            return null;
-        }
-
+        var ctx = info.Context;
         var draft = new InterfaceDraft
         {
             Id = info.Id,
@@ -263,26 +272,39 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
 
         if (info.Props.TryGetValue("schemas", out var schemas))
         {
-            ForEachObject(schemas, path + ".schemas", (s, p) =>
+            ForEachElement(schemas, path + ".schemas", "schemas", (s, p, sctx) =>
             {
+                if (s.ValueKind == JsonValueKind.String)
+                {
+                    // A reference in "schemas" includes the named schema here; it is read where it is defined.
+                    if (ResolveNamedSchema(s.GetString()!, p, sctx) is { } referenced)
+                    {
+                        draft.Schemas.Add(referenced);
+                    }
+
+                    return;
+                }
+
                 if (!s.TryGetProperty("@id", out _))
                 {
                     sink.Error(_doc, p, "missing-property", "an interface-level schema needs an @id so that it can be referenced");
                 }
 
-                if (ReadSchema(s, p, ctx, draft) is { } schema)
+                if (ReadSchema(s, p, sctx, draft) is { } schema)
                 {
+                    CheckSchemaDepth(schema, p, sctx);
                     draft.Schemas.Add(schema);
                 }
-            });
+            }, ctx);
         }
 
         if (info.Props.TryGetValue("contents", out var contents))
         {
             var names = new Dictionary<string, string>(StringComparer.Ordinal);
-            ForEachObject(contents, path + ".contents", (c, p) =>
+            var indexes = new HashSet<int>();
+            ForEachElement(contents, path + ".contents", "contents", (c, p, cctx) =>
             {
-                var content = ReadContent(c, p, ctx, draft);
+                var content = ReadReferenced(c, p, cctx, "contents", (el, ep, ectx) => ReadContent(el, ep, ectx, draft));
                 if (content is null)
                 {
                     return;
@@ -295,8 +317,9 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
                 }
 
                 names[content.Name] = p;
+                CheckUniqueIndex(indexes, content.Extensions, p);
                 draft.Contents.Add((content, p));
-            });
+            }, ctx);
         }
 
         return draft;
@@ -304,69 +327,66 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
 
     private void ReadExtends(InterfaceDraft draft, JsonElement ext, string path, DocContext ctx)
     {
-        void One(JsonElement item, string p)
+        var count = 0;
+        ForEachElement(ext, path, "extends", (item, p, _) =>
         {
+            count++;
             if (item.ValueKind == JsonValueKind.String)
             {
                 var s = item.GetString()!;
                 if (CheckDtmi(s, p, ctx.Version, DtmiSyntax.MaxInterfaceLength))
                 {
+                    if (_elements.TryGetValue(s, out var target) && !target.IsInterface)
+                    {
+                        sink.Error(_doc, p, "type-mismatch", $"'{s}' names the element at {target.Document} {target.Path}, which is not an Interface");
+                        return;
+                    }
+
                     draft.Extends.Add((new Dtmi(s), p));
-                }
-            }
-            else if (item.ValueKind == JsonValueKind.Object)
-            {
-                // The inline interface was queued by Discover; here it only contributes its identifier.
-                if (item.TryGetProperty("@id", out var id) && id.ValueKind == JsonValueKind.String)
-                {
-                    draft.Extends.Add((new Dtmi(id.GetString()!), p));
                 }
             }
             else
             {
-                sink.Error(_doc, p, "type-mismatch", $"expected an Interface DTMI or an inline Interface, found {Describe(item)}");
+                // The inline interface was queued by Discover; here it only contributes its identifier.
+                if (HasType(item, "Interface", ctx) && TryGetId(item, out var id))
+                {
+                    draft.Extends.Add((new Dtmi(id), p));
+                }
+                else if (!HasType(item, "Interface", ctx))
+                {
+                    sink.Error(_doc, p, "type-mismatch", "extends takes Interfaces: an Interface DTMI or an inline Interface (with @type \"Interface\")");
+                }
             }
-        }
+        }, ctx);
 
-        if (ext.ValueKind == JsonValueKind.Array)
+        if (ctx.Version == 2 && count > 2)
         {
-            var i = 0;
-            foreach (var item in ext.EnumerateArray())
-            {
-                One(item, $"{path}[{i++}]");
-            }
-
-            if (ctx.Version == 2 && i > 2)
-            {
-                sink.Error(_doc, path, "extends-count", $"DTDL v2 allows at most 2 Interfaces in extends; found {i}");
-            }
-        }
-        else
-        {
-            One(ext, path);
+            sink.Error(_doc, path, "extends-count", $"DTDL v2 allows at most 2 Interfaces in extends; found {count}");
         }
     }
 
-    private Content? ReadContent(JsonElement e, string path, DocContext ctx, InterfaceDraft draft)
+    private Content? ReadContent(JsonElement e, string path, DocContext context, InterfaceDraft draft)
     {
         draft.ElementCount++;
-        var info = ReadElement(e, path, [Kind.Property, Kind.Telemetry, Kind.Command, Kind.Relationship, Kind.Component], true, ctx, draft);
+        var info = ReadElement(e, path, [Kind.Property, Kind.Telemetry, Kind.Command, Kind.Relationship, Kind.Component], true, context, draft);
         if (info is null || info.Name is null)
         {
             return null;
         }
 
+        var ctx = info.Context;
         switch (info.Kind)
         {
             case Kind.Property:
                 return ReadProperty(info, path, ctx, draft);
             case Kind.Telemetry:
                 {
-                    var schema = ReadSchemaUse(info, path, ctx, draft, false);
+                    var schema = ReadSchemaUse(info, path, ctx, draft);
                     return schema is null ? null : Fill(new TelemetryDef { Name = info.Name, DefinedIn = draft.Id, Schema = schema }, info);
                 }
 
             case Kind.Command:
+                ReadCommandType(info, path);
                 return Fill(new CommandDef
                 {
                     Name = info.Name,
@@ -383,51 +403,73 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
         }
     }
 
+    /// <summary>MQTT's Indexed: an index must be unique among the EnumValues, Fields or Telemetries of one member.</summary>
+    private void CheckUniqueIndex(HashSet<int> seen, IReadOnlyDictionary<string, object?> extensions, string path)
+    {
+        if (extensions.TryGetValue("index", out var index) && index is int i && !seen.Add(i))
+        {
+            sink.Error(_doc, path + ".index", "duplicate-index", $"index {i} is already used by a sibling element");
+        }
+    }
+
+    /// <summary>commandType (deprecated from v3 on) takes "synchronous" or "asynchronous", as terms or identifiers.</summary>
+    private void ReadCommandType(ElementInfo info, string path)
+    {
+        if (One(info, "commandType", path) is not { } v)
+        {
+            return;
+        }
+
+        var p = path + ".commandType";
+        if (ReadString(v, p) is { } s)
+        {
+            var term = info.Context.Terms.TermOf(s);
+            if (term is not ("synchronous" or "asynchronous"))
+            {
+                sink.Error(_doc, p, "invalid-value", $"commandType must be \"synchronous\" or \"asynchronous\"; found '{Shorten(s)}'");
+            }
+        }
+    }
+
     private PropertyDef? ReadProperty(ElementInfo info, string path, DocContext ctx, InterfaceDraft draft)
     {
-        var schema = ReadSchemaUse(info, path, ctx, draft, ctx.Version == 2);
+        var schema = ReadSchemaUse(info, path, ctx, draft);
         var writable = ReadBool(info, "writable", path);
         return schema is null ? null : Fill(new PropertyDef { Name = info.Name!, DefinedIn = draft.Id, Schema = schema, Writable = writable }, info);
     }
 
     private CommandPayload? ReadPayload(ElementInfo command, string term, string path, DocContext ctx, InterfaceDraft draft)
     {
-        if (!command.Props.TryGetValue(term, out var e))
-        {
-            return null;
-        }
-
         var p = $"{path}.{term}";
-        draft.ElementCount++;
-        Kind[] kinds = ctx.Version == 2 ? [Kind.CommandPayload] : [term == "request" ? Kind.CommandRequest : Kind.CommandResponse, Kind.CommandPayload];
-        var info = ReadElement(e, p, kinds, false, ctx, draft);
-        if (info?.Name is null)
+        if (One(command, term, path) is not { } e)
         {
             return null;
         }
 
-        var schema = ReadSchemaUse(info, p, ctx, draft, false);
-        return schema is null ? null : new CommandPayload(info.Name, schema);
+        return ReadReferenced(e, p, ctx, term, (el, ep, ectx) =>
+        {
+            draft.ElementCount++;
+            Kind[] kinds = ectx.Version == 2 ? [Kind.CommandPayload] : [term == "request" ? Kind.CommandRequest : Kind.CommandResponse, Kind.CommandPayload];
+            var info = ReadElement(el, ep, kinds, false, ectx, draft);
+            if (info?.Name is null)
+            {
+                return null;
+            }
+
+            var nullable = info.Props.ContainsKey("nullable") && ReadBool(info, "nullable", ep);
+            var schema = ReadSchemaUse(info, ep, info.Context, draft);
+            return schema is null ? null : new CommandPayload(info.Name, schema) { Nullable = nullable };
+        });
     }
 
     private RelationshipDef? ReadRelationship(ElementInfo info, string path, DocContext ctx, InterfaceDraft draft)
     {
         Dtmi? target = null;
-        if (info.Props.TryGetValue("target", out var t))
+        if (One(info, "target", path) is { } t)
         {
-            if (t.ValueKind == JsonValueKind.Array && t.GetArrayLength() == 1)
+            if (ReadString(t, path + ".target") is { } s && CheckDtmi(s, path + ".target", ctx.Version, DtmiSyntax.MaxUserLength))
             {
-                // JSON-LD: a single value may be written as a one-element array (seen in iot-plugandplay-models).
-                t = t[0];
-            }
-
-            if (t.ValueKind != JsonValueKind.String)
-            {
-                sink.Error(_doc, path + ".target", "type-mismatch", $"expected an Interface DTMI, found {Describe(t)}");
-            }
-            else if (CheckDtmi(t.GetString()!, path + ".target", ctx.Version, DtmiSyntax.MaxUserLength))
-            {
-                target = new Dtmi(t.GetString()!);
+                target = new Dtmi(s);
             }
         }
 
@@ -448,22 +490,23 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
             {
                 sink.Error(_doc, path + ".maxMultiplicity", "multiplicity", $"DTDL v2 limits maxMultiplicity to 500; found {mx}");
             }
-
-            if (min is { } mn2 && mn2 > mx)
-            {
-                sink.Error(_doc, path + ".minMultiplicity", "multiplicity", $"minMultiplicity {mn2} exceeds maxMultiplicity {mx}");
-            }
         }
 
         var properties = new List<PropertyDef>();
         if (info.Props.TryGetValue("properties", out var props))
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
-            ForEachObject(props, path + ".properties", (pe, pp) =>
+            var count = 0;
+            ForEachElement(props, path + ".properties", "properties", (pe, pp, pctx) =>
             {
-                draft.ElementCount++;
-                var pi = ReadElement(pe, pp, [Kind.Property], true, ctx, draft);
-                if (pi?.Name is null || ReadProperty(pi, pp, ctx, draft) is not { } pd)
+                count++;
+                var pd = ReadReferenced(pe, pp, pctx, "properties", (el, ep, ectx) =>
+                {
+                    draft.ElementCount++;
+                    var pi = ReadElement(el, ep, [Kind.Property], true, ectx, draft);
+                    return pi?.Name is null ? null : ReadProperty(pi, ep, pi.Context, draft);
+                });
+                if (pd is null)
                 {
                     return;
                 }
@@ -475,10 +518,10 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
                 }
 
                 properties.Add(pd);
-            });
-            if (ctx.Version == 2 && props.ValueKind == JsonValueKind.Array && props.GetArrayLength() > 300)
+            }, ctx);
+            if (ctx.Version == 2 && count > 300)
             {
-                sink.Error(_doc, path + ".properties", "contents-count", $"DTDL v2 allows at most 300 Relationship properties; found {props.GetArrayLength()}");
+                sink.Error(_doc, path + ".properties", "contents-count", $"DTDL v2 allows at most 300 Relationship properties; found {count}");
             }
         }
 
@@ -496,26 +539,37 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
 
     private ComponentDef? ReadComponent(ElementInfo info, string path, DocContext ctx, InterfaceDraft draft)
     {
-        var s = info.Props["schema"];
         var p = path + ".schema";
+        if (One(info, "schema", path) is not { } s)
+        {
+            return null;
+        }
+
         Dtmi? schema = null;
         if (s.ValueKind == JsonValueKind.String)
         {
             var v = s.GetString()!;
-            if (!v.StartsWith("dtmi:", StringComparison.Ordinal))
+            if (!v.StartsWith("dtmi:", StringComparison.Ordinal) || ctx.Terms.TermOf(v) is not null)
             {
-                sink.Error(_doc, p, "invalid-component-schema", $"a Component's schema must be an Interface (DTMI or inline); found '{v}'");
+                sink.Error(_doc, p, "invalid-component-schema", $"a Component's schema must be an Interface (DTMI or inline); found '{Shorten(v)}'");
             }
             else if (CheckDtmi(v, p, ctx.Version, DtmiSyntax.MaxInterfaceLength))
             {
-                schema = new Dtmi(v);
+                if (_elements.TryGetValue(v, out var target) && !target.IsInterface)
+                {
+                    sink.Error(_doc, p, "invalid-component-schema", $"a Component's schema must be an Interface; '{v}' names the element at {target.Document} {target.Path}");
+                }
+                else
+                {
+                    schema = new Dtmi(v);
+                }
             }
         }
         else if (s.ValueKind == JsonValueKind.Object && HasType(s, "Interface", ctx))
         {
-            if (s.TryGetProperty("@id", out var id) && id.ValueKind == JsonValueKind.String)
+            if (TryGetId(s, out var id))
             {
-                schema = new Dtmi(id.GetString()!);
+                schema = new Dtmi(id);
             }
         }
         else
@@ -617,65 +671,124 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
         Extensions = i.Extensions,
     };
 
-    private bool ReadBool(ElementInfo info, string term, string path)
+    private bool ReadBool(ElementInfo info, string term, string path) =>
+        One(info, term, path) is { } v && ReadBoolean(v, $"{path}.{term}") is true;
+
+    private int? ReadInt(ElementInfo info, string term, string path) =>
+        One(info, term, path) is { } v ? ReadInteger(v, $"{path}.{term}") : null;
+
+    /// <summary>
+    /// Calls <paramref name="each"/> for every value of a member that takes DTDL elements: one element, one reference, or an
+    /// array of them (JSON-LD: a set with one member may be written as that member alone). Strings are references, which
+    /// <paramref name="each"/> resolves (<see cref="ReadReferenced"/>) or keeps (extends).
+    /// </summary>
+    private void ForEachElement(JsonElement value, string path, string member, Action<JsonElement, string, DocContext> each, DocContext ctx)
     {
-        if (!info.Props.TryGetValue(term, out var v))
+        void One(JsonElement item, string p)
         {
-            return false;
+            if (item.ValueKind is JsonValueKind.Object or JsonValueKind.String)
+            {
+                each(item, p, ctx);
+            }
+            else
+            {
+                sink.Error(_doc, p, "type-mismatch", $"'{member}' takes DTDL elements (objects) or references to them (DTMIs); found {Describe(item)}");
+            }
         }
 
-        if (v.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        if (value.ValueKind == JsonValueKind.Array)
         {
-            return v.GetBoolean();
+            var i = 0;
+            foreach (var item in value.EnumerateArray())
+            {
+                One(item, $"{path}[{i++}]");
+            }
         }
-
-        sink.Error(_doc, $"{path}.{term}", "type-mismatch", $"expected true or false, found {Describe(v)}");
-        return false;
+        else
+        {
+            One(value, path);
+        }
     }
 
-    private int? ReadInt(ElementInfo info, string term, string path)
+    /// <summary>
+    /// Reads an element given inline or as a dependent reference (a DTMI naming an element elsewhere in the model). Only
+    /// Interfaces and elements of the same partition (the same Interface) may be referenced (DTDL "Partitions and referenceability").
+    /// </summary>
+    private T? ReadReferenced<T>(JsonElement value, string path, DocContext ctx, string member, Func<JsonElement, string, DocContext, T?> read)
+        where T : class
     {
-        if (!info.Props.TryGetValue(term, out var v))
+        if (value.ValueKind == JsonValueKind.Object)
+        {
+            return read(value, path, ctx);
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            sink.Error(_doc, path, "type-mismatch", $"'{member}' takes a DTDL element (an object) or a reference to one (a DTMI); found {Describe(value)}");
+            return null;
+        }
+
+        if (ResolveElement(value.GetString()!, path, ctx, member) is not { } def)
         {
             return null;
         }
 
-        if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i))
+        // Without @type an element's class is the one its place implies (a Map's mapValue is a MapValue): it conforms
+        // to another member only if that member implies the same class.
+        if (!def.Element.TryGetProperty("@type", out _) && def.Member is { } where && ImpliedClass(where, def.Context.Version) is { } implied
+            && ImpliedClass(member, ctx.Version) is { } wanted && implied != wanted)
         {
-            return i;
+            sink.Error(_doc, path, "type-mismatch", $"'{value.GetString()}' is a {implied} (by its place at {def.Path}, without @type); '{member}' takes a {wanted}");
+            return null;
         }
 
-        sink.Error(_doc, $"{path}.{term}", "type-mismatch", $"expected an integer, found {Describe(v)}");
-        return null;
+        // The element is read where it is included, in the terms of the document and context that define it.
+        var (doc, partition) = (_doc, _partition);
+        (_doc, _partition) = (def.Document, def.Partition);
+        try
+        {
+            return read(def.Element, def.Path, def.Context);
+        }
+        finally
+        {
+            (_doc, _partition) = (doc, partition);
+        }
     }
 
-    private void ForEachObject(JsonElement array, string path, Action<JsonElement, string> each)
+    /// <summary>The class a member gives the elements it includes when they have no @type.</summary>
+    private static string? ImpliedClass(string member, int version) => member switch
     {
-        if (array.ValueKind == JsonValueKind.Object)
+        "mapKey" => "MapKey",
+        "mapValue" => "MapValue",
+        "fields" => "Field",
+        "enumValues" => "EnumValue",
+        "request" => version == 2 ? "CommandPayload" : "CommandRequest",
+        "response" => version == 2 ? "CommandPayload" : "CommandResponse",
+        _ => null,
+    };
+
+    /// <summary>Finds the element a dependent reference names, reporting a missing or unreferenceable one.</summary>
+    private ElementDef? ResolveElement(string id, string path, DocContext ctx, string member)
+    {
+        if (DtmiSyntax.Check(id, ctx.Version) is { } problem)
         {
-            // JSON-LD: a set with one member may be written as that member alone (REC's Equipment.json does so).
-            each(array, path);
-            return;
+            sink.Error(_doc, path, "dtmi-syntax", $"'{member}' takes a DTDL element or a DTMI reference to one: {problem}");
+            return null;
         }
 
-        if (array.ValueKind != JsonValueKind.Array)
+        if (!_elements.TryGetValue(id, out var def))
         {
-            sink.Error(_doc, path, "type-mismatch", $"expected an array, found {Describe(array)}");
-            return;
+            sink.ErrorOrWarning(options.AllowUndefinedReferences, _doc, path, "undefined-reference", $"'{id}' is referenced by '{member}' but no element in the set has this @id");
+            return null;
         }
 
-        var i = 0;
-        foreach (var item in array.EnumerateArray())
+        if (!def.IsInterface && def.Partition != _partition)
         {
-            var p = $"{path}[{i++}]";
-            if (item.ValueKind != JsonValueKind.Object)
-            {
-                sink.Error(_doc, p, "type-mismatch", $"expected an object, found {Describe(item)}");
-                continue;
-            }
-
-            each(item, p);
+            sink.Error(_doc, path, "unreferenceable", $"'{id}' is defined inside another Interface ({def.Document} {def.Path}); only Interfaces and elements of the same Interface may be referenced");
+            return null;
         }
+
+        return def;
     }
 
     private bool CheckDtmi(string s, string path, int version, int maxLength)
@@ -692,7 +805,7 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
     internal static string Describe(JsonElement e) => e.ValueKind switch
     {
         JsonValueKind.String => $"string '{Shorten(e.GetString()!)}'",
-        JsonValueKind.Number => $"number {e.GetRawText()}",
+        JsonValueKind.Number => $"number {Shorten(e.GetRawText())}",
         JsonValueKind.True or JsonValueKind.False => $"boolean {e.GetRawText()}",
         JsonValueKind.Null => "null",
         JsonValueKind.Array => "an array",
@@ -702,39 +815,44 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
 
     private static string Shorten(string s) => s.Length <= 60 ? s : s[..57] + "...";
 
-    /// <summary>Looks a property up by term or by its full IRI (v2 exports spell out "dtmi:dtdl:property:schema;2").</summary>
-    private static JsonElement? Get(JsonElement e, string term, DocContext ctx)
+    private static bool TryGetId(JsonElement e, out string id)
     {
-        if (e.ValueKind != JsonValueKind.Object)
+        if (e.ValueKind == JsonValueKind.Object && e.TryGetProperty("@id", out var v))
         {
-            return null;
+            if (v.ValueKind == JsonValueKind.Array && v.GetArrayLength() == 1)
+            {
+                v = v[0];
+            }
+
+            if (v.ValueKind == JsonValueKind.String)
+            {
+                id = v.GetString()!;
+                return true;
+            }
         }
 
-        if (e.TryGetProperty(term, out var v))
-        {
-            return v;
-        }
-
-        return e.TryGetProperty($"dtmi:dtdl:property:{term};{ctx.Version}", out v) ? v : null;
+        id = "";
+        return false;
     }
 
+    /// <summary>True when @type includes <paramref name="type"/>, as its term or as its identifier in the active context.</summary>
     private static bool HasType(JsonElement e, string type, DocContext ctx)
     {
-        if (!e.TryGetProperty("@type", out var t))
+        if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty("@type", out var t))
         {
             return false;
         }
 
         if (t.ValueKind == JsonValueKind.String)
         {
-            return NormalizeClass(t.GetString()!, ctx) == type;
+            return ctx.Terms.TermOf(t.GetString()!) == type;
         }
 
         if (t.ValueKind == JsonValueKind.Array)
         {
             foreach (var item in t.EnumerateArray())
             {
-                if (item.ValueKind == JsonValueKind.String && NormalizeClass(item.GetString()!, ctx) == type)
+                if (item.ValueKind == JsonValueKind.String && ctx.Terms.TermOf(item.GetString()!) == type)
                 {
                     return true;
                 }
@@ -744,19 +862,11 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
         return false;
     }
 
-    private static string NormalizeClass(string s, DocContext ctx)
-    {
-        const string prefix = "dtmi:dtdl:class:";
-        var suffix = ";" + ctx.Version.ToString(CultureInfo.InvariantCulture);
-        return s.StartsWith(prefix, StringComparison.Ordinal) && s.EndsWith(suffix, StringComparison.Ordinal)
-            ? s[prefix.Length..^suffix.Length]
-            : s;
-    }
-
     [GeneratedRegex("^[A-Za-z](?:[A-Za-z0-9_]*[A-Za-z0-9])?$")]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex("^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")]
+    /// <summary>The specification's language code pattern (v2, v3 and v4 "Localizable string").</summary>
+    [GeneratedRegex("^[a-z]{2,4}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")]
     private static partial Regex LanguageTag();
 
     // ISO 8601 duration as used by xsd:duration, e.g. PT1H30M or P1DT2S.
@@ -770,3 +880,9 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
     [GeneratedRegex(@"^[!$-*,-.0-z|~]+$")]
     private static partial Regex ServiceGroupPattern();
 }
+
+/// <summary>
+/// An element with an @id, where it is defined: its document, path, active context, partition, and the member (as a term)
+/// that structurally includes it, which gives its class when it has no @type.
+/// </summary>
+internal sealed record ElementDef(JsonElement Element, string Document, string Path, DocContext Context, string Partition, bool IsInterface, string? Member);

@@ -18,15 +18,20 @@ internal enum Feature
     Overriding = 8,
     Mqtt = 16,
     IotCentral = 32,
+    Requirement = 64,
+
+    /// <summary>The Onvif limit extension (v4/DTDL.onvif.v1.md): higher description and nesting limits.</summary>
+    OnvifLimits = 128,
 }
 
 /// <summary>How an extension property's value is checked.</summary>
 internal enum ValueRule { String, Iri, Topic, ServiceGroup, Duration, PositiveInteger }
 
 /// <summary>An adjunct type from an extension: where it may co-type and which properties it adds.</summary>
-internal sealed record CoTypeDef(string Term, Feature Feature, Kind[] On, (string Name, bool Required, ValueRule Rule)[] Properties, int MinFeatureVersion = 1);
+internal sealed record CoTypeDef(string Term, Feature Feature, Kind[] On, (string Name, bool Required, ValueRule Rule)[] Properties, int MinFeatureVersion = 1, string? Requires = null);
 
-/// <summary>The active context of one interface: DTDL version and enabled extensions.</summary>
+/// <summary>The active context of one element: DTDL version, enabled extensions and the terms they define.</summary>
+/// <remarks>An element's active context combines its own @context with its structural ancestors' (DTDL v3/v4 "Context").</remarks>
 internal sealed class DocContext
 {
     public required int Version { get; init; }
@@ -40,36 +45,32 @@ internal sealed class DocContext
 
     public IReadOnlyList<Dtmi> Extensions { get; init; } = [];
 
+    /// <summary>The active extension specifiers, in order, as inner @context members combine with them.</summary>
+    public IReadOnlyList<string> Specifiers { get; init; } = [];
+
+    /// <summary>"dtmi:dtdl:context;4#limitless": the core limits are replaced by a limit extension's.</summary>
+    public bool Limitless { get; init; }
+
+    public required TermTable Terms { get; init; }
+
     public bool Has(Feature f) => (Features & f) == f;
+
+    /// <summary>"elementSchema" or "schema" members on a path from a complex schema (Limits and exclusions).</summary>
+    public int MaxSchemaDepth => Has(Feature.OnvifLimits) ? 24 : Version >= 4 ? 8 : 5;
+
+    public int MaxExtendsDepth => Version >= 4 ? 12 : 10;
+
+    public int MaxDescription => Has(Feature.OnvifLimits) ? 4096 : 512;
+
+    public int MaxName => Version == 2 ? 64 : 512;
+
+    public int MaxDisplayName => Version == 2 ? 64 : 512;
 }
 
-/// <summary>Vocabulary tables taken from the DTDL v2/v3 specs and the extension specs in the reference folder.</summary>
+/// <summary>Vocabulary tables taken from the DTDL v2/v3/v4 specs and the extension specs in the reference folder.</summary>
 internal static class DtdlTerms
 {
-    public const string ContextV2 = "dtmi:dtdl:context;2";
-    public const string ContextV3 = "dtmi:dtdl:context;3";
-
-    /// <summary>Extension contexts by DTDL version: context id to (feature, feature version).</summary>
-    public static readonly Dictionary<string, (Feature Feature, int Version)> ExtensionsV2 = new(StringComparer.Ordinal)
-    {
-        ["dtmi:iotcentral:context;2"] = (Feature.IotCentral, 2),
-    };
-
-    /// <summary>From the "Feature versions" tables of the v3 extension specs (versions usable in DTDL v3).</summary>
-    public static readonly Dictionary<string, (Feature Feature, int Version)> ExtensionsV3 = new(StringComparer.Ordinal)
-    {
-        ["dtmi:dtdl:extension:quantitativeTypes;1"] = (Feature.QuantitativeTypes, 1),
-        ["dtmi:dtdl:extension:historization;1"] = (Feature.Historization, 1),
-        ["dtmi:dtdl:extension:historization;2"] = (Feature.Historization, 2),
-        ["dtmi:dtdl:extension:annotation;1"] = (Feature.Annotation, 1),
-        ["dtmi:dtdl:extension:annotation;2"] = (Feature.Annotation, 2),
-        ["dtmi:dtdl:extension:overriding;1"] = (Feature.Overriding, 1),
-        ["dtmi:dtdl:extension:overriding;2"] = (Feature.Overriding, 2),
-        ["dtmi:dtdl:extension:mqtt;1"] = (Feature.Mqtt, 1),
-        ["dtmi:dtdl:extension:mqtt;2"] = (Feature.Mqtt, 2),
-        ["dtmi:dtdl:extension:mqtt;3"] = (Feature.Mqtt, 3),
-    };
-
+    /// <summary>The adjunct types of the extensions, where each may co-type and the properties it adds.</summary>
     public static readonly CoTypeDef[] CoTypes =
     [
         new("Historized", Feature.Historization, [Kind.Property, Kind.Telemetry], []),
@@ -77,7 +78,7 @@ internal static class DtdlTerms
         new("Override", Feature.Overriding, [Kind.Property], [("overrides", true, ValueRule.Iri)]),
         new("Mqtt", Feature.Mqtt, [Kind.Interface], [("payloadFormat", true, ValueRule.String), ("commandTopic", false, ValueRule.Topic), ("telemetryTopic", false, ValueRule.Topic)]),
         new("Idempotent", Feature.Mqtt, [Kind.Command], []),
-        new("Cacheable", Feature.Mqtt, [Kind.Command], [("ttl", true, ValueRule.Duration)]),
+        new("Cacheable", Feature.Mqtt, [Kind.Command], [("ttl", true, ValueRule.Duration)], Requires: "Idempotent"),
         new("Indexed", Feature.Mqtt, [Kind.EnumValue, Kind.Field, Kind.Telemetry], [("index", true, ValueRule.PositiveInteger)]),
         new("Transparent", Feature.Mqtt, [Kind.CommandRequest, Kind.CommandResponse], [], 2),
         new("Result", Feature.Mqtt, [Kind.Object], [], 3),
@@ -85,6 +86,7 @@ internal static class DtdlTerms
         new("ErrorResult", Feature.Mqtt, [Kind.Field], [], 3),
         new("Error", Feature.Mqtt, [Kind.Object], [], 3),
         new("ErrorMessage", Feature.Mqtt, [Kind.Field], [], 3),
+        new("Required", Feature.Requirement, [Kind.Field], []),
         new("State", Feature.IotCentral, [Kind.Property, Kind.Telemetry], []),
         new("Event", Feature.IotCentral, [Kind.Property, Kind.Telemetry], []),
         new("Location", Feature.IotCentral, [Kind.Property, Kind.Telemetry], []),
@@ -117,13 +119,28 @@ internal static class DtdlTerms
     };
 
     /// <summary>Primitive terms of DTDL v4 only: neither the v2 nor the v3 context defines them (see v3/context/DTDL.v3.context.json).</summary>
-    public static readonly HashSet<string> V4OnlyPrimitives = new(StringComparer.Ordinal)
+    public static readonly Dictionary<string, PrimitiveKind> V4Primitives = new(StringComparer.Ordinal)
     {
-        "byte", "bytes", "decimal", "short", "unsignedByte", "unsignedInteger", "unsignedLong", "unsignedShort", "uuid",
+        ["byte"] = PrimitiveKind.Byte,
+        ["bytes"] = PrimitiveKind.Bytes,
+        ["decimal"] = PrimitiveKind.Decimal,
+        ["short"] = PrimitiveKind.Short,
+        ["unsignedByte"] = PrimitiveKind.UnsignedByte,
+        ["unsignedInteger"] = PrimitiveKind.UnsignedInteger,
+        ["unsignedLong"] = PrimitiveKind.UnsignedLong,
+        ["unsignedShort"] = PrimitiveKind.UnsignedShort,
+        ["uuid"] = PrimitiveKind.Uuid,
     };
 
-    public static bool IsNumeric(Schema s) =>
-        s is PrimitiveSchema { Kind: PrimitiveKind.Double or PrimitiveKind.Float or PrimitiveKind.Integer or PrimitiveKind.Long };
+    /// <summary>DTDL v4's scaledDecimal is an Object of a short scale and a decimal value (v4/DTDL.v4.md "Scaled Decimal Schema").</summary>
+    public static readonly ObjectSchema ScaledDecimal = new([new Field("scale", PrimitiveSchema.Of(PrimitiveKind.Short)), new Field("value", PrimitiveSchema.Of(PrimitiveKind.Decimal))])
+    {
+        Id = new Dtmi("dtmi:standard:schema:scaledDecimal;4"),
+    };
+
+    /// <summary>The numeric schemas a semantic type requires: v2/v3 double, float, integer, long; v4 adds its new numeric primitives.</summary>
+    public static bool IsNumeric(Schema s, int version) => s is PrimitiveSchema p && (p.Kind is PrimitiveKind.Double or PrimitiveKind.Float or PrimitiveKind.Integer or PrimitiveKind.Long
+        || (version >= 4 && p.Kind is PrimitiveKind.Byte or PrimitiveKind.Decimal or PrimitiveKind.Short or PrimitiveKind.UnsignedByte or PrimitiveKind.UnsignedInteger or PrimitiveKind.UnsignedLong or PrimitiveKind.UnsignedShort));
 
     public static bool IsGeospatial(Schema s) =>
         s is PrimitiveSchema { Kind: PrimitiveKind.Point or PrimitiveKind.LineString or PrimitiveKind.Polygon or PrimitiveKind.MultiPoint or PrimitiveKind.MultiLineString or PrimitiveKind.MultiPolygon };
@@ -139,14 +156,21 @@ internal static class DtdlTerms
         Id = new Dtmi("dtmi:iotcentral:schema:vector;2"),
     };
 
+    private static readonly Dictionary<(Kind, int), string[]> Properties = Enum.GetValues<Kind>()
+        .SelectMany(k => new[] { 2, 3, 4 }.Select(v => (k, v)))
+        .ToDictionary(kv => kv, kv => PropertiesOfUncached(kv.k, kv.v));
+
     /// <summary>The properties each class defines (beyond @id, @type, comment, description, displayName), per DTDL version.</summary>
-    public static string[] PropertiesOf(Kind kind) => kind switch
+    public static string[] PropertiesOf(Kind kind, int version) => Properties[(kind, version)];
+
+    private static string[] PropertiesOfUncached(Kind kind, int version) => kind switch
     {
         Kind.Interface => ["@context", "contents", "extends", "schemas"],
         Kind.Property => ["name", "schema", "writable"],
         Kind.Telemetry => ["name", "schema"],
         Kind.Command => ["name", "request", "response", "commandType"],
-        Kind.CommandPayload or Kind.CommandRequest or Kind.CommandResponse => ["name", "schema"],
+        Kind.CommandPayload => ["name", "schema"],
+        Kind.CommandRequest or Kind.CommandResponse => version >= 4 ? ["name", "schema", "nullable"] : ["name", "schema"],
         Kind.Relationship => ["name", "target", "minMultiplicity", "maxMultiplicity", "properties", "writable"],
         Kind.Component => ["name", "schema"],
         Kind.Array => ["elementSchema"],
@@ -171,7 +195,7 @@ internal static class DtdlTerms
         _ => [],
     };
 
-    /// <summary>Where a semantic type (v2 native, v3 QuantitativeTypes) may co-type.</summary>
+    /// <summary>Where a semantic type (v2 native, v3/v4 QuantitativeTypes) may co-type.</summary>
     public static bool SemanticAllowedOn(Kind kind, int version) => version == 2
         ? kind is Kind.Property or Kind.Telemetry
         : kind is Kind.Property or Kind.Telemetry or Kind.Field or Kind.MapValue or Kind.CommandRequest or Kind.CommandResponse;

@@ -6,7 +6,6 @@ namespace Doppel.Modeling.Internal;
 /// </summary>
 internal sealed class ModelLinker(ModelParserOptions options, ErrorSink sink, IModelResolver? existing)
 {
-    private const int MaxExtendsDepth = 10;
     private const int MaxHierarchyV3 = 1024;
     private const int MaxContentsV2 = 300;
     private const int MaxElementsV3 = 100_000;
@@ -17,6 +16,9 @@ internal sealed class ModelLinker(ModelParserOptions options, ErrorSink sink, IM
     private readonly HashSet<Dtmi> _visiting = [];
     private readonly HashSet<Dtmi> _failed = [];
     private readonly List<Dtmi> _stack = [];
+
+    /// <summary>Interfaces named by extends or a Component's schema that are neither in the set nor among the existing models.</summary>
+    public List<Dtmi> Missing { get; } = [];
 
     public List<InterfaceModel> Link(List<InterfaceDraft> drafts)
     {
@@ -97,11 +99,18 @@ internal sealed class ModelLinker(ModelParserOptions options, ErrorSink sink, IM
                 b = existing?.Resolve(id);
                 if (b is null)
                 {
+                    Missing.Add(id);
                     sink.ErrorOrWarning(options.AllowUndefinedReferences, d.Document, path, "undefined-reference",
                         $"extends '{id}', which is neither in this set nor among the existing models");
                     ancestors.Add(id);
                     continue;
                 }
+            }
+
+            if (b.DtdlVersion > d.Context.Version)
+            {
+                // extends takes Interfaces of the same or an earlier DTDL version only.
+                sink.Error(d.Document, path, "extends-version", $"a DTDL v{d.Context.Version} Interface cannot extend '{b.Id}', a DTDL v{b.DtdlVersion} Interface");
             }
 
             bases.Add(b);
@@ -120,14 +129,14 @@ internal sealed class ModelLinker(ModelParserOptions options, ErrorSink sink, IM
             return null;
         }
 
-        if (depth > MaxExtendsDepth)
+        if (depth > d.Context.MaxExtendsDepth)
         {
-            sink.Error(d.Document, d.Path + ".extends", "extends-depth", $"extends is {depth} levels deep; DTDL allows at most {MaxExtendsDepth}");
+            sink.Error(d.Document, d.Path + ".extends", "extends-depth", $"extends is {depth} levels deep; DTDL v{d.Context.Version} allows at most {d.Context.MaxExtendsDepth}");
         }
 
-        if (d.Context.Version == 3 && ancestors.Count > MaxHierarchyV3)
+        if (d.Context.Version >= 3 && ancestors.Count > MaxHierarchyV3)
         {
-            sink.Error(d.Document, d.Path + ".extends", "extends-count", $"{ancestors.Count} Interfaces in the extends hierarchy; DTDL v3 allows at most {MaxHierarchyV3}");
+            sink.Error(d.Document, d.Path + ".extends", "extends-count", $"{ancestors.Count} Interfaces in the extends hierarchy; DTDL v{d.Context.Version} allows at most {MaxHierarchyV3}");
         }
 
         var contents = MergeContents(d, bases);
@@ -136,9 +145,9 @@ internal sealed class ModelLinker(ModelParserOptions options, ErrorSink sink, IM
             sink.Error(d.Document, d.Path + ".contents", "contents-count", $"{contents.Count} contents including inherited ones; DTDL v2 allows at most {MaxContentsV2}");
         }
 
-        if (d.Context.Version == 3 && elements > MaxElementsV3)
+        if (d.Context.Version >= 3 && elements > MaxElementsV3)
         {
-            sink.Error(d.Document, d.Path + ".contents", "contents-count", $"{elements} elements in the contents hierarchy; DTDL v3 allows at most {MaxElementsV3}");
+            sink.Error(d.Document, d.Path + ".contents", "contents-count", $"{elements} elements in the contents hierarchy; DTDL v{d.Context.Version} allows at most {MaxElementsV3}");
         }
 
         var model = new InterfaceModel
@@ -228,6 +237,11 @@ internal sealed class ModelLinker(ModelParserOptions options, ErrorSink sink, IM
                 case ComponentDef comp:
                     if (Resolve(comp.Schema) is { } schema)
                     {
+                        if (schema.DtdlVersion > d.Context.Version)
+                        {
+                            sink.Error(d.Document, path + ".schema", "component-version", $"a DTDL v{d.Context.Version} Component's schema must be an Interface of that or an earlier version; '{schema.Id}' is DTDL v{schema.DtdlVersion}");
+                        }
+
                         if (schema.Components.FirstOrDefault() is { } nested)
                         {
                             sink.Error(d.Document, path + ".schema", "nested-component",
@@ -236,6 +250,7 @@ internal sealed class ModelLinker(ModelParserOptions options, ErrorSink sink, IM
                     }
                     else if (!_drafts.ContainsKey(comp.Schema))
                     {
+                        Missing.Add(comp.Schema);
                         sink.ErrorOrWarning(options.AllowUndefinedReferences, d.Document, path + ".schema", "undefined-reference",
                             $"Component schema '{comp.Schema}' is neither in this set nor among the existing models");
                     }
@@ -244,7 +259,9 @@ internal sealed class ModelLinker(ModelParserOptions options, ErrorSink sink, IM
                 case RelationshipDef { Target: { } target }:
                     if (!_drafts.ContainsKey(target) && existing?.Resolve(target) is null)
                     {
-                        sink.ErrorOrWarning(options.AllowUndefinedReferences, d.Document, path + ".target", "undefined-reference",
+                        // A target is a non-dependent reference (DTDL "Model completeness"): it need not be defined for
+                        // the model to be complete and valid, so it is only worth a warning.
+                        sink.Warning(d.Document, path + ".target", "undefined-reference",
                             $"Relationship target '{target}' is neither in this set nor among the existing models");
                     }
 
@@ -253,9 +270,10 @@ internal sealed class ModelLinker(ModelParserOptions options, ErrorSink sink, IM
 
             if (c.Extensions.TryGetValue("annotates", out var annotates) && annotates is string name)
             {
-                if (!model.Contents.TryGetValue(name, out var annotated) || annotated is not (PropertyDef or TelemetryDef) || annotated == c)
+                if (!model.Contents.TryGetValue(name, out var annotated) || annotated is not (PropertyDef or TelemetryDef) || annotated == c
+                    || annotated.SemanticTypes.Contains("ValueAnnotation"))
                 {
-                    sink.Error(d.Document, path + ".annotates", "annotation-target", $"'{name}' is not another Property or Telemetry of {d.Id}");
+                    sink.Error(d.Document, path + ".annotates", "annotation-target", $"'{name}' is not another Property or Telemetry of {d.Id} (and not itself a ValueAnnotation)");
                 }
                 else if (c.Extensions.TryGetValue("overrides", out var overrides) && overrides is string term
                     && !(term == "unit" ? annotated.Unit is not null : annotated.Extensions.ContainsKey(term)))
