@@ -30,7 +30,8 @@ public static class JsonErrorText
                 cut = Math.Min(cut, at);
             }
         }
-        var reason = message[..cut].Trim().TrimEnd('.');
+        // The parser quotes the text it stopped at, line break included: a reason stays on one line.
+        var reason = string.Join(' ', message[..cut].Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Trim().TrimEnd('.');
         return reason.Length > 1 && char.IsUpper(reason[0]) && !char.IsUpper(reason[1]) ? char.ToLowerInvariant(reason[0]) + reason[1..] : reason;
     }
 }

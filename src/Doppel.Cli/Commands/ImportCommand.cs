@@ -19,7 +19,7 @@ internal static class ImportCommand
 
     public static Command Create()
     {
-        var file = new Argument<string>("file") { Description = "The ADT import file (NDJSON: Header, Models, Twins, Relationships sections)." }.Reads(InputKind.NdjsonFile);
+        var file = new Argument<string>("file") { Description = "The ADT import file (NDJSON: Header, Models, Twins, Relationships sections)." }.Reads(InputKind.ServerReadsFile);
         var server = ClientOptions.Server();
         var jobId = new Option<string?>("--job-id") { Description = "The import job's id (default: a new GUID)." };
         var output = new Option<string?>("--output") { Description = "Where the server writes the job's log (default: FILE with extension .log.ndjson)." };
@@ -36,7 +36,7 @@ internal static class ImportCommand
             var log = Path.GetFullPath(parse.GetValue(output) ?? Path.ChangeExtension(input, ".log.ndjson"));
             using var client = new DoppelClient(parse.GetValue(server)!);
             var id = parse.GetValue(jobId) ?? Guid.NewGuid().ToString();
-            var result = await RunAsync(client, id, input, log, showProgress: Terminal.ShowsProgress, ct);
+            var result = await RunAsync(client, id, input, log, showProgress: Terminal.ShowsProgress, announce: !Terminal.ShowsProgress, ct);
             if (result.Error is { } error)
             {
                 return DoppelClient.Fail(error);
@@ -60,7 +60,7 @@ internal static class ImportCommand
     public sealed record Outcome(JsonNode? Job, DoppelError? Error, TimeSpan Elapsed);
 
     /// <summary>Starts the job and follows it until it finishes; on Ctrl+C, cancels it on the server and waits until it has stopped.</summary>
-    public static async Task<Outcome> RunAsync(DoppelClient client, string jobId, string inputPath, string outputPath, bool showProgress, CancellationToken ct)
+    public static async Task<Outcome> RunAsync(DoppelClient client, string jobId, string inputPath, string outputPath, bool showProgress, bool announce, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         var request = new JsonObject { ["inputBlobUri"] = new Uri(inputPath).AbsoluteUri, ["outputBlobUri"] = new Uri(outputPath).AbsoluteUri };
@@ -70,9 +70,9 @@ internal static class ImportCommand
         {
             return new Outcome(null, DoppelClient.Error(status, body), watch.Elapsed);
         }
-        if (!showProgress)
+        if (announce)
         {
-            Console.Error.WriteLine($"doppel: import job {jobId} started (Ctrl+C cancels it).");
+            Console.WriteLine($"Import job {jobId} started (Ctrl+C cancels it).");
         }
         // Every line but the header and section markers is an item (a model, twin or relationship), imported or failed.
         var items = showProgress ? Math.Max(CountLines(inputPath) - 5, 1) : 1;
@@ -105,8 +105,8 @@ internal static class ImportCommand
     /// <summary>Cancels the job and waits until it has stopped, so the counts printed are final; a second Ctrl+C ends doppel at once.</summary>
     private static async Task CancelAsync(DoppelClient client, string jobId, string path)
     {
-        Console.Error.WriteLine($"doppel: interrupted; cancelling import job {jobId} on the server.");
         var (status, body) = await client.SendAsync(HttpMethod.Post, path + "/cancel", ct: CancellationToken.None);
+        Console.Error.WriteLine($"doppel: interrupted; asked the server to cancel import job {jobId}, waiting for it to stop (Ctrl+C again to leave now).");
         while (status == 200 && !IsFinished(body))
         {
             await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);

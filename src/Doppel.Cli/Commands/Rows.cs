@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Doppel.Cli.Output;
@@ -7,7 +8,8 @@ namespace Doppel.Cli.Commands;
 /// <summary>Printing lists of JSON items as a table or as JSON, and building query strings, for the commands that read lists.</summary>
 internal static class Rows
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    /// <summary>Indented, and readable in a terminal: quotes and non-ASCII letters as themselves, not \u escapes.</summary>
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static int Print(IReadOnlyList<JsonNode?> rows, IReadOnlyList<Column> columns, OutputFormat format, string noun = "row")
     {

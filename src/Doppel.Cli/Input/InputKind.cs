@@ -18,8 +18,11 @@ internal enum InputKind
     /// <summary>A JSON or YAML file, or - for standard input.</summary>
     JsonOrYamlFile,
 
-    /// <summary>A file of JSON lines (NDJSON), or - for standard input where the command allows it.</summary>
+    /// <summary>A file of JSON lines (NDJSON), or - for standard input.</summary>
     NdjsonFile,
+
+    /// <summary>A file the server reads by its path on this machine (so not standard input): an import job's NDJSON.</summary>
+    ServerReadsFile,
 
     /// <summary>A folder of JSON files.</summary>
     JsonFolder,

@@ -47,7 +47,7 @@ internal static class CommandRunner
         catch (Exception e)
         {
             var failure = Describe(e, parse);
-            Console.Error.WriteLine($"doppel: {failure.Message}");
+            Console.Error.WriteLine($"doppel: {failure.Message.ReplaceLineEndings(" ")}");
             if (failure.ExitCode == ExitCodes.Internal || e is not CommandFailure)
             {
                 Debug(e);

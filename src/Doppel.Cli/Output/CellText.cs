@@ -5,10 +5,11 @@ using System.Text.Json.Nodes;
 namespace Doppel.Cli.Output;
 
 /// <summary>
-/// How values read in a table. Whole numbers print in full; other numbers with at most six significant digits
-/// (29.106899999999996 → 29.1069, 0.000123456789 → 0.000123457), in exponent form below 0.0001 and from 10^15
-/// (1.5e-07, 1.23457e+15): measured values carry noise beyond that, and a column of them stays readable. Times print in
-/// UTC with milliseconds (2024-05-01T12:00:00.000Z). --json prints values exactly as the server sent them.
+/// How values read in a table. Whole numbers print in full; numbers with a fraction are rounded to six significant
+/// digits, never into their whole part (29.106899999999996 → 29.1069, 0.000123456789 → 0.000123457,
+/// 1234567.891 → 1234568), in exponent form below 0.0001 and from 10^15 (1.5e-07, 1.23457e+15): measured values carry
+/// noise beyond that, and a column of them stays readable. Times print in UTC with milliseconds
+/// (2024-05-01T12:00:00.000Z). --json prints values exactly as the server sent them.
 /// </summary>
 internal static class CellText
 {

@@ -105,6 +105,8 @@ internal sealed class ImportSections(Utf8LineReader reader, ImportCommit commit,
     /// <summary>Finishes a section: imports the gathered models, or commits the last chunk; waits until it is durable.</summary>
     private async Task EndSectionAsync(string section, CancellationToken ct)
     {
+        // A job cancelled while it waited for input (a slow download, a pipe) stops here rather than reporting success.
+        ct.ThrowIfCancellationRequested();
         switch (section)
         {
             case "Models":
