@@ -94,9 +94,9 @@ public sealed class ImportCliTests(ServerFixture server) : IClassFixture<ServerF
             Assert.Equal(0, mkfifo.ExitCode);
         }
         await using var import = DoppelProcess.Start("import", input, "--server", server.Server.HttpAddress!.ToString(), "--job-id", "cli-interrupted");
-        await import.WaitForLineAsync(line => line.StartsWith("Import job cli-interrupted started", StringComparison.Ordinal));
         Task<int> interrupted;
-        await using (var writer = new StreamWriter(input))
+        // Opening the pipe to write waits until the job has opened it to read: then the job runs.
+        await using (var writer = await Task.Run(() => new StreamWriter(input)).WaitAsync(TimeSpan.FromMinutes(1)))
         {
             await writer.WriteAsync("{\"Section\": \"Header\"}\n{\"fileVersion\": \"1.0.0\"}\n{\"Section\": \"Twins\"}\n");
             await writer.FlushAsync();

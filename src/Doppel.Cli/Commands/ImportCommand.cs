@@ -65,7 +65,18 @@ internal static class ImportCommand
         var watch = Stopwatch.StartNew();
         var request = new JsonObject { ["inputBlobUri"] = new Uri(inputPath).AbsoluteUri, ["outputBlobUri"] = new Uri(outputPath).AbsoluteUri };
         var path = $"jobs/imports/{Uri.EscapeDataString(jobId)}";
-        var (status, body) = await client.SendAsync(HttpMethod.Put, path, request.ToJsonString(), ct: ct);
+        int status;
+        JsonNode? body;
+        try
+        {
+            (status, body) = await client.SendAsync(HttpMethod.Put, path, request.ToJsonString(), ct: ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Ctrl+C while the job was being created: the server may have started it all the same.
+            await CancelAsync(client, jobId, path);
+            throw;
+        }
         if (status != 201)
         {
             return new Outcome(null, DoppelClient.Error(status, body), watch.Elapsed);
@@ -106,6 +117,11 @@ internal static class ImportCommand
     private static async Task CancelAsync(DoppelClient client, string jobId, string path)
     {
         var (status, body) = await client.SendAsync(HttpMethod.Post, path + "/cancel", ct: CancellationToken.None);
+        if (status == 404)
+        {
+            Console.Error.WriteLine($"doppel: interrupted before import job {jobId} started.");
+            return;
+        }
         Console.Error.WriteLine($"doppel: interrupted; asked the server to cancel import job {jobId}, waiting for it to stop (Ctrl+C again to leave now).");
         while (status == 200 && !IsFinished(body))
         {
