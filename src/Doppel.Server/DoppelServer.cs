@@ -4,6 +4,7 @@ using Doppel.Modeling;
 using Doppel.Query;
 using Doppel.Server.Api;
 using Doppel.Server.Hosting;
+using Doppel.Server.Hosting.Internal;
 using Doppel.Server.Ingest;
 using Doppel.Server.Mqtt;
 using Doppel.Server.Observability;
@@ -16,6 +17,7 @@ using Doppel.Twins;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
@@ -75,6 +77,7 @@ public sealed class DoppelServer : IAsyncDisposable
         try
         {
             var app = Build(options, runtime, logging, time, services);
+            var console = app.Services.GetService<StartupLogGate>();
             try
             {
                 await app.Services.GetRequiredService<SimulationRuns>().RestoreAsync(ct);
@@ -82,9 +85,11 @@ public sealed class DoppelServer : IAsyncDisposable
             }
             catch
             {
+                console?.Drop();
                 await app.DisposeAsync();
                 throw;
             }
+            console?.Release();
             var server = new DoppelServer(app, runtime);
             runtime.EventSource = (server.HttpAddress ?? server.HttpsAddress)?.Authority ?? "doppel";
             return server;
@@ -113,6 +118,12 @@ public sealed class DoppelServer : IAsyncDisposable
         if (logging is null)
         {
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+            // The console sees start-up only once it has succeeded (StartupLogGate).
+            var consoleProvider = builder.Services.Single(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(ConsoleLoggerProvider));
+            builder.Services.Remove(consoleProvider);
+            builder.Services.AddSingleton<ConsoleLoggerProvider>();
+            builder.Services.AddSingleton(services => new StartupLogGate(services.GetRequiredService<ConsoleLoggerProvider>()));
+            builder.Services.AddSingleton<ILoggerProvider>(services => services.GetRequiredService<StartupLogGate>());
         }
         else
         {
@@ -175,6 +186,7 @@ public sealed class DoppelServer : IAsyncDisposable
         var app = builder.Build();
         app.Use(UnhandledErrors);
         app.Use(ApiVersions.Enforce);
+        RootEndpoint.Map(app);
         ModelEndpoints.Map(app);
         DigitalTwinEndpoints.Map(app);
         QueryEndpoints.Map(app);

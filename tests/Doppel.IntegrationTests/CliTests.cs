@@ -22,7 +22,7 @@ public sealed class CliTests
         var file = Write(Valid);
         var (exit, stdout, _) = await DoppelProcess.RunAsync("models", "validate", file);
         Assert.Equal(0, exit);
-        Assert.Contains("valid: 1 interfaces", stdout);
+        Assert.Equal("valid: 1 interface in 1 document (0 warnings)", stdout.Trim());
     }
 
     [Fact]
@@ -60,14 +60,73 @@ public sealed class CliTests
     }
 
     [Fact]
-    public async Task Serve_reports_a_port_in_use_clearly()
+    public async Task Serve_reports_a_port_in_use_in_one_line_without_the_framework_traces()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        var (exit, _, stderr) = await DoppelProcess.RunAsync("serve", "--data", Repository.TempFolder(), "--urls", $"http://127.0.0.1:{port}", "--mqtt-port", "0");
+        var (exit, stdout, stderr) = await DoppelProcess.RunAsync("serve", "--data", Repository.TempFolder(), "--urls", $"http://127.0.0.1:{port}", "--mqtt-port", "0");
         Assert.Equal(1, exit);
-        Assert.Contains("cannot listen", stderr);
+        Assert.Equal("", stdout);
+        Assert.Equal($"doppel: cannot listen on http://127.0.0.1:{port}: address already in use. Is another server running? Choose other ports with --urls.", stderr.Trim());
+    }
+
+    [Fact]
+    public async Task Ctrl_C_stops_serve_and_watch_with_exit_130()
+    {
+        var data = Repository.TempFolder();
+        await using var server = await DoppelProcess.ServeAsync(data, "http://127.0.0.1:0");
+        await using var watch = DoppelProcess.Start("watch", "--server", server.Address("http").ToString());
+        await watch.WaitForLineAsync(line => line.StartsWith("stderr: doppel: watching ", StringComparison.Ordinal));
+
+        Assert.Equal(130, await watch.InterruptAsync());
+        Assert.Equal(130, await server.InterruptAsync());
+        Assert.DoesNotContain("   at ", watch.Output + server.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Twins_patch_takes_its_patch_inline_from_a_file_with_at_and_from_standard_input()
+    {
+        var data = Repository.TempFolder();
+        await using var server = await DoppelProcess.ServeAsync(data, "http://127.0.0.1:0");
+        var url = server.Address("http").ToString();
+        Assert.Equal(0, (await DoppelProcess.RunAsync("models", "import", Write(Valid), "--server", url)).ExitCode);
+        var properties = Path.Combine(data, "properties.json");
+        File.WriteAllText(properties, """{"speed": 1.5}""");
+        Assert.Equal(0, (await DoppelProcess.RunAsync("twins", "create", "weld", "--model", "dtmi:test:Pump;1", "--properties", "@" + properties, "--server", url)).ExitCode);
+        // A file with spaces and lines in it: one document, not more arguments.
+        var patch = Path.Combine(data, "patch.json");
+        File.WriteAllText(patch, """
+            [
+              { "op": "replace", "path": "/speed", "value": 2.5 }
+            ]
+            """);
+
+        var fromFile = await DoppelProcess.RunAsync("twins", "patch", "weld", "@" + patch, "--server", url);
+        Assert.True(fromFile.ExitCode == 0, fromFile.StdErr);
+        Assert.Equal(2.5, (double)JsonNode.Parse((await DoppelProcess.RunAsync("twins", "get", "weld", "--server", url)).StdOut)!["speed"]!);
+
+        var fromStdin = await DoppelProcess.RunWithInputAsync("""[{"op":"replace","path":"/speed","value":3.5}]""", "twins", "patch", "weld", "-", "--server", url);
+        Assert.True(fromStdin.ExitCode == 0, fromStdin.StdErr);
+        Assert.Equal(3.5, (double)JsonNode.Parse((await DoppelProcess.RunAsync("twins", "get", "weld", "--server", url)).StdOut)!["speed"]!);
+
+        var missing = await DoppelProcess.RunAsync("twins", "patch", "weld", "@" + Path.Combine(data, "nope.json"), "--server", url);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Equal($"doppel: patch: no such file: {Path.Combine(data, "nope.json")}", missing.StdErr.Trim());
+    }
+
+    [Fact]
+    public async Task Models_import_of_truncated_JSON_names_the_file_line_and_column_and_exits_2()
+    {
+        // Cut off after its second line, as a failed download leaves a file.
+        var file = Write("""
+            {"@context":"dtmi:dtdl:context;3","@id":"dtmi:test:Pump;1","@type":"Interface",
+             "contents":[{"@type":"Property","name":"speed",
+            """);
+        var (exit, stdout, stderr) = await DoppelProcess.RunAsync("models", "import", file, "--server", "http://127.0.0.1:9");
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.Equal($"doppel: {file}:2:48: not valid JSON: the JSON ends before every object and array is closed (is it cut short?).", stderr.Trim());
     }
 
     [Fact]

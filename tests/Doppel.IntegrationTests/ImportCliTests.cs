@@ -1,4 +1,6 @@
 using Doppel.IntegrationTests.Support;
+using Doppel.Server.Runtime;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Doppel.IntegrationTests;
 
@@ -41,6 +43,74 @@ public sealed class ImportCliTests(ServerFixture server) : IClassFixture<ServerF
         Assert.Equal(2, missing.ExitCode);
         var noFile = await DoppelProcess.RunAsync("import");
         Assert.Equal(2, noFile.ExitCode);
+    }
+
+    [Fact]
+    public async Task Doppel_import_prints_each_failed_line_with_its_line_in_the_file_and_exits_1()
+    {
+        var folder = Repository.TempFolder();
+        var input = Path.Combine(folder, "mixed.ndjson");
+        // Blank lines where people leave them, a model with an error, a twin of the wrong type, one cut short.
+        File.WriteAllText(input, """
+
+            {"Section": "Header"}
+
+            {"fileVersion": "1.0.0"}
+            {"Section": "Models"}
+            {"@context":"dtmi:dtdl:context;3","@id":"dtmi:cli:mixed:Pump;1","@type":"Interface","contents":[{"@type":"Property","name":"speed","schema":"double"}]}
+            {"@context":"dtmi:dtdl:context;3","@id":"dtmi:cli:mixed:Bad;1","@type":"Interface","contents":[{"@type":"Property","name":"speed","schema":"doubel"}]}
+            {"Section": "Twins"}
+            {"$dtId":"mixed-1","$metadata":{"$model":"dtmi:cli:mixed:Pump;1"},"speed":1.5}
+
+            {"$dtId":"mixed-2","$metadata":{"$model":"dtmi:cli:mixed:Pump;1"},"speed":"fast"}
+            {"$dtId":"mixed-3","$metadata":{"$model":"dtmi:cli:mixed:Pump;1"},"speed":
+            """.Replace("\n", "\r\n", StringComparison.Ordinal));
+
+        var run = await DoppelProcess.RunAsync("import", input, "--server", server.Server.HttpAddress!.ToString(), "--job-id", "cli-mixed");
+
+        Assert.True(run.ExitCode == 1, run.StdOut + run.StdErr);
+        Assert.Contains("Import job cli-mixed succeeded", run.StdOut, StringComparison.Ordinal);
+        Assert.Contains("0 models, 0 twins", run.StdOut, StringComparison.Ordinal); // the model set is all or nothing
+        Assert.Equal(
+            string.Join('\n',
+            [
+                $"doppel: {input}:7: DTDLParserError: $.contents[0].schema: unknown-schema: 'doubel' is not a DTDL v3 primitive schema or a schema DTMI; expected one of boolean, date, dateTime, double, duration, float, integer, long, string, time, point, lineString, polygon, multiPoint, multiLineString, multiPolygon or a DTMI",
+                $"doppel: {input}:9: ModelNotFound: Model 'dtmi:cli:mixed:Pump;1' is not found.",
+                $"doppel: {input}:11: ModelNotFound: Model 'dtmi:cli:mixed:Pump;1' is not found.",
+                $"doppel: {input}:12: InvalidArgument: Not valid JSON at column 75: the JSON ends before every object and array is closed (is it cut short?).",
+            ]),
+            string.Join('\n', run.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+    }
+
+    [Fact]
+    public async Task Ctrl_C_on_doppel_import_cancels_the_job_on_the_server_and_exits_130()
+    {
+        // The input is a named pipe: the job reads what the test writes, and waits for more, until the test closes it.
+        var folder = Repository.TempFolder();
+        var input = Path.Combine(folder, "slow.ndjson");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [input]))
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+        await using var import = DoppelProcess.Start("import", input, "--server", server.Server.HttpAddress!.ToString(), "--job-id", "cli-interrupted");
+        Task<int> interrupted;
+        // Opening the pipe to write waits until the job has opened it to read: then the job runs.
+        await using (var writer = await Task.Run(() => new StreamWriter(input)).WaitAsync(TimeSpan.FromMinutes(1)))
+        {
+            await writer.WriteAsync("{\"Section\": \"Header\"}\n{\"fileVersion\": \"1.0.0\"}\n{\"Section\": \"Twins\"}\n");
+            await writer.FlushAsync();
+            var job = server.Server.Services.GetRequiredService<ImportJobs>().Get("cli-interrupted")!;
+            Assert.Equal("running", job.Status);
+
+            interrupted = import.InterruptAsync();
+            await import.WaitForLineAsync(line => line.Contains("asked the server to cancel import job cli-interrupted", StringComparison.Ordinal));
+            Assert.Equal("cancelling", job.Status);
+        }
+        // The pipe is closed: the job reads its end, sees it was cancelled, and stops; doppel waits for that.
+        Assert.Equal(130, await interrupted);
+        Assert.Equal("cancelled", server.Server.Services.GetRequiredService<ImportJobs>().Get("cli-interrupted")!.Status);
+        Assert.Contains("import job cli-interrupted cancelled: 0 models, 0 twins and 0 relationships were imported before it stopped", import.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -52,6 +52,12 @@ internal static class BenchQueryCommand
 
     private static async Task<int> RunAsync(Settings settings, Uri? address, string? file, CancellationToken ct)
     {
+        if (address is not null)
+        {
+            // Before minutes of generating a graph: is anything there?
+            using var probe = new DoppelClient(address.ToString());
+            await probe.SendAsync(HttpMethod.Get, "health", ct: ct);
+        }
         var temp = Path.Combine(Path.GetTempPath(), "doppel-bench-query-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(temp);
         try
@@ -94,7 +100,7 @@ internal static class BenchQueryCommand
         {
             var cpuBefore = Environment.CpuUsage.TotalTime;
             var gcBefore = GcCounters.Now();
-            var imported = await ImportCommand.RunAsync(client, "bench-" + Guid.NewGuid().ToString("N")[..8], input, log, showProgress: false, ct);
+            var imported = await ImportCommand.RunAsync(client, "bench-" + Guid.NewGuid().ToString("N")[..8], input, log, showProgress: false, announce: false, ct);
             var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
             var gc = GcCounters.Now() - gcBefore;
             if (imported.Error is { } error)

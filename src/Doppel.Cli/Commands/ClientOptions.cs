@@ -5,11 +5,25 @@ namespace Doppel.Cli.Commands;
 /// <summary>Options shared by the commands that talk to a running server.</summary>
 internal static class ClientOptions
 {
-    public static Option<string> Server() => new("--server")
+    /// <summary>--server: checked when the command line is parsed, so a malformed address is a usage error before anything runs.</summary>
+    public static Option<string> Server()
     {
-        Description = "URL of the Doppel server (env DOPPEL_SERVER).",
-        DefaultValueFactory = _ => DoppelClient.DefaultServer,
-    };
+        var option = new Option<string>("--server")
+        {
+            Description = $"URL of the Doppel server (default ${DoppelClient.ServerVariable}, else http://127.0.0.1:5080).",
+            HelpName = "url",
+            DefaultValueFactory = _ => DoppelClient.DefaultServer,
+        };
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (value is not null && DoppelClient.ParseAddress(value) is { IsSuccess: false } bad)
+            {
+                result.AddError(bad.Error.Message);
+            }
+        });
+        return option;
+    }
 
     public static Option<bool> Json() => new("--json") { Description = "Print machine-readable JSON." };
 }

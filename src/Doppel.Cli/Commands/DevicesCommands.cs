@@ -96,7 +96,7 @@ internal static class DevicesCommands
         var signals = options.Twins.Sum(t => t.Telemetry.Count);
         var pace = options.Rate > 0 ? string.Create(CultureInfo.InvariantCulture, $"{options.Rate:N0} msg/s") : "unpaced";
         var limit = options.Count is { } n ? $"{n:N0} messages" : options.Duration is { } d ? $"{d.TotalSeconds:0.#}s" : "until Ctrl+C";
-        Console.WriteLine($"Simulating {options.Twins.Count:N0} twins ({signals:N0} signals) on {options.Broker}: {pace}, QoS {(int)options.Qos}, {Math.Min(options.Clients, options.Twins.Count)} clients, {limit}, seed {options.Seed}");
+        Console.WriteLine($"Simulating {Output.CellText.Count(options.Twins.Count, "twin")} ({Output.CellText.Count(signals, "signal")}) on {options.Broker}: {pace}, QoS {(int)options.Qos}, {Output.CellText.Count(Math.Min(options.Clients, options.Twins.Count), "client")}, {limit}, seed {options.Seed}");
 
         var simulator = new DeviceSimulator(options, TimeProvider.System);
         var run = simulator.RunAsync(ct);
@@ -121,10 +121,14 @@ internal static class DevicesCommands
         {
             elapsed = await run;
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw; // Ctrl+C: the command runner says how it ended.
+        }
         catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException)
         {
-            Console.Error.WriteLine($"doppel: {(ct.IsCancellationRequested ? "stopped" : $"cannot connect to {options.Broker}")}: {e.Message}");
-            return ExitCodes.Failed;
+            Console.Error.WriteLine($"doppel: cannot connect to the MQTT broker at {options.Broker} ({Invocation.Failures.Reason(e)}). Is the server running with its broker (doppel serve), or is --broker another address?");
+            return ExitCodes.Unreachable;
         }
         var rate = simulator.Acked / Math.Max(elapsed.TotalSeconds, 1e-3);
         var acknowledged = options.Qos == MqttQualityOfServiceLevel.AtLeastOnce ? "acknowledged" : "written (QoS 0, not acknowledged)";

@@ -1,14 +1,12 @@
 using System.CommandLine;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Doppel.Cli.Output;
 
 namespace Doppel.Cli.Commands;
 
 /// <summary>doppel endpoints: the webhooks and MQTT topics event routes deliver to, their stats and dead letters.</summary>
 internal static class EndpointsCommands
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     public static Command Create() => new("endpoints", "Manage the webhooks and MQTT topics that event routes deliver to.")
     {
         List(),
@@ -23,8 +21,8 @@ internal static class EndpointsCommands
     private static Command List()
     {
         var server = ClientOptions.Server();
-        var json = ClientOptions.Json();
-        var command = new Command("list", "List endpoints with their delivery stats.") { server, json };
+        var command = new Command("list", "List endpoints with their delivery stats.") { server };
+        var output = OutputOptions.For(command);
         command.SetAction(async (parse, ct) =>
         {
             using var client = new DoppelClient(parse.GetValue(server)!);
@@ -33,19 +31,16 @@ internal static class EndpointsCommands
             {
                 return DoppelClient.Fail(endpoints.Error);
             }
-            if (parse.GetValue(json))
+            var rows = endpoints.Value.Select(e => (JsonNode?)new JsonObject
             {
-                Console.WriteLine(new JsonArray([.. endpoints.Value.Select(e => e?.DeepClone())]).ToJsonString(Indented));
-                return ExitCodes.Ok;
-            }
-            Table.Print(
-                ["name", "type", "target", "delivered", "failed", "deadLettered", "queueDepth"],
-                endpoints.Value.Select(e => new[]
-                {
-                    (string)e!["name"]!, (string)e["type"]!, (string?)e["url"] ?? (string?)e["topic"] ?? "",
-                    Stat(e, "delivered"), Stat(e, "failed"), Stat(e, "deadLettered"), Stat(e, "queueDepth"),
-                }));
-            return ExitCodes.Ok;
+                ["name"] = e?["name"]?.DeepClone(),
+                ["type"] = e?["type"]?.DeepClone(),
+                ["target"] = (e?["url"] ?? e?["topic"])?.DeepClone(),
+                ["stats"] = e?["stats"]?.DeepClone(),
+            }).ToList();
+            var format = output.Read(parse);
+            return Rows.Print(format.Json ? endpoints.Value : rows,
+                ["name", "type", "target", Stat("delivered"), Stat("failed"), Stat("deadLettered"), Stat("queueDepth")], format, "endpoint");
         });
         return command;
     }
@@ -112,8 +107,7 @@ internal static class EndpointsCommands
             {
                 return DoppelClient.Fail(DoppelClient.Error(status, response));
             }
-            Console.WriteLine(response!.ToJsonString(Indented));
-            return ExitCodes.Ok;
+            return Rows.PrintJson(response);
         });
         return command;
     }
@@ -131,8 +125,7 @@ internal static class EndpointsCommands
             {
                 return DoppelClient.Fail(DoppelClient.Error(status, response));
             }
-            Console.WriteLine(response!.ToJsonString(Indented));
-            return ExitCodes.Ok;
+            return Rows.PrintJson(response);
         });
         return command;
     }
@@ -155,8 +148,8 @@ internal static class EndpointsCommands
     {
         var name = Name();
         var server = ClientOptions.Server();
-        var json = ClientOptions.Json();
-        var command = new Command("deadletters", "List the events an endpoint gave up on, oldest first, with the reason.") { name, server, json };
+        var command = new Command("deadletters", "List the events an endpoint gave up on, oldest first, with the reason.") { name, server };
+        var output = OutputOptions.For(command);
         command.SetAction(async (parse, ct) =>
         {
             using var client = new DoppelClient(parse.GetValue(server)!);
@@ -165,24 +158,13 @@ internal static class EndpointsCommands
             {
                 return DoppelClient.Fail(letters.Error);
             }
-            if (parse.GetValue(json))
-            {
-                Console.WriteLine(new JsonArray([.. letters.Value.Select(l => l?.DeepClone())]).ToJsonString(Indented));
-                return ExitCodes.Ok;
-            }
-            Table.Print(
-                ["time", "reason", "attempts", "type", "subject", "lastError"],
-                letters.Value.Select(l => new[]
-                {
-                    (string?)l!["time"] ?? "", (string?)l["reason"] ?? "", l["attempts"]?.ToJsonString() ?? "",
-                    (string?)l["event"]?["type"] ?? "", (string?)l["event"]?["subject"] ?? "", (string?)l["lastError"] ?? "",
-                }));
-            return ExitCodes.Ok;
+            return Rows.Print(letters.Value,
+                [Column.Time("time"), "reason", "attempts", Column.At("type", "event", "type"), Column.At("subject", "event", "subject"), "lastError"], output.Read(parse), "dead letter");
         });
         return command;
     }
 
     private static string Path(string name) => "doppel/endpoints/" + Uri.EscapeDataString(name);
 
-    private static string Stat(JsonNode endpoint, string name) => endpoint["stats"]?[name]?.ToJsonString() ?? "";
+    private static Column Stat(string name) => Column.At(name, "stats", name);
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Doppel.Cli.Generate;
+using Doppel.Cli.Input;
 
 namespace Doppel.Cli.Commands;
 
@@ -13,7 +14,7 @@ internal static class GenerateCommands
         var twins = new Option<int>("--twins") { Description = "How many twins.", DefaultValueFactory = _ => 10_000 };
         var output = new Option<string>("--out") { Description = "The NDJSON file to write.", Required = true };
         var seed = new Option<int>("--seed") { Description = "Random seed; the same seed gives the same file.", DefaultValueFactory = _ => 1 };
-        var models = new Option<string?>("--models") { Description = "Folder of RealEstateCore v3 DTDL interfaces (default: shared/data/dtdl/building-rec-v3 found by walking up, else the repository's test subset)." };
+        var models = new Option<string?>("--models") { Description = "Folder of RealEstateCore v3 DTDL interfaces (default: shared/data/dtdl/building-rec-v3 found by walking up, else the repository's test subset)." }.Reads(InputKind.JsonFolder);
         var command = new Command("rec", "A RealEstateCore v3 portfolio: buildings, levels, rooms, equipment and sensors, with hasPart/isPartOf, locatedIn/isLocationOf, hasCapability/isCapabilityOf and serves.")
         {
             twins, output, seed, models,

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Doppel.Cli.Input;
+using Doppel.Cli.Output;
 
 namespace Doppel.Cli.Commands;
 
@@ -22,9 +24,9 @@ internal static class HistoryCommands
         return command;
     }
 
-    private static Option<string?> From() => new("--from") { Description = "Start of the range (RFC 3339, inclusive); default: the beginning." };
+    private static Option<DateTimeOffset?> From() => TimeInput.Option("--from", "Start of the range (inclusive); default: the beginning.");
 
-    private static Option<string?> To() => new("--to") { Description = "End of the range (RFC 3339, exclusive); default: no end." };
+    private static Option<DateTimeOffset?> To() => TimeInput.Option("--to", "End of the range (exclusive); default: no end.");
 
     private static Option<string[]> Names() => new("--name") { Description = "Only these telemetry or property names (repeatable; component values are component.name).", AllowMultipleArgumentsPerToken = true };
 
@@ -34,19 +36,21 @@ internal static class HistoryCommands
         var from = From();
         var to = To();
         var names = Names();
+        var limit = new Option<int?>("--limit") { Description = "At most this many points: the oldest in the range (with --from -1h, the first of the last hour)." };
+        limit.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) { r.AddError("--limit must be at least 1."); } });
         var server = ClientOptions.Server();
-        var json = ClientOptions.Json();
-        var command = new Command("get", "Print a twin's raw history, oldest first.") { twin, from, to, names, server, json };
+        var command = new Command("get", "Print a twin's raw history, oldest first.") { twin, from, to, names, limit, server };
+        var output = OutputOptions.For(command);
         command.SetAction(async (parse, ct) =>
         {
             using var client = new DoppelClient(parse.GetValue(server)!);
-            var path = $"doppel/history/twins/{Uri.EscapeDataString(parse.GetValue(twin)!)}" + Rows.Query(("from", parse.GetValue(from)), ("to", parse.GetValue(to)), ("names", Rows.Join(parse.GetValue(names))));
-            var points = await client.ListAllAsync(path, ct);
+            var path = $"doppel/history/twins/{Uri.EscapeDataString(parse.GetValue(twin)!)}" + Rows.Query(("from", TimeInput.Format(parse.GetValue(from))), ("to", TimeInput.Format(parse.GetValue(to))), ("names", Rows.Join(parse.GetValue(names))));
+            var points = await client.ListAllAsync(path, ct, parse.GetValue(limit));
             if (!points.IsSuccess)
             {
                 return DoppelClient.Fail(points.Error);
             }
-            return Rows.Print(points.Value, ["time", "name", "kind", "value"], parse.GetValue(json));
+            return Rows.Print(points.Value, [Column.Time("time"), "name", "kind", "value"], output.Read(parse), "point");
         });
         return command;
     }
@@ -54,21 +58,21 @@ internal static class HistoryCommands
     private static Command At()
     {
         var twin = new Argument<string>("twin") { Description = "The twin's id." };
-        var time = new Argument<string>("time") { Description = "The instant (RFC 3339)." };
+        var time = TimeInput.Argument("time", "The instant:");
         var names = Names();
         var server = ClientOptions.Server();
-        var json = ClientOptions.Json();
-        var command = new Command("at", "Print where a twin stood at a past time: the newest value of each telemetry and property then.") { twin, time, names, server, json };
+        var command = new Command("at", "Print where a twin stood at a past time: the newest value of each telemetry and property then.") { twin, time, names, server };
+        var output = OutputOptions.For(command);
         command.SetAction(async (parse, ct) =>
         {
             using var client = new DoppelClient(parse.GetValue(server)!);
-            var path = $"doppel/history/twins/{Uri.EscapeDataString(parse.GetValue(twin)!)}/at" + Rows.Query(("time", parse.GetValue(time)), ("names", Rows.Join(parse.GetValue(names))));
+            var path = $"doppel/history/twins/{Uri.EscapeDataString(parse.GetValue(twin)!)}/at" + Rows.Query(("time", TimeInput.Format(parse.GetValue(time))), ("names", Rows.Join(parse.GetValue(names))));
             var (status, body) = await client.SendAsync(HttpMethod.Get, path, ct: ct);
             if (status != 200)
             {
                 return DoppelClient.Fail(DoppelClient.Error(status, body));
             }
-            return Rows.Print([.. body!["value"]!.AsArray()], ["name", "kind", "value", "time"], parse.GetValue(json));
+            return Rows.Print([.. body!["value"]!.AsArray()], ["name", "kind", "value", Column.Time("time")], output.Read(parse), "value");
         });
         return command;
     }
@@ -83,22 +87,22 @@ internal static class HistoryCommands
         var to = To();
         var names = Names();
         var server = ClientOptions.Server();
-        var json = ClientOptions.Json();
-        var command = new Command("aggregate", "Print aggregates per twin, name and time bucket.") { twins, query, bucket, aggregates, from, to, names, server, json };
+        var command = new Command("aggregate", "Print aggregates per twin, name and time bucket.") { twins, query, bucket, aggregates, from, to, names, server };
+        var output = OutputOptions.For(command);
         command.SetAction(async (parse, ct) =>
         {
             using var client = new DoppelClient(parse.GetValue(server)!);
             var path = "doppel/history/aggregates" + Rows.Query(
                 ("twinIds", Rows.Join(parse.GetValue(twins))), ("query", parse.GetValue(query)), ("bucket", parse.GetValue(bucket)),
-                ("aggregates", parse.GetValue(aggregates)), ("from", parse.GetValue(from)), ("to", parse.GetValue(to)), ("names", Rows.Join(parse.GetValue(names))));
+                ("aggregates", parse.GetValue(aggregates)), ("from", TimeInput.Format(parse.GetValue(from))), ("to", TimeInput.Format(parse.GetValue(to))), ("names", Rows.Join(parse.GetValue(names))));
             var (status, body) = await client.SendAsync(HttpMethod.Get, path, ct: ct);
             if (status != 200)
             {
                 return DoppelClient.Fail(DoppelClient.Error(status, body));
             }
             var rows = body!["value"]!.AsArray().ToList();
-            var columns = rows.OfType<JsonObject>().SelectMany(r => r.Select(p => p.Key)).Distinct().ToList();
-            return Rows.Print(rows, columns.Count > 0 ? columns : ["twinId", "name", "start"], parse.GetValue(json));
+            var columns = rows.OfType<JsonObject>().SelectMany(r => r.Select(p => p.Key)).Distinct().Select(k => k == "start" ? Column.Time(k) : (Column)k).ToList();
+            return Rows.Print(rows, columns.Count > 0 ? columns : ["twinId", "name", Column.Time("start")], output.Read(parse), "bucket");
         });
         return command;
     }
@@ -120,15 +124,15 @@ internal static class HistoryCommands
                 ["path"] = Path.GetFullPath(parse.GetValue(file)!),
                 ["twinIds"] = new JsonArray([.. (parse.GetValue(twins) ?? []).Select(t => JsonValue.Create(t))]),
                 ["names"] = new JsonArray([.. (parse.GetValue(names) ?? []).Select(n => JsonValue.Create(n))]),
-                ["from"] = parse.GetValue(from),
-                ["to"] = parse.GetValue(to),
+                ["from"] = TimeInput.Format(parse.GetValue(from)),
+                ["to"] = TimeInput.Format(parse.GetValue(to)),
             };
             var (status, body) = await client.SendAsync(HttpMethod.Post, "doppel/history/export", request.ToJsonString(), ct: ct);
             if (status != 200)
             {
                 return DoppelClient.Fail(DoppelClient.Error(status, body));
             }
-            Console.WriteLine($"Exported {(long)body!["points"]!:N0} points to {body["path"]}");
+            Console.WriteLine($"Exported {CellText.Count((long)body!["points"]!, "point")} to {body["path"]}");
             return ExitCodes.Ok;
         });
         return command;
@@ -140,7 +144,7 @@ internal static class HistoryCommands
 
     private static Command Maintenance(string name, string description, string countKey, bool withBucket)
     {
-        var before = new Option<string?>("--before") { Description = "Cutoff time (RFC 3339)." };
+        var before = TimeInput.Option("--before", "Cutoff time:");
         var olderThan = new Option<string?>("--older-than") { Description = "Cutoff age before now: 30d, 12h, P7D." };
         var bucket = new Option<string>("--bucket") { Description = "Bucket width for the averages.", DefaultValueFactory = _ => "1h" };
         var server = ClientOptions.Server();
@@ -152,13 +156,13 @@ internal static class HistoryCommands
         command.SetAction(async (parse, ct) =>
         {
             using var client = new DoppelClient(parse.GetValue(server)!);
-            var path = $"doppel/history/{name}" + Rows.Query(("before", parse.GetValue(before)), ("olderThan", parse.GetValue(olderThan)), ("bucket", withBucket ? parse.GetValue(bucket) : null));
+            var path = $"doppel/history/{name}" + Rows.Query(("before", TimeInput.Format(parse.GetValue(before))), ("olderThan", parse.GetValue(olderThan)), ("bucket", withBucket ? parse.GetValue(bucket) : null));
             var (status, body) = await client.SendAsync(HttpMethod.Post, path, ct: ct);
             if (status != 200)
             {
                 return DoppelClient.Fail(DoppelClient.Error(status, body));
             }
-            Console.WriteLine($"{char.ToUpperInvariant(countKey[0])}{countKey[1..]} {(long)body![countKey]!:N0} points older than {body["before"]}.");
+            Console.WriteLine($"{char.ToUpperInvariant(countKey[0])}{countKey[1..]} {CellText.Count((long)body![countKey]!, "point")} older than {body["before"]}.");
             return ExitCodes.Ok;
         });
         return command;
@@ -176,7 +180,7 @@ internal static class HistoryCommands
             {
                 return DoppelClient.Fail(DoppelClient.Error(status, body));
             }
-            Console.WriteLine($"Compacted {(long)body!["compacted"]!:N0} points.");
+            Console.WriteLine($"Compacted {CellText.Count((long)body!["compacted"]!, "point")}.");
             return ExitCodes.Ok;
         });
         return command;

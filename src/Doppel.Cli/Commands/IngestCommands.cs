@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Doppel.Cli.Input;
+using Doppel.Cli.Output;
 
 namespace Doppel.Cli.Commands;
 
@@ -23,28 +24,30 @@ internal static class IngestCommands
         var reason = new Option<string?>("--reason") { Description = "Only this reason: MalformedJson, UnknownTwin, ValidationFailed, PayloadTooLarge, UnmappedTopic, MappingFailed, UnitMismatch, FutureTimestamp." };
         var twin = new Option<string?>("--twin") { Description = "Only messages meant for this twin." };
         var source = new Option<string?>("--source") { Description = "Only messages that came this way: mqtt, bridge or http." };
-        var from = new Option<string?>("--from") { Description = "Arrived at or after (RFC 3339)." };
-        var to = new Option<string?>("--to") { Description = "Arrived before (RFC 3339)." };
+        var from = TimeInput.Option("--from", "Arrived at or after this time:");
+        var to = TimeInput.Option("--to", "Arrived before this time:");
         var top = new Option<int>("--top") { Description = "At most this many, newest first.", DefaultValueFactory = _ => 50 };
         var server = ClientOptions.Server();
-        var json = ClientOptions.Json();
-        var list = new Command("list", "Print the messages that could not be ingested, newest first, with the reason.") { reason, twin, source, from, to, top, server, json };
+        var list = new Command("list", "Print the messages that could not be ingested, newest first, with the reason.") { reason, twin, source, from, to, top, server };
+        var output = OutputOptions.For(list);
         list.SetAction(async (parse, ct) =>
         {
             using var client = new DoppelClient(parse.GetValue(server)!);
             var path = "doppel/deadletters" + Rows.Query(("reason", parse.GetValue(reason)), ("twinId", parse.GetValue(twin)), ("source", parse.GetValue(source)),
-                ("from", parse.GetValue(from)), ("to", parse.GetValue(to)));
+                ("from", TimeInput.Format(parse.GetValue(from))), ("to", TimeInput.Format(parse.GetValue(to))));
             var (status, body) = await client.SendAsync(HttpMethod.Get, path, ct: ct);
             if (status != 200)
             {
                 return DoppelClient.Fail(DoppelClient.Error(status, body));
             }
             var letters = body!["value"]!.AsArray().Take(Math.Max(parse.GetValue(top), 0)).ToList();
-            if (!parse.GetValue(json))
+            var format = output.Read(parse);
+            if (!format.Json)
             {
-                Console.WriteLine($"{body["total"]} dead letters match.");
+                var total = (long?)body["total"] ?? letters.Count;
+                Console.WriteLine($"{CellText.Count(total, "dead letter")} {(total == 1 ? "matches" : "match")}.");
             }
-            return Rows.Print(letters, ["time", "reason", "source", "topic", "twinId", "message"], parse.GetValue(json));
+            return Rows.Print(letters, [Column.Time("time"), "reason", "source", "topic", "twinId", "message"], format, "dead letter");
         });
         var command = new Command("deadletters", "Inspect device messages that could not be ingested.");
         command.Subcommands.Add(list);
@@ -54,40 +57,43 @@ internal static class IngestCommands
     /// <summary>doppel history backfill: streams an NDJSON file to POST /doppel/ingest.</summary>
     public static Command Backfill()
     {
-        var file = new Argument<FileInfo>("file") { Description = "NDJSON, one message per line: {\"twinId\", \"values\": {...}, \"time\"?, \"messageId\"?, \"kind\"?, \"component\"?}." };
+        var file = new Argument<string>("file")
+        {
+            Description = "NDJSON, one message per line: {\"twinId\", \"values\": {...}, \"time\"?, \"messageId\"?, \"kind\"?, \"component\"?}; - reads standard input.",
+        }.Reads(InputKind.NdjsonFile);
         var server = ClientOptions.Server();
         var json = ClientOptions.Json();
         var command = new Command("backfill", "Load past telemetry or reported properties from an NDJSON file into history (and live state where newer).") { file, server, json };
         command.SetAction(async (parse, ct) =>
         {
             var input = parse.GetValue(file)!;
-            if (!input.Exists)
+            var name = input == "-" ? "stdin" : input;
+            if (input != "-" && !File.Exists(input))
             {
-                Console.Error.WriteLine($"doppel: {input.FullName} does not exist.");
+                Console.Error.WriteLine($"doppel: file: {(Directory.Exists(input) ? $"{input} is a folder, not a file" : $"no such file: {input}")}");
                 return ExitCodes.Usage;
             }
-            using var http = new HttpClient { BaseAddress = new Uri(parse.GetValue(server)!), Timeout = Timeout.InfiniteTimeSpan };
-            await using var stream = input.OpenRead();
-            using var content = new StreamContent(stream);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
-            using var response = await http.PostAsync("doppel/ingest", content, ct);
-            var text = await response.Content.ReadAsStringAsync(ct);
-            var body = text.Length > 0 ? JsonNode.Parse(text) : null;
-            if (!response.IsSuccessStatusCode)
+            using var client = new DoppelClient(parse.GetValue(server)!);
+            await using var stream = input == "-" ? Console.OpenStandardInput() : File.OpenRead(input);
+            using var request = new HttpRequestMessage(HttpMethod.Post, "doppel/ingest") { Content = new StreamContent(stream) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+            var (status, body) = await client.SendAsync(request, ct);
+            if (status is < 200 or > 299)
             {
-                return DoppelClient.Fail(DoppelClient.Error((int)response.StatusCode, body));
+                return DoppelClient.Fail(DoppelClient.Error(status, body));
             }
             if (parse.GetValue(json))
             {
-                Console.WriteLine(body!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                Rows.PrintJson(body);
             }
             else
             {
-                Console.WriteLine($"{body!["lines"]} lines: {body["stored"]} stored, {body["duplicates"]} duplicates, {body["deadLettered"]} dead-lettered.");
-                foreach (var error in body["errors"]!.AsArray())
-                {
-                    Console.WriteLine($"  line {error!["line"]}: {error["reason"]}: {error["message"]}");
-                }
+                Console.WriteLine($"{CellText.Count((long)body!["lines"]!, "line")}: {body["stored"]} stored, {CellText.Count((long)body["duplicates"]!, "duplicate")}, {body["deadLettered"]} dead-lettered.");
+            }
+            // Each refused line, where it is in the file (file:line: reason), as a compiler reports errors.
+            foreach (var error in body!["errors"]!.AsArray())
+            {
+                Console.Error.WriteLine($"doppel: {name}:{error!["line"]}: {error["reason"]}: {error["message"]}");
             }
             return (long)body["deadLettered"]! > 0 ? ExitCodes.Failed : ExitCodes.Ok;
         });
@@ -99,8 +105,8 @@ internal static class IngestCommands
     {
         var twin = new Argument<string>("twin") { Description = "The twin's id." };
         var server = ClientOptions.Server();
-        var json = ClientOptions.Json();
-        var command = new Command("live", "Print a twin's newest telemetry values and when they were measured.") { twin, server, json };
+        var command = new Command("live", "Print a twin's newest telemetry values and when they were measured.") { twin, server };
+        var output = OutputOptions.For(command);
         command.SetAction(async (parse, ct) =>
         {
             using var client = new DoppelClient(parse.GetValue(server)!);
@@ -115,7 +121,7 @@ internal static class IngestCommands
                 ["value"] = p.Value!["value"]?.DeepClone(),
                 ["sourceTime"] = p.Value["sourceTime"]?.DeepClone(),
             }).ToList();
-            return Rows.Print(rows, ["name", "value", "sourceTime"], parse.GetValue(json));
+            return Rows.Print(rows, ["name", "value", Column.Time("sourceTime")], output.Read(parse), "value");
         });
         return command;
     }
@@ -123,13 +129,13 @@ internal static class IngestCommands
     private static Command ListMappings()
     {
         var server = ClientOptions.Server();
-        var json = ClientOptions.Json();
-        var command = new Command("list", "List the mappings in force.") { server, json };
+        var command = new Command("list", "List the mappings in force.") { server };
+        var output = OutputOptions.For(command);
         command.SetAction(async (parse, ct) =>
         {
             using var client = new DoppelClient(parse.GetValue(server)!);
             var mappings = await client.ListAllAsync("doppel/mappings", ct);
-            return mappings.IsSuccess ? Rows.Print(mappings.Value, ["id", "topic", "twinId", "kind"], parse.GetValue(json)) : DoppelClient.Fail(mappings.Error);
+            return mappings.IsSuccess ? Rows.Print(mappings.Value, ["id", "topic", "twinId", "kind"], output.Read(parse), "mapping") : DoppelClient.Fail(mappings.Error);
         });
         return command;
     }
@@ -147,8 +153,7 @@ internal static class IngestCommands
             {
                 return DoppelClient.Fail(DoppelClient.Error(status, body));
             }
-            Console.WriteLine(body!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            return ExitCodes.Ok;
+            return Rows.PrintJson(body);
         });
         return command;
     }
@@ -156,21 +161,25 @@ internal static class IngestCommands
     private static Command PutMapping()
     {
         var id = new Argument<string>("id") { Description = "The mapping's id." };
-        var file = new Argument<FileInfo>("file") { Description = "The definition, JSON or YAML (by extension .yaml/.yml)." };
+        var file = new Argument<string>("file") { Description = "The definition, JSON or YAML (by extension .yaml/.yml, or by content for -, standard input)." }.Reads(InputKind.JsonOrYamlFile);
         var server = ClientOptions.Server();
         var command = new Command("put", "Create or replace a mapping from a JSON or YAML file.") { id, file, server };
         command.SetAction(async (parse, ct) =>
         {
-            var input = parse.GetValue(file)!;
-            if (!input.Exists)
+            var path = parse.GetValue(file)!;
+            var text = DocumentText.ReadFile(path, "file");
+            var source = path == "-" ? "stdin" : path;
+            // Syntax is checked here, where the file's line and column can be named; the server checks the meaning.
+            var yaml = Path.GetExtension(path) is ".yaml" or ".yml" || (path == "-" && !text.TrimStart().StartsWith('{'));
+            var syntax = yaml ? DocumentText.CheckYaml(text, source) : DocumentText.ParseJson(text, source).Error;
+            if (syntax is not null)
             {
-                Console.Error.WriteLine($"doppel: {input.FullName} does not exist.");
+                Console.Error.WriteLine($"doppel: {syntax.Message}");
                 return ExitCodes.Usage;
             }
-            var yaml = input.Extension is ".yaml" or ".yml";
             using var client = new DoppelClient(parse.GetValue(server)!);
             var (status, body) = await client.SendAsync(HttpMethod.Put, $"doppel/mappings/{Uri.EscapeDataString(parse.GetValue(id)!)}",
-                await File.ReadAllTextAsync(input.FullName, ct), yaml ? "application/yaml" : "application/json", ct);
+                text, yaml ? "application/yaml" : "application/json", ct);
             if (status != 200)
             {
                 return DoppelClient.Fail(DoppelClient.Error(status, body));

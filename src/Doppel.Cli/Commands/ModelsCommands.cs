@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Doppel.Cli.Input;
+using Doppel.Cli.Output;
 using Doppel.Modeling;
 
 namespace Doppel.Cli.Commands;
@@ -18,7 +20,7 @@ internal static class ModelsCommands
 
     private static Command Validate()
     {
-        var files = new Argument<string[]>("files") { Description = "DTDL files (one interface or an array each) or folders of them, validated as one set.", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("files") { Description = "DTDL files (one interface or an array each) or folders of them, validated as one set; - reads one from standard input.", Arity = ArgumentArity.OneOrMore }.Reads(InputKind.JsonFiles);
         var json = ClientOptions.Json();
         var lenient = new Option<bool>("--lenient") { Description = "Report undefined references as warnings instead of errors." };
         var resolveFrom = ResolveFromOption();
@@ -64,8 +66,8 @@ internal static class ModelsCommands
                     Console.WriteLine($"error: {error.Document} {error.Path}: {error.Rule}: {error.Message}");
                 }
                 Console.WriteLine(valid
-                    ? $"valid: {result.Interfaces.Count} interfaces in {resolution.Documents.Count} documents ({result.Warnings.Count} warnings)"
-                    : $"invalid: {errors.Count} errors in {resolution.Documents.Count} documents");
+                    ? $"valid: {CellText.Count(result.Interfaces.Count, "interface")} in {CellText.Count(resolution.Documents.Count, "document")} ({CellText.Count(result.Warnings.Count, "warning")})"
+                    : $"invalid: {CellText.Count(errors.Count, "error")} in {CellText.Count(resolution.Documents.Count, "document")}");
             }
             return valid ? ExitCodes.Ok : ExitCodes.Failed;
         });
@@ -74,7 +76,7 @@ internal static class ModelsCommands
 
     private static Command Import()
     {
-        var files = new Argument<string[]>("files") { Description = "DTDL files or folders to upload.", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("files") { Description = "DTDL files or folders to upload; - reads one from standard input.", Arity = ArgumentArity.OneOrMore }.Reads(InputKind.JsonFiles);
         var server = ClientOptions.Server();
         var resolveFrom = ResolveFromOption();
         var command = new Command("import", "Upload DTDL models to a server, in dependency order, up to 250 per request.") { files, server, resolveFrom };
@@ -113,7 +115,14 @@ internal static class ModelsCommands
             var interfaces = new List<JsonNode>();
             foreach (var document in toUpload)
             {
-                var node = JsonNode.Parse(document.Json);
+                // Checked here, where the file and the line are known; the server would only say "the request body".
+                var parsed = DocumentText.ParseJson(document.Json, document.Name);
+                if (!parsed.IsSuccess)
+                {
+                    Console.Error.WriteLine($"doppel: {parsed.Error.Message}");
+                    return ExitCodes.Usage;
+                }
+                var node = parsed.Value;
                 if (node is JsonArray array)
                 {
                     interfaces.AddRange(array.Select(n => n!.DeepClone()));
@@ -133,7 +142,7 @@ internal static class ModelsCommands
                     return DoppelClient.Fail(DoppelClient.Error(status, body));
                 }
                 sent += chunk.Length;
-                Console.WriteLine($"uploaded {sent}/{interfaces.Count} models");
+                Console.WriteLine($"uploaded {CellText.Count(sent, "model")} of {interfaces.Count:N0}");
             }
             return ExitCodes.Ok;
         });
@@ -143,8 +152,8 @@ internal static class ModelsCommands
     private static Command List()
     {
         var server = ClientOptions.Server();
-        var json = ClientOptions.Json();
-        var command = new Command("list", "List the models on a server.") { server, json };
+        var command = new Command("list", "List the models on a server.") { server };
+        var output = OutputOptions.For(command);
         command.SetAction(async (parse, ct) =>
         {
             using var client = new DoppelClient(parse.GetValue(server)!);
@@ -153,16 +162,16 @@ internal static class ModelsCommands
             {
                 return DoppelClient.Fail(models.Error);
             }
-            if (parse.GetValue(json))
+            // displayName is a string or a map of languages; the table shows its English (or only) text.
+            var rows = models.Value.Select(m => (JsonNode?)new JsonObject
             {
-                Console.WriteLine(new JsonArray(models.Value.Select(m => m?.DeepClone()).ToArray()).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-                return ExitCodes.Ok;
-            }
-            Table.Print(["id", "displayName", "uploadTime", "decommissioned"], models.Value.Select(m => new[]
-            {
-                (string?)m!["id"] ?? "", (string?)m["displayName"]?["en"] ?? "", (string?)m["uploadTime"] ?? "", m["decommissioned"]?.ToJsonString() ?? "",
-            }));
-            return ExitCodes.Ok;
+                ["id"] = m?["id"]?.DeepClone(),
+                ["displayName"] = m?["displayName"] is JsonObject names ? (names["en"] ?? names.FirstOrDefault().Value)?.DeepClone() : m?["displayName"]?.DeepClone(),
+                ["uploadTime"] = m?["uploadTime"]?.DeepClone(),
+                ["decommissioned"] = m?["decommissioned"]?.DeepClone(),
+            }).ToList();
+            var format = output.Read(parse);
+            return Rows.Print(format.Json ? models.Value : rows, ["id", "displayName", Column.Time("uploadTime"), "decommissioned"], format, "model");
         });
         return command;
     }
@@ -219,16 +228,20 @@ internal static class ModelsCommands
         var documents = new List<ModelDocument>();
         foreach (var path in paths)
         {
-            if (Directory.Exists(path))
+            if (path == "-")
+            {
+                documents.Add(new ModelDocument("stdin", DocumentText.ReadStandardInput()));
+            }
+            else if (Directory.Exists(path))
             {
                 foreach (var file in Directory.EnumerateFiles(path, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
                 {
-                    documents.Add(new ModelDocument(file, File.ReadAllText(file)));
+                    documents.Add(new ModelDocument(file, DocumentText.ReadFile(file, "files")));
                 }
             }
             else if (File.Exists(path))
             {
-                documents.Add(new ModelDocument(path, File.ReadAllText(path)));
+                documents.Add(new ModelDocument(path, DocumentText.ReadFile(path, "files")));
             }
             else
             {

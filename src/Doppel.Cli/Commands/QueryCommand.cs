@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Doppel.Cli.Output;
 
 namespace Doppel.Cli.Commands;
 
@@ -10,8 +10,8 @@ internal static class QueryCommand
     {
         var text = new Argument<string>("query") { Description = "An ADT query, e.g. \"SELECT * FROM DIGITALTWINS WHERE IS_OF_MODEL('dtmi:example:Room;1')\"." };
         var server = ClientOptions.Server();
-        var json = ClientOptions.Json();
-        var command = new Command("query", "Run a query on a server and print every page as a table (or JSON).") { text, server, json };
+        var command = new Command("query", "Run a query on a server and print every page as a table (or JSON).") { text, server };
+        var output = OutputOptions.For(command);
         command.SetAction(async (parse, ct) =>
         {
             using var client = new DoppelClient(parse.GetValue(server)!);
@@ -30,23 +30,10 @@ internal static class QueryCommand
             }
             while (token is not null);
 
-            if (parse.GetValue(json))
-            {
-                Console.WriteLine(new JsonArray(rows.ToArray()).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-                return ExitCodes.Ok;
-            }
             // Columns: the union of the rows' top-level keys, in first-seen order; nested values print as JSON.
-            var columns = rows.OfType<JsonObject>().SelectMany(r => r.Select(p => p.Key)).Where(k => k != "$metadata").Distinct().ToList();
-            Table.Print(columns, rows.Select(r => columns.Select(c => Cell(r?[c])).ToArray()));
-            return ExitCodes.Ok;
+            var columns = rows.OfType<JsonObject>().SelectMany(r => r.Select(p => p.Key)).Where(k => k != "$metadata").Distinct().Select(k => (Column)k).ToList();
+            return Rows.Print(rows, columns, output.Read(parse));
         });
         return command;
     }
-
-    private static string Cell(JsonNode? value) => value switch
-    {
-        null => "",
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => (string)v!,
-        _ => value.ToJsonString(),
-    };
 }

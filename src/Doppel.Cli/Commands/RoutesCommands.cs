@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Doppel.Cli.Output;
 
 namespace Doppel.Cli.Commands;
 
@@ -17,23 +17,13 @@ internal static class RoutesCommands
     private static Command List()
     {
         var server = ClientOptions.Server();
-        var json = ClientOptions.Json();
-        var command = new Command("list", "List event routes.") { server, json };
+        var command = new Command("list", "List event routes.") { server };
+        var output = OutputOptions.For(command);
         command.SetAction(async (parse, ct) =>
         {
             using var client = new DoppelClient(parse.GetValue(server)!);
             var routes = await client.ListAllAsync("eventroutes", ct);
-            if (!routes.IsSuccess)
-            {
-                return DoppelClient.Fail(routes.Error);
-            }
-            if (parse.GetValue(json))
-            {
-                Console.WriteLine(new JsonArray([.. routes.Value.Select(r => r?.DeepClone())]).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-                return ExitCodes.Ok;
-            }
-            Table.Print(["id", "endpointName", "filter"], routes.Value.Select(r => new[] { (string)r!["id"]!, (string)r["endpointName"]!, (string)r["filter"]! }));
-            return ExitCodes.Ok;
+            return routes.IsSuccess ? Rows.Print(routes.Value, ["id", "endpointName", "filter"], output.Read(parse), "route") : DoppelClient.Fail(routes.Error);
         });
         return command;
     }

@@ -1,24 +1,31 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Doppel.Cli.Output;
 
 namespace Doppel.Cli.Commands;
 
 /// <summary>Printing lists of JSON items as a table or as JSON, and building query strings, for the commands that read lists.</summary>
 internal static class Rows
 {
-    public static int Print(IReadOnlyList<JsonNode?> rows, IReadOnlyList<string> columns, bool json)
+    /// <summary>Indented, and readable in a terminal: quotes and non-ASCII letters as themselves, not \u escapes.</summary>
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static int Print(IReadOnlyList<JsonNode?> rows, IReadOnlyList<Column> columns, OutputFormat format, string noun = "row")
     {
-        if (json)
+        if (format.Json)
         {
-            Console.WriteLine(new JsonArray([.. rows.Select(r => r?.DeepClone())]).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            Console.WriteLine(new JsonArray([.. rows.Select(r => r?.DeepClone())]).ToJsonString(Indented));
             return ExitCodes.Ok;
         }
-        Table.Print(columns, rows.Select(r => columns.Select(c => r?[c] switch
-        {
-            null => "",
-            JsonValue v when v.GetValueKind() == JsonValueKind.String => (string)v!,
-            var node => node.ToJsonString(),
-        }).ToArray()));
+        Table.Print([.. columns.Select(c => c.Header)], rows.Select(r => columns.Select(c => c.Cell(r)).ToArray()), format.Wide, noun);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Prints one JSON document, indented.</summary>
+    public static int PrintJson(JsonNode? document)
+    {
+        Console.WriteLine(document?.ToJsonString(Indented) ?? "null");
         return ExitCodes.Ok;
     }
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text.Json;
+using System.Net.ServerSentEvents;
 using System.Text.Json.Nodes;
+using Doppel.Cli.Output;
 
 namespace Doppel.Cli.Commands;
 
@@ -19,8 +19,8 @@ internal static class RunsCommands
     private static Command List()
     {
         var server = ClientOptions.Server();
-        var json = ClientOptions.Json();
-        var command = new Command("list", "List runs, oldest first.") { server, json };
+        var command = new Command("list", "List runs, oldest first.") { server };
+        var output = OutputOptions.For(command);
         command.SetAction(async (parse, ct) =>
         {
             using var client = new DoppelClient(parse.GetValue(server)!);
@@ -29,16 +29,17 @@ internal static class RunsCommands
             {
                 return DoppelClient.Fail(runs.Error);
             }
-            if (parse.GetValue(json))
+            var format = output.Read(parse);
+            var rows = format.Json ? runs.Value : [.. runs.Value.Select(r => (JsonNode?)new JsonObject
             {
-                Console.WriteLine(new JsonArray([.. runs.Value.Select(r => r?.DeepClone())]).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-                return ExitCodes.Ok;
-            }
-            Table.Print(["id", "kind", "status", "progress", "created", "finished"], runs.Value.Select(r => new[]
-            {
-                (string)r!["id"]!, (string)r["kind"]!, (string)r["status"]!, Progress(r), Time(r["createdDateTime"]), Time(r["finishedDateTime"]),
-            }));
-            return ExitCodes.Ok;
+                ["id"] = r?["id"]?.DeepClone(),
+                ["kind"] = r?["kind"]?.DeepClone(),
+                ["status"] = r?["status"]?.DeepClone(),
+                ["progress"] = Progress(r),
+                ["created"] = r?["createdDateTime"]?.DeepClone(),
+                ["finished"] = r?["finishedDateTime"]?.DeepClone(),
+            })];
+            return Rows.Print(rows, ["id", "kind", "status", "progress", Column.Time("created"), Column.Time("finished")], format, "run");
         });
         return command;
     }
@@ -48,14 +49,14 @@ internal static class RunsCommands
         var id = new Argument<string>("id") { Description = "The run's id." };
         var server = ClientOptions.Server();
         var json = ClientOptions.Json();
-        var wait = new Option<bool>("--wait") { Description = "Follow a queued or running run, with a progress bar, until it finishes." };
+        var wait = new Option<bool>("--wait") { Description = "Follow a queued or running run, with a progress bar, until it finishes; Ctrl+C stops following (the run goes on)." };
         var command = new Command("show", "Show a run: its status and progress, and its results table once it succeeded.") { id, server, json, wait };
         command.SetAction(async (parse, ct) =>
         {
             using var client = new DoppelClient(parse.GetValue(server)!);
             var path = RunPath(parse.GetValue(id)!);
             var outcome = parse.GetValue(wait)
-                ? await FollowAsync(client, path, showProgress: !parse.GetValue(json) && !Console.IsErrorRedirected, cancelOnStop: false, ct)
+                ? await FollowAsync(client, path, showProgress: !parse.GetValue(json) && Terminal.ShowsProgress, cancelOnStop: false, ct)
                 : await GetAsync(client, path, ct);
             if (!outcome.IsSuccess)
             {
@@ -64,8 +65,7 @@ internal static class RunsCommands
             var run = outcome.Value;
             if (parse.GetValue(json))
             {
-                Console.WriteLine(run.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-                return ExitCodes.Ok;
+                return Rows.PrintJson(run);
             }
             Console.WriteLine(Summary(run));
             if (run["result"] is JsonObject result)
@@ -135,40 +135,42 @@ internal static class RunsCommands
     {
         try
         {
-            using (var response = await client.OpenStreamAsync(path + "/events", ct))
-            {
-                if (!response.IsSuccessStatusCode)
-                {
-                    return DoppelClient.Error((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct));
-                }
-                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
-                while (await reader.ReadLineAsync(ct) is { } line)
-                {
-                    if (!line.StartsWith("data: ", StringComparison.Ordinal))
-                    {
-                        continue;
-                    }
-                    var run = JsonNode.Parse(line["data: ".Length..])!;
-                    var finished = (string?)run["status"] is not ("queued" or "running" or "cancelling");
-                    if (showProgress)
-                    {
-                        Console.Error.Write(ProgressLine(run) + (finished ? "\n" : ""));
-                    }
-                    if (finished)
-                    {
-                        return Result<JsonNode>.Ok(run);
-                    }
-                }
-            }
-            // The stream ended early (the server stopped): the run's stored state says how it ended.
-            return await GetAsync(client, path, ct);
+            var followed = await ProgressDisplay.RunAsync(showProgress, "replications", progress => ReadEventsAsync(client, path, progress, ct));
+            // Null: the stream ended early (the server stopped), so the run's stored state says how it ended.
+            return followed ?? await GetAsync(client, path, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested && cancelOnStop)
         {
             // The user gave up waiting: the server need not go on computing what nobody will read.
+            Console.Error.WriteLine($"doppel: interrupted; cancelling the run on the server.");
             await client.SendAsync(HttpMethod.Post, path + "/cancel", ct: CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>The run's finished state from its event stream, or null when the stream ended before it finished.</summary>
+    private static async Task<Result<JsonNode>?> ReadEventsAsync(DoppelClient client, string path, IProgress<ProgressReport> progress, CancellationToken ct)
+    {
+        using var response = await client.OpenStreamAsync(path + "/events", ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            return DoppelClient.Error((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+        }
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        await foreach (var item in SseParser.Create(stream).EnumerateAsync(ct))
+        {
+            if (item.EventType != "run")
+            {
+                continue; // heartbeats
+            }
+            var run = JsonNode.Parse(item.Data)!;
+            progress.Report(new ProgressReport((int?)run["progress"]?["completed"] ?? 0, (int?)run["progress"]?["total"] ?? 1, $"{run["status"]}: {Progress(run)} replications"));
+            if ((string?)run["status"] is not ("queued" or "running" or "cancelling"))
+            {
+                return Result<JsonNode>.Ok(run);
+            }
+        }
+        return null;
     }
 
     private static async Task<Result<JsonNode>> GetAsync(DoppelClient client, string path, CancellationToken ct)
@@ -179,20 +181,13 @@ internal static class RunsCommands
 
     private static string RunPath(string id) => "doppel/runs/" + Uri.EscapeDataString(id);
 
-    private static string ProgressLine(JsonNode run)
-    {
-        var completed = (int)run["progress"]!["completed"]!;
-        var total = (int)run["progress"]!["total"]!;
-        return $"\r{ImportCommand.ProgressBar(completed / (double)Math.Max(total, 1), 24)} {completed}/{total} replications, {run["status"],-10}";
-    }
-
     /// <summary>One line: the run, its status and progress, its times, and its error if it failed.</summary>
     internal static string Summary(JsonNode run)
     {
-        var line = $"Run {run["id"]} ({run["kind"]}) {run["status"]}: {Progress(run)} replications, created {Time(run["createdDateTime"])}";
+        var line = $"Run {run["id"]} ({run["kind"]}) {run["status"]}: {Progress(run)} replications, created {CellText.Time(run["createdDateTime"])}";
         if (run["finishedDateTime"] is JsonValue)
         {
-            line += $", finished {Time(run["finishedDateTime"])}";
+            line += $", finished {CellText.Time(run["finishedDateTime"])}";
         }
         if (run["error"] is JsonObject error)
         {
@@ -201,10 +196,5 @@ internal static class RunsCommands
         return line;
     }
 
-    private static string Progress(JsonNode run) => $"{run["progress"]?["completed"]}/{run["progress"]?["total"]}";
-
-    private static string Time(JsonNode? node) =>
-        node is JsonValue value && value.TryGetValue<string>(out var text) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time)
-            ? time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)
-            : "";
+    private static string Progress(JsonNode? run) => $"{run?["progress"]?["completed"]}/{run?["progress"]?["total"]}";
 }

@@ -56,7 +56,9 @@ internal static class ServeCommand
             }
             catch (IOException e) when (e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) || e.InnerException is System.Net.Sockets.SocketException)
             {
-                Console.Error.WriteLine($"doppel: cannot listen on {options.Urls}: {e.Message} Is another server running? Choose other ports with --urls.");
+                // Kestrel says "Failed to bind to address URL: address already in use.": the URL that failed, and why.
+                var reason = e.Message.StartsWith("Failed to bind to address ", StringComparison.Ordinal) ? e.Message["Failed to bind to address ".Length..].TrimEnd('.') : $"{options.Urls}: {e.Message.TrimEnd('.')}";
+                Console.Error.WriteLine($"doppel: cannot listen on {reason}. Is another server running? Choose other ports with --urls.");
                 return ExitCodes.Failed;
             }
             catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)

@@ -1,13 +1,12 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Doppel.Cli.Input;
 
 namespace Doppel.Cli.Commands;
 
 internal static class TwinsCommands
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     public static Command Create() => new("twins", "Get, create, patch and delete digital twins on a server.")
     {
         Get(),
@@ -29,17 +28,16 @@ internal static class TwinsCommands
     {
         var id = new Argument<string>("id") { Description = "The twin's id." };
         var model = new Option<string>("--model") { Description = "The twin's model (DTMI).", Required = true };
-        var properties = new Option<string?>("--properties") { Description = "Property values: a JSON object, or @file.json." };
+        var properties = new Option<string?>("--properties")
+        {
+            Description = "Property values: a JSON object inline, @file.json, or - to read it from standard input.",
+            HelpName = "json|@file|-",
+        }.Reads(InputKind.JsonObject);
         var server = ClientOptions.Server();
         var command = new Command("create", "Create or replace a twin.") { id, model, properties, server };
         command.SetAction(async (parse, ct) =>
         {
-            var values = ReadJson(parse.GetValue(properties) ?? "{}");
-            if (!values.IsSuccess || values.Value is not JsonObject body)
-            {
-                Console.Error.WriteLine($"doppel: --properties: {values.Error?.Message ?? "must be a JSON object"}");
-                return ExitCodes.Usage;
-            }
+            var body = parse.GetValue(properties) is { } given ? DocumentText.ReadJson(given, "--properties", JsonValueKind.Object).AsObject() : [];
             body["$metadata"] = new JsonObject { ["$model"] = parse.GetValue(model) };
             return await Send(parse.GetValue(server)!, HttpMethod.Put, parse.GetValue(id)!, body.ToJsonString(), 200, ct);
         });
@@ -49,18 +47,17 @@ internal static class TwinsCommands
     private static Command Patch()
     {
         var id = new Argument<string>("id") { Description = "The twin's id." };
-        var patch = new Argument<string>("patch") { Description = "A JSON Patch array, or @file.json." };
+        var patch = new Argument<string>("patch")
+        {
+            Description = "A JSON Patch array inline, @file.json, or - to read it from standard input.",
+            HelpName = "json|@file|-",
+        }.Reads(InputKind.JsonArray);
         var server = ClientOptions.Server();
         var command = new Command("patch", "Apply a JSON Patch to a twin.") { id, patch, server };
         command.SetAction(async (parse, ct) =>
         {
-            var document = ReadJson(parse.GetValue(patch)!);
-            if (!document.IsSuccess)
-            {
-                Console.Error.WriteLine($"doppel: patch: {document.Error.Message}");
-                return ExitCodes.Usage;
-            }
-            return await Send(parse.GetValue(server)!, HttpMethod.Patch, parse.GetValue(id)!, document.Value.ToJsonString(), 204, ct);
+            var document = DocumentText.ReadJson(parse.GetValue(patch)!, "patch", JsonValueKind.Array);
+            return await Send(parse.GetValue(server)!, HttpMethod.Patch, parse.GetValue(id)!, document.ToJsonString(), 204, ct);
         });
         return command;
     }
@@ -83,28 +80,6 @@ internal static class TwinsCommands
         {
             return DoppelClient.Fail(DoppelClient.Error(status, response));
         }
-        if (response is not null)
-        {
-            Console.WriteLine(response.ToJsonString(Indented));
-        }
-        return ExitCodes.Ok;
-    }
-
-    /// <summary>Inline JSON, or the content of a file when the value starts with '@'.</summary>
-    private static Result<JsonNode> ReadJson(string value)
-    {
-        try
-        {
-            var text = value.StartsWith('@') ? File.ReadAllText(value[1..]) : value;
-            return JsonNode.Parse(text) is { } node ? Result<JsonNode>.Ok(node) : Result<JsonNode>.Fail("InvalidArgument", "JSON null is not accepted");
-        }
-        catch (IOException e)
-        {
-            return Result<JsonNode>.Fail("FileNotFound", e.Message);
-        }
-        catch (JsonException e)
-        {
-            return Result<JsonNode>.Fail("InvalidArgument", $"not valid JSON: {e.Message}");
-        }
+        return response is null ? ExitCodes.Ok : Rows.PrintJson(response);
     }
 }

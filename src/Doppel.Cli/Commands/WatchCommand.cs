@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Net.ServerSentEvents;
 using System.Text.Json.Nodes;
 
 namespace Doppel.Cli.Commands;
@@ -13,30 +14,19 @@ internal static class WatchCommand
         var types = new Option<string[]>("--type") { Description = "Only these event types (repeatable): twin, relationship, telemetry, lifecycle, or a CloudEvents type such as Microsoft.DigitalTwins.Twin.Update.", AllowMultipleArgumentsPerToken = true };
         var where = new Option<string?>("--where") { Description = "Only twins for which this query condition holds when the event happens, e.g. \"T.temperature > 50\"." };
         var count = new Option<int?>("--count") { Description = "Stop after this many events (default: run until Ctrl+C)." };
+        count.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) { r.AddError("--count must be at least 1."); } });
         var server = ClientOptions.Server();
         var json = new Option<bool>("--json") { Description = "Print each event's CloudEvent JSON on one line." };
         var command = new Command("watch", "Print live twin, relationship and telemetry events until Ctrl+C.") { twins, model, types, where, count, server, json };
         command.SetAction(async (parse, ct) =>
         {
-            if (parse.GetValue(count) is < 1)
-            {
-                Console.Error.WriteLine("doppel: --count must be at least 1.");
-                return ExitCodes.Usage;
-            }
             using var client = new DoppelClient(parse.GetValue(server)!);
-            var path = "doppel/streams/events" + Query(
-                ("twinId", Join(parse.GetValue(twins))),
+            var path = "doppel/streams/events" + Rows.Query(
+                ("twinId", Rows.Join(parse.GetValue(twins))),
                 ("model", parse.GetValue(model)),
-                ("types", Join(parse.GetValue(types))),
+                ("types", Rows.Join(parse.GetValue(types))),
                 ("where", parse.GetValue(where)));
-            try
-            {
-                return await WatchAsync(client, path, parse.GetValue(count), parse.GetValue(json), ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return ExitCodes.Ok; // Ctrl+C is how a watch ends.
-            }
+            return await WatchAsync(client, path, parse.GetValue(count), parse.GetValue(json), ct);
         });
         return command;
     }
@@ -48,36 +38,26 @@ internal static class WatchCommand
         {
             return DoppelClient.Fail(DoppelClient.Error((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct)));
         }
+        // The server subscribes before it answers, so from here on every event is seen.
         Console.Error.WriteLine($"doppel: watching {response.RequestMessage?.RequestUri} (Ctrl+C to stop)");
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
         var seen = 0;
-        string? type = null;
-        string? data = null;
-        while (await reader.ReadLineAsync(ct) is { } line)
+        await foreach (var item in SseParser.Create(stream).EnumerateAsync(ct))
         {
-            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            switch (item.EventType)
             {
-                type = line["event: ".Length..];
-            }
-            else if (line.StartsWith("data: ", StringComparison.Ordinal))
-            {
-                data = line["data: ".Length..];
-            }
-            else if (line.Length == 0 && type is not null && data is not null)
-            {
-                if (type == "dropped")
-                {
-                    PrintDropped(data, json);
-                }
-                else
-                {
-                    Console.WriteLine(json ? data : Summary(data));
+                case "subscribed" or "heartbeat":
+                    break;
+                case "dropped":
+                    PrintDropped(item.Data, json);
+                    break;
+                default:
+                    Console.WriteLine(json ? item.Data : Summary(item.Data));
                     if (++seen == count)
                     {
                         return ExitCodes.Ok;
                     }
-                }
-                (type, data) = (null, null);
+                    break;
             }
         }
         Console.Error.WriteLine("doppel: the server closed the stream.");
@@ -102,13 +82,5 @@ internal static class WatchCommand
         {
             Console.Error.WriteLine($"doppel: {dropped} events dropped (this watcher fell behind)");
         }
-    }
-
-    private static string? Join(string[]? values) => values is { Length: > 0 } ? string.Join(',', values) : null;
-
-    private static string Query(params (string Name, string? Value)[] parameters)
-    {
-        var given = parameters.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}").ToList();
-        return given.Count == 0 ? "" : "?" + string.Join('&', given);
     }
 }

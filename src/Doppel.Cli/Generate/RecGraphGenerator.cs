@@ -44,7 +44,12 @@ public sealed class RecGraphGenerator
         var documents = new List<ModelDocument>();
         foreach (var file in Directory.EnumerateFiles(modelsDirectory, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            var node = JsonNode.Parse(File.ReadAllText(file));
+            var parsed = Input.DocumentText.ParseJson(File.ReadAllText(file), file);
+            if (!parsed.IsSuccess)
+            {
+                return parsed.Error;
+            }
+            var node = parsed.Value;
             foreach (var model in node is JsonArray array ? array.ToList() : [node])
             {
                 var line = model!.ToJsonString();

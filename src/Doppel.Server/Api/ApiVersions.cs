@@ -13,7 +13,8 @@ internal static class ApiVersions
     public static async Task Enforce(HttpContext context, RequestDelegate next)
     {
         var path = context.Request.Path.Value ?? "/";
-        if (!Exempt.Any(p => path.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
+        // "/" says what this server is (RootEndpoint), to a browser too; every ADT route still needs api-version.
+        if (path != "/" && !Exempt.Any(p => path.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
         {
             var version = context.Request.Query["api-version"].ToString();
             if (version.Length == 0)

@@ -1,6 +1,11 @@
+using System.Buffers;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json.Nodes;
 using Doppel.Server.Runtime;
-using Microsoft.AspNetCore.Http.Features;
+using Doppel.Server.Streams;
+using Doppel.Server.Streams.Internal;
 using Microsoft.Extensions.Options;
 
 namespace Doppel.Server.Api;
@@ -54,9 +59,9 @@ internal static class RunEndpoints
     }
 
     /// <summary>
-    /// Follows a run: an <c>event: run</c> with its state now and at each change of status or progress (changes that
-    /// come faster than the client reads are merged into the latest state), the last one with the result; then the
-    /// stream ends. Comments keep an idle stream alive.
+    /// Follows a run as Server-Sent Events: an <c>event: run</c> with its state now and at each change of status or
+    /// progress (changes that come faster than the client reads are merged into the latest state), the last one with the
+    /// result; then the stream ends. A <c>heartbeat</c> event keeps an idle stream alive.
     /// </summary>
     private static async Task FollowAsync(string id, HttpContext context, SimulationRuns runs, IOptions<DoppelServerOptions> options, TimeProvider time)
     {
@@ -65,41 +70,33 @@ internal static class RunEndpoints
             await AdtErrors.WriteAsync(context, new DoppelError("RunNotFound", $"There is no run with id '{id}'."));
             return;
         }
-        var ct = context.RequestAborted;
-        var response = context.Response;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        using var heartbeat = new PeriodicTimer(options.Value.StreamHeartbeat, time);
+        await EventStreamResponse.WriteAsync(context, States(run, options.Value.StreamHeartbeat, time, context.RequestAborted), (item, writer) => writer.Write(Encoding.UTF8.GetBytes(item.Data)));
+    }
+
+    private static async IAsyncEnumerable<SseItem<string>> States(SimulationRun run, TimeSpan heartbeatEvery, TimeProvider time, [EnumeratorCancellation] CancellationToken ct)
+    {
+        using var heartbeat = new PeriodicTimer(heartbeatEvery, time);
         Task<bool>? tick = null;
-        try
+        while (true)
         {
+            var next = run.NextChange;
+            var finished = run.IsFinished;
+            yield return new SseItem<string>(run.ToJson(full: finished).ToJsonString(), "run");
+            if (finished)
+            {
+                yield break;
+            }
             while (true)
             {
-                var next = run.NextChange;
-                var finished = run.IsFinished;
-                await response.WriteAsync($"event: run\ndata: {run.ToJson(full: finished).ToJsonString()}\n\n", ct);
-                await response.Body.FlushAsync(ct);
-                if (finished)
+                tick ??= heartbeat.WaitForNextTickAsync(ct).AsTask();
+                if (await Task.WhenAny(next, tick) == next)
                 {
-                    return;
+                    break;
                 }
-                while (true)
-                {
-                    tick ??= heartbeat.WaitForNextTickAsync(ct).AsTask();
-                    if (await Task.WhenAny(next, tick) == next)
-                    {
-                        break;
-                    }
-                    tick = null;
-                    await response.WriteAsync(": keep-alive\n\n", ct);
-                    await response.Body.FlushAsync(ct);
-                }
+                await tick;
+                tick = null;
+                yield return new SseItem<string>("{}", EventStreamEndpoints.HeartbeatEvent);
             }
-        }
-        catch (Exception e) when (ct.IsCancellationRequested && e is OperationCanceledException or IOException)
-        {
-            // The client went away.
         }
     }
 

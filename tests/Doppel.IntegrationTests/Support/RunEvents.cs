@@ -1,8 +1,9 @@
+using System.Net.ServerSentEvents;
 using System.Text.Json.Nodes;
 
 namespace Doppel.IntegrationTests.Support;
 
-/// <summary>Waits on a run's own events (<c>/doppel/runs/{id}/events</c>, Server-Sent Events) until its state meets a condition.</summary>
+/// <summary>Waits on a run's own events (<c>/doppel/runs/{id}/events</c>, Server-Sent Events read by <see cref="SseParser"/>) until its state meets a condition.</summary>
 internal static class RunEvents
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
@@ -11,13 +12,9 @@ internal static class RunEvents
     public static async Task<List<JsonNode>> AllAsync(HttpClient http, string id)
     {
         var states = new List<JsonNode>();
-        using var reader = await OpenAsync(http, id);
-        while (await reader.ReadLineAsync().WaitAsync(Patience) is { } line)
+        await foreach (var state in StatesAsync(http, id))
         {
-            if (line.StartsWith("data: ", StringComparison.Ordinal))
-            {
-                states.Add(JsonNode.Parse(line["data: ".Length..])!);
-            }
+            states.Add(state);
         }
         return states;
     }
@@ -25,29 +22,32 @@ internal static class RunEvents
     /// <summary>The first state of the run that meets <paramref name="done"/>; fails if the stream ends first or nothing comes.</summary>
     public static async Task<JsonNode> UntilAsync(HttpClient http, string id, Func<JsonNode, bool> done, string what)
     {
-        using var reader = await OpenAsync(http, id);
         JsonNode? last = null;
-        while (await reader.ReadLineAsync().WaitAsync(Patience) is { } line)
+        await foreach (var state in StatesAsync(http, id))
         {
-            if (line.StartsWith("data: ", StringComparison.Ordinal))
+            last = state;
+            if (done(last))
             {
-                last = JsonNode.Parse(line["data: ".Length..])!;
-                if (done(last))
-                {
-                    return last;
-                }
+                return last;
             }
         }
         Assert.Fail($"Run {id}'s events ended before {what}; its last state: {last?.ToJsonString()}");
         return last!;
     }
 
-    private static async Task<StreamReader> OpenAsync(HttpClient http, string id)
+    /// <summary>The run's states (its <c>run</c> events); heartbeats are skipped. Each wait is bounded, so a silent server fails the test.</summary>
+    private static async IAsyncEnumerable<JsonNode> StatesAsync(HttpClient http, string id)
     {
-        var response = await http.GetAsync($"/doppel/runs/{Uri.EscapeDataString(id)}/events", HttpCompletionOption.ResponseHeadersRead).WaitAsync(Patience);
+        using var response = await http.GetAsync($"/doppel/runs/{Uri.EscapeDataString(id)}/events", HttpCompletionOption.ResponseHeadersRead).WaitAsync(Patience);
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} following run {id}");
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-        // The reader owns the response's stream; disposing it ends the request.
-        return new StreamReader(await response.Content.ReadAsStreamAsync());
+        await using var items = SseParser.Create(await response.Content.ReadAsStreamAsync()).EnumerateAsync().GetAsyncEnumerator();
+        while (await items.MoveNextAsync().AsTask().WaitAsync(Patience))
+        {
+            if (items.Current.EventType == "run")
+            {
+                yield return JsonNode.Parse(items.Current.Data)!;
+            }
+        }
     }
 }

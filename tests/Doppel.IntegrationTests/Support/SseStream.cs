@@ -1,21 +1,22 @@
+using System.Net.ServerSentEvents;
 using System.Text.Json.Nodes;
 
 namespace Doppel.IntegrationTests.Support;
 
-/// <summary>A Server-Sent Events client over a real HttpClient: opens once the server has subscribed, then reads one event at a time.</summary>
+/// <summary>A Server-Sent Events client over a real HttpClient and the framework's <see cref="SseParser"/>: opens once the server has subscribed, then reads one event at a time.</summary>
 internal sealed class SseStream : IAsyncDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     private readonly HttpResponseMessage _response;
-    private readonly StreamReader _reader;
+    private readonly IAsyncEnumerator<SseItem<string>> _items;
 
-    private SseStream(HttpResponseMessage response, StreamReader reader) => (_response, _reader) = (response, reader);
+    private SseStream(HttpResponseMessage response, IAsyncEnumerator<SseItem<string>> items) => (_response, _items) = (response, items);
 
-    /// <summary>Comments seen so far (heartbeats, the subscribed note).</summary>
-    public List<string> Comments { get; } = [];
+    /// <summary>Heartbeat events seen so far.</summary>
+    public int Heartbeats { get; private set; }
 
-    /// <summary>Opens the stream and returns after the server's ": subscribed" comment, so every later event is seen.</summary>
+    /// <summary>Opens the stream and returns after the server's <c>subscribed</c> event, so every later event is seen.</summary>
     public static async Task<SseStream> OpenAsync(HttpClient http, string query)
     {
         var response = await http.GetAsync("/doppel/streams/events" + query, HttpCompletionOption.ResponseHeadersRead).WaitAsync(Patience);
@@ -25,49 +26,49 @@ internal sealed class SseStream : IAsyncDisposable
             Assert.Fail($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         }
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-        var stream = new SseStream(response, new StreamReader(await response.Content.ReadAsStreamAsync()));
-        Assert.Equal(": subscribed", await stream._reader.ReadLineAsync().WaitAsync(Patience));
+        var items = SseParser.Create(await response.Content.ReadAsStreamAsync()).EnumerateAsync().GetAsyncEnumerator();
+        var stream = new SseStream(response, items);
+        var first = await stream.ReadAsync();
+        Assert.Equal("subscribed", first.EventType);
         return stream;
     }
 
-    /// <summary>The next event (comments skipped); fails rather than hangs if none comes.</summary>
+    /// <summary>The next event (heartbeats counted and skipped); fails rather than hangs if none comes.</summary>
     public async Task<SseEvent> NextAsync()
     {
-        string? id = null, type = null, data = null;
-        while (await _reader.ReadLineAsync().WaitAsync(Patience) is { } line)
+        while (true)
         {
-            if (line.StartsWith(':'))
+            var item = await ReadAsync();
+            if (item.EventType == "heartbeat")
             {
-                Comments.Add(line);
+                Heartbeats++;
+                continue;
             }
-            else if (line.Length == 0)
-            {
-                if (type is not null)
-                {
-                    return new SseEvent(id, type, data ?? "");
-                }
-            }
-            else
-            {
-                var colon = line.IndexOf(": ", StringComparison.Ordinal);
-                var field = colon >= 0 ? line[..colon] : line;
-                var value = colon >= 0 ? line[(colon + 2)..] : "";
-                switch (field)
-                {
-                    case "id": id = value; break;
-                    case "event": type = value; break;
-                    case "data": Assert.Null(data); data = value; break; // one line per event
-                }
-            }
+            Assert.DoesNotContain('\n', item.Data); // one data line per event
+            return new SseEvent(item.EventId, item.EventType, item.Data);
         }
-        throw new InvalidOperationException("The server ended the stream.");
+    }
+
+    /// <summary>The next item of any type, heartbeats included.</summary>
+    public async Task<SseItem<string>> ReadAsync()
+    {
+        if (!await _items.MoveNextAsync().AsTask().WaitAsync(Patience))
+        {
+            throw new InvalidOperationException("The server ended the stream.");
+        }
+        return _items.Current;
     }
 
     public async ValueTask DisposeAsync()
     {
-        _reader.Dispose();
         _response.Dispose();
-        await Task.CompletedTask;
+        try
+        {
+            await _items.DisposeAsync();
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+        }
     }
 }
 
