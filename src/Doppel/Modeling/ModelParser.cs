@@ -20,7 +20,7 @@ public sealed class ModelParser(ModelParserOptions? options = null)
             var interfaces = linker.Link(drafts);
             return new ModelParseResult(interfaces, sink.Errors, sink.Warnings) { MissingDependencies = linker.Missing.Distinct().ToList() };
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not OutOfMemoryException && !_options.RethrowUnexpected)
         {
             // No input may throw out of the parser: an input that reaches an unforeseen path is refused, never a 500.
             // Each such case is a parser bug to fix; the error names the documents so that it can be reproduced.

@@ -18,4 +18,10 @@ public sealed class ModelParserOptions
     /// knows but that the DTDL version in force cannot use (a v3 extension under v2) stays an error.
     /// </summary>
     public bool AllowUnknownExtensions { get; set; }
+
+    /// <summary>
+    /// Lets an unexpected exception escape instead of becoming an <c>internal-error</c>: the fuzz test sets it, so that a
+    /// parser bug the guard would hide fails the test with the stack that reached it.
+    /// </summary>
+    internal bool RethrowUnexpected { get; init; }
 }

@@ -145,8 +145,8 @@ internal static class DtdlFuzzCampaign
     public static (ModelParseResult? Result, Exception? Error) Parse(string mode, IReadOnlyList<string> input, IModelResolver? existing)
     {
         var options = mode.StartsWith("lenient", StringComparison.Ordinal)
-            ? new ModelParserOptions { AllowUndefinedReferences = true, AllowUnknownExtensions = true }
-            : new ModelParserOptions();
+            ? new ModelParserOptions { AllowUndefinedReferences = true, AllowUnknownExtensions = true, RethrowUnexpected = true }
+            : new ModelParserOptions { RethrowUnexpected = true };
         try
         {
             return (new ModelParser(options).Parse(input.Select((text, i) => new ModelDocument($"fuzz[{i}]", text)).ToList(),
