@@ -97,7 +97,7 @@ public sealed class ModelsResolveCliTests(ServerFixture server) : IClassFixture<
         await serving;
 
         Assert.True(exit == 0, stdout + stderr);
-        Assert.Contains("uploaded 3/3 models", stdout);
+        Assert.Contains("uploaded 3 models of 3", stdout);
         var list = await DoppelProcess.RunAsync("models", "list", "--json", "--server", server.Server.HttpAddress!.ToString());
         var ids = JsonNode.Parse(list.StdOut)!.AsArray().Select(m => (string)m!["id"]!).ToList();
         Assert.Contains("dtmi:resolve:Room;1", ids);
