@@ -49,7 +49,8 @@ public sealed class ProductionLineGoldenTests
             },
             new StationDefinition("inspect", Dist("exp(0.8)")) { ScrapRate = 0.02 },
             new StationDefinition("pack", Dist("const(0.9)")) { TimeToFailure = Dist("exp(600)"), TimeToRepair = Dist("const(20)") },
-        ], [5, 5, 5, 5]) { Crews = 2 };
+        ], [5, 5, 5, 5])
+        { Crews = 2 };
         Write(text, "sample line", new ProductionLine(new Doppel.Simulation.Simulation(3), sample).Run(20_000, 1_000));
 
         var reported = new LineState([0, 4, 0, 5], [false, true, false, false, false])
@@ -71,7 +72,8 @@ public sealed class ProductionLineGoldenTests
             },
             new StationDefinition("bend", Dist("exp(0.9)")) { ReworkRate = 0.05, ScrapRate = 0.02, TimeToFailure = Dist("exp(150)"), TimeToRepair = Dist("lognormal(2.2, 0.4)") },
             new StationDefinition("weld", Dist("triangular(0.8, 1.0, 1.3)")) { TimeToFailure = Dist("exp(300)"), TimeToRepair = Dist("exp(20)") },
-        ], [3, 8]) { Crews = 1 };
+        ], [3, 8])
+        { Crews = 1 };
         Write(text, "setups, rework, maintenance, one crew", new ProductionLine(new Doppel.Simulation.Simulation(5), busy).Run(30_000, 2_000));
         var setupState = new LineState([1, 0], [false, false, true]) { StationStates = ["setup", "maintenance", "down"] };
         Write(text, "setups, rework, maintenance, one crew, from a reported state", new ProductionLine(new Doppel.Simulation.Simulation(6), busy, setupState).Run(3_000, 0));

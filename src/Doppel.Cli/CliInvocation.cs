@@ -1,0 +1,94 @@
+using System.Reflection;
+using System.Text;
+
+namespace Doppel.Cli;
+
+/// <summary>
+/// How the user started this program, so that commands it prints (the demo's banner) run as printed: <c>doppel</c> when
+/// that name on PATH is this program (the .NET tool), <c>dotnet /path/Doppel.Cli.dll</c> when started through the dotnet
+/// host, else the executable's path (<c>dotnet run</c> runs <c>bin/.../Doppel.Cli</c>), relative to the working folder
+/// when it lies beneath it.
+/// </summary>
+internal static class CliInvocation
+{
+    /// <summary>The command prefix for this process.</summary>
+    public static string Prefix() => Prefix(Environment.ProcessPath, Assembly.GetEntryAssembly()?.Location, Environment.GetEnvironmentVariable("PATH"), Directory.GetCurrentDirectory());
+
+    /// <param name="processPath">The running executable (the dotnet host, the tool's shim, or the app host).</param>
+    /// <param name="entryAssembly">The CLI's assembly.</param>
+    /// <param name="path">The PATH variable.</param>
+    /// <param name="workingDirectory">Where the user runs commands.</param>
+    internal static string Prefix(string? processPath, string? entryAssembly, string? path, string workingDirectory)
+    {
+        if (processPath is null)
+        {
+            return "doppel";
+        }
+        var executable = Path.GetFileNameWithoutExtension(processPath);
+        if (executable.Equals("dotnet", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(entryAssembly))
+        {
+            return $"dotnet {Quote(Shorten(entryAssembly, workingDirectory))}";
+        }
+        var name = Path.GetFileName(processPath);
+        var found = (path ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, name))
+            .FirstOrDefault(File.Exists);
+        if (found is not null && SameFile(found, processPath))
+        {
+            return Quote(executable);
+        }
+        var shortened = Shorten(processPath, workingDirectory);
+        // A bare file name would be looked up on PATH: a relative path needs its folder, even "./".
+        return Quote(shortened.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal) ? shortened : "." + Path.DirectorySeparatorChar + shortened);
+    }
+
+    /// <summary>An argument quoted for the shell when it needs it: double quotes unless it holds what they do not protect, then single quotes.</summary>
+    public static string Quote(string argument)
+    {
+        ArgumentNullException.ThrowIfNull(argument);
+        if (argument.Length > 0 && argument.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:=@%+,".Contains(c, StringComparison.Ordinal)))
+        {
+            return argument;
+        }
+        if (OperatingSystem.IsWindows())
+        {
+            return "\"" + argument.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+        }
+        if (!argument.Any(c => c is '"' or '$' or '`' or '\\' or '!'))
+        {
+            return "\"" + argument + "\"";
+        }
+        return "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    }
+
+    /// <summary>A command line: the prefix and the arguments, each quoted as needed.</summary>
+    public static string Command(string prefix, IEnumerable<string> arguments)
+    {
+        var line = new StringBuilder(prefix);
+        foreach (var argument in arguments)
+        {
+            line.Append(' ').Append(Quote(argument));
+        }
+        return line.ToString();
+    }
+
+    private static string Shorten(string file, string workingDirectory)
+    {
+        var relative = Path.GetRelativePath(workingDirectory, file);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? file : relative;
+    }
+
+    private static bool SameFile(string a, string b)
+    {
+        try
+        {
+            return string.Equals(Path.GetFullPath(Resolve(a)), Path.GetFullPath(Resolve(b)), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+
+        static string Resolve(string file) => new FileInfo(file).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? file;
+    }
+}
