@@ -74,6 +74,10 @@ internal static class CliInvocation
 
     private static string Shorten(string file, string workingDirectory)
     {
+        if (string.Equals(Path.GetPathRoot(workingDirectory), workingDirectory, StringComparison.Ordinal))
+        {
+            return file;
+        }
         var relative = Path.GetRelativePath(workingDirectory, file);
         return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? file : relative;
     }
