@@ -110,13 +110,3 @@ public sealed class PackLoader(TwinRuntime runtime, ModelService models, IGrainF
         return model.RootElement.ValueKind == JsonValueKind.Object && model.RootElement.TryGetProperty("@id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString()! : "";
     }
 }
-
-/// <summary>Models loaded from a pack or sample, and those the server had already.</summary>
-public sealed record LoadedModels(IReadOnlyList<string> Loaded, IReadOnlyList<string> Existing)
-{
-    public JsonObject ToJson() => new()
-    {
-        ["loaded"] = new JsonArray([.. Loaded.Select(id => (JsonNode)id)]),
-        ["existing"] = new JsonArray([.. Existing.Select(id => (JsonNode)id)]),
-    };
-}

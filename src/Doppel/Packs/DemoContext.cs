@@ -32,6 +32,3 @@ public abstract class DemoContext
     /// <summary>Publishes realistic random telemetry for the twins at <see cref="Rate"/> until cancelled (the host's device simulator).</summary>
     public abstract Task SimulateDevicesAsync(IReadOnlyList<SimulatedDevice> devices, CancellationToken ct);
 }
-
-/// <summary>A twin whose telemetry the host's device simulator publishes: numeric telemetry names (e.g. <c>temperature</c>).</summary>
-public sealed record SimulatedDevice(string TwinId, IReadOnlyList<string> Telemetry);

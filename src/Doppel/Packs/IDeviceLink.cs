@@ -11,13 +11,3 @@ public interface IDeviceLink : IAsyncDisposable
     /// <summary>Publishes one message; <paramref name="payload"/> may carry <c>$sourceTime</c> and <c>$messageId</c>.</summary>
     Task PublishAsync(string twinId, DeviceMessageKind kind, JsonObject payload, CancellationToken ct);
 }
-
-/// <summary>What a device message carries.</summary>
-public enum DeviceMessageKind
-{
-    /// <summary>Measurements (history and live values, not the twin document).</summary>
-    Telemetry,
-
-    /// <summary>Reported properties (the twin document, and history).</summary>
-    Properties,
-}

@@ -60,6 +60,3 @@ public sealed record PackSample(string Name, string Description, Func<Stream> Op
         return Result<SampleContent>.Ok(new SampleContent(models, twins, relationships));
     }
 }
-
-/// <summary>What a sample holds: model documents (JSON), twins (with <c>$dtId</c>) and relationships (with <c>$sourceId</c> and <c>$relationshipId</c>).</summary>
-public sealed record SampleContent(IReadOnlyList<string> Models, IReadOnlyList<JsonObject> Twins, IReadOnlyList<JsonObject> Relationships);

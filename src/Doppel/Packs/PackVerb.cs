@@ -22,28 +22,3 @@ public sealed record PackVerb(string Name, string Description, VerbAction? Actio
     /// <summary>Sub-verbs (<c>doppel NAME SUB ...</c>).</summary>
     public IReadOnlyList<PackVerb> Verbs { get; init; } = [];
 }
-
-/// <summary>Runs a verb; an expected failure is a <see cref="VerbResult"/>, not an exception.</summary>
-public delegate Task<VerbResult> VerbAction(VerbContext context, CancellationToken ct);
-
-/// <summary>A positional argument of a verb.</summary>
-public sealed record VerbArgument(string Name, string Description)
-{
-    /// <summary>Whether it must be given (optional ones come last).</summary>
-    public bool Required { get; init; } = true;
-}
-
-/// <summary>An option of a verb, <c>--Name</c>: a text, a number (checked by the host) or a flag.</summary>
-public sealed record VerbOption(string Name, string Description, VerbValue Value)
-{
-    /// <summary>The value when the option is not given (not for flags); null for none.</summary>
-    public string? Default { get; init; }
-}
-
-/// <summary>The kind of value an option takes.</summary>
-public enum VerbValue
-{
-    Text,
-    Number,
-    Flag,
-}

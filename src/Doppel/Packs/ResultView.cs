@@ -38,20 +38,3 @@ public sealed record ResultView
     private static JsonArray Kpis(IEnumerable<KpiColumn> columns) =>
         new([.. columns.Select(c => (JsonNode)new JsonObject { ["kpi"] = c.Kpi, ["label"] = c.Label })]);
 }
-
-/// <summary>A KPI and the label people see for it.</summary>
-public sealed record KpiColumn(string Kpi, string Label);
-
-/// <summary>
-/// A chart of a result: <see cref="Kpi"/> for each scenario with its interval, and optionally, for the baseline, every
-/// KPI whose name starts with <see cref="BreakdownPrefix"/> (per station, per room), with the rest of its name as the label.
-/// </summary>
-public sealed record ResultPlot(string Kpi, string Title, string Axis)
-{
-    public string? BreakdownPrefix { get; init; }
-
-    public string? BreakdownTitle { get; init; }
-
-    /// <summary>The breakdown's axis top (1.05 for shares); null to fit the data.</summary>
-    public double? BreakdownMax { get; init; }
-}

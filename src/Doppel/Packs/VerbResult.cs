@@ -17,11 +17,3 @@ public sealed record VerbResult
     /// <summary>It was given values it cannot use.</summary>
     public static VerbResult Usage(string message) => new(VerbOutcome.Usage, message);
 }
-
-/// <summary>The outcome of a verb; the host maps it to its exit codes.</summary>
-public enum VerbOutcome
-{
-    Succeeded,
-    Failed,
-    Usage,
-}
