@@ -39,6 +39,7 @@ public sealed partial class ProductionLine
     {
         var station = new StationWork(this, index);
         var clock = station.Clock;
+        var thermal = station.Thermal;
         if (_initial is not null)
         {
             foreach (var e in ResumeReported(station))
@@ -89,13 +90,13 @@ public sealed partial class ProductionLine
                 {
                     var (stop, until) = station.NextStop(remaining);
                     var started = _sim.Now;
-                    if (station.Thermal is null)
+                    if (thermal is null)
                     {
                         yield return _sim.Timeout(until);
                     }
                     else
                     {
-                        foreach (var e in WorkFor(index, station.Thermal, until))
+                        foreach (var e in WorkFor(index, thermal, until))
                         {
                             yield return e;
                         }
@@ -230,6 +231,11 @@ public sealed partial class ProductionLine
     private sealed class StationWork
     {
         private readonly ProductionLine _line;
+        // What every part reads, held here rather than reached through the line each time.
+        private readonly Doppel.Simulation.Simulation _sim;
+        private readonly SimRandom _random;
+        private readonly ShiftCalendar? _shifts;
+        private readonly double[] _lastCycle;
         private double _untilFailure;
         private double _sinceMaintenance;
         private int _partsSinceSetup;
@@ -237,6 +243,10 @@ public sealed partial class ProductionLine
         public StationWork(ProductionLine line, int index)
         {
             _line = line;
+            _sim = line._sim;
+            _random = line._sim.Random;
+            _shifts = line._line.Shifts;
+            _lastCycle = line._lastCycle;
             Index = index;
             Definition = line._line.Stations[index];
             Clock = line._clocks[index];
@@ -244,7 +254,7 @@ public sealed partial class ProductionLine
             IsLast = index == line._line.Stations.Count - 1;
             // With calendar-time failures a separate process breaks the machine (interrupting it when it works); here they never come due.
             Calendar = Definition.FailureClock == FailureClock.Calendar && Definition.TimeToFailure is not null;
-            _untilFailure = Calendar ? double.PositiveInfinity : Definition.TimeToFailure?.Sample(line._sim.Random) ?? double.PositiveInfinity;
+            _untilFailure = Calendar ? double.PositiveInfinity : Definition.TimeToFailure?.Sample(_random) ?? double.PositiveInfinity;
         }
 
         public int Index { get; }
@@ -274,7 +284,7 @@ public sealed partial class ProductionLine
         /// <summary>The part at hand: a new one enters the line (or the held one, with its own start).</summary>
         public Part TakeHeldOrNewPart()
         {
-            var part = new Part(_line._sim.Now);
+            var part = new Part(_sim.Now);
             _line._wip.Increment();
             Carried = false;
             return part;
@@ -288,15 +298,15 @@ public sealed partial class ProductionLine
             {
                 return false;
             }
-            duration = setup.Sample(_line._sim.Random);
+            duration = setup.Sample(_random);
             return true;
         }
 
         /// <summary>A new cycle's working time, reported as the station's latest cycle time.</summary>
         public double StartCycle()
         {
-            var cycle = Definition.CycleTime.Sample(_line._sim.Random);
-            _line._lastCycle[Index] = cycle;
+            var cycle = Definition.CycleTime.Sample(_random);
+            _lastCycle[Index] = cycle;
             return cycle;
         }
 
@@ -307,7 +317,7 @@ public sealed partial class ProductionLine
         public (Stop Stop, double Until) NextStop(double remaining)
         {
             var untilMaintenance = Definition.MaintenanceInterval is { } interval ? interval - _sinceMaintenance : double.PositiveInfinity;
-            var untilShiftEnds = _line._line.Shifts?.At(_line._sim.Now).Until ?? double.PositiveInfinity;
+            var untilShiftEnds = _shifts?.At(_sim.Now).Until ?? double.PositiveInfinity;
             if (untilShiftEnds < remaining && untilShiftEnds < _untilFailure && untilShiftEnds < untilMaintenance)
             {
                 return (Stop.ShiftEnds, untilShiftEnds);
@@ -329,11 +339,11 @@ public sealed partial class ProductionLine
         /// <summary>A repair or a maintenance renews the machine.</summary>
         public void Renew()
         {
-            _untilFailure = Definition.TimeToFailure?.Sample(_line._sim.Random) ?? double.PositiveInfinity;
+            _untilFailure = Definition.TimeToFailure?.Sample(_random) ?? double.PositiveInfinity;
             _sinceMaintenance = 0;
         }
 
         /// <summary>Whether a calendar-time failure interrupted the work just done.</summary>
-        public bool BrokenByAge() => Calendar && _line._sim.ActiveProcess!.TryTakeInterrupt(out _);
+        public bool BrokenByAge() => Calendar && _sim.ActiveProcess!.TryTakeInterrupt(out _);
     }
 }
