@@ -6,19 +6,18 @@ namespace Doppel.Cli;
 /// <summary>
 /// How the user started this program, so that commands it prints (the demo's banner) run as printed: <c>doppel</c> when
 /// that name on PATH is this program (the .NET tool), <c>dotnet /path/Doppel.Cli.dll</c> when started through the dotnet
-/// host, else the executable's path (<c>dotnet run</c> runs <c>bin/.../Doppel.Cli</c>), relative to the working folder
-/// when it lies beneath it.
+/// host, else the executable's full path (<c>dotnet run</c> runs <c>bin/.../Doppel.Cli</c>, in the project's folder rather
+/// than the user's, so only a full path runs where the user is).
 /// </summary>
 internal static class CliInvocation
 {
     /// <summary>The command prefix for this process.</summary>
-    public static string Prefix() => Prefix(Environment.ProcessPath, Assembly.GetEntryAssembly()?.Location, Environment.GetEnvironmentVariable("PATH"), Directory.GetCurrentDirectory());
+    public static string Prefix() => Prefix(Environment.ProcessPath, Assembly.GetEntryAssembly()?.Location, Environment.GetEnvironmentVariable("PATH"));
 
     /// <param name="processPath">The running executable (the dotnet host, the tool's shim, or the app host).</param>
     /// <param name="entryAssembly">The CLI's assembly.</param>
     /// <param name="path">The PATH variable.</param>
-    /// <param name="workingDirectory">Where the user runs commands.</param>
-    internal static string Prefix(string? processPath, string? entryAssembly, string? path, string workingDirectory)
+    internal static string Prefix(string? processPath, string? entryAssembly, string? path)
     {
         if (processPath is null)
         {
@@ -27,7 +26,7 @@ internal static class CliInvocation
         var executable = Path.GetFileNameWithoutExtension(processPath);
         if (executable.Equals("dotnet", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(entryAssembly))
         {
-            return $"dotnet {Quote(Shorten(entryAssembly, workingDirectory))}";
+            return $"dotnet {Quote(Path.GetFullPath(entryAssembly))}";
         }
         var name = Path.GetFileName(processPath);
         var found = (path ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
@@ -37,9 +36,7 @@ internal static class CliInvocation
         {
             return Quote(executable);
         }
-        var shortened = Shorten(processPath, workingDirectory);
-        // A bare file name would be looked up on PATH: a relative path needs its folder, even "./".
-        return Quote(shortened.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal) ? shortened : "." + Path.DirectorySeparatorChar + shortened);
+        return Quote(Path.GetFullPath(processPath));
     }
 
     /// <summary>An argument quoted for the shell when it needs it: double quotes unless it holds what they do not protect, then single quotes.</summary>
@@ -70,16 +67,6 @@ internal static class CliInvocation
             line.Append(' ').Append(Quote(argument));
         }
         return line.ToString();
-    }
-
-    private static string Shorten(string file, string workingDirectory)
-    {
-        if (string.Equals(Path.GetPathRoot(workingDirectory), workingDirectory, StringComparison.Ordinal))
-        {
-            return file;
-        }
-        var relative = Path.GetRelativePath(workingDirectory, file);
-        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? file : relative;
     }
 
     private static bool SameFile(string a, string b)

@@ -9,9 +9,8 @@ public sealed class CliInvocationTests
     [Fact]
     public void Started_through_the_dotnet_host_it_prints_dotnet_and_its_assembly()
     {
-        Assert.Equal("dotnet /opt/doppel/Doppel.Cli.dll", CliInvocation.Prefix("/usr/share/dotnet/dotnet", "/opt/doppel/Doppel.Cli.dll", "/usr/bin", "/home/me"));
-        Assert.Equal("dotnet tools/Doppel.Cli.dll", CliInvocation.Prefix("/usr/share/dotnet/dotnet", "/home/me/tools/Doppel.Cli.dll", "/usr/bin", "/home/me"));
-        Assert.Equal("dotnet \"/opt/my tools/Doppel.Cli.dll\"", CliInvocation.Prefix("/usr/bin/dotnet", "/opt/my tools/Doppel.Cli.dll", "/usr/bin", "/"));
+        Assert.Equal("dotnet /opt/doppel/Doppel.Cli.dll", CliInvocation.Prefix("/usr/share/dotnet/dotnet", "/opt/doppel/Doppel.Cli.dll", "/usr/bin"));
+        Assert.Equal("dotnet \"/opt/my tools/Doppel.Cli.dll\"", CliInvocation.Prefix("/usr/bin/dotnet", "/opt/my tools/Doppel.Cli.dll", "/usr/bin"));
     }
 
     [Fact]
@@ -25,13 +24,12 @@ public sealed class CliInvocationTests
         File.WriteAllText(Path.Combine(bin, "Doppel.Cli"), "");
         File.WriteAllText(Path.Combine(tools, "doppel"), "");
 
-        // dotnet run --project src/Doppel.Cli runs bin/.../Doppel.Cli: from the repository, the path from there.
-        Assert.Equal("src/Doppel.Cli/bin/Release/net10.0/Doppel.Cli", CliInvocation.Prefix(Path.Combine(bin, "Doppel.Cli"), Path.Combine(bin, "Doppel.Cli.dll"), "/usr/bin", root));
-        Assert.Equal(Path.Combine(bin, "Doppel.Cli"), CliInvocation.Prefix(Path.Combine(bin, "Doppel.Cli"), Path.Combine(bin, "Doppel.Cli.dll"), "/usr/bin", "/"));
+        // dotnet run --project src/Doppel.Cli runs bin/.../Doppel.Cli in the project's folder, not the user's: its full path.
+        Assert.Equal(Path.Combine(bin, "Doppel.Cli"), CliInvocation.Prefix(Path.Combine(bin, "Doppel.Cli"), Path.Combine(bin, "Doppel.Cli.dll"), "/usr/bin"));
         // The .NET tool: `doppel` is on PATH and is this very program.
-        Assert.Equal("doppel", CliInvocation.Prefix(Path.Combine(tools, "doppel"), "/store/Doppel.Cli.dll", $"/usr/bin{Path.PathSeparator}{tools}", "/home/me"));
+        Assert.Equal("doppel", CliInvocation.Prefix(Path.Combine(tools, "doppel"), "/store/Doppel.Cli.dll", $"/usr/bin{Path.PathSeparator}{tools}"));
         // A `doppel` on PATH that is another program is not this one.
-        Assert.Equal("./doppel", CliInvocation.Prefix(Path.Combine(root, "doppel"), "/store/Doppel.Cli.dll", tools, root));
+        Assert.Equal(Path.Combine(root, "doppel"), CliInvocation.Prefix(Path.Combine(root, "doppel"), "/store/Doppel.Cli.dll", tools));
     }
 
     [Theory]

@@ -30,8 +30,8 @@ public sealed class FactoryDemo : IPackDemo
         }
         var controller = new LineController(LineId, read.Value.Line, layout.Value, read.Value.State, context.Speed, context.Seed, context.Time);
         var devices = layout.Value.StationIds.Except(controller.ThermalStations).Select(s => new SimulatedDevice(s, ["temperature"])).ToList();
-        // The scenario file's what-ifs when it is at hand (the repository's quick start), else the fork alone.
-        string[] simulate = File.Exists(ScenarioFile) ? ["simulate", ScenarioFile, "--twin", LineId] : ["simulate", "--twin", LineId];
+        // The scenario file's what-ifs when it is at hand (run from the repository), else the fork alone.
+        string[] simulate = ScenarioFile() is { } file ? ["simulate", file, "--twin", LineId] : ["simulate", "--twin", LineId];
         var session = new DemoSession(
             $"the sample factory ({LineId}: {string.Join(" → ", layout.Value.StationIds)}) is live.",
             [
@@ -47,5 +47,17 @@ public sealed class FactoryDemo : IPackDemo
         return Task.FromResult(Result<DemoSession>.Ok(session));
     }
 
-    private static string ScenarioFile => Path.Combine("samples", "factory", "line.yaml");
+    /// <summary>samples/factory/line.yaml of the repository the program runs in (dotnet run starts it in src/Doppel.Cli), by its full path.</summary>
+    private static string? ScenarioFile()
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            var file = Path.Combine(dir.FullName, "samples", "factory", "line.yaml");
+            if (File.Exists(file))
+            {
+                return file;
+            }
+        }
+        return null;
+    }
 }
