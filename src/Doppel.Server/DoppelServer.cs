@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Doppel.Modeling;
+using Doppel.Packs;
 using Doppel.Query;
 using Doppel.Server.Api;
 using Doppel.Server.Hosting;
@@ -35,6 +36,9 @@ public sealed class DoppelServer : IAsyncDisposable
     }
 
     public TwinRuntime Runtime { get; }
+
+    /// <summary>The packs the server runs with.</summary>
+    public PackCatalog Packs => _app.Services.GetRequiredService<PackCatalog>();
 
     /// <summary>The addresses actually bound (port 0 resolved).</summary>
     public IReadOnlyList<Uri> Addresses => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
@@ -88,6 +92,11 @@ public sealed class DoppelServer : IAsyncDisposable
                 console?.Drop();
                 await app.DisposeAsync();
                 throw;
+            }
+            var catalog = app.Services.GetRequiredService<PackCatalog>();
+            foreach (var problem in catalog.Problems)
+            {
+                app.Services.GetRequiredService<ILogger<DoppelServer>>().PackLeftOut(problem);
             }
             console?.Release();
             var server = new DoppelServer(app, runtime);
@@ -157,6 +166,8 @@ public sealed class DoppelServer : IAsyncDisposable
         builder.Services.AddSingleton<DeletionJobs>();
         builder.Services.AddSingleton<ImportJobs>();
         builder.Services.AddSingleton<SimulationRuns>();
+        builder.Services.AddSingleton(options.Packs is { } packs ? PackCatalog.Create(packs) : PackCatalog.Discovered);
+        builder.Services.AddSingleton<PackLoader>();
         builder.Services.AddSingleton(new QueryEngine(new QueryLimits()));
         builder.Services.AddOpenApi();
         builder.Logging.AddFilter(HubErrors.DispatcherCategory, LogLevel.Critical);
@@ -196,6 +207,7 @@ public sealed class DoppelServer : IAsyncDisposable
         IngestEndpoints.Map(app);
         MappingEndpoints.Map(app);
         ScenarioEndpoints.Map(app);
+        PackEndpoints.Map(app);
         RunEndpoints.Map(app);
         JobEndpoints.Map(app);
         ImportJobEndpoints.Map(app);

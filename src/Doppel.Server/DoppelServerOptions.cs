@@ -1,3 +1,5 @@
+using Doppel.Packs;
+
 namespace Doppel.Server;
 
 /// <summary>Options of the Doppel host. Defaults are ADT's limits where ADT has one.</summary>
@@ -80,6 +82,18 @@ public sealed class DoppelServerOptions
     /// <summary>Runs that may wait for a free slot; beyond that a submission is refused (429 <c>RunQueueFull</c>).</summary>
     public int MaxQueuedRuns { get; set; } = 16;
 
+    /// <summary>The most replications per scenario a run may ask for: a run holds the server's cores.</summary>
+    public int MaxRunReplications { get; set; } = 200;
+
+    /// <summary>The longest simulated duration a run may ask for (in the model's time unit).</summary>
+    public double MaxRunDuration { get; set; } = 1e8;
+
+    /// <summary>
+    /// The packs this server runs with (an in-process host such as a test passes them); null to discover them beside
+    /// the application and in the folders <c>DOPPEL_PACKS</c> names (<see cref="PackCatalog.Discovered"/>).
+    /// </summary>
+    public IReadOnlyList<IPack>? Packs { get; set; }
+
     /// <summary>What is wrong with these options, one message each; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -128,6 +142,11 @@ public sealed class DoppelServerOptions
             errors.Add("QueryTimeout must be positive.");
         }
         Positive(MaxConcurrentRuns, nameof(MaxConcurrentRuns));
+        Positive(MaxRunReplications, nameof(MaxRunReplications));
+        if (!(MaxRunDuration > 0))
+        {
+            errors.Add($"MaxRunDuration must be positive, got {MaxRunDuration}.");
+        }
         if (MaxQueuedRuns < 0)
         {
             errors.Add($"MaxQueuedRuns must be 0 or more, got {MaxQueuedRuns}.");

@@ -34,6 +34,9 @@ internal static partial class LogMessages
     [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "Event route {RouteId} has a stored filter that no longer parses and matches nothing: {Error}")]
     public static partial void StoredRouteFilterInvalid(this ILogger logger, string routeId, string error);
 
+    [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "A pack was left out: {Problem}")]
+    public static partial void PackLeftOut(this ILogger logger, string problem);
+
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "MQTT broker started on {Address}, port {Port}")]
     public static partial void MqttBrokerStarted(this ILogger logger, string address, int port);
 

@@ -24,16 +24,16 @@ public sealed class LineControllerTests(ServerFixture server) : IClassFixture<Se
         Assert.Equal(["press", "weld", "paint", "inspect", "pack"], layout.StationIds);
         Assert.Equal(["buffer-1", "buffer-2", "buffer-3", "buffer-4"], layout.BufferIds);
         var broker = new Uri($"mqtt://127.0.0.1:{server.Server.MqttPort}");
-        var controller = new LineController(broker, "line-1", line, layout, state, speed: 1, seed: 5, TimeProvider.System);
+        var controller = new LineController("line-1", line, layout, state, speed: 1, seed: 5, TimeProvider.System);
         Assert.Equal(["paint"], controller.ThermalStations);
-        using var client = await DeviceSimulator.ConnectAsync(broker, "line-1-controller-test", CancellationToken.None);
+        await using var link = await MqttDeviceLink.ConnectAsync(broker, "line-1-controller-test", CancellationToken.None);
 
         // When it reports the line minute after minute for eight hours
         var levels = new HashSet<int>();
         var states = new HashSet<string>();
         for (var minute = 1; minute <= 480; minute++)
         {
-            await controller.ReportAsync(client, minute, CancellationToken.None);
+            await controller.ReportAsync(link, minute, CancellationToken.None);
             levels.UnionWith(controller.Reported!.BufferLevels);
             states.UnionWith(controller.Reported.StationStates);
         }

@@ -37,6 +37,50 @@ public sealed class SimulateCliTests
         Assert.Contains("line 4", stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1")]
+    public async Task Fewer_than_two_replications_are_a_usage_error_that_names_the_override(string replications)
+    {
+        var sample = Path.Combine(Repository.Root, "samples", "factory", "line.yaml");
+
+        var (exit, stdout, stderr) = await DoppelProcess.RunAsync("simulate", sample, "--replications", replications, "--json");
+
+        Assert.Equal(2, exit);
+        Assert.Equal($"doppel: line.yaml: run (with --replications {replications}): replications must be at least 2 (a confidence interval needs two), got {replications}.", stderr.Trim());
+        Assert.Empty(stdout);
+    }
+
+    [Fact]
+    public async Task A_misspelled_key_in_a_scenario_file_is_refused_with_its_line_and_the_key_it_resembles()
+    {
+        var file = Path.Combine(Repository.TempFolder(), "typo.yaml");
+        var sample = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "samples", "factory", "line.yaml"));
+        await File.WriteAllTextAsync(file, sample.Replace("      timeToFailure: exp(180)", "      timeToFailur: exp(180)", StringComparison.Ordinal));
+
+        var (exit, stdout, stderr) = await DoppelProcess.RunAsync("simulate", file);
+        var optimize = await DoppelProcess.RunAsync("optimize", file);
+
+        Assert.Equal(2, exit);
+        Assert.Empty(stdout);
+        Assert.Equal("doppel: typo.yaml: line 10, line.stations[1]: unknown key 'timeToFailur'; did you mean 'timeToFailure'?", stderr.Trim());
+        Assert.Equal((2, stderr), (optimize.ExitCode, optimize.StdErr));
+    }
+
+    [Fact]
+    public async Task A_result_with_nothing_to_measure_is_written_as_JSON_with_nulls_not_Infinity()
+    {
+        var file = Path.Combine(Repository.TempFolder(), "idle.yaml");
+        await File.WriteAllTextAsync(file, "line:\n  stations:\n    - { name: a, cycleTime: const(50) }\n  buffers: []\nrun: { duration: 40, warmup: 0, replications: 2 }\nwhatIf:\n  slower: { stations: { a: { cycleTime: const(60) } } }\n");
+
+        var (exit, stdout, stderr) = await DoppelProcess.RunAsync("simulate", file, "--json");
+
+        Assert.True(exit == 0, stderr);
+        Assert.DoesNotContain("Infinity", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("NaN", stdout, StringComparison.Ordinal);
+        Assert.Null(JsonNode.Parse(stdout)!["scenarios"]![1]!["throughputVsBaseline"]!["percentChange"]);
+    }
+
     [Fact]
     public async Task Optimize_finds_a_buffer_allocation_at_least_as_good_as_the_baseline_and_confirms_it()
     {

@@ -1,132 +1,137 @@
 using System.CommandLine;
-using System.Text;
-using System.Text.Json.Nodes;
 using Doppel.Cli.Devices;
-using Doppel.Packs.Manufacturing;
+using Doppel.Packs;
 using Doppel.Server;
-using MQTTnet.Protocol;
 
 namespace Doppel.Cli.Commands;
 
 /// <summary>
-/// doppel demo: the whole platform in one process on embedded defaults. A server with the sample factory loaded, devices
-/// publishing machine temperatures over MQTT, and the line's controller, played by a simulation of the line itself,
-/// reporting buffer levels, machine states, cycle times and throughput, so that the twin is live and can be queried,
-/// watched, and forked into what-if simulations.
+/// doppel demo [NAME]: the whole platform in one process on embedded defaults, with a pack's sample loaded and its demo
+/// making it live (for the default demo, the sample factory: machines publishing over MQTT and the line's controller
+/// played by a simulation of the line), ready to query, watch and fork into what-if simulations. Ctrl+C stops it
+/// cleanly (exit 130).
 /// </summary>
 internal static class DemoCommand
 {
-    private const string LineId = "line-1";
-
-    public static Command Create()
+    public static Command Create(PackCatalog packs)
     {
+        var name = new Argument<string?>("name") { Description = $"The demo to run: {string.Join(", ", packs.Demos.Select(d => d.Demo.Name + (d.Demo.IsDefault ? " (default)" : "")))}.", Arity = ArgumentArity.ZeroOrOne };
         var data = new Option<string>("--data") { Description = "Data folder (the same default as serve).", DefaultValueFactory = _ => "./doppel-data" };
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on, as for serve.", DefaultValueFactory = _ => DoppelServerOptions.DefaultUrls };
         var mqttPort = new Option<int>("--mqtt-port") { Description = "Port of the embedded MQTT broker (0: any free port).", DefaultValueFactory = _ => 1883 };
-        var rate = new Option<double>("--rate") { Description = "Temperature messages per second over all machines.", DefaultValueFactory = _ => 20 };
-        var speed = new Option<double>("--speed") { Description = "Line minutes simulated per real second by the line's controller.", DefaultValueFactory = _ => 1 };
-        var command = new Command("demo", "Run Doppel with a live sample factory: models, twins, simulated machines over MQTT, ready to query, watch and simulate.") { data, urls, mqttPort, rate, speed };
+        var rate = new Option<double>("--rate") { Description = "Messages per second over all simulated devices.", DefaultValueFactory = _ => 20 };
+        var speed = new Option<double>("--speed") { Description = "Model time units (the factory's minutes) simulated per real second.", DefaultValueFactory = _ => 1 };
+        var seed = new Option<ulong?>("--seed") { Description = "Seeds the demo's randomness (a different run each time by default)." };
+        var command = new Command("demo", "Run Doppel with a pack's live sample (by default the sample factory): models, twins, simulated devices over MQTT, ready to query, watch and simulate.")
+        {
+            name, data, urls, mqttPort, rate, speed, seed,
+        };
         command.SetAction(async (parse, ct) =>
         {
-            if (!(parse.GetValue(speed) > 0))
+            var found = packs.FindDemo(parse.GetValue(name));
+            if (!found.IsSuccess)
             {
-                Console.Error.WriteLine("doppel: --speed must be positive.");
+                Console.Error.WriteLine($"doppel: {found.Error.Message}");
                 return ExitCodes.Usage;
             }
-            var options = new DoppelServerOptions { DataDirectory = parse.GetValue(data)!, Urls = parse.GetValue(urls)!, MqttPort = parse.GetValue(mqttPort) };
-            await using var server = await DoppelServer.StartAsync(options, logging => { }, ct: ct);
-            var http = server.HttpAddress!;
-            if (!server.Runtime.Graph.TryGetTwin(LineId, out _))
+            if (!(parse.GetValue(speed) > 0) || !(parse.GetValue(rate) >= 0))
             {
-                await LoadSampleAsync(http, ct);
+                Console.Error.WriteLine("doppel: --speed must be positive and --rate 0 or more.");
+                return ExitCodes.Usage;
             }
-            var broker = new Uri($"mqtt://127.0.0.1:{server.MqttPort}");
-            // The controller simulates the line as its twins define it, from the state they last reported.
-            var line = LineTwins.Read(server.Runtime.Graph, LineId);
-            var layout = LineTwins.Layout(server.Runtime.Graph, LineId);
-            if (!line.IsSuccess || !layout.IsSuccess)
+            var demo = found.Value.Demo;
+            if (packs.FindSample(demo.Sample) is not { } sample)
             {
-                Console.Error.WriteLine($"doppel: {LineId}: {(line.Error ?? layout.Error)!.Message}");
+                Console.Error.WriteLine($"doppel: demo '{demo.Name}' needs the sample '{demo.Sample}', which no pack ships.");
                 return ExitCodes.Failed;
             }
-            var controller = new LineController(broker, LineId, line.Value.Line, layout.Value, line.Value.State, parse.GetValue(speed), (ulong)Environment.TickCount64, TimeProvider.System);
-            Console.WriteLine($"Doppel demo: the sample factory ({LineId}: {string.Join(" → ", layout.Value.StationIds)}) is live.");
-            Console.WriteLine($"  API {http}   MQTT {broker}   data {Path.GetFullPath(options.DataDirectory)}");
-            Console.WriteLine($"  try: doppel query \"SELECT * FROM DIGITALTWINS WHERE IS_OF_MODEL('dtmi:doppel:manufacturing:Station;1')\" --server {http}");
-            Console.WriteLine($"       doppel watch --twin weld --server {http}");
-            Console.WriteLine($"       doppel simulate samples/factory/line.yaml --line line-1 --server {http}");
-            Console.WriteLine("  Press Ctrl+C to stop.");
-            var devices = new DeviceSimulator(new DeviceSimulatorOptions(broker,
-                [.. layout.Value.StationIds.Except(controller.ThermalStations).Select(s => new SimulatedTwin(s, [new SimulatedTelemetry("temperature", false)]))],
-                parse.GetValue(rate), null, null, MqttQualityOfServiceLevel.AtLeastOnce, 1, 8, 1), TimeProvider.System);
+            var options = new DoppelServerOptions { DataDirectory = parse.GetValue(data)!, Urls = parse.GetValue(urls)!, MqttPort = parse.GetValue(mqttPort) };
+            if (options.MqttPort is null)
+            {
+                Console.Error.WriteLine("doppel: a demo's devices need the MQTT broker.");
+                return ExitCodes.Usage;
+            }
+            DoppelServer server;
             try
             {
-                await Task.WhenAll(devices.RunAsync(ct), controller.RunAsync(TimeSpan.FromSeconds(0.5), ct));
+                server = await DoppelServer.StartAsync(options, logging => { }, ct: ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
+                return ExitCodes.Interrupted;
             }
-            return ExitCodes.Ok;
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+            {
+                Console.Error.WriteLine($"doppel: the demo's server cannot start: {e.Message} Is another Doppel running? Choose other ports (--urls, --mqtt-port) or another --data folder.");
+                return ExitCodes.Failed;
+            }
+            catch (ArgumentException e) when (e.ParamName == "options")
+            {
+                Console.Error.WriteLine($"doppel: {e.Message.Replace(" (Parameter 'options')", "", StringComparison.Ordinal)}");
+                return ExitCodes.Usage;
+            }
+            await using (server)
+            {
+                var outcome = await RunAsync(server, options, demo, sample.Sample.Name, parse.GetValue(speed), parse.GetValue(rate), parse.GetValue(seed), ct);
+                if (outcome != ExitCodes.Interrupted)
+                {
+                    return outcome;
+                }
+            }
+            // Only once the server has stopped and its data folder is closed.
+            Console.WriteLine($"Demo stopped; its data stays in {Path.GetFullPath(options.DataDirectory)}.");
+            return ExitCodes.Interrupted;
         });
         return command;
     }
 
-    /// <summary>Creates the sample's models, twins and relationships through the REST API (the file bundled with the CLI).</summary>
-    private static async Task LoadSampleAsync(Uri server, CancellationToken ct)
+    /// <summary>Loads the sample, starts the demo, prints the banner, and runs until Ctrl+C.</summary>
+    private static async Task<int> RunAsync(DoppelServer server, DoppelServerOptions options, IPackDemo demo, string sample, double speed, double rate, ulong? seed, CancellationToken ct)
     {
-        using var stream = typeof(DemoCommand).Assembly.GetManifestResourceStream("Samples.factory.ndjson")!;
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        var section = "";
-        var models = new JsonArray();
-        var twins = new List<JsonObject>();
-        var relationships = new List<JsonObject>();
-        while (await reader.ReadLineAsync(ct) is { } line)
+        var http = server.HttpAddress!;
+        try
         {
-            if (line.Length == 0)
+            // Loading creates only what is missing: a restarted demo keeps the state its twins last reported.
+            using (var client = new DoppelClient(http.ToString()))
             {
-                continue;
+                var (status, body) = await client.SendAsync(HttpMethod.Post, $"doppel/samples/{Uri.EscapeDataString(sample)}/load", ct: ct);
+                if (status != 200)
+                {
+                    return DoppelClient.Fail(DoppelClient.Error(status, body));
+                }
             }
-            var node = JsonNode.Parse(line)!.AsObject();
-            if (node["Section"] is JsonValue s)
+            var broker = new Uri($"mqtt://127.0.0.1:{server.MqttPort}");
+            var context = new CliDemoContext(http, broker, server.Runtime.Graph, TimeProvider.System, seed ?? (ulong)Environment.TickCount64, speed, rate);
+            var session = await demo.StartAsync(context, ct);
+            if (!session.IsSuccess)
             {
-                section = (string)s!;
-                continue;
+                Console.Error.WriteLine($"doppel: demo '{demo.Name}': {session.Error.Message}");
+                return ExitCodes.Failed;
             }
-            switch (section)
+            var prefix = CliInvocation.Prefix();
+            Console.WriteLine($"Doppel demo: {session.Value.Headline}");
+            Console.WriteLine($"  API {http}   MQTT {broker}   data {Path.GetFullPath(options.DataDirectory)}");
+            for (var i = 0; i < session.Value.Hints.Count; i++)
             {
-                case "Models":
-                    models.Add(node);
-                    break;
-                case "Twins":
-                    twins.Add(node);
-                    break;
-                case "Relationships":
-                    relationships.Add(node);
-                    break;
+                Console.WriteLine($"  {(i == 0 ? "try: " : "     ")}{CliInvocation.Command(prefix, [.. session.Value.Hints[i], "--server", http.ToString()])}");
             }
-        }
-        using var client = new DoppelClient(server.ToString());
-        await Expect(client.SendAsync(HttpMethod.Post, "models", models.ToJsonString(), ct: ct));
-        foreach (var twin in twins)
-        {
-            var id = (string)twin["$dtId"]!;
-            twin.Remove("$dtId");
-            await Expect(client.SendAsync(HttpMethod.Put, $"digitaltwins/{Uri.EscapeDataString(id)}", twin.ToJsonString(), ct: ct));
-        }
-        foreach (var relationship in relationships)
-        {
-            var source = (string)relationship["$sourceId"]!;
-            var id = (string)relationship["$relationshipId"]!;
-            await Expect(client.SendAsync(HttpMethod.Put, $"digitaltwins/{Uri.EscapeDataString(source)}/relationships/{Uri.EscapeDataString(id)}", relationship.ToJsonString(), ct: ct));
-        }
-
-        static async Task Expect(Task<(int Status, JsonNode? Body)> call)
-        {
-            var (status, body) = await call;
-            if (status is < 200 or >= 300)
+            Console.WriteLine("  Press Ctrl+C to stop.");
+            await session.Value.RunAsync(ct);
+            if (!ct.IsCancellationRequested)
             {
-                throw new InvalidOperationException($"Loading the sample factory failed: {status} {body?.ToJsonString()}");
+                Console.Error.WriteLine($"doppel: demo '{demo.Name}' ended by itself.");
+                return ExitCodes.Failed;
             }
         }
+        catch (Exception) when (ct.IsCancellationRequested)
+        {
+            // Ctrl+C: whatever was in flight (a publish, a request) was cut short on purpose, and says so its own way.
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Console.Error.WriteLine($"doppel: demo '{demo.Name}' failed: {e.Message}");
+            return ExitCodes.Failed;
+        }
+        return ExitCodes.Interrupted;
     }
 }

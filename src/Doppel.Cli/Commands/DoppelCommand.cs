@@ -1,29 +1,42 @@
 using System.CommandLine;
+using Doppel.Packs;
 
 namespace Doppel.Cli.Commands;
 
-/// <summary>The root of the command tree: every verb, in the order help lists them. Tests walk it to cover every command.</summary>
+/// <summary>The root of the command tree: every verb, in the order help lists them, then the verbs packs add. Tests walk it to cover every command.</summary>
 internal static class DoppelCommand
 {
-    public static RootCommand Create() => new("Doppel: a self-hosted digital twin platform that speaks the Azure Digital Twins API.")
+    public static RootCommand Create() => Create(PackCatalog.Discovered);
+
+    public static RootCommand Create(PackCatalog packs)
     {
-        ServeCommand.Create(),
-        DemoCommand.Create(),
-        ModelsCommands.Create(),
-        TwinsCommands.Create(),
-        QueryCommand.Create(),
-        HistoryCommands.Create(),
-        IngestCommands.Mappings(),
-        IngestCommands.DeadLetters(),
-        EndpointsCommands.Create(),
-        RoutesCommands.Create(),
-        WatchCommand.Create(),
-        ImportCommand.Create(),
-        GenerateCommands.Create(),
-        SimulateCommand.Create(),
-        RunsCommands.Create(),
-        OptimizeCommand.Create(),
-        BenchCommands.Create(),
-        DevicesCommands.Create(),
-    };
+        var root = new RootCommand("Doppel: a self-hosted digital twin platform that speaks the Azure Digital Twins API.")
+        {
+            ServeCommand.Create(),
+            DemoCommand.Create(packs),
+            ModelsCommands.Create(),
+            TwinsCommands.Create(),
+            QueryCommand.Create(),
+            HistoryCommands.Create(),
+            IngestCommands.Mappings(),
+            IngestCommands.DeadLetters(),
+            EndpointsCommands.Create(),
+            RoutesCommands.Create(),
+            WatchCommand.Create(),
+            ImportCommand.Create(),
+            GenerateCommands.Create(),
+            SimulateCommand.Create(packs),
+            RunsCommands.Create(),
+            OptimizeCommand.Create(packs),
+            PacksCommands.Create(packs),
+            SamplesCommands.Create(),
+            BenchCommands.Create(),
+            DevicesCommands.Create(),
+        };
+        foreach (var verb in PackVerbCommands.Create(packs, [.. root.Subcommands.Select(c => c.Name)]))
+        {
+            root.Subcommands.Add(verb);
+        }
+        return root;
+    }
 }

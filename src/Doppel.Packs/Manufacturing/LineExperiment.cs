@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Doppel.Simulation.Experiments;
 
@@ -11,7 +12,22 @@ namespace Doppel.Packs.Manufacturing;
 /// </summary>
 public static class LineExperiment
 {
-    public const string Baseline = "baseline";
+    public const string Baseline = ExperimentJson.Baseline;
+
+    /// <summary>How hosts print and plot a line's results: throughput, WIP and lead time with the bottleneck, the same compared with the baseline, and a chart of throughput and the baseline's utilization.</summary>
+    public static ResultView View { get; } = new()
+    {
+        Columns = [new("throughput", "throughput"), new("wip", "WIP"), new("leadTime", "lead time")],
+        Fields = ["bottleneck"],
+        Compared = [new("throughput", "throughput"), new("wip", "WIP"), new("leadTime", "lead time")],
+        Plot = new ResultPlot("throughput", "Throughput (95% interval)", "good parts per time unit")
+        {
+            BreakdownPrefix = "utilization.",
+            BreakdownTitle = "Baseline utilization",
+            BreakdownMax = 1.05,
+        },
+        Describe = DescribeFork,
+    };
 
     /// <param name="file">The baseline, the what-ifs and the run.</param>
     /// <param name="progress">Reports replications done.</param>
@@ -24,14 +40,14 @@ public static class LineExperiment
         var lines = new List<(string Name, LineDefinition Line)> { (Baseline, file.Baseline) };
         lines.AddRange(file.WhatIf.Select(w => (w.Key, w.Value)));
         var thermal = lines.SelectMany(l => l.Line.Stations).Where(s => s.Thermal is not null).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
-        var options = new ExperimentOptions { Seed = file.Seed, Replications = file.Replications };
+        var options = new ExperimentOptions { Seed = file.Run.Seed, Replications = file.Run.Replications };
         if (maxDegreeOfParallelism is { } cores)
         {
             options = options with { MaxDegreeOfParallelism = cores };
         }
         return new ExperimentRunner(options).Run([.. lines.Select(l => new Scenario(l.Name))], (context, token) =>
         {
-            var result = new ProductionLine(new Doppel.Simulation.Simulation(context.Seed), lines[context.ScenarioIndex].Line, initial).Run(file.Duration, file.Warmup, token);
+            var result = new ProductionLine(new Doppel.Simulation.Simulation(context.Seed), lines[context.ScenarioIndex].Line, initial).Run(file.Run.Duration, file.Run.Warmup, token);
             var kpis = new Dictionary<string, double>
             {
                 ["throughput"] = result.Throughput,
@@ -60,26 +76,33 @@ public static class LineExperiment
             .MaxBy(k => scenario[k].Mean)!["activePeriod.".Length..];
     }
 
-    /// <summary>The result as JSON: per scenario its KPIs (mean, half-width), bottleneck, and throughput against the baseline.</summary>
+    /// <summary>
+    /// The result as JSON (<see cref="ExperimentJson"/>'s shape): per scenario its bottleneck, its KPIs (mean,
+    /// half-width), and for a what-if its paired comparisons with the baseline, throughput's also as <c>throughputVsBaseline</c>.
+    /// </summary>
     public static JsonObject ToJson(ExperimentResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var scenarios = new JsonArray();
-        foreach (var s in result.Scenarios)
+        return ExperimentJson.Write(result, View, (s, entry) =>
         {
-            var kpis = new JsonObject();
-            foreach (var name in s.KpiNames)
-            {
-                kpis[name] = new JsonObject { ["mean"] = s[name].Mean, ["halfWidth"] = s[name].HalfWidth };
-            }
-            var entry = new JsonObject { ["name"] = s.Scenario.Name, ["replications"] = s.Replications, ["bottleneck"] = Bottleneck(s), ["kpis"] = kpis };
+            entry["bottleneck"] = Bottleneck(s);
             if (s.Scenario.Name != Baseline)
             {
-                var c = result.Compare(Baseline, s.Scenario.Name, "throughput");
-                entry["throughputVsBaseline"] = new JsonObject { ["difference"] = c.Difference, ["halfWidth"] = c.HalfWidth, ["percentChange"] = c.PercentChange, ["significant"] = c.IsSignificant };
+                entry["throughputVsBaseline"] = ExperimentJson.Comparison(result.Compare(Baseline, s.Scenario.Name, "throughput"));
             }
-            scenarios.Add(entry);
+        });
+    }
+
+    /// <summary>Where a fork of a live line started: its buffer levels, machines down and parts held.</summary>
+    private static string? DescribeFork(JsonObject result)
+    {
+        if (result["line"] is null)
+        {
+            return null;
         }
-        return new JsonObject { ["scenarios"] = scenarios };
+        var state = result["initialState"];
+        string List(string name) => string.Join(", ", state?[name]?.AsArray().Select(n => n?.ToString()) ?? []);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Line {result["line"]} from {result["start"]}: buffer levels [{List("bufferLevels")}], down: [{List("stationsDown")}], parts on stations: [{List("stationsHoldingParts")}], work in progress {state?["workInProgress"]}");
     }
 }

@@ -1,280 +1,261 @@
-using System.Globalization;
 using Doppel.Simulation;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using Doppel.Simulation.Experiments;
 
 namespace Doppel.Packs.Manufacturing;
 
 /// <summary>
-/// A scenario file: a baseline line, how long and how often to run it, and what-if variants to compare with it.
+/// A scenario file of kind <c>line</c>: a baseline line, how long and how often to run it, what-if variants to compare
+/// with it, and optionally what to optimize. Every key is checked: one the file does not define is refused with its
+/// line and the key it most resembles.
 /// </summary>
 /// <example>
 /// <code>
+/// kind: line           # optional: the file's 'line' says it already
 /// line:
 ///   crews: 1            # optional: maintenance crews shared by the stations
 ///   shifts: { period: 24, shifts: [[6, 14], [14, 22]] }   # optional: when the line works
 ///   stations:
 ///     - { name: press, cycleTime: exp(1), timeToFailure: exp(100), timeToRepair: exp(10) }
-///     - { name: weld, cycleTime: normal(1.1, 0.2), scrapRate: 0.02 }
+///     - { name: weld, cycleTime: "normal(1.1, 0.2)", scrapRate: 0.02 }
 ///   buffers: [3]
 /// run: { duration: 100000, warmup: 5000, replications: 20, seed: 1 }
 /// whatIf:
 ///   bigger-buffer: { buffers: [8] }
-///   faster-weld: { stations: { weld: { cycleTime: normal(0.9, 0.2) } } }
+///   faster-weld: { stations: { weld: { cycleTime: "normal(0.9, 0.2)" } } }
 /// </code>
 /// </example>
-public sealed record LineScenarioFile(LineDefinition Baseline, IReadOnlyDictionary<string, LineDefinition> WhatIf, double Duration, double Warmup, int Replications, ulong Seed)
+public sealed record LineScenarioFile(LineDefinition Baseline, IReadOnlyDictionary<string, LineDefinition> WhatIf, RunSettings Run)
 {
     /// <summary>
-    /// The optional <c>optimize</c> section: share <c>budget</c> buffer places over the buffers, each between
+    /// A line's run unless its file or request says otherwise, for files and forks alike: 20,000 time units (two weeks
+    /// of the sample's minutes, some 200 failures of its least reliable machine) after 1,000 of warm-up, 10
+    /// replications, seed 1. A fork is interactive (a request waits for it by default and holds the server's run slot),
+    /// and a file states its own run (every sample does), so the defaults favour a prompt answer.
+    /// </summary>
+    public static RunSettings RunDefaults { get; } = new() { Duration = 20_000, Warmup = 1_000 };
+
+    /// <summary>The keys of a file besides <c>kind</c>, <c>name</c> and <c>run</c>.</summary>
+    public static IReadOnlyList<string> Keys { get; } = ["line", "whatIf", "optimize"];
+
+    private static readonly string[] LineKeys = ["stations", "buffers", "crews", "shifts"];
+    private static readonly string[] StationKeys =
+    [
+        "name", "cycleTime", "timeToFailure", "timeToRepair", "failureClock", "scrapRate", "idealCycleTime", "reworkRate",
+        "setupTime", "setupEvery", "maintenanceInterval", "maintenanceTime", "thermal",
+    ];
+    private static readonly string[] ThermalKeys = ["ambient", "rise", "timeConstant", "tripAt", "resumeAt"];
+    private static readonly string[] OptimizeKeys = ["buffers", "maintenance", "replications", "generations", "population"];
+
+    /// <summary>
+    /// The optional <c>optimize: buffers</c> section: share <c>budget</c> buffer places over the buffers, each between
     /// <c>min</c> and <c>max</c>, maximizing throughput (<c>doppel optimize</c>).
     /// </summary>
     public BufferBudget? Optimize { get; init; }
 
-    /// <summary>The optional top-level <c>name</c>: what a server calls the run of this file.</summary>
-    public string? Name { get; init; }
-
     /// <summary>The optional <c>optimize: maintenance</c> section: the interval of preventive maintenance for one station, chosen among candidates or searched within a range.</summary>
     public MaintenanceSearch? Maintenance { get; init; }
 
-    /// <summary>Reads a scenario file; errors say where (line and field) and why.</summary>
-    public static Result<LineScenarioFile> Parse(string yaml)
+    /// <summary>Reads a whole file as a line file (whatever its <c>kind</c>); errors say where (line and path) and why.</summary>
+    public static Result<LineScenarioFile> Parse(string text)
     {
-        try
-        {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(yaml ?? ""));
-            if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
-            {
-                return Fail("the file must be one YAML document with 'line' (and optionally 'run' and 'whatIf') at its top.");
-            }
-            if (Child(root, "line") is not YamlMappingNode lineNode)
-            {
-                return Fail("'line' (stations and buffers) is required.");
-            }
-            var baseline = Line(lineNode, null);
-            var run = Child(root, "run") as YamlMappingNode;
-            var whatIf = new Dictionary<string, LineDefinition>(StringComparer.Ordinal);
-            if (Child(root, "whatIf") is YamlMappingNode variants)
-            {
-                foreach (var (key, value) in variants.Children)
-                {
-                    var name = ((YamlScalarNode)key).Value ?? "";
-                    whatIf[name] = Line(value as YamlMappingNode ?? throw new ScenarioException(value, $"what-if '{name}' must be a mapping of changes"), baseline);
-                }
-            }
-            var optimize = Child(Child(root, "optimize") as YamlMappingNode, "buffers") as YamlMappingNode;
-            var file = new LineScenarioFile(baseline, whatIf,
-                Number(run, "duration", 100_000), Number(run, "warmup", 5_000), (int)Number(run, "replications", 20), (ulong)Number(run, "seed", 1))
-            {
-                Optimize = optimize is null ? null : new BufferBudget(
-                    (int)Number(optimize, "budget", baseline.Buffers.Sum()), (int)Number(optimize, "min", 1), (int)Number(optimize, "max", int.MaxValue / 2),
-                    (int)Number(Child(root, "optimize") as YamlMappingNode, "replications", 5), (int)Number(Child(root, "optimize") as YamlMappingNode, "generations", 12),
-                    (int)Number(Child(root, "optimize") as YamlMappingNode, "population", 16)),
-                Maintenance = Child(Child(root, "optimize") as YamlMappingNode, "maintenance") is YamlMappingNode m ? MaintenanceChoice(m, (YamlMappingNode)Child(root, "optimize")!, baseline) : null,
-                Name = Child(root, "name") switch
-                {
-                    null => null,
-                    YamlScalarNode { Value: { Length: > 0 } runName } => runName,
-                    var other => throw new ScenarioException(other, "'name' must be a non-empty text"),
-                },
-            };
-            foreach (var (name, line) in whatIf.Prepend(KeyValuePair.Create("baseline", baseline)))
-            {
-                if (line.Validate() is { Count: > 0 } errors)
-                {
-                    return Fail($"{name}: {string.Join(" ", errors)}");
-                }
-            }
-            if (!(file.Duration > file.Warmup) || file.Warmup < 0 || file.Replications < 2)
-            {
-                return Fail("run: need 0 <= warmup < duration and at least 2 replications.");
-            }
-            return Result<LineScenarioFile>.Ok(file);
-        }
-        catch (ScenarioException e)
-        {
-            return Fail($"line {e.Node.Start.Line}: {e.Message}");
-        }
-        catch (YamlException e)
-        {
-            return Fail($"line {e.Start.Line}, column {e.Start.Column}: {e.Message}");
-        }
+        var read = PackCatalog.Create([new ManufacturingPack()]).ReadExperiment(text, LineExperimentKind.KindName);
+        return read.IsSuccess ? Result<LineScenarioFile>.Ok(((LineExperimentPlan)read.Value.Plan).File) : read.Error;
     }
 
-    /// <summary>Reads what-if variants of a baseline from YAML or JSON (<c>{"name": {"buffers": [...], "stations": {"id": {...}}}}</c>).</summary>
+    /// <summary>Reads the line's keys of a file whose run the host has read.</summary>
+    public static LineScenarioFile Read(DocumentMap root, RunSettings run)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        var lineNode = root.Required("line", "stations and buffers").ExpectMap("a mapping with 'stations' and 'buffers'");
+        var baseline = Valid(lineNode, Line(lineNode, null));
+        var whatIf = root.Map("whatIf", "a mapping of what-if names to changes") is { } variants
+            ? ReadWhatIf(variants, baseline)
+            : new Dictionary<string, LineDefinition>(StringComparer.Ordinal);
+        var file = new LineScenarioFile(baseline, whatIf, run);
+        if (root.Map("optimize", "a mapping: { buffers: {...} } or { maintenance: {...} }") is { } optimize)
+        {
+            optimize.Allow(OptimizeKeys);
+            file = file with
+            {
+                Optimize = optimize.Map("buffers", "a mapping: { budget, min, max }") is { } buffers ? Budget(buffers, optimize, baseline) : null,
+                Maintenance = optimize.Map("maintenance", "a mapping: { station, time, intervals or interval }") is { } maintenance ? MaintenanceChoice(maintenance, optimize, baseline) : null,
+            };
+        }
+        return file;
+    }
+
+    /// <summary>Reads what-if variants of a baseline from YAML or JSON text (<c>{"name": {"buffers": [...], "stations": {"id": {...}}}}</c>).</summary>
     public static Result<IReadOnlyDictionary<string, LineDefinition>> ParseWhatIf(LineDefinition baseline, string yamlOrJson)
     {
         ArgumentNullException.ThrowIfNull(baseline);
-        try
-        {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(yamlOrJson ?? ""));
-            var whatIf = new Dictionary<string, LineDefinition>(StringComparer.Ordinal);
-            if (stream.Documents.Count == 1 && stream.Documents[0].RootNode is YamlMappingNode variants)
-            {
-                foreach (var (key, value) in variants.Children)
-                {
-                    var name = ((YamlScalarNode)key).Value ?? "";
-                    var line = Line(value as YamlMappingNode ?? throw new ScenarioException(value, $"what-if '{name}' must be a mapping of changes"), baseline);
-                    if (line.Validate() is { Count: > 0 } errors)
-                    {
-                        return Result<IReadOnlyDictionary<string, LineDefinition>>.Fail("InvalidArgument", $"What-if '{name}': {string.Join(" ", errors)}");
-                    }
-                    whatIf[name] = line;
-                }
-            }
-            return Result<IReadOnlyDictionary<string, LineDefinition>>.Ok(whatIf);
-        }
-        catch (ScenarioException e)
-        {
-            return Result<IReadOnlyDictionary<string, LineDefinition>>.Fail("InvalidArgument", $"What-if, line {e.Node.Start.Line}: {e.Message}");
-        }
-        catch (YamlException e)
-        {
-            return Result<IReadOnlyDictionary<string, LineDefinition>>.Fail("InvalidArgument", $"What-if, line {e.Start.Line}, column {e.Start.Column}: {e.Message}");
-        }
+        var read = DocumentReader.Read(yamlOrJson, variants => ReadWhatIf(variants, baseline));
+        return read.IsSuccess ? Result<IReadOnlyDictionary<string, LineDefinition>>.Ok(read.Value) : Result<IReadOnlyDictionary<string, LineDefinition>>.Fail(read.Error.Code, "What-if, " + read.Error.Message);
     }
 
-    private static MaintenanceSearch MaintenanceChoice(YamlMappingNode node, YamlMappingNode optimize, LineDefinition baseline)
+    /// <summary>What-if variants of a baseline: each changes only what it names; an error at the variant that cannot run.</summary>
+    public static IReadOnlyDictionary<string, LineDefinition> ReadWhatIf(DocumentMap variants, LineDefinition baseline)
     {
-        var station = Text(node, "station") ?? throw new ScenarioException(node, "maintenance needs the 'station' to maintain");
-        if (baseline.Stations.All(s => s.Name != station))
+        ArgumentNullException.ThrowIfNull(variants);
+        var whatIf = new Dictionary<string, LineDefinition>(StringComparer.Ordinal);
+        foreach (var (key, value) in variants.Entries)
         {
-            throw new ScenarioException(node, $"the line has no station '{station}'");
+            var changes = value.ExpectMap($"a mapping of changes to the baseline (what-if '{key.Text}')");
+            whatIf[key.Text] = Valid(changes, Line(changes, baseline));
         }
-        var time = Dist(node, "time") ?? throw new ScenarioException(node, "maintenance needs its 'time', e.g. const(2)");
-        switch (Child(node, "intervals"), Child(node, "interval"))
-        {
-            case (YamlSequenceNode { Children.Count: > 0 } list, null):
-                return new MaintenanceSearch(station, [.. list.Children.Select(Parse)], time);
-            case (null, YamlMappingNode range):
-                var (min, max) = (Number(range, "min", double.NaN), Number(range, "max", double.NaN));
-                if (!(min > 0 && max > min))
-                {
-                    throw new ScenarioException(range, "interval needs 'min' and 'max' with 0 < min < max");
-                }
-                var search = new MaintenanceSearch(station, [], time)
-                {
-                    Range = new IntervalRange(min, max),
-                    Replications = (int)Number(optimize, "replications", 5),
-                    Generations = (int)Number(optimize, "generations", 20),
-                };
-                return search.Replications >= 1 && search.Generations >= 1
-                    ? search
-                    : throw new ScenarioException(optimize, "optimize: 'replications' and 'generations' must be at least 1");
-            case (not null, not null):
-                throw new ScenarioException(node, "maintenance takes 'intervals' (candidates to compare) or 'interval: { min, max }' (a range to search), not both");
-            default:
-                throw new ScenarioException(node, "maintenance needs 'intervals', the working times between maintenances to compare, or 'interval: { min, max }', a range to search");
-        }
+        return whatIf;
     }
+
+    private static LineDefinition Valid(DocumentNode node, LineDefinition line) =>
+        line.Validate() is { Count: > 0 } errors ? throw node.Error(string.Join(" ", errors)) : line;
 
     // A variant starts from the baseline and changes only what it names: buffers, or stations by name.
-    private static LineDefinition Line(YamlMappingNode node, LineDefinition? baseline)
+    private static LineDefinition Line(DocumentMap node, LineDefinition? baseline)
     {
+        node.Allow(LineKeys);
         var stations = baseline?.Stations.ToList() ?? [];
-        switch (Child(node, "stations"))
+        if (baseline is null)
         {
-            case YamlSequenceNode list when baseline is null:
-                stations = [.. list.Children.Select(s => Station(s as YamlMappingNode ?? throw new ScenarioException(s, "a station must be a mapping"), null))];
-                break;
-            case YamlMappingNode changes when baseline is not null:
-                foreach (var (key, value) in changes.Children)
+            var list = node.Required("stations", "the line's stations, in order").ExpectList("a list of stations");
+            stations = [.. list.Items.Select(s => Station(s.ExpectMap("a station: { name, cycleTime, ... }"), null))];
+        }
+        else if (node.Map("stations", "a mapping of station names to their changes") is { } changes)
+        {
+            foreach (var (key, value) in changes.Entries)
+            {
+                var index = stations.FindIndex(s => s.Name == key.Text);
+                if (index < 0)
                 {
-                    var name = ((YamlScalarNode)key).Value;
-                    var index = stations.FindIndex(s => s.Name == name);
-                    if (index < 0)
-                    {
-                        throw new ScenarioException(key, $"the baseline has no station '{name}'");
-                    }
-                    stations[index] = Station(value as YamlMappingNode ?? throw new ScenarioException(value, "station changes must be a mapping"), stations[index]);
+                    throw key.Error($"the baseline has no station '{key.Text}'{(NearestName.Find(key.Text, stations.Select(s => s.Name)) is { } nearest ? $"; did you mean '{nearest}'?" : "")}");
                 }
-                break;
-            case null when baseline is not null:
-                break;
-            case var other:
-                throw new ScenarioException(other ?? node, baseline is null ? "'stations' must be a list of stations" : "'stations' in a what-if must map station names to changes");
+                stations[index] = Station(value.ExpectMap("a mapping of changes to the station"), stations[index]);
+            }
         }
-        var buffers = Child(node, "buffers") is YamlSequenceNode b
-            ? [.. b.Children.Select(c => (int)Parse(c))]
-            : baseline?.Buffers.ToList() ?? throw new ScenarioException(node, "'buffers' (the capacities between stations) is required");
-        var crews = Child(node, "crews") is { } c ? (int?)Parse(c) : baseline?.Crews;
+        var buffers = node.List("buffers", "a list of capacities") is { } b
+            ? b.Integers()
+            : baseline?.Buffers ?? throw node.Error("'buffers' (the capacities between stations) is required");
         var shifts = baseline?.Shifts;
-        if (Child(node, "shifts") is YamlMappingNode calendar)
+        if (node.Map("shifts", "a mapping: { period, shifts: [[start, end], ...] }") is { } calendar)
         {
-            var list = Child(calendar, "shifts") as YamlSequenceNode ?? throw new ScenarioException(calendar, "shifts need 'shifts: [[start, end], ...]' within the 'period'");
-            shifts = new ShiftCalendar(Parse(Child(calendar, "period") ?? throw new ScenarioException(calendar, "shifts need a 'period' (e.g. 24 or 1440)")),
-                [.. list.Children.Select(pair => pair is YamlSequenceNode { Children.Count: 2 } p ? (Parse(p.Children[0]), Parse(p.Children[1])) : throw new ScenarioException(pair, "a shift is [start, end]"))]);
+            calendar.Allow("period", "shifts");
+            var period = calendar.Number("period") ?? throw calendar.Error("shifts need a 'period' (e.g. 24 or 1440)");
+            var list = calendar.List("shifts", "a list of [start, end] pairs") ?? throw calendar.Error("shifts need 'shifts: [[start, end], ...]' within the 'period'");
+            shifts = new ShiftCalendar(period, [.. list.Items.Select(pair => pair is DocumentList { Count: 2 } p ? (p.Numbers()[0], p.Numbers()[1]) : throw pair.Error("a shift is [start, end]"))]);
         }
-        return new LineDefinition(stations, buffers) { Crews = crews, Shifts = shifts };
+        return new LineDefinition(stations, buffers) { Crews = node.Integer("crews") ?? baseline?.Crews, Shifts = shifts };
     }
 
-    private static StationDefinition Station(YamlMappingNode node, StationDefinition? baseline)
+    private static StationDefinition Station(DocumentMap node, StationDefinition? baseline)
     {
-        var name = Text(node, "name") ?? baseline?.Name ?? throw new ScenarioException(node, "a station needs a 'name'");
-        var cycle = Dist(node, "cycleTime") ?? baseline?.CycleTime ?? throw new ScenarioException(node, $"station '{name}' needs a 'cycleTime' such as normal(10, 1)");
+        SplitFlowValue(node);
+        node.Allow(StationKeys);
+        var name = node.Text("name") ?? baseline?.Name ?? throw node.Error("a station needs a 'name'");
+        var cycle = Dist(node, "cycleTime") ?? baseline?.CycleTime ?? throw node.Error($"station '{name}' needs a 'cycleTime' such as normal(10, 1)");
         return new StationDefinition(name, cycle)
         {
             TimeToFailure = Dist(node, "timeToFailure") ?? baseline?.TimeToFailure,
             TimeToRepair = Dist(node, "timeToRepair") ?? baseline?.TimeToRepair,
-            ScrapRate = Child(node, "scrapRate") is { } s ? Parse(s) : baseline?.ScrapRate ?? 0,
-            IdealCycleTime = Child(node, "idealCycleTime") is { } i ? Parse(i) : baseline?.IdealCycleTime,
-            ReworkRate = Child(node, "reworkRate") is { } w ? Parse(w) : baseline?.ReworkRate ?? 0,
+            ScrapRate = node.Number("scrapRate") ?? baseline?.ScrapRate ?? 0,
+            IdealCycleTime = node.Number("idealCycleTime") ?? baseline?.IdealCycleTime,
+            ReworkRate = node.Number("reworkRate") ?? baseline?.ReworkRate ?? 0,
             SetupTime = Dist(node, "setupTime") ?? baseline?.SetupTime,
-            SetupEvery = Child(node, "setupEvery") is { } e ? (int)Parse(e) : baseline?.SetupEvery ?? 1,
-            MaintenanceInterval = Child(node, "maintenanceInterval") is { } m ? Parse(m) : baseline?.MaintenanceInterval,
+            SetupEvery = node.Integer("setupEvery") ?? baseline?.SetupEvery ?? 1,
+            MaintenanceInterval = node.Number("maintenanceInterval") ?? baseline?.MaintenanceInterval,
             MaintenanceTime = Dist(node, "maintenanceTime") ?? baseline?.MaintenanceTime,
-            Thermal = Child(node, "thermal") switch
-            {
-                null => baseline?.Thermal,
-                YamlMappingNode t => new ThermalLimit(Number(t, "ambient", baseline?.Thermal?.Ambient ?? 20), Required(t, "rise", baseline?.Thermal?.Rise),
-                    Required(t, "timeConstant", baseline?.Thermal?.TimeConstant), Required(t, "tripAt", baseline?.Thermal?.TripAt), Required(t, "resumeAt", baseline?.Thermal?.ResumeAt)),
-                var other => throw new ScenarioException(other, "thermal is a mapping: { ambient, rise, timeConstant, tripAt, resumeAt }"),
-            },
-            FailureClock = Text(node, "failureClock") switch
+            Thermal = node.Map("thermal", "a mapping: { ambient, rise, timeConstant, tripAt, resumeAt }") is { } thermal ? Thermal(thermal, baseline?.Thermal) : baseline?.Thermal,
+            FailureClock = node["failureClock"] switch
             {
                 null => baseline?.FailureClock ?? FailureClock.Working,
-                "working" => FailureClock.Working,
-                "calendar" => FailureClock.Calendar,
-                var other => throw new ScenarioException(node, $"failureClock is 'working' or 'calendar', not '{other}'"),
+                var clock => clock.ExpectScalar("'working' or 'calendar'").Text switch
+                {
+                    "working" => FailureClock.Working,
+                    "calendar" => FailureClock.Calendar,
+                    var other => throw clock.Error($"'{other}' is not 'working' or 'calendar'"),
+                },
             },
         };
     }
 
-    private static Distribution? Dist(YamlMappingNode node, string field)
+    private static ThermalLimit Thermal(DocumentMap node, ThermalLimit? baseline)
     {
-        if (Child(node, field) is not YamlScalarNode scalar)
+        node.Allow(ThermalKeys);
+        double Required(string key, double? fallback) => node.Number(key) ?? fallback ?? throw node.Error($"thermal needs '{key}'");
+        return new ThermalLimit(node.Number("ambient") ?? baseline?.Ambient ?? 20, Required("rise", baseline?.Rise), Required("timeConstant", baseline?.TimeConstant),
+            Required("tripAt", baseline?.TripAt), Required("resumeAt", baseline?.ResumeAt));
+    }
+
+    // `{ name: a, cycleTime: normal(10, 2) }`: in YAML's flow form the comma ends the value, leaving 'normal(10' and a key '2)'.
+    private static void SplitFlowValue(DocumentMap node)
+    {
+        foreach (var (_, value) in node.Entries)
+        {
+            if (value is DocumentScalar { IsQuoted: false } scalar && scalar.Text.Contains('(', StringComparison.Ordinal) && !scalar.Text.Contains(')', StringComparison.Ordinal))
+            {
+                throw scalar.Error($"'{scalar.Text}' is cut short. Inside {{ ... }} a comma ends the value: quote it, \"normal(10, 2)\", or write the station as a block.");
+            }
+        }
+    }
+
+    private static Distribution? Dist(DocumentMap node, string key)
+    {
+        if (node[key] is not { } value)
         {
             return null;
         }
-        var parsed = Distribution.Parse(scalar.Value ?? "");
-        var hint = scalar.Value is { } text && text.Contains('(', StringComparison.Ordinal) && !text.Contains(')', StringComparison.Ordinal)
-            ? " Inside { ... } a comma ends the value: quote it, \"normal(10, 2)\", or write the station as a block."
-            : "";
-        return parsed.IsSuccess ? parsed.Value : throw new ScenarioException(scalar, $"{field}: {parsed.Error.Message}{hint}");
+        var scalar = value.ExpectScalar("a distribution such as normal(10, 2)");
+        var parsed = Distribution.Parse(scalar.Text);
+        return parsed.IsSuccess ? parsed.Value : throw scalar.Error(parsed.Error.Message);
     }
 
-    private static YamlNode? Child(YamlMappingNode? node, string name) =>
-        node is not null && node.Children.TryGetValue(new YamlScalarNode(name), out var child) ? child : null;
-
-    private static string? Text(YamlMappingNode node, string name) => (Child(node, name) as YamlScalarNode)?.Value;
-
-    private static double Required(YamlMappingNode node, string name, double? fallback) =>
-        Child(node, name) is { } value ? Parse(value) : fallback ?? throw new ScenarioException(node, $"thermal needs '{name}'");
-
-    private static double Number(YamlMappingNode? node, string name, double fallback) => Child(node, name) is { } value ? Parse(value) : fallback;
-
-    private static double Parse(YamlNode node) =>
-        node is YamlScalarNode { Value: { } text } && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new ScenarioException(node, $"'{(node as YamlScalarNode)?.Value}' is not a number");
-
-    private static Result<LineScenarioFile> Fail(string message) => Result<LineScenarioFile>.Fail("InvalidArgument", "Scenario file: " + message);
-
-    private sealed class ScenarioException(YamlNode node, string message) : Exception(message)
+    private static BufferBudget Budget(DocumentMap buffers, DocumentMap optimize, LineDefinition baseline)
     {
-        public YamlNode Node { get; } = node;
+        buffers.Allow("budget", "min", "max");
+        var budget = new BufferBudget(buffers.Integer("budget") ?? baseline.Buffers.Sum(), buffers.Integer("min") ?? 1, buffers.Integer("max") ?? int.MaxValue / 2,
+            optimize.Integer("replications") ?? 5, optimize.Integer("generations") ?? 12, optimize.Integer("population") ?? 16);
+        if (budget.Replications < 1 || budget.Generations < 1 || budget.Population < 2)
+        {
+            throw optimize.Error("'replications' and 'generations' must be at least 1, and 'population' at least 2");
+        }
+        if (BufferOptimization.Problem(budget, baseline.Buffers.Count).Validate() is { Count: > 0 } errors)
+        {
+            throw buffers.Error(string.Join(" ", errors));
+        }
+        return budget;
+    }
+
+    private static MaintenanceSearch MaintenanceChoice(DocumentMap node, DocumentMap optimize, LineDefinition baseline)
+    {
+        node.Allow("station", "time", "intervals", "interval");
+        var station = node.Text("station") ?? throw node.Error("maintenance needs the 'station' to maintain");
+        if (baseline.Stations.All(s => s.Name != station))
+        {
+            throw node.Required("station", "").Error($"the line has no station '{station}'");
+        }
+        var time = Dist(node, "time") ?? throw node.Error("maintenance needs its 'time', e.g. const(2)");
+        switch (node.List("intervals", "a list of intervals"), node.Map("interval", "a mapping: { min, max }"))
+        {
+            case ({ Count: > 0 } list, null):
+                return new MaintenanceSearch(station, list.Numbers(), time);
+            case (null, { } range):
+                range.Allow("min", "max");
+                var (min, max) = (range.Number("min") ?? double.NaN, range.Number("max") ?? double.NaN);
+                if (!(min > 0 && max > min))
+                {
+                    throw range.Error("needs 'min' and 'max' with 0 < min < max");
+                }
+                var search = new MaintenanceSearch(station, [], time)
+                {
+                    Range = new IntervalRange(min, max),
+                    Replications = optimize.Integer("replications") ?? 5,
+                    Generations = optimize.Integer("generations") ?? 20,
+                };
+                return search.Replications >= 1 && search.Generations >= 1
+                    ? search
+                    : throw optimize.Error("'replications' and 'generations' must be at least 1");
+            case ({ Count: > 0 }, not null):
+                throw node.Error("maintenance takes 'intervals' (candidates to compare) or 'interval: { min, max }' (a range to search), not both");
+            default:
+                throw node.Error("maintenance needs 'intervals', the working times between maintenances to compare, or 'interval: { min, max }', a range to search");
+        }
     }
 }
 
@@ -285,7 +266,7 @@ public sealed record BufferBudget(int Budget, int Min, int Max, int Replications
 /// The preventive-maintenance interval (working time) of one station, each maintenance taking <see cref="Time"/>: chosen
 /// among <see cref="Intervals"/>, or searched within <see cref="Range"/> by CMA-ES; no maintenance is compared too.
 /// </summary>
-public sealed record MaintenanceSearch(string Station, IReadOnlyList<double> Intervals, Doppel.Simulation.Distribution Time)
+public sealed record MaintenanceSearch(string Station, IReadOnlyList<double> Intervals, Distribution Time)
 {
     /// <summary>The range searched (<c>interval: { min, max }</c>); null when <see cref="Intervals"/> lists candidates.</summary>
     public IntervalRange? Range { get; init; }

@@ -30,6 +30,8 @@ internal static class AdtErrors
         ["RunNotFinished"] = 409,
         ["RunCancelled"] = 409,
         ["RunQueueFull"] = 429,
+        ["PackNotFound"] = 404,
+        ["SampleNotFound"] = 404,
         ["ServiceUnavailable"] = 503,
         ["QuotaReachedError"] = 429,
         ["LimitExceeded"] = 413,

@@ -1,0 +1,132 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Doppel.Packs;
+
+namespace Doppel.Cli.Commands;
+
+/// <summary>
+/// The verbs packs add, mapped onto the command line: arguments, options (texts, numbers checked here, flags), a
+/// <c>--server</c> for verbs that use one, sub-verbs. A verb whose name a built-in command has is left out, and said so.
+/// </summary>
+internal static class PackVerbCommands
+{
+    public static IEnumerable<Command> Create(PackCatalog packs, IReadOnlyCollection<string> builtIn)
+    {
+        foreach (var (pack, verb) in packs.Verbs)
+        {
+            if (builtIn.Contains(verb.Name))
+            {
+                Console.Error.WriteLine($"doppel: pack '{pack.Name}' adds the verb '{verb.Name}', which is a built-in command; it is left out.");
+                continue;
+            }
+            yield return Command(verb, pack);
+        }
+    }
+
+    private static Command Command(PackVerb verb, Pack pack)
+    {
+        var command = new Command(verb.Name, $"{verb.Description} (pack {pack.Name})");
+        var arguments = verb.Arguments.Select(a => (a.Name, Symbol: new Argument<string?>(a.Name) { Description = a.Description, Arity = a.Required ? ArgumentArity.ExactlyOne : ArgumentArity.ZeroOrOne })).ToList();
+        var texts = new Dictionary<string, Option<string?>>(StringComparer.Ordinal);
+        var numbers = new Dictionary<string, Option<double?>>(StringComparer.Ordinal);
+        var flags = new Dictionary<string, Option<bool>>(StringComparer.Ordinal);
+        foreach (var (_, symbol) in arguments)
+        {
+            command.Arguments.Add(symbol);
+        }
+        foreach (var option in verb.Options)
+        {
+            var name = "--" + option.Name;
+            switch (option.Value)
+            {
+                case VerbValue.Number:
+                    var number = new Option<double?>(name) { Description = option.Description };
+                    if (option.Default is { } text && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+                    {
+                        number.DefaultValueFactory = _ => value;
+                    }
+                    numbers[option.Name] = number;
+                    command.Options.Add(number);
+                    break;
+                case VerbValue.Flag:
+                    flags[option.Name] = new Option<bool>(name) { Description = option.Description };
+                    command.Options.Add(flags[option.Name]);
+                    break;
+                default:
+                    var textOption = new Option<string?>(name) { Description = option.Description };
+                    if (option.Default is { } fallback)
+                    {
+                        textOption.DefaultValueFactory = _ => fallback;
+                    }
+                    texts[option.Name] = textOption;
+                    command.Options.Add(textOption);
+                    break;
+            }
+        }
+        var server = verb.UsesServer ? ClientOptions.Server() : null;
+        if (server is not null)
+        {
+            command.Options.Add(server);
+        }
+        foreach (var sub in verb.Verbs)
+        {
+            command.Subcommands.Add(Command(sub, pack));
+        }
+        if (verb.Action is { } action)
+        {
+            command.SetAction(async (parse, ct) =>
+            {
+                using var client = server is null ? null : new DoppelClient(parse.GetValue(server)!);
+                var context = new Context(
+                    arguments.ToDictionary(a => a.Name, a => parse.GetValue(a.Symbol), StringComparer.Ordinal),
+                    texts.ToDictionary(t => t.Key, t => parse.GetValue(t.Value), StringComparer.Ordinal),
+                    numbers.ToDictionary(n => n.Key, n => parse.GetValue(n.Value), StringComparer.Ordinal),
+                    flags.ToDictionary(f => f.Key, f => parse.GetValue(f.Value), StringComparer.Ordinal),
+                    server is null ? null : new Uri(parse.GetValue(server)!),
+                    client);
+                var result = await action(context, ct);
+                if (result.Message is { } message)
+                {
+                    Console.Error.WriteLine($"doppel: {message}");
+                }
+                return result.Outcome switch
+                {
+                    VerbOutcome.Succeeded => ExitCodes.Ok,
+                    VerbOutcome.Usage => ExitCodes.Usage,
+                    _ => ExitCodes.Failed,
+                };
+            });
+        }
+        return command;
+    }
+
+    /// <summary>A running verb's values and server, as the command line gave them.</summary>
+    private sealed class Context(
+        IReadOnlyDictionary<string, string?> arguments,
+        IReadOnlyDictionary<string, string?> texts,
+        IReadOnlyDictionary<string, double?> numbers,
+        IReadOnlyDictionary<string, bool> flags,
+        Uri? server,
+        DoppelClient? client) : VerbContext
+    {
+        public override TextWriter Out => Console.Out;
+
+        public override TextWriter Error => Console.Error;
+
+        public override Uri? Server => server;
+
+        public override string? Argument(string name) => arguments.GetValueOrDefault(name);
+
+        public override string? Text(string option) => texts.GetValueOrDefault(option);
+
+        public override double? Number(string option) => numbers.GetValueOrDefault(option);
+
+        public override bool Flag(string option) => flags.GetValueOrDefault(option);
+
+        public override Task<(int Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, string? json, CancellationToken ct) =>
+            client is null
+                ? throw new InvalidOperationException("This verb does not use a server (PackVerb.UsesServer).")
+                : client.SendAsync(method, path.TrimStart('/'), json, ct: ct);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Text.RegularExpressions;
+
+namespace Doppel.Packs;
+
+/// <summary>What a pack registers, collected at discovery. Names are checked here, so a malformed pack is refused whole.</summary>
+public sealed partial class PackBuilder
+{
+    private readonly List<Func<Stream>> _models = [];
+    private readonly List<IScenarioKind> _scenarioKinds = [];
+    private readonly List<IExperimentKind> _experimentKinds = [];
+    private readonly List<PackSample> _samples = [];
+    private readonly List<IPackDemo> _demos = [];
+    private readonly List<PackVerb> _verbs = [];
+
+    internal PackBuilder()
+    {
+    }
+
+    /// <summary>Adds DTDL models: a JSON array of interfaces (what <c>POST /models</c> takes), opened when first needed.</summary>
+    public PackBuilder AddModels(Func<Stream> open)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        _models.Add(open);
+        return this;
+    }
+
+    /// <summary>Adds a scenario kind: a fork of live twins with what-ifs (<c>POST /doppel/scenarios</c>).</summary>
+    public PackBuilder AddScenarioKind(IScenarioKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        CheckName(kind.Name, "scenario kind");
+        _scenarioKinds.Add(kind);
+        return this;
+    }
+
+    /// <summary>Adds an experiment kind: a scenario file (<c>doppel simulate FILE</c>, <c>POST /doppel/experiments</c>).</summary>
+    public PackBuilder AddExperimentKind(IExperimentKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        CheckName(kind.Name, "experiment kind");
+        _experimentKinds.Add(kind);
+        return this;
+    }
+
+    /// <summary>Adds a sample world a user can load (<c>doppel samples load NAME</c>).</summary>
+    public PackBuilder AddSample(PackSample sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        CheckName(sample.Name, "sample");
+        _samples.Add(sample);
+        return this;
+    }
+
+    /// <summary>Adds a demo (<c>doppel demo NAME</c>): a server with a sample loaded and made live.</summary>
+    public PackBuilder AddDemo(IPackDemo demo)
+    {
+        ArgumentNullException.ThrowIfNull(demo);
+        CheckName(demo.Name, "demo");
+        _demos.Add(demo);
+        return this;
+    }
+
+    /// <summary>Adds a command-line verb (<c>doppel NAME ...</c>).</summary>
+    public PackBuilder AddVerb(PackVerb verb)
+    {
+        ArgumentNullException.ThrowIfNull(verb);
+        CheckName(verb.Name, "verb");
+        _verbs.Add(verb);
+        return this;
+    }
+
+    internal Pack Build(IPack pack) => new(pack, _models, _scenarioKinds, _experimentKinds, _samples, _demos, _verbs);
+
+    internal static void CheckName(string name, string what)
+    {
+        if (name is null || !ValidName().IsMatch(name))
+        {
+            throw new ArgumentException($"A {what} is named in lower case letters, digits and dashes, starting with a letter; '{name}' is not.", nameof(name));
+        }
+    }
+
+    [GeneratedRegex("^[a-z][a-z0-9-]{0,62}$")]
+    private static partial Regex ValidName();
+}
