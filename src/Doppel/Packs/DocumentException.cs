@@ -35,16 +35,28 @@ public sealed class DocumentException : Exception
 
     public int Column { get; }
 
+    /// <summary>The text is not JSON or YAML at all: the column says where on the line it breaks.</summary>
+    public bool IsSyntaxError { get; init; }
+
     /// <summary>The path of the node at fault (<see cref="DocumentNode.Path"/>).</summary>
     public string Path { get; }
 
-    /// <summary>Where and why, as one message: <c>line 7, line.stations[1]: unknown key 'timeToFailur'; did you mean 'timeToFailure'?</c></summary>
+    /// <summary>
+    /// Where and why, as one message: <c>line 7, line.stations[1]: unknown key 'timeToFailur'; did you mean 'timeToFailure'?</c>;
+    /// a syntax error gives its column too.
+    /// </summary>
     public string Describe()
     {
-        var where = (Line > 0, Path.Length > 0) switch
+        var line = (Line, Column) switch
         {
-            (true, true) => $"line {Line}, {Path}: ",
-            (true, false) => $"line {Line}: ",
+            ( > 0, > 0) when IsSyntaxError => $"line {Line}, column {Column}",
+            ( > 0, _) => $"line {Line}",
+            _ => "",
+        };
+        var where = (line.Length > 0, Path.Length > 0) switch
+        {
+            (true, true) => $"{line}, {Path}: ",
+            (true, false) => $"{line}: ",
             (false, true) => $"{Path}: ",
             _ => "",
         };

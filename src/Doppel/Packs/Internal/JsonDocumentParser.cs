@@ -27,7 +27,7 @@ internal static class JsonDocumentParser
         }
         catch (JsonException e)
         {
-            throw new DocumentException((int)(e.LineNumber ?? 0) + 1, (int)(e.BytePositionInLine ?? 0) + 1, "", Reason(e.Message));
+            throw new DocumentException((int)(e.LineNumber ?? 0) + 1, (int)(e.BytePositionInLine ?? 0) + 1, "", JsonErrorText.Reason(e)) { IsSyntaxError = true };
         }
     }
 
@@ -83,12 +83,5 @@ internal static class JsonDocumentParser
         var index = lineStarts.BinarySearch(offset);
         var line = index >= 0 ? index : ~index - 1;
         return (line + 1, (int)(offset - lineStarts[line]) + 1);
-    }
-
-    // System.Text.Json's message ends with its own position ("LineNumber: 0 | BytePositionInLine: 5."): ours is 1-based.
-    private static string Reason(string message)
-    {
-        var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
     }
 }

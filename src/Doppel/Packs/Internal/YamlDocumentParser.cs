@@ -17,7 +17,7 @@ internal static class YamlDocumentParser
         {
             // YamlDotNet's message repeats the position; keep its reason.
             var reason = e.InnerException?.Message ?? e.Message;
-            throw new DocumentException((int)e.Start.Line, (int)e.Start.Column, "", Clean(reason));
+            throw new DocumentException((int)e.Start.Line, (int)e.Start.Column, "", Clean(reason)) { IsSyntaxError = true };
         }
         if (stream.Documents.Count != 1)
         {
