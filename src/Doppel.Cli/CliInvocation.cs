@@ -6,8 +6,8 @@ namespace Doppel.Cli;
 /// <summary>
 /// How the user started this program, so that commands it prints (the demo's banner) run as printed: <c>doppel</c> when
 /// that name on PATH is this program (the .NET tool), <c>dotnet /path/Doppel.Cli.dll</c> when started through the dotnet
-/// host, else the executable's full path (<c>dotnet run</c> runs <c>bin/.../Doppel.Cli</c>, in the project's folder rather
-/// than the user's, so only a full path runs where the user is).
+/// host, else the executable's full path (<c>dotnet run</c> runs <c>bin/.../Doppel.Cli</c>, which is on no PATH, so
+/// only its full path runs in the user's shell).
 /// </summary>
 internal static class CliInvocation
 {

@@ -20,7 +20,7 @@ public sealed partial class CliFailureTests(ServerFixture server) : IClassFixtur
     /// <summary>Arguments a command needs before it contacts its server at all (without them it stops at a usage error first).</summary>
     private static readonly Dictionary<string, string[]> ToReachTheServer = new()
     {
-        ["simulate"] = ["--line", "line-1"],
+        ["simulate"] = ["--twin", "line-1"],
         ["devices simulate"] = ["--query", "SELECT * FROM DIGITALTWINS"],
         ["endpoints put"] = ["--webhook", "http://127.0.0.1:9/hook"],
     };
@@ -47,6 +47,10 @@ public sealed partial class CliFailureTests(ServerFixture server) : IClassFixtur
         Assert.Contains("mappings put file", inputs);
         Assert.Contains("models import files", inputs);
         Assert.Contains("import file", inputs);
+        Assert.Contains("simulate scenario", inputs);
+        Assert.Contains("optimize scenario", inputs);
+        // A pack's verb that reads a document is walked as any command (the greenhouse pack, found beside the tests).
+        Assert.Contains("greenhouse-settings settings", inputs);
     }
 
     [Fact]

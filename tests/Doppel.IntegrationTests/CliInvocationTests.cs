@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
 using Doppel.Cli;
 using Doppel.IntegrationTests.Support;
 
@@ -24,13 +26,39 @@ public sealed class CliInvocationTests
         File.WriteAllText(Path.Combine(bin, "Doppel.Cli"), "");
         File.WriteAllText(Path.Combine(tools, "doppel"), "");
 
-        // dotnet run --project src/Doppel.Cli runs bin/.../Doppel.Cli in the project's folder, not the user's: its full path.
+        // dotnet run --project src/Doppel.Cli runs bin/.../Doppel.Cli, which is on no PATH: its full path.
         Assert.Equal(Path.Combine(bin, "Doppel.Cli"), CliInvocation.Prefix(Path.Combine(bin, "Doppel.Cli"), Path.Combine(bin, "Doppel.Cli.dll"), "/usr/bin"));
         // The .NET tool: `doppel` is on PATH and is this very program.
         Assert.Equal("doppel", CliInvocation.Prefix(Path.Combine(tools, "doppel"), "/store/Doppel.Cli.dll", $"/usr/bin{Path.PathSeparator}{tools}"));
         // A `doppel` on PATH that is another program is not this one.
         Assert.Equal(Path.Combine(root, "doppel"), CliInvocation.Prefix(Path.Combine(root, "doppel"), "/store/Doppel.Cli.dll", tools));
     }
+
+    [Fact]
+    public async Task Started_by_dotnet_run_from_the_repository_as_the_README_says_it_runs_where_the_user_is()
+    {
+        // The README's quick start runs `dotnet run --project src/Doppel.Cli -c Release -- ...` from the repository's root:
+        // a relative path (./doppel-data, samples/factory/line.yaml) must mean what it means there, not in src/Doppel.Cli.
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = Repository.Root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (string[])["run", "--project", Path.Combine("src", "Doppel.Cli"), "-c", Configuration, "--no-build", "--",
+            "simulate", "samples/factory/line.yaml", "--replications", "2", "--duration", "500", "--warmup", "50", "--json"])
+        {
+            info.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.True(process.ExitCode == 0, await stderr);
+        Assert.Equal(6, JsonNode.Parse(await stdout)!["scenarios"]!.AsArray().Count);
+    }
+
+#if DEBUG
+    private const string Configuration = "Debug";
+#else
+    private const string Configuration = "Release";
+#endif
 
     [Theory]
     [InlineData("query", "query")]

@@ -72,6 +72,22 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Demo_reports_a_port_in_use_in_the_same_one_line_as_serve()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+
+        var http = await DoppelProcess.RunAsync("demo", "--data", Repository.TempFolder(), "--urls", $"http://127.0.0.1:{port}", "--mqtt-port", "0");
+        var mqtt = await DoppelProcess.RunAsync("demo", "--data", Repository.TempFolder(), "--urls", "http://127.0.0.1:0", "--mqtt-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal((1, "", $"doppel: cannot listen on http://127.0.0.1:{port}: address already in use. Is another server running? Choose other ports with --urls."), (http.ExitCode, http.StdOut, http.StdErr.Trim()));
+        Assert.Equal((1, ""), (mqtt.ExitCode, mqtt.StdOut));
+        // The demo needs its broker: no --no-mqtt to suggest.
+        Assert.Matches($@"^doppel: cannot start the MQTT broker on port {port}: [^\n]+\. Is another broker running\? Choose another with --mqtt-port\.$", mqtt.StdErr.Trim());
+    }
+
+    [Fact]
     public async Task Ctrl_C_stops_serve_and_watch_with_exit_130()
     {
         var data = Repository.TempFolder();

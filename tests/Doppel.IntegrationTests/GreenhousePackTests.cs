@@ -31,7 +31,7 @@ public sealed class GreenhousePackTests(ServerFixture server) : IClassFixture<Se
         Assert.Equal("heating", (string?)greenhouse["experimentKinds"]![0]!["view"]!["columns"]![0]!["kpi"]);
         Assert.Equal(["greenhouse"], greenhouse["samples"]!.AsArray().Select(s => (string?)s!["name"]));
         Assert.Equal(["greenhouse"], greenhouse["demos"]!.AsArray().Select(s => (string?)s!["name"]));
-        Assert.Equal(["greenhouse-status"], greenhouse["verbs"]!.AsArray().Select(s => (string?)s!["name"]));
+        Assert.Equal(["greenhouse-status", "greenhouse-settings"], greenhouse["verbs"]!.AsArray().Select(s => (string?)s!["name"]));
         Assert.Equal(16, packs[1]!["models"]!.AsArray().Count);
 
         // A pack's models are listed as DTDL, and loaded once: a second load finds them there.
@@ -45,7 +45,7 @@ public sealed class GreenhousePackTests(ServerFixture server) : IClassFixture<Se
         }
         var again = await DoppelProcess.RunAsync("packs", "models", "greenhouse", "--load", "--server", Url);
         Assert.True(again.ExitCode == 0, again.StdErr);
-        Assert.Equal("Loaded 0 models; 1 were there already.", again.StdOut.Trim());
+        Assert.Equal("Loaded 0 models; 1 was there already.", again.StdOut.Trim());
         using var unknown = await server.SendAsync(HttpMethod.Get, "/doppel/packs/greenhose");
         Assert.Equal("There is no pack 'greenhose'; did you mean 'greenhouse'?", await AdtAssert.Error(unknown, 404, "PackNotFound"));
     }
@@ -110,6 +110,43 @@ public sealed class GreenhousePackTests(ServerFixture server) : IClassFixture<Se
         Assert.Equal((1, "doppel: greenhouse 'gh-9': There is no digital twin with id 'gh-9'."), (missing.ExitCode, missing.StdErr.Trim()));
         var usage = await DoppelProcess.RunAsync("greenhouse-status", "gh-1", "--band", "-1", "--server", Url);
         Assert.Equal((2, "doppel: --band must be positive."), (usage.ExitCode, usage.StdErr.Trim()));
+    }
+
+    [Fact]
+    public async Task A_pack_verb_that_reads_a_document_takes_a_file_or_standard_input_and_its_errors_are_one_line_with_the_exit_codes_of_every_command()
+    {
+        // Given a greenhouse of this test's own (the other tests read the sample's)
+        await server.SendOkAsync(HttpMethod.Post, "/doppel/samples/greenhouse/load");
+        await server.SendOkAsync(HttpMethod.Put, "/digitaltwins/gh-settings", $$"""{"$metadata": {"$model": "{{GreenhousePack.Model}}"}, "setpoint": 20, "heaterPower": 7.5, "timeConstant": 4}""");
+        var folder = Repository.TempFolder();
+        var yaml = Path.Combine(folder, "settings.yaml");
+        await File.WriteAllTextAsync(yaml, "setpoint: 21.5\nheaterPower: 8\n");
+
+        // When its settings are changed from a YAML file, then from JSON on standard input
+        var fromFile = await DoppelProcess.RunAsync("greenhouse-settings", "gh-settings", yaml, "--server", Url);
+        var fromStdin = await DoppelProcess.RunWithInputAsync("""{"timeConstant": 5}""", "greenhouse-settings", "gh-settings", "-", "--server", Url);
+
+        // Then the twin has them
+        Assert.True(fromFile.ExitCode == 0, fromFile.StdErr);
+        Assert.Equal("gh-settings: setpoint 21.5, heaterPower 8", fromFile.StdOut.Trim());
+        Assert.True(fromStdin.ExitCode == 0, fromStdin.StdErr);
+        var twin = await server.SendOkAsync(HttpMethod.Get, "/digitaltwins/gh-settings");
+        Assert.Equal((21.5, 8.0, 5.0), ((double)twin["setpoint"]!, (double)twin["heaterPower"]!, (double)twin["timeConstant"]!));
+
+        // And what goes wrong is told as every command tells it: a missing file and malformed YAML are usage errors with
+        // where (exit 2, before anything is sent), so is a key the verb does not know, and a twin the server lacks is a failure (exit 1).
+        var missing = await DoppelProcess.RunAsync("greenhouse-settings", "gh-settings", Path.Combine(folder, "nope.yaml"), "--server", Url);
+        Assert.Equal((2, $"doppel: settings: no such file: {Path.Combine(folder, "nope.yaml")}"), (missing.ExitCode, missing.StdErr.Trim()));
+        var malformed = Path.Combine(folder, "malformed.yaml");
+        await File.WriteAllTextAsync(malformed, "setpoint: [21\n");
+        var broken = await DoppelProcess.RunAsync("greenhouse-settings", "gh-settings", malformed, "--server", Url);
+        Assert.Equal(2, broken.ExitCode);
+        Assert.Matches($"^doppel: {System.Text.RegularExpressions.Regex.Escape(malformed)}:\\d+:\\d+: not valid YAML: ", broken.StdErr.Trim());
+        var typo = await DoppelProcess.RunWithInputAsync("setpoint: 20\nsetpont: 21\n", "greenhouse-settings", "gh-settings", "-", "--server", Url);
+        Assert.Equal((2, "doppel: stdin: line 2: unknown key 'setpont'; did you mean 'setpoint'?"), (typo.ExitCode, typo.StdErr.Trim()));
+        var unknown = await DoppelProcess.RunAsync("greenhouse-settings", "gh-none", yaml, "--server", Url);
+        Assert.Equal((1, "doppel: greenhouse 'gh-none': There is no digital twin with id 'gh-none'."), (unknown.ExitCode, unknown.StdErr.Trim()));
+        Assert.Equal(21.5, (double)(await server.SendOkAsync(HttpMethod.Get, "/digitaltwins/gh-settings"))["setpoint"]!);
     }
 
     [Fact]

@@ -9,15 +9,6 @@ public sealed class ImportCliTests(ServerFixture server) : IClassFixture<ServerF
 {
     private static readonly string RecSubset = Repository.TestData("dtdl", "rec-v3-subset");
 
-    [Theory]
-    [InlineData(0.0, "[----------]   0%")]
-    [InlineData(0.5, "[#####-----]  50%")]
-    [InlineData(0.987, "[##########]  99%")]
-    [InlineData(1.7, "[##########] 100%")]
-    [InlineData(double.NaN, "[----------]   0%")]
-    public void The_progress_bar_fills_with_the_fraction_done(double fraction, string expected) =>
-        Assert.Equal(expected, Doppel.Cli.Commands.ImportCommand.ProgressBar(fraction, 10));
-
     [Fact]
     public async Task Doppel_import_prints_a_summary_and_exits_0_on_success_1_on_a_failed_job_2_on_usage_errors()
     {

@@ -38,7 +38,7 @@ public sealed class RunsCliTests(ServerFixture server) : IClassFixture<ServerFix
         Assert.Contains("3 replications of 3000 time units (warm-up 300), seed 1", simulated.StdOut, StringComparison.Ordinal);
         var table = simulated.StdOut[simulated.StdOut.IndexOf("scenario", StringComparison.Ordinal)..];
         Assert.Contains("faster-paint", table, StringComparison.Ordinal);
-        Assert.Contains("(6 rows)", table, StringComparison.Ordinal);
+        Assert.Contains("(6 scenarios)", table, StringComparison.Ordinal);
         Assert.True(listed.ExitCode == 0, listed.StdErr);
         Assert.Matches(@"cli-study\s+experiment\s+succeeded\s+18/18", listed.StdOut);
         Assert.True(shown.ExitCode == 0, shown.StdErr);
@@ -65,7 +65,29 @@ public sealed class RunsCliTests(ServerFixture server) : IClassFixture<ServerFix
         Assert.Contains("RunAlreadyFinished: Run 'cli-long' has already finished (cancelled)", again.StdErr, StringComparison.Ordinal);
         Assert.True(followed.ExitCode == 0, followed.StdErr);
         Assert.StartsWith("Run cli-short (experiment) succeeded: 12/12 replications", followed.StdOut, StringComparison.Ordinal);
-        Assert.Contains("(6 rows)", followed.StdOut, StringComparison.Ordinal);
+        Assert.Contains("(6 scenarios)", followed.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_fork_starts_at_a_time_given_in_any_form_every_command_takes_relative_ones_included()
+    {
+        await server.SendOkAsync(HttpMethod.Post, "/doppel/samples/factory/load");
+        string[] run = ["--replications", "2", "--duration", "200", "--warmup", "20", "--json", "--server", Url];
+
+        var before = DateTimeOffset.UtcNow;
+        var relative = await DoppelProcess.RunAsync(["simulate", "--twin", "line-1", "--at", "-1h", .. run]);
+        var after = DateTimeOffset.UtcNow;
+        var absolute = await DoppelProcess.RunAsync(["simulate", "--twin", "line-1", "--at", "2024-05-01T12:00:00+02:00", .. run]);
+        var malformed = await DoppelProcess.RunAsync(["simulate", "--twin", "line-1", "--at", "yesterday", .. run]);
+        var withoutTwin = await DoppelProcess.RunAsync("simulate", Path.Combine(Repository.Root, "samples", "factory", "line.yaml"), "--at", "-1h");
+
+        Assert.True(relative.ExitCode == 0, relative.StdErr);
+        var start = DateTimeOffset.Parse((string)JsonNode.Parse(relative.StdOut)!["start"]!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(start, before.AddHours(-1), after.AddHours(-1));
+        Assert.True(absolute.ExitCode == 0, absolute.StdErr);
+        Assert.Equal(new DateTimeOffset(2024, 5, 1, 10, 0, 0, TimeSpan.Zero), DateTimeOffset.Parse((string)JsonNode.Parse(absolute.StdOut)!["start"]!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal((2, $"doppel: --at: 'yesterday' is not a time; use {Doppel.Cli.Input.TimeInput.Forms}. See 'doppel simulate --help'."), (malformed.ExitCode, malformed.StdErr.Trim()));
+        Assert.Equal((2, "doppel: --at is where a fork of a live twin starts; give --twin ID with it."), (withoutTwin.ExitCode, withoutTwin.StdErr.Trim()));
     }
 
     private static string Write(string name, string text)

@@ -25,6 +25,23 @@ public sealed class SimulateCliTests
     }
 
     [Fact]
+    public async Task A_scenario_piped_to_standard_input_runs_as_the_file_does_and_a_missing_file_is_one_line()
+    {
+        var sample = Path.Combine(Repository.Root, "samples", "factory", "line.yaml");
+        string[] run = ["--replications", "2", "--duration", "1000", "--warmup", "100"];
+
+        var fromFile = await DoppelProcess.RunAsync(["simulate", sample, .. run]);
+        var fromStdin = await DoppelProcess.RunWithInputAsync(await File.ReadAllTextAsync(sample), ["simulate", "-", .. run]);
+        var missing = await DoppelProcess.RunAsync("simulate", "no-such-line.yaml");
+        var optimizeMissing = await DoppelProcess.RunAsync("optimize", "no-such-line.yaml");
+
+        Assert.True(fromFile.ExitCode == 0, fromFile.StdErr);
+        Assert.Equal((0, fromFile.StdOut), (fromStdin.ExitCode, fromStdin.StdOut));
+        Assert.Equal((2, "doppel: scenario: no such file: no-such-line.yaml"), (missing.ExitCode, missing.StdErr.Trim()));
+        Assert.Equal((2, missing.StdErr), (optimizeMissing.ExitCode, optimizeMissing.StdErr));
+    }
+
+    [Fact]
     public async Task A_malformed_scenario_file_is_a_usage_error_with_the_line()
     {
         var file = Path.Combine(Repository.TempFolder(), "bad.yaml");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Doppel.Cli.Bench;
+using Doppel.Cli.Invocation;
 using Doppel.Server;
 using Doppel.Storage;
 
@@ -27,7 +28,7 @@ internal static class BenchCommands
         var warmup = new Option<double>("--warmup") { Description = "Warm-up seconds per run, not measured.", DefaultValueFactory = _ => 3 };
         var runs = new Option<int>("--runs") { Description = "Runs of each workload; medians are reported.", DefaultValueFactory = _ => 3 };
         var memory = new Option<int>("--memory-twins") { Description = "Twins to create for the memory figure (0 to skip).", DefaultValueFactory = _ => 100_000 };
-        var server = new Option<string?>("--server") { Description = "Load a running server (e.g. http://127.0.0.1:5080, on a fresh data folder) instead of an embedded one; skips the memory figure." };
+        var server = ClientOptions.OptionalServer("Load a running server (e.g. http://127.0.0.1:5080, on a fresh data folder) instead of an embedded one; skips the memory figure.");
         var synchronous = new Option<SynchronousMode>("--synchronous") { Description = "The server's durability: full (fsync, survives power loss) or normal (survives a process crash).", DefaultValueFactory = _ => SynchronousMode.Full };
         var command = new Command("twins", "Twin GET and durable PATCH over HTTP on loopback against an embedded server, beside a bare endpoint of the same server, and memory per twin.")
         {
@@ -38,17 +39,11 @@ internal static class BenchCommands
             var settings = new Settings(parse.GetValue(twins), parse.GetValue(concurrency), TimeSpan.FromSeconds(parse.GetValue(duration)), TimeSpan.FromSeconds(parse.GetValue(warmup)), parse.GetValue(runs), parse.GetValue(synchronous), null);
             if (parse.GetValue(server) is { } url)
             {
-                if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-                {
-                    Console.Error.WriteLine($"doppel: --server '{url}' is not an http:// or https:// URL.");
-                    return ExitCodes.Usage;
-                }
-                settings = settings with { Server = uri };
+                settings = settings with { Server = DoppelClient.ParseAddress(url).Value };
             }
             if (settings.Twins < 1 || settings.Concurrency < 1 || settings.Runs < 1 || settings.Duration <= TimeSpan.Zero)
             {
-                Console.Error.WriteLine("doppel: --twins, --concurrency, --runs and --seconds must be positive.");
-                return ExitCodes.Usage;
+                throw CommandFailure.Usage("--twins, --concurrency, --runs and --seconds must be positive.");
             }
             await RunTwinsAsync(settings, parse.GetValue(memory), ct);
             return ExitCodes.Ok;

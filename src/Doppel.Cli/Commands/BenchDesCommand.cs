@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Doppel.Cli.Invocation;
 using Doppel.Simulation.Samples;
 
 namespace Doppel.Cli.Commands;
@@ -24,8 +25,7 @@ internal static class BenchDesCommand
             var repeat = parse.GetValue(runs);
             if (n < 1 || repeat < 1)
             {
-                Console.Error.WriteLine("doppel: --customers and --runs must be positive.");
-                return ExitCodes.Usage;
+                throw CommandFailure.Usage("--customers and --runs must be positive.");
             }
             Console.WriteLine($"{Environment.ProcessorCount} cores; {repeat} runs each, medians.");
             Console.WriteLine("  workload                                        events/s    customers/s   wall s");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Doppel.Cli.Bench;
+using Doppel.Cli.Invocation;
 using Doppel.Events;
 using Doppel.Server;
 using MQTTnet;
@@ -47,13 +48,11 @@ internal static class BenchIngestCommand
                 (MqttQualityOfServiceLevel)parse.GetValue(qos));
             if (settings.Twins < 1 || settings.Clients < 1 || settings.InFlight < 1 || settings.Runs < 1 || settings.Duration <= TimeSpan.Zero || settings.Warmup < TimeSpan.Zero)
             {
-                Console.Error.WriteLine("doppel: --twins, --clients, --inflight, --runs and --seconds must be positive, --warmup not negative.");
-                return ExitCodes.Usage;
+                throw CommandFailure.Usage("--twins, --clients, --inflight, --runs and --seconds must be positive, --warmup not negative.");
             }
             if (parse.GetValue(qos) is not (0 or 1))
             {
-                Console.Error.WriteLine("doppel: --qos must be 0 or 1.");
-                return ExitCodes.Usage;
+                throw CommandFailure.Usage("--qos must be 0 or 1.");
             }
             return await RunAsync(settings, ct);
         });

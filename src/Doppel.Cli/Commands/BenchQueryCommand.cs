@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Doppel.Cli.Bench;
 using Doppel.Cli.Generate;
+using Doppel.Cli.Invocation;
 using Doppel.Server;
 
 namespace Doppel.Cli.Commands;
@@ -19,7 +20,7 @@ internal static class BenchQueryCommand
     public static Command Create()
     {
         var twins = new Option<int>("--twins") { Description = "Twins in the generated REC graph.", DefaultValueFactory = _ => 1_000_000 };
-        var server = new Option<string?>("--server") { Description = "Import into and query a running server (on this machine) instead of an embedded one; skips the memory figure." };
+        var server = ClientOptions.OptionalServer("Import into and query a running server (on this machine) instead of an embedded one; skips the memory figure.");
         var concurrency = new Option<int>("--concurrency") { Description = "Concurrent HTTP clients for the throughput run.", DefaultValueFactory = _ => 32 };
         var seconds = new Option<double>("--seconds") { Description = "Measured seconds of the throughput run.", DefaultValueFactory = _ => 10 };
         var runs = new Option<int>("--runs") { Description = "Sequential timed runs per query (after 20 warm-up runs).", DefaultValueFactory = _ => 200 };
@@ -31,16 +32,10 @@ internal static class BenchQueryCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            Uri? address = null;
-            if (parse.GetValue(server) is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out address) || address.Scheme is not ("http" or "https")))
-            {
-                Console.Error.WriteLine($"doppel: --server '{url}' is not an http:// or https:// URL.");
-                return ExitCodes.Usage;
-            }
+            var address = parse.GetValue(server) is { } url ? DoppelClient.ParseAddress(url).Value : null;
             if (parse.GetValue(twins) < 1 || parse.GetValue(concurrency) < 1 || parse.GetValue(runs) < 1 || parse.GetValue(seconds) <= 0)
             {
-                Console.Error.WriteLine("doppel: --twins, --concurrency, --runs and --seconds must be positive.");
-                return ExitCodes.Usage;
+                throw CommandFailure.Usage("--twins, --concurrency, --runs and --seconds must be positive.");
             }
             var settings = new Settings(parse.GetValue(twins), parse.GetValue(concurrency), TimeSpan.FromSeconds(parse.GetValue(seconds)), parse.GetValue(runs), parse.GetValue(seed));
             return await RunAsync(settings, address, parse.GetValue(file), ct);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Doppel.Cli.Devices;
+using Doppel.Cli.Invocation;
 using Doppel.Packs;
 using Doppel.Server;
 
@@ -31,46 +32,20 @@ internal static class DemoCommand
             var found = packs.FindDemo(parse.GetValue(name));
             if (!found.IsSuccess)
             {
-                Console.Error.WriteLine($"doppel: {found.Error.Message}");
-                return ExitCodes.Usage;
+                throw CommandFailure.Usage(found.Error.Message);
             }
             if (!(parse.GetValue(speed) > 0) || !(parse.GetValue(rate) >= 0))
             {
-                Console.Error.WriteLine("doppel: --speed must be positive and --rate 0 or more.");
-                return ExitCodes.Usage;
+                throw CommandFailure.Usage("--speed must be positive and --rate 0 or more.");
             }
             var demo = found.Value.Demo;
             if (packs.FindSample(demo.Sample) is not { } sample)
             {
-                Console.Error.WriteLine($"doppel: demo '{demo.Name}' needs the sample '{demo.Sample}', which no pack ships.");
-                return ExitCodes.Failed;
+                throw CommandFailure.Failed($"demo '{demo.Name}' needs the sample '{demo.Sample}', which no pack ships.");
             }
             var options = new DoppelServerOptions { DataDirectory = parse.GetValue(data)!, Urls = parse.GetValue(urls)!, MqttPort = parse.GetValue(mqttPort) };
-            if (options.MqttPort is null)
-            {
-                Console.Error.WriteLine("doppel: a demo's devices need the MQTT broker.");
-                return ExitCodes.Usage;
-            }
-            DoppelServer server;
-            try
-            {
-                server = await DoppelServer.StartAsync(options, logging => { }, ct: ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return ExitCodes.Interrupted;
-            }
-            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
-            {
-                Console.Error.WriteLine($"doppel: the demo's server cannot start: {e.Message} Is another Doppel running? Choose other ports (--urls, --mqtt-port) or another --data folder.");
-                return ExitCodes.Failed;
-            }
-            catch (ArgumentException e) when (e.ParamName == "options")
-            {
-                Console.Error.WriteLine($"doppel: {e.Message.Replace(" (Parameter 'options')", "", StringComparison.Ordinal)}");
-                return ExitCodes.Usage;
-            }
-            await using (server)
+            // The banner and the devices speak for the demo: the server's own log would bury them.
+            await using (var server = await ServerStartup.StartAsync(options, logging => { }, mqttOptional: false, ct))
             {
                 var outcome = await RunAsync(server, options, demo, sample.Sample.Name, parse.GetValue(speed), parse.GetValue(rate), parse.GetValue(seed), ct);
                 if (outcome != ExitCodes.Interrupted)
@@ -105,8 +80,7 @@ internal static class DemoCommand
             var session = await demo.StartAsync(context, ct);
             if (!session.IsSuccess)
             {
-                Console.Error.WriteLine($"doppel: demo '{demo.Name}': {session.Error.Message}");
-                return ExitCodes.Failed;
+                throw CommandFailure.Failed($"demo '{demo.Name}': {session.Error.Message}");
             }
             var prefix = CliInvocation.Prefix();
             Console.WriteLine($"Doppel demo: {session.Value.Headline}");
@@ -119,18 +93,16 @@ internal static class DemoCommand
             await session.Value.RunAsync(ct);
             if (!ct.IsCancellationRequested)
             {
-                Console.Error.WriteLine($"doppel: demo '{demo.Name}' ended by itself.");
-                return ExitCodes.Failed;
+                throw CommandFailure.Failed($"demo '{demo.Name}' ended by itself.");
             }
         }
         catch (Exception) when (ct.IsCancellationRequested)
         {
             // Ctrl+C: whatever was in flight (a publish, a request) was cut short on purpose, and says so its own way.
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not (CommandFailure or OutOfMemoryException))
         {
-            Console.Error.WriteLine($"doppel: demo '{demo.Name}' failed: {e.Message}");
-            return ExitCodes.Failed;
+            throw CommandFailure.Failed($"demo '{demo.Name}' failed: {e.Message.TrimEnd('.')}.");
         }
         return ExitCodes.Interrupted;
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Doppel.Cli.Invocation;
 using Doppel.Cli.Output;
 
 namespace Doppel.Cli.Commands;
@@ -63,8 +64,7 @@ internal static class EndpointsCommands
             var (url, topic) = (parse.GetValue(webhook), parse.GetValue(mqtt));
             if ((url is null) == (topic is null))
             {
-                Console.Error.WriteLine("doppel: give exactly one of --webhook URL or --mqtt TOPIC.");
-                return ExitCodes.Usage;
+                throw CommandFailure.Usage("give exactly one of --webhook URL or --mqtt TOPIC.");
             }
             var body = new JsonObject { ["type"] = url is not null ? "webhook" : "mqtt" };
             if (url is not null)
@@ -76,8 +76,7 @@ internal static class EndpointsCommands
                     var parts = header.Split('=', 2);
                     if (parts.Length != 2)
                     {
-                        Console.Error.WriteLine($"doppel: --header '{header}' must be Name=Value.");
-                        return ExitCodes.Usage;
+                        throw CommandFailure.Usage($"--header '{header}' must be Name=Value.");
                     }
                     values[parts[0].Trim()] = parts[1];
                 }

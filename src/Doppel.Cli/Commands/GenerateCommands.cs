@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Doppel.Cli.Generate;
 using Doppel.Cli.Input;
+using Doppel.Cli.Invocation;
 
 namespace Doppel.Cli.Commands;
 
@@ -23,8 +24,7 @@ internal static class GenerateCommands
         {
             if (parse.GetValue(twins) < 1)
             {
-                Console.Error.WriteLine("doppel: --twins must be positive.");
-                return Task.FromResult(ExitCodes.Usage);
+                throw CommandFailure.Usage("--twins must be positive.");
             }
             var folder = parse.GetValue(models) ?? DefaultModelsFolder();
             if (folder is null || !Directory.Exists(folder))

@@ -27,12 +27,8 @@ internal static class ImportCommand
         command.SetAction(async (parse, ct) =>
         {
             var given = parse.GetValue(file)!;
+            DocumentText.RequireFile(given, "file");
             var input = Path.GetFullPath(given);
-            if (!File.Exists(input))
-            {
-                Console.Error.WriteLine($"doppel: file: {(Directory.Exists(input) ? $"{given} is a folder, not a file" : $"no such file: {given}")}");
-                return ExitCodes.Usage;
-            }
             var log = Path.GetFullPath(parse.GetValue(output) ?? Path.ChangeExtension(input, ".log.ndjson"));
             using var client = new DoppelClient(parse.GetValue(server)!);
             var id = parse.GetValue(jobId) ?? Guid.NewGuid().ToString();
@@ -169,14 +165,6 @@ internal static class ImportCommand
             var at = details["line"] is JsonValue number ? $"{input}:{number}" : input;
             Console.Error.WriteLine($"doppel: {at}: {details["code"]}: {details["message"]}");
         }
-    }
-
-    /// <summary>A text progress bar such as <c>[######------]  50%</c>; the fraction is clamped to [0, 1].</summary>
-    internal static string ProgressBar(double fraction, int width)
-    {
-        fraction = double.IsNaN(fraction) ? 0 : Math.Clamp(fraction, 0, 1);
-        var filled = (int)Math.Round(fraction * width);
-        return string.Create(CultureInfo.InvariantCulture, $"[{new string('#', filled)}{new string('-', width - filled)}] {fraction * 100,3:0}%");
     }
 
     private static long CountLines(string path)

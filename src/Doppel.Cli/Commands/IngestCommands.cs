@@ -68,10 +68,9 @@ internal static class IngestCommands
         {
             var input = parse.GetValue(file)!;
             var name = input == "-" ? "stdin" : input;
-            if (input != "-" && !File.Exists(input))
+            if (input != "-")
             {
-                Console.Error.WriteLine($"doppel: file: {(Directory.Exists(input) ? $"{input} is a folder, not a file" : $"no such file: {input}")}");
-                return ExitCodes.Usage;
+                DocumentText.RequireFile(input, "file");
             }
             using var client = new DoppelClient(parse.GetValue(server)!);
             await using var stream = input == "-" ? Console.OpenStandardInput() : File.OpenRead(input);
@@ -161,25 +160,16 @@ internal static class IngestCommands
     private static Command PutMapping()
     {
         var id = new Argument<string>("id") { Description = "The mapping's id." };
-        var file = new Argument<string>("file") { Description = "The definition, JSON or YAML (by extension .yaml/.yml, or by content for -, standard input)." }.Reads(InputKind.JsonOrYamlFile);
+        var file = new Argument<string>("file") { Description = "The definition, JSON or YAML (by extension .json, .yaml or .yml, else by content), or - for standard input." }.Reads(InputKind.JsonOrYamlFile);
         var server = ClientOptions.Server();
         var command = new Command("put", "Create or replace a mapping from a JSON or YAML file.") { id, file, server };
         command.SetAction(async (parse, ct) =>
         {
-            var path = parse.GetValue(file)!;
-            var text = DocumentText.ReadFile(path, "file");
-            var source = path == "-" ? "stdin" : path;
             // Syntax is checked here, where the file's line and column can be named; the server checks the meaning.
-            var yaml = Path.GetExtension(path) is ".yaml" or ".yml" || (path == "-" && !text.TrimStart().StartsWith('{'));
-            var syntax = yaml ? DocumentText.CheckYaml(text, source) : DocumentText.ParseJson(text, source).Error;
-            if (syntax is not null)
-            {
-                Console.Error.WriteLine($"doppel: {syntax.Message}");
-                return ExitCodes.Usage;
-            }
+            var document = DocumentText.ReadJsonOrYaml(parse.GetValue(file)!, "file");
             using var client = new DoppelClient(parse.GetValue(server)!);
             var (status, body) = await client.SendAsync(HttpMethod.Put, $"doppel/mappings/{Uri.EscapeDataString(parse.GetValue(id)!)}",
-                text, yaml ? "application/yaml" : "application/json", ct);
+                document.Text, document.IsJson ? "application/json" : "application/yaml", ct);
             if (status != 200)
             {
                 return DoppelClient.Fail(DoppelClient.Error(status, body));

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Doppel.Cli.Input;
+using Doppel.Cli.Invocation;
 using Doppel.Cli.Output;
 using Doppel.Modeling;
 
@@ -30,8 +31,7 @@ internal static class ModelsCommands
             var documents = ReadDocuments(parse.GetValue(files)!);
             if (!documents.IsSuccess)
             {
-                Console.Error.WriteLine($"doppel: {documents.Error.Message}");
-                return ExitCodes.Usage;
+                throw CommandFailure.Usage(documents.Error.Message);
             }
             var parser = new ModelParser(new ModelParserOptions { AllowUndefinedReferences = parse.GetValue(lenient) });
             var resolution = await ResolveAsync(parser, documents.Value, parse.GetValue(resolveFrom), ct);
@@ -85,8 +85,7 @@ internal static class ModelsCommands
             var documents = ReadDocuments(parse.GetValue(files)!);
             if (!documents.IsSuccess)
             {
-                Console.Error.WriteLine($"doppel: {documents.Error.Message}");
-                return ExitCodes.Usage;
+                throw CommandFailure.Usage(documents.Error.Message);
             }
             var toUpload = documents.Value;
             if (parse.GetValue(resolveFrom) is { Length: > 0 } repositories)
@@ -119,8 +118,7 @@ internal static class ModelsCommands
                 var parsed = DocumentText.ParseJson(document.Json, document.Name);
                 if (!parsed.IsSuccess)
                 {
-                    Console.Error.WriteLine($"doppel: {parsed.Error.Message}");
-                    return ExitCodes.Usage;
+                    throw CommandFailure.Usage(parsed.Error.Message);
                 }
                 var node = parsed.Value;
                 if (node is JsonArray array)

@@ -1,6 +1,8 @@
 using System.CommandLine;
+using Doppel.Cli.Input;
+using Doppel.Cli.Invocation;
+using Doppel.Cli.Output;
 using Doppel.Packs;
-using Doppel.Simulation.Experiments;
 
 namespace Doppel.Cli.Commands;
 
@@ -12,48 +14,36 @@ internal static class OptimizeCommand
 {
     public static Command Create(PackCatalog packs)
     {
-        var file = new Argument<FileInfo>("scenario") { Description = "A scenario file with an 'optimize' section (for a line: 'optimize: { buffers: { budget, min, max } }' or 'optimize: { maintenance: ... }')." };
-        var command = new Command("optimize", "Search what a scenario file's 'optimize' section asks for (for a line: the buffer allocation with the highest throughput under a budget, or a preventive maintenance interval), on common random numbers, and confirm it.") { file };
-        command.SetAction((parse, ct) =>
+        var file = new Argument<string>("scenario")
         {
-            var input = parse.GetValue(file)!;
-            if (!input.Exists)
-            {
-                Console.Error.WriteLine($"doppel: {input.FullName} does not exist.");
-                return Task.FromResult(ExitCodes.Usage);
-            }
-            var read = packs.ReadExperiment(File.ReadAllText(input.FullName));
+            Description = "A scenario file with an 'optimize' section (for a line: 'optimize: { buffers: { budget, min, max } }' or 'optimize: { maintenance: ... }'), or - for standard input.",
+        }.Reads(InputKind.JsonOrYamlFile);
+        var command = new Command("optimize", "Search what a scenario file's 'optimize' section asks for (for a line: the buffer allocation with the highest throughput under a budget, or a preventive maintenance interval), on common random numbers, and confirm it.") { file };
+        var wide = OutputOptions.WideFor(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            var path = parse.GetValue(file)!;
+            var name = path == "-" ? "stdin" : Path.GetFileName(path);
+            var read = packs.ReadExperiment(DocumentText.ReadFile(path, "scenario"));
             if (!read.IsSuccess)
             {
-                Console.Error.WriteLine($"doppel: {input.Name}: {read.Error.Message}");
-                return Task.FromResult(ExitCodes.Usage);
+                throw CommandFailure.Usage($"{name}: {read.Error.Message}");
             }
             if (read.Value.Plan.Optimization is not { } optimization)
             {
-                Console.Error.WriteLine($"doppel: {input.Name} has no 'optimize' section that its kind ({read.Value.Kind.Name}) can search; see docs/simulation.md.");
-                return Task.FromResult(ExitCodes.Usage);
+                throw CommandFailure.Usage($"{name} has no 'optimize' section that its kind ({read.Value.Kind.Name}) can search; see docs/simulation.md.");
             }
-            var quiet = Console.IsErrorRedirected;
-            var progress = new Progress<ExperimentProgress>(p =>
-            {
-                if (!quiet)
-                {
-                    Console.Error.Write($"\r{ImportCommand.ProgressBar(p.Completed / (double)Math.Max(p.Total, 1), 24)} {p.Completed}/{p.Total} {optimization.StepName}");
-                }
-            });
-            var report = optimization.Run(progress, ct);
-            if (!quiet)
-            {
-                Console.Error.WriteLine();
-            }
-            Print(report);
-            return Task.FromResult(ExitCodes.Ok);
+            // The search runs on the thread pool, so that the progress display redraws and Ctrl+C is seen meanwhile.
+            var report = await ProgressDisplay.RunAsync(Terminal.ShowsProgress, optimization.StepName, progress =>
+                Task.Run(() => optimization.Run(ProgressDisplay.Steps(progress, optimization.StepName), ct), ct));
+            Print(report, parse.GetValue(wide));
+            return ExitCodes.Ok;
         });
         return command;
     }
 
     /// <summary>A pack's report: its texts as lines, its tables as tables.</summary>
-    internal static void Print(Report report)
+    private static void Print(Report report, bool wide)
     {
         foreach (var block in report.Blocks)
         {
@@ -63,7 +53,7 @@ internal static class OptimizeCommand
                     Console.WriteLine(text.Text);
                     break;
                 case ReportTable table:
-                    Table.Print(table.Headers, table.Rows.Select(r => r.ToArray()));
+                    Table.Print(table.Headers, table.Rows.Select(r => r.ToArray()), wide);
                     break;
             }
         }

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Doppel.Cli.Output;
 using Doppel.Packs;
 
 namespace Doppel.Cli.Commands;
@@ -17,19 +17,15 @@ internal static class PacksCommands
     private static Command List(PackCatalog packs)
     {
         var server = ClientOptions.Server();
-        var json = ClientOptions.Json();
-        var local = new Option<bool>("--local") { Description = "List the packs this program found (beside it and in DOPPEL_PACKS) instead of the server's." };
-        var command = new Command("list", "List packs: what each registers (models, scenario and experiment kinds, samples, demos, verbs).") { server, json, local };
+        var local = new Option<bool>("--local") { Description = "List the packs this program found (beside it and in DOPPEL_PACKS) instead of the server's; those left out were reported when it started." };
+        var command = new Command("list", "List packs: what each registers (models, scenario and experiment kinds, samples, demos, verbs).") { server, local };
+        var output = OutputOptions.For(command);
         command.SetAction(async (parse, ct) =>
         {
             List<JsonNode?> items;
             if (parse.GetValue(local))
             {
                 items = [.. packs.Packs.Select(p => (JsonNode?)p.Describe())];
-                foreach (var problem in packs.Problems)
-                {
-                    Console.Error.WriteLine($"doppel: {problem}");
-                }
             }
             else
             {
@@ -41,16 +37,18 @@ internal static class PacksCommands
                 }
                 items = listed.Value;
             }
-            if (parse.GetValue(json))
+            var format = output.Read(parse);
+            var rows = format.Json ? items : [.. items.Select(p => (JsonNode?)new JsonObject
             {
-                Console.WriteLine(new JsonArray([.. items.Select(i => i?.DeepClone())]).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-                return ExitCodes.Ok;
-            }
-            Table.Print(["pack", "models", "scenario kinds", "experiment kinds", "samples", "demos", "verbs"], items.OfType<JsonObject>().Select(p => new[]
-            {
-                (string?)p["name"] ?? "", $"{p["models"]?.AsArray().Count ?? 0}", Names(p["scenarioKinds"]), Names(p["experimentKinds"]), Names(p["samples"]), Names(p["demos"]), Names(p["verbs"]),
-            }));
-            return ExitCodes.Ok;
+                ["pack"] = p?["name"]?.DeepClone(),
+                ["models"] = p?["models"]?.AsArray().Count ?? 0,
+                ["scenario kinds"] = Names(p?["scenarioKinds"]),
+                ["experiment kinds"] = Names(p?["experimentKinds"]),
+                ["samples"] = Names(p?["samples"]),
+                ["demos"] = Names(p?["demos"]),
+                ["verbs"] = Names(p?["verbs"]),
+            })];
+            return Rows.Print(rows, ["pack", "models", "scenario kinds", "experiment kinds", "samples", "demos", "verbs"], format, "pack");
         });
         return command;
     }
@@ -60,12 +58,13 @@ internal static class PacksCommands
         var name = new Argument<string>("pack") { Description = "The pack's name." };
         var load = new Option<bool>("--load") { Description = "Load the pack's models into the server (those it does not have yet)." };
         var server = ClientOptions.Server();
-        var json = ClientOptions.Json();
-        var command = new Command("models", "List a pack's DTDL models, or load them into the server with --load.") { name, load, server, json };
+        var command = new Command("models", "List a pack's DTDL models, or load them into the server with --load.") { name, load, server };
+        var output = OutputOptions.For(command);
         command.SetAction(async (parse, ct) =>
         {
             using var client = new DoppelClient(parse.GetValue(server)!);
             var path = $"doppel/packs/{Uri.EscapeDataString(parse.GetValue(name)!)}/models";
+            var format = output.Read(parse);
             if (parse.GetValue(load))
             {
                 var (status, body) = await client.SendAsync(HttpMethod.Post, path, ct: ct);
@@ -73,12 +72,12 @@ internal static class PacksCommands
                 {
                     return DoppelClient.Fail(DoppelClient.Error(status, body));
                 }
-                if (parse.GetValue(json))
+                if (format.Json)
                 {
-                    Console.WriteLine(body!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-                    return ExitCodes.Ok;
+                    return Rows.PrintJson(body);
                 }
-                Console.WriteLine($"Loaded {body!["loaded"]!.AsArray().Count} models; {body["existing"]!.AsArray().Count} were there already.");
+                var (loaded, existing) = (body!["loaded"]!.AsArray().Count, body["existing"]!.AsArray().Count);
+                Console.WriteLine($"Loaded {CellText.Count(loaded, "model")}; {existing} {(existing == 1 ? "was" : "were")} there already.");
                 return ExitCodes.Ok;
             }
             var models = await client.ListAllAsync(path, ct);
@@ -86,13 +85,12 @@ internal static class PacksCommands
             {
                 return DoppelClient.Fail(models.Error);
             }
-            if (parse.GetValue(json))
+            var rows = format.Json ? models.Value : [.. models.Value.Select(m => (JsonNode?)new JsonObject
             {
-                Console.WriteLine(new JsonArray([.. models.Value.Select(m => m?.DeepClone())]).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-                return ExitCodes.Ok;
-            }
-            Table.Print(["id", "name"], models.Value.OfType<JsonObject>().Select(m => new[] { (string?)m["@id"] ?? "", DisplayName(m["displayName"]) }));
-            return ExitCodes.Ok;
+                ["id"] = m?["@id"]?.DeepClone(),
+                ["name"] = DisplayName(m?["displayName"]),
+            })];
+            return Rows.Print(rows, ["id", "name"], format, "model");
         });
         return command;
     }

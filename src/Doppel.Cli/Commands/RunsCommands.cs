@@ -48,29 +48,30 @@ internal static class RunsCommands
     {
         var id = new Argument<string>("id") { Description = "The run's id." };
         var server = ClientOptions.Server();
-        var json = ClientOptions.Json();
         var wait = new Option<bool>("--wait") { Description = "Follow a queued or running run, with a progress bar, until it finishes; Ctrl+C stops following (the run goes on)." };
-        var command = new Command("show", "Show a run: its status and progress, and its results table once it succeeded.") { id, server, json, wait };
+        var command = new Command("show", "Show a run: its status and progress, and its results table once it succeeded.") { id, server, wait };
+        var output = OutputOptions.For(command);
         command.SetAction(async (parse, ct) =>
         {
             using var client = new DoppelClient(parse.GetValue(server)!);
             var path = RunPath(parse.GetValue(id)!);
+            var format = output.Read(parse);
             var outcome = parse.GetValue(wait)
-                ? await FollowAsync(client, path, showProgress: !parse.GetValue(json) && Terminal.ShowsProgress, cancelOnStop: false, ct)
+                ? await FollowAsync(client, path, showProgress: !format.Json && Terminal.ShowsProgress, cancelOnStop: false, ct)
                 : await GetAsync(client, path, ct);
             if (!outcome.IsSuccess)
             {
                 return DoppelClient.Fail(outcome.Error);
             }
             var run = outcome.Value;
-            if (parse.GetValue(json))
+            if (format.Json)
             {
                 return Rows.PrintJson(run);
             }
             Console.WriteLine(Summary(run));
             if (run["result"] is JsonObject result)
             {
-                SimulateCommand.PrintServerResult(result);
+                SimulateCommand.PrintServerResult(result, format.Wide);
             }
             return ExitCodes.Ok;
         });

@@ -1,6 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using Doppel.Cli.Output;
 
 namespace Doppel.Cli.Commands;
 
@@ -16,8 +15,8 @@ internal static class SamplesCommands
     private static Command List()
     {
         var server = ClientOptions.Server();
-        var json = ClientOptions.Json();
-        var command = new Command("list", "List the samples the server's packs ship.") { server, json };
+        var command = new Command("list", "List the samples the server's packs ship.") { server };
+        var output = OutputOptions.For(command);
         command.SetAction(async (parse, ct) =>
         {
             using var client = new DoppelClient(parse.GetValue(server)!);
@@ -26,13 +25,7 @@ internal static class SamplesCommands
             {
                 return DoppelClient.Fail(samples.Error);
             }
-            if (parse.GetValue(json))
-            {
-                Console.WriteLine(new JsonArray([.. samples.Value.Select(s => s?.DeepClone())]).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-                return ExitCodes.Ok;
-            }
-            Table.Print(["sample", "pack", "description"], samples.Value.OfType<JsonObject>().Select(s => new[] { (string?)s["name"] ?? "", (string?)s["pack"] ?? "", (string?)s["description"] ?? "" }));
-            return ExitCodes.Ok;
+            return Rows.Print(samples.Value, [Column.At("sample", "name"), "pack", "description"], output.Read(parse), "sample");
         });
         return command;
     }
@@ -53,11 +46,10 @@ internal static class SamplesCommands
             }
             if (parse.GetValue(json))
             {
-                Console.WriteLine(body!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-                return ExitCodes.Ok;
+                return Rows.PrintJson(body);
             }
-            Console.WriteLine($"Loaded sample '{body!["sample"]}': {body["models"]!["loaded"]!.AsArray().Count} models ({body["models"]!["existing"]!.AsArray().Count} there already), "
-                + $"{body["twins"]!["created"]} twins ({body["twins"]!["existing"]} there already), {body["relationships"]!["created"]} relationships ({body["relationships"]!["existing"]} there already).");
+            Console.WriteLine($"Loaded sample '{body!["sample"]}': {CellText.Count(body["models"]!["loaded"]!.AsArray().Count, "model")} ({body["models"]!["existing"]!.AsArray().Count} there already), "
+                + $"{CellText.Count((long)body["twins"]!["created"]!, "twin")} ({body["twins"]!["existing"]} there already), {CellText.Count((long)body["relationships"]!["created"]!, "relationship")} ({body["relationships"]!["existing"]} there already).");
             return ExitCodes.Ok;
         });
         return command;

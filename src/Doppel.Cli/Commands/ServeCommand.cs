@@ -49,33 +49,7 @@ internal static class ServeCommand
                 MqttBridgeTopics = parse.GetValue(bridgeTopics) ?? [],
                 MaxClockSkew = parse.GetValue(maxClockSkew),
             };
-            DoppelServer server;
-            try
-            {
-                server = await DoppelServer.StartAsync(options, ct: ct);
-            }
-            catch (IOException e) when (e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) || e.InnerException is System.Net.Sockets.SocketException)
-            {
-                // Kestrel says "Failed to bind to address URL: address already in use.": the URL that failed, and why.
-                var reason = e.Message.StartsWith("Failed to bind to address ", StringComparison.Ordinal) ? e.Message["Failed to bind to address ".Length..].TrimEnd('.') : $"{options.Urls}: {e.Message.TrimEnd('.')}";
-                Console.Error.WriteLine($"doppel: cannot listen on {reason}. Is another server running? Choose other ports with --urls.");
-                return ExitCodes.Failed;
-            }
-            catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
-            {
-                Console.Error.WriteLine($"doppel: cannot start the MQTT broker on port {options.MqttPort}: {e.Message}. Is another broker running? Choose another with --mqtt-port, or --no-mqtt.");
-                return ExitCodes.Failed;
-            }
-            catch (ArgumentException e) when (e.ParamName == "options")
-            {
-                Console.Error.WriteLine($"doppel: {e.Message.Replace(" (Parameter 'options')", "", StringComparison.Ordinal)}");
-                return ExitCodes.Usage;
-            }
-            catch (DataDirectoryInUseException e)
-            {
-                Console.Error.WriteLine($"doppel: {e.Message}");
-                return ExitCodes.Failed;
-            }
+            var server = await ServerStartup.StartAsync(options, logging: null, mqttOptional: true, ct);
             await using (server)
             {
                 Console.WriteLine($"Doppel is serving {Path.GetFullPath(options.DataDirectory)} ({server.Runtime.Models.Count} models, {server.Runtime.Graph.TwinCount} twins)");

@@ -72,6 +72,24 @@ internal static partial class DocumentText
         }
     }
 
+    /// <summary>
+    /// A JSON or YAML file, or - for standard input, checked to be well-formed: JSON by its extension (.json) or, without
+    /// a YAML extension (.yaml, .yml), when it starts with { or [; YAML otherwise. A syntax error is a usage failure with
+    /// its line and column.
+    /// </summary>
+    public static InputDocument ReadJsonOrYaml(string path, string what)
+    {
+        var text = ReadFile(path, what);
+        var source = path == "-" ? "stdin" : path;
+        var extension = path == "-" ? "" : Path.GetExtension(path).ToLowerInvariant();
+        var json = extension == ".json" || (extension is not (".yaml" or ".yml") && text.AsSpan().TrimStart() is ['{' or '[', ..]);
+        if ((json ? ParseJson(text, source).Error : CheckYaml(text, source)) is { } syntax)
+        {
+            throw CommandFailure.Usage(syntax.Message);
+        }
+        return new InputDocument(source, text, json);
+    }
+
     /// <summary>A file's text, or - for standard input; a missing file is a usage failure.</summary>
     public static string ReadFile(string path, string what)
     {
@@ -79,14 +97,7 @@ internal static partial class DocumentText
         {
             return ReadStandardInput();
         }
-        if (Directory.Exists(path))
-        {
-            throw CommandFailure.Usage($"{what}: {path} is a folder, not a file.");
-        }
-        if (!File.Exists(path))
-        {
-            throw CommandFailure.Usage($"{what}: no such file: {path}");
-        }
+        RequireFile(path, what);
         try
         {
             return File.ReadAllText(path);
@@ -94,6 +105,19 @@ internal static partial class DocumentText
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw CommandFailure.Usage($"{what}: cannot read {path}: {e.Message.TrimEnd('.')}.");
+        }
+    }
+
+    /// <summary>Checks that <paramref name="path"/> names a file (for a command that hands the path on): a usage failure says what it names instead.</summary>
+    public static void RequireFile(string path, string what)
+    {
+        if (Directory.Exists(path))
+        {
+            throw CommandFailure.Usage($"{what}: {path} is a folder, not a file.");
+        }
+        if (!File.Exists(path))
+        {
+            throw CommandFailure.Usage($"{what}: no such file: {path}");
         }
     }
 

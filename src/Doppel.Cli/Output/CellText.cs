@@ -40,8 +40,12 @@ internal static class CellText
         return text.AsSpan().IndexOfAny('.', 'e', 'E') < 0 ? text : Number(value.GetValue<double>());
     }
 
-    public static string Number(double value)
+    public static string Number(double value) => Number(value, SignificantDigits);
+
+    /// <summary>A number rounded to <paramref name="significantDigits"/> as above (an estimate to the digits its precision warrants).</summary>
+    public static string Number(double value, int significantDigits)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(significantDigits, 1);
         if (!double.IsFinite(value))
         {
             return value.ToString(CultureInfo.InvariantCulture);
@@ -53,7 +57,7 @@ internal static class CellText
         var magnitude = Math.Abs(value);
         if (magnitude >= 1e15 || magnitude < 1e-4)
         {
-            return value.ToString("0.#####e+00", CultureInfo.InvariantCulture);
+            return value.ToString((significantDigits == 1 ? "0" : "0." + new string('#', significantDigits - 1)) + "e+00", CultureInfo.InvariantCulture);
         }
         if (value == Math.Floor(value))
         {
@@ -61,7 +65,7 @@ internal static class CellText
         }
         // Decimals that leave six significant digits: the digits before the point count, and so do zeros after it.
         var exponent = (int)Math.Floor(Math.Log10(magnitude));
-        var decimals = Math.Max(0, SignificantDigits - 1 - exponent);
+        var decimals = Math.Max(0, significantDigits - 1 - exponent);
         var fixedPoint = value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
         if (fixedPoint.Contains('.', StringComparison.Ordinal))
         {

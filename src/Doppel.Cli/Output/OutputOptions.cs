@@ -18,6 +18,14 @@ internal sealed class OutputOptions
         return options;
     }
 
+    /// <summary>Adds --wide alone, to a command whose tables have no JSON form (a pack's report).</summary>
+    public static Option<bool> WideFor(Command command)
+    {
+        var wide = new OutputOptions().Wide;
+        command.Options.Add(wide);
+        return wide;
+    }
+
     public OutputFormat Read(ParseResult parse) => new(parse.GetValue(Json), parse.GetValue(Wide));
 }
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Doppel.Simulation.Experiments;
 using Spectre.Console;
 
 namespace Doppel.Cli.Output;
@@ -21,6 +23,15 @@ internal static class ProgressDisplay
             var task = context.AddTask(Markup.Escape(description), maxValue: 1);
             return await work(new Sink(task));
         });
+    }
+
+    /// <summary>A simulation's progress (replications, generations) as reports to <paramref name="progress"/>: "3/18 replications".</summary>
+    public static IProgress<ExperimentProgress> Steps(IProgress<ProgressReport> progress, string unit) => new StepSink(progress, unit);
+
+    private sealed class StepSink(IProgress<ProgressReport> progress, string unit) : IProgress<ExperimentProgress>
+    {
+        public void Report(ExperimentProgress value) =>
+            progress.Report(new ProgressReport(value.Completed, value.Total, string.Create(CultureInfo.InvariantCulture, $"{value.Completed}/{value.Total} {unit}")));
     }
 
     /// <summary>Reports straight into the task: <see cref="Progress{T}"/> would post to the thread pool and could reorder reports.</summary>

@@ -47,7 +47,7 @@ public sealed class FactoryDemo : IPackDemo
         return Task.FromResult(Result<DemoSession>.Ok(session));
     }
 
-    /// <summary>samples/factory/line.yaml of the repository the program runs in (dotnet run starts it in src/Doppel.Cli), by its full path.</summary>
+    /// <summary>samples/factory/line.yaml of the repository the program runs in (from its root or a folder below), by its full path.</summary>
     private static string? ScenarioFile()
     {
         for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)

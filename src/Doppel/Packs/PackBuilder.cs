@@ -64,9 +64,22 @@ public sealed partial class PackBuilder
     public PackBuilder AddVerb(PackVerb verb)
     {
         ArgumentNullException.ThrowIfNull(verb);
-        CheckName(verb.Name, "verb");
+        CheckVerb(verb);
         _verbs.Add(verb);
         return this;
+    }
+
+    private static void CheckVerb(PackVerb verb)
+    {
+        CheckName(verb.Name, "verb");
+        if (verb.Arguments.FirstOrDefault(a => a.Value is not (VerbValue.Text or VerbValue.Document)) is { } argument)
+        {
+            throw new ArgumentException($"The verb '{verb.Name}' has the argument '{argument.Name}' of kind {argument.Value}; an argument is a text or a document, a number or a flag is an option.", nameof(verb));
+        }
+        foreach (var sub in verb.Verbs)
+        {
+            CheckVerb(sub);
+        }
     }
 
     internal Pack Build(IPack pack) => new(pack, _models, _scenarioKinds, _experimentKinds, _samples, _demos, _verbs);

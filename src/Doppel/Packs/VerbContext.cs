@@ -23,6 +23,9 @@ public abstract class VerbContext
     /// <summary>Whether a flag was given.</summary>
     public abstract bool Flag(string option);
 
+    /// <summary>The document a <see cref="VerbValue.Document"/> argument or option (by its name) was given, or null when an optional one was not.</summary>
+    public abstract VerbDocument? Document(string name);
+
     /// <summary>The server's URL, for verbs that use one (<see cref="PackVerb.UsesServer"/>).</summary>
     public abstract Uri? Server { get; }
 

@@ -8,7 +8,7 @@ namespace Doppel.IntegrationTests.Greenhouse;
 
 /// <summary>
 /// A small pack outside the manufacturing folder, plugged in through the same extension point: a greenhouse model, a
-/// scenario kind forking a live greenhouse twin, an experiment kind for greenhouse files, a sample, a demo and a verb.
+/// scenario kind forking a live greenhouse twin, an experiment kind for greenhouse files, a sample, a demo and two verbs (one reads a document).
 /// The host finds it by its assembly attribute, as it finds every pack.
 /// </summary>
 public sealed class GreenhousePack : IPack
@@ -49,7 +49,8 @@ public sealed class GreenhousePack : IPack
             .AddExperimentKind(new GreenhouseExperimentKind())
             .AddSample(new PackSample("greenhouse", "Two greenhouses with heaters and thermostats.", () => Text(Sample)))
             .AddDemo(new GreenhouseDemo())
-            .AddVerb(GreenhouseStatus.Verb);
+            .AddVerb(GreenhouseStatus.Verb)
+            .AddVerb(GreenhouseSettings.Verb);
     }
 
     private static MemoryStream Text(string text) => new(Encoding.UTF8.GetBytes(text));

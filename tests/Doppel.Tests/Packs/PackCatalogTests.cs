@@ -45,6 +45,20 @@ public sealed class PackCatalogTests
     }
 
     [Fact]
+    public void A_verb_whose_argument_takes_a_number_is_refused_since_numbers_and_flags_are_options_sub_verbs_included()
+    {
+        var verb = new PackVerb("tiny-verb", "Groups.", null)
+        {
+            Verbs = [new PackVerb("sub", "Counts.", (_, _) => Task.FromResult(VerbResult.Ok)) { Arguments = [new VerbArgument("count", "How many.") { Value = VerbValue.Number }] }],
+        };
+
+        var catalog = PackCatalog.Create([new VerbPack(verb)]);
+
+        Assert.Empty(catalog.Packs);
+        Assert.Equal(["Pack 'verbs' could not register: The verb 'sub' has the argument 'count' of kind Number; an argument is a text or a document, a number or a flag is an option. (Parameter 'verb')"], catalog.Problems);
+    }
+
+    [Fact]
     public void A_file_names_its_kind_or_is_claimed_by_the_one_kind_that_recognises_it()
     {
         var catalog = PackCatalog.Create([new ManufacturingPack(), new TinyPack("tiny", "tiny")]);
@@ -116,6 +130,15 @@ public sealed class PackCatalogTests
         public string Description => "A pack for tests.";
 
         public void Register(PackBuilder pack) => pack.AddExperimentKind(new TinyKind(kind, recognizes ?? "value")).AddDemo(new TinyDemo(name));
+    }
+
+    private sealed class VerbPack(PackVerb verb) : IPack
+    {
+        public string Name => "verbs";
+
+        public string Description => "Registers one verb.";
+
+        public void Register(PackBuilder pack) => pack.AddVerb(verb);
     }
 
     private sealed class BrokenPack : IPack
