@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Doppel.Tests.Modeling.Fuzzing;
+namespace Doppel.Cli.Bench.Dtdl;
 
 /// <summary>
 /// Shrinks a failing document set while <c>stillFails</c> holds: drops documents, then members, array items and

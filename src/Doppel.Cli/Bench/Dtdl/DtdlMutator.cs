@@ -4,7 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Doppel.Tests.Modeling.Fuzzing;
+namespace Doppel.Cli.Bench.Dtdl;
 
 /// <summary>
 /// Makes fuzz inputs for the DTDL parser from valid and near-valid document sets, deterministically: input
@@ -495,46 +495,5 @@ internal sealed class DtdlMutator(IReadOnlyList<FuzzSeed> seeds)
         x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
         x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
         return x ^ (x >> 31);
-    }
-}
-
-/// <summary>A document set to mutate: parsed trees where the text is JSON a node can hold, and the original texts.</summary>
-internal sealed record FuzzSeed(string Origin, IReadOnlyList<JsonNode?> Documents, IReadOnlyList<string> Texts)
-{
-    public static FuzzSeed FromTexts(string origin, IReadOnlyList<string> texts) =>
-        new(origin, texts.Select(TryParse).ToList(), texts);
-
-    private static JsonNode? TryParse(string text)
-    {
-        try
-        {
-            var node = JsonNode.Parse(text);
-            Visit(node);
-            return node;
-        }
-        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
-        {
-            // Not JSON a node can hold (duplicate member names): the text is kept and gets byte-level damage only.
-            return null;
-        }
-    }
-
-    /// <summary>Enumerates every object's members: a JsonObject reads them lazily, and duplicate names must fail here, not in a mutation.</summary>
-    private static void Visit(JsonNode? node)
-    {
-        if (node is JsonObject o)
-        {
-            foreach (var member in o)
-            {
-                Visit(member.Value);
-            }
-        }
-        else if (node is JsonArray a)
-        {
-            foreach (var item in a)
-            {
-                Visit(item);
-            }
-        }
     }
 }
