@@ -52,10 +52,18 @@ internal sealed class DtdlMutator(IReadOnlyList<FuzzSeed> seeds)
 
     private readonly IReadOnlyList<FuzzSeed> _seeds = seeds;
 
+    /// <summary>Valid seeds that are JSON throughout: the starting points of rewrites (<see cref="DtdlRewriter"/>).</summary>
+    private readonly IReadOnlyList<FuzzSeed> _valid = seeds.Where(s => s.Valid && s.Documents.All(d => d is not null)).ToList();
+
     /// <summary>The document set of input <paramref name="index"/> under <paramref name="seed"/>.</summary>
     public IReadOnlyList<string> Make(ulong seed, long index)
     {
         var rng = new Random(unchecked((int)SplitMix(seed ^ SplitMix((ulong)index))));
+        if (_valid.Count > 0 && rng.Next(5) < 2)
+        {
+            return Rewritten(rng);
+        }
+
         var source = _seeds[rng.Next(_seeds.Count)];
         var documents = source.Documents.Select(d => d?.DeepClone()).ToList();
         var parsed = source.Documents.Select(d => d is not null).ToList();
@@ -98,6 +106,21 @@ internal sealed class DtdlMutator(IReadOnlyList<FuzzSeed> seeds)
         }
 
         return texts;
+    }
+
+    /// <summary>A valid seed written another way (mostly still valid), now and then with one ordinary mutation on top.</summary>
+    private List<string> Rewritten(Random rng)
+    {
+        var source = _valid[rng.Next(_valid.Count)];
+        var documents = source.Documents.Select(d => d!.DeepClone()).ToList<JsonNode?>();
+        DtdlRewriter.Rewrite(documents, 1 + Geometric(rng, 0.5, 6), rng);
+        if (rng.Next(4) == 0 && documents.Count > 0)
+        {
+            var d = rng.Next(documents.Count);
+            documents[d] = Mutate(documents[d]!, documents, rng);
+        }
+
+        return documents.Select(d => d is null ? "null" : Expand(d.ToJsonString(Compact), rng)).ToList();
     }
 
     private static JsonNode? Mutate(JsonNode root, List<JsonNode?> set, Random rng)

@@ -3,11 +3,14 @@ using System.Text.Json.Nodes;
 
 namespace Doppel.Cli.Bench.Dtdl;
 
-/// <summary>A document set to mutate: parsed trees where the text is JSON a node can hold, and the original texts.</summary>
-internal sealed record FuzzSeed(string Origin, IReadOnlyList<JsonNode?> Documents, IReadOnlyList<string> Texts)
+/// <summary>
+/// A document set to mutate: parsed trees where the text is JSON a node can hold, the original texts, and whether the
+/// set is a valid model (a valid corpus case without options, an ontology, a sample), which rewrites keep valid.
+/// </summary>
+internal sealed record FuzzSeed(string Origin, IReadOnlyList<JsonNode?> Documents, IReadOnlyList<string> Texts, bool Valid)
 {
-    public static FuzzSeed FromTexts(string origin, IReadOnlyList<string> texts) =>
-        new(origin, texts.Select(TryParse).ToList(), texts);
+    public static FuzzSeed FromTexts(string origin, IReadOnlyList<string> texts, bool valid = false) =>
+        new(origin, texts.Select(TryParse).ToList(), texts, valid);
 
     private static JsonNode? TryParse(string text)
     {

@@ -30,8 +30,10 @@ internal static class FuzzSeeds
             foreach (var file in Directory.EnumerateFiles(folder, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             {
                 using var json = JsonDocument.Parse(File.ReadAllText(file));
-                var texts = json.RootElement.GetProperty("documents").EnumerateArray().Select(d => d.GetRawText()).ToList();
-                seeds.Add(FuzzSeed.FromTexts(Path.GetRelativePath(corpus, file).Replace('\\', '/'), texts));
+                var root = json.RootElement;
+                var texts = root.GetProperty("documents").EnumerateArray().Select(d => d.GetRawText()).ToList();
+                var valid = root.GetProperty("valid").GetBoolean() && !root.TryGetProperty("options", out _);
+                seeds.Add(FuzzSeed.FromTexts(Path.GetRelativePath(corpus, file).Replace('\\', '/'), texts, valid));
             }
         }
 
@@ -40,7 +42,7 @@ internal static class FuzzSeeds
             var files = Directory.EnumerateFiles(ontology, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
                 .Select(f => (Name: Path.GetRelativePath(ontology, f), Text: File.ReadAllText(f))).ToList();
             seeds.AddRange(files.Select(f => FuzzSeed.FromTexts(f.Name, [f.Text])));
-            seeds.Add(FuzzSeed.FromTexts(Path.GetFileName(ontology), files.Select(f => f.Text).ToList()));
+            seeds.Add(FuzzSeed.FromTexts(Path.GetFileName(ontology), files.Select(f => f.Text).ToList(), valid: true));
         }
 
         if (samples is not null && Directory.Exists(samples))
@@ -50,7 +52,7 @@ internal static class FuzzSeeds
                 var text = File.ReadAllText(file);
                 if (text.Contains("dtmi:dtdl:context", StringComparison.Ordinal))
                 {
-                    seeds.Add(FuzzSeed.FromTexts(Path.GetRelativePath(samples, file).Replace('\\', '/'), [text]));
+                    seeds.Add(FuzzSeed.FromTexts(Path.GetRelativePath(samples, file).Replace('\\', '/'), [text], valid: true));
                 }
             }
         }

@@ -40,6 +40,9 @@ internal sealed partial class DocumentReader
 {
     private static readonly string[] CommonMembers = ["@id", "@type", "comment", "description", "displayName"];
 
+    /// <summary>Classes whose members (enumValues, mapKey, mapValue, fields, request, response) take elements of their parent's own DTDL version only.</summary>
+    private static readonly Kind[] SameVersionKinds = [Kind.EnumValue, Kind.MapKey, Kind.MapValue, Kind.Field, Kind.CommandPayload, Kind.CommandRequest, Kind.CommandResponse];
+
     // contextRead: parent is already this element's active context (a top-level Interface, whose @context was read first).
     private ElementInfo? ReadElement(JsonElement e, string path, Kind[] expected, bool typeRequired, DocContext parent, InterfaceDraft? draft, bool contextRead = false)
     {
@@ -52,6 +55,13 @@ internal sealed partial class DocumentReader
             {
                 // An element of one DTDL version may include elements of its own or earlier versions, never later ones.
                 sink.Error(_doc, path + ".@context", "version-mixing", $"a DTDL v{parent.Version} element cannot include a DTDL v{ctx.Version} element");
+            }
+            else if (ctx.Version < parent.Version && expected.All(SameVersionKinds.Contains))
+            {
+                // Only some members take elements of earlier versions (contents, extends, schema, elementSchema, a Component's
+                // schema, a Relationship's properties); "… MUST conform to the definition of DTDL element EnumValue" names
+                // the element of the member's own version.
+                sink.Error(_doc, path + ".@context", "version-mixing", $"a DTDL v{parent.Version} {expected[0]} must be written in DTDL v{parent.Version}; this one declares DTDL v{ctx.Version}");
             }
         }
 
@@ -308,7 +318,7 @@ internal sealed partial class DocumentReader
             {
                 sink.Error(_doc, path + ".comment", "single-value", $"comment takes at most one string; found an array of {n}");
             }
-            else if (n == 1 && ReadString(comment.ValueKind == JsonValueKind.Array ? comment[0] : comment, path + ".comment") is { } text)
+            else if (n == 1 && ReadString(comment.ValueKind == JsonValueKind.Array ? comment[0] : comment, path + ".comment", version) is { } text)
             {
                 if (text.Length > MaxComment)
                 {
@@ -333,7 +343,7 @@ internal sealed partial class DocumentReader
 
         if (info.Props.ContainsKey("name") && DtdlTerms.PropertiesOf(info.Kind, version).Contains("name"))
         {
-            if (One(info, "name", path) is { } nv && ReadString(nv, path + ".name") is { } name)
+            if (One(info, "name", path) is { } nv && ReadString(nv, path + ".name", version) is { } name)
             {
                 if (name.Length > ctx.MaxName)
                 {
@@ -370,6 +380,13 @@ internal sealed partial class DocumentReader
         var semantic = ctx.Version == 2 ? SemanticTables.V2 : SemanticTables.QuantitativeTypesV1;
         if (semantic.ContainsKey(t) && (ctx.Version == 2 || ctx.Has(Feature.QuantitativeTypes)))
         {
+            if (ctx.Version >= 3 && (ctx.UnusableFeatures & Feature.QuantitativeTypes) != 0)
+            {
+                var extension = ctx.Specifiers.FirstOrDefault(s => DtdlContexts.Find(s)?.Feature == Feature.QuantitativeTypes);
+                sink.Error(_doc, path + ".@type", "invalid-cotype", $"semantic type {t} comes from '{extension}', which is not an extension of DTDL v{ctx.Version}; it cannot co-type a DTDL v{ctx.Version} element");
+                return;
+            }
+
             if (!DtdlTerms.SemanticAllowedOn(info.Kind, ctx.Version))
             {
                 sink.Error(_doc, path + ".@type", "invalid-cotype", $"semantic type {t} cannot co-type a DTDL v{ctx.Version} {info.Kind}");
@@ -392,6 +409,14 @@ internal sealed partial class DocumentReader
             if (co.Term != t || !ctx.Has(co.Feature) || (co.Feature == Feature.Mqtt && ctx.MqttVersion < co.MinFeatureVersion))
             {
                 continue;
+            }
+
+            if ((ctx.UnusableFeatures & co.Feature) != 0)
+            {
+                var extension = ctx.Specifiers.FirstOrDefault(s => DtdlContexts.Find(s)?.Feature == co.Feature);
+                var versions = extension is null ? "" : $" v{string.Join(" and v", DtdlContexts.Find(extension)!.DtdlVersions)}";
+                sink.Error(_doc, path + ".@type", "invalid-cotype", $"{t} comes from '{extension}', an extension of DTDL{versions}; it cannot co-type a DTDL v{ctx.Version} element");
+                return;
             }
 
             if (!co.On.Contains(info.Kind))
@@ -492,7 +517,7 @@ internal sealed partial class DocumentReader
 
         if (rule == ValueRule.PositiveInteger)
         {
-            if (ReadInteger(raw, path) is { } n)
+            if (ReadInteger(raw, path, info.Context.Version) is { } n)
             {
                 if (n >= 1)
                 {
@@ -507,7 +532,7 @@ internal sealed partial class DocumentReader
             return;
         }
 
-        if (ReadString(raw, path) is not { } s)
+        if (ReadString(raw, path, info.Context.Version) is not { } s)
         {
             return;
         }
@@ -546,13 +571,20 @@ internal sealed partial class DocumentReader
 
     private void CheckUnit(ElementInfo info, JsonElement unit, string path, DocContext ctx)
     {
-        if (ReadString(unit, path) is not { } raw)
+        if (ReadIdentifier(unit, path, "unit") is not { } raw)
         {
             return;
         }
 
         var table = ctx.Version == 2 ? SemanticTables.V2 : SemanticTables.QuantitativeTypesV1;
         var (unitType, units) = table[info.Semantic!];
+        if (ctx.Version >= 3 && ctx.Terms.CoreTerms.Contains(raw))
+        {
+            // From v3 on units come from QuantitativeTypes, whose terms cannot redefine the core's ("byte" is the schema).
+            sink.Error(_doc, path, "unit-mismatch", $"'{Shorten(raw)}' is a DTDL v{ctx.Version} term, not a unit; a unit the core language also names is written as its identifier");
+            return;
+        }
+
         var u = ctx.Terms.TermOf(raw) ?? raw;
         if (!units.Contains(u))
         {

@@ -11,6 +11,12 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
 {
     private const int MaxComment = 512;
 
+    /// <summary>
+    /// How deep JSON may nest: System.Text.Json's default, the limit of the official DTDL parser, which reads documents
+    /// with it. DTDL is silent; no valid model within DTDL's own limits comes near it (eight nested Objects are 30 levels).
+    /// </summary>
+    private const int MaxJsonDepth = 64;
+
     /// <summary>Interfaces to read; TopLevel when the context given is the one read from the element itself.</summary>
     private readonly List<(JsonElement Element, string Document, string Path, DocContext Context, bool TopLevel)> _pending = [];
 
@@ -35,7 +41,7 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
             JsonElement root;
             try
             {
-                using var parsed = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 256 });
+                using var parsed = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
                 root = parsed.RootElement.Clone();
             }
             catch (JsonException e)
@@ -55,6 +61,11 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
                 // System.Text.Json parses "\ud800" alone, then throws when the string is read: refuse the document first.
                 sink.Error(_doc, where, "json-syntax", "the text has an escaped surrogate (\\uD800-\\uDFFF) that is not part of a pair, so it is not a valid string");
                 continue;
+            }
+
+            if (JsonLdForms.HasNestedArray(root))
+            {
+                root = JsonLdForms.FlattenNestedArrays(root);
             }
 
             if (root.ValueKind == JsonValueKind.Object)
@@ -234,6 +245,20 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
         Discover(e, path, context, partition, HasType(e, "Interface", context), includedBy: context.Terms.TermOf(member) ?? member);
     }
 
+    /// <summary>The DTDL version an inner @context gives its element (errors in it are reported where the element is read).</summary>
+    private int InnerVersion(JsonElement context, string path, DocContext parent)
+    {
+        sink.Quiet++;
+        try
+        {
+            return (ReadContext(context, path + ".@context", parent) ?? parent).Version;
+        }
+        finally
+        {
+            sink.Quiet--;
+        }
+    }
+
     /// <summary>Members whose values are literals or language maps, never elements (their objects are not walked).</summary>
     private static bool IsLiteralMember(string name, DocContext context)
     {
@@ -288,6 +313,13 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
                 if (!s.TryGetProperty("@id", out _))
                 {
                     sink.Error(_doc, p, "missing-property", "an interface-level schema needs an @id so that it can be referenced");
+                }
+
+                if (s.TryGetProperty("@context", out var inner) && InnerVersion(inner, p, sctx) < sctx.Version)
+                {
+                    // "schemas": "… MUST conform to the definition of DTDL element Array or Enum or Map or Object", of the
+                    // Interface's own version (where schema and elementSchema also allow earlier versions' elements).
+                    sink.Error(_doc, p + ".@context", "version-mixing", $"an Interface's schemas must be written in its DTDL version (v{sctx.Version}); this one declares DTDL v{InnerVersion(inner, p, sctx)}");
                 }
 
                 if (ReadSchema(s, p, sctx, draft) is { } schema)
@@ -421,7 +453,7 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
         }
 
         var p = path + ".commandType";
-        if (ReadString(v, p) is { } s)
+        if (ReadIdentifier(v, p, "commandType") is { } s)
         {
             var term = info.Context.Terms.TermOf(s);
             if (term is not ("synchronous" or "asynchronous"))
@@ -467,7 +499,7 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
         Dtmi? target = null;
         if (One(info, "target", path) is { } t)
         {
-            if (ReadString(t, path + ".target") is { } s && CheckDtmi(s, path + ".target", ctx.Version, DtmiSyntax.MaxUserLength))
+            if (ReadIdentifier(t, path + ".target", "target") is { } s && CheckDtmi(s, path + ".target", ctx.Version, DtmiSyntax.MaxUserLength))
             {
                 target = new Dtmi(s);
             }
@@ -672,10 +704,10 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
     };
 
     private bool ReadBool(ElementInfo info, string term, string path) =>
-        One(info, term, path) is { } v && ReadBoolean(v, $"{path}.{term}") is true;
+        One(info, term, path) is { } v && ReadBoolean(v, $"{path}.{term}", info.Context.Version) is true;
 
     private int? ReadInt(ElementInfo info, string term, string path) =>
-        One(info, term, path) is { } v ? ReadInteger(v, $"{path}.{term}") : null;
+        One(info, term, path) is { } v ? ReadInteger(v, $"{path}.{term}", info.Context.Version) : null;
 
     /// <summary>
     /// Calls <paramref name="each"/> for every value of a member that takes DTDL elements: one element, one reference, or an
