@@ -333,12 +333,19 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
         if (info.Props.TryGetValue("contents", out var contents))
         {
             var names = new Dictionary<string, string>(StringComparer.Ordinal);
+            var ids = new HashSet<Dtmi>();
             var indexes = new HashSet<int>();
             ForEachElement(contents, path + ".contents", "contents", (c, p, cctx) =>
             {
                 var content = ReadReferenced(c, p, cctx, "contents", (el, ep, ectx) => ReadContent(el, ep, ectx, draft));
                 if (content is null)
                 {
+                    return;
+                }
+
+                if (content.Id is { } id && !ids.Add(id))
+                {
+                    // The same element named twice (defined and referenced, or referenced again): a member's values are a set.
                     return;
                 }
 
@@ -371,6 +378,13 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
                     if (_elements.TryGetValue(s, out var target) && !target.IsInterface)
                     {
                         sink.Error(_doc, p, "type-mismatch", $"'{s}' names the element at {target.Document} {target.Path}, which is not an Interface");
+                        return;
+                    }
+
+                    if (draft.Extends.Any(e => e.Id.Value == s))
+                    {
+                        // The same Interface twice is one base: extends' values are a set.
+                        count--;
                         return;
                     }
 
@@ -817,6 +831,13 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
         if (!def.IsInterface && def.Partition != _partition)
         {
             sink.Error(_doc, path, "unreferenceable", $"'{id}' is defined inside another Interface ({def.Document} {def.Path}); only Interfaces and elements of the same Interface may be referenced");
+            return null;
+        }
+
+        if (!def.IsInterface && def.Context.Version > ctx.Version)
+        {
+            // As for an inline element: a DTDL vN element includes elements of its own or earlier versions only.
+            sink.Error(_doc, path, "version-mixing", $"'{id}' is a DTDL v{def.Context.Version} element ({def.Document} {def.Path}); a DTDL v{ctx.Version} element cannot include it");
             return null;
         }
 
