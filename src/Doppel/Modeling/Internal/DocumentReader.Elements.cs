@@ -184,7 +184,8 @@ internal sealed partial class DocumentReader
 
         foreach (var co in DtdlTerms.CoTypes)
         {
-            if (info.CoTypes.Contains(co.Term))
+            // Only the extension's own adjunct type: the same word as an informal co-type (its extension not in force) requires nothing.
+            if (info.CoTypes.Contains(co.Term) && IsFormal(co, ctx))
             {
                 foreach (var (propName, req, _) in co.Properties)
                 {
@@ -201,7 +202,7 @@ internal sealed partial class DocumentReader
             }
         }
 
-        if (info.Semantic is not null && !info.Props.ContainsKey("unit"))
+        if (info.Semantic is not null && (!info.Props.TryGetValue("unit", out var unitValue) || unitValue.ValueKind == JsonValueKind.Array && unitValue.GetArrayLength() == 0))
         {
             sink.Error(_doc, path, "missing-property", $"an element co-typed with semantic type {info.Semantic} requires 'unit'");
         }
@@ -333,12 +334,12 @@ internal sealed partial class DocumentReader
 
         if (info.Props.TryGetValue("displayName", out var dn))
         {
-            info.DisplayName = ReadLocalized(dn, path + ".displayName", ctx.MaxDisplayName, "displayName-length");
+            info.DisplayName = ReadLocalized(dn, path + ".displayName", ctx.MaxDisplayName, "displayName-length", version);
         }
 
         if (info.Props.TryGetValue("description", out var desc))
         {
-            info.Description = ReadLocalized(desc, path + ".description", ctx.MaxDescription, "description-length");
+            info.Description = ReadLocalized(desc, path + ".description", ctx.MaxDescription, "description-length", version);
         }
 
         if (info.Props.ContainsKey("name") && DtdlTerms.PropertiesOf(info.Kind, version).Contains("name"))
@@ -430,7 +431,17 @@ internal sealed partial class DocumentReader
         }
 
         // What remains is not a co-type this element may have. A term of the language or of an extension in force
-        // (a schema, a unit, an abstract class...) never is; neither is an identifier or a malformed DTMI.
+        // (a schema, a unit, an abstract class...) never is; neither is an identifier or a malformed DTMI. Unless an
+        // unknown extension may have redefined it: "If the absence of such a string cannot be conclusively verified
+        // because the model is contextually incomplete, the element is considered to be informally co-typed."
+        if (ctx.Terms.TermToIri.ContainsKey(t) && ctx.Incomplete)
+        {
+            sink.Warning(_doc, path + ".@type", "informal-cotype", $"'{Shorten(raw)}' is a DTDL term, which an unknown extension in @context may define as a co-type; accepted as an informal co-type");
+            info.CoTypes.Add(t);
+            info.Informal = true;
+            return;
+        }
+
         if (ctx.Terms.TermToIri.ContainsKey(t))
         {
             sink.Error(_doc, path + ".@type", "invalid-cotype", $"'{Shorten(raw)}' is a DTDL term but not a type that can co-type a {info.Kind}");
@@ -470,11 +481,15 @@ internal sealed partial class DocumentReader
         sink.Error(_doc, path + ".@type", "unknown-cotype", $"'{Shorten(raw)}' is not a DTDL v{ctx.Version} type or a co-type defined by the extensions in @context{hint}");
     }
 
+    /// <summary>True when <paramref name="co"/>'s extension is in force and usable in the element's DTDL version.</summary>
+    private static bool IsFormal(CoTypeDef co, DocContext ctx) =>
+        ctx.Has(co.Feature) && (ctx.UnusableFeatures & co.Feature) == 0 && (co.Feature != Feature.Mqtt || ctx.MqttVersion >= co.MinFeatureVersion);
+
     private static ValueRule? FindCoTypeProperty(ElementInfo info, string key, DocContext ctx)
     {
         foreach (var co in DtdlTerms.CoTypes)
         {
-            if (!info.CoTypes.Contains(co.Term))
+            if (!info.CoTypes.Contains(co.Term) || !IsFormal(co, ctx))
             {
                 continue;
             }
@@ -532,7 +547,9 @@ internal sealed partial class DocumentReader
             return;
         }
 
-        if (ReadString(raw, path, info.Context.Version) is not { } s)
+        // A duration is an xsd:duration literal: as a value object, its @type (if any) is xsd:duration.
+        var literal = rule == ValueRule.Duration ? Literal(raw, path, info.Context.Version, JsonValueKind.String, "duration") : Literal(raw, path, info.Context.Version, JsonValueKind.String, "string");
+        if (literal?.GetString() is not { } s)
         {
             return;
         }

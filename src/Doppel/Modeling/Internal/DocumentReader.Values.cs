@@ -146,7 +146,7 @@ internal sealed partial class DocumentReader
     /// A localizable string: a string (the default language, stored as "en"), a language map, or an array of strings and
     /// language-tagged value objects with at most one default-language value.
     /// </summary>
-    private LocalizedText ReadLocalized(JsonElement e, string path, int max, string rule)
+    private LocalizedText ReadLocalized(JsonElement e, string path, int max, string rule, int version)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
 
@@ -184,7 +184,7 @@ internal sealed partial class DocumentReader
 
                 break;
             case JsonValueKind.Array:
-                ReadLocalizedArray(e, path, Add);
+                ReadLocalizedArray(e, path, Add, version);
                 break;
             default:
                 sink.Error(_doc, path, "type-mismatch", $"expected a string, a language map such as {{\"en\": \"...\"}} or an array of language-tagged values; found {Describe(e)}");
@@ -194,7 +194,7 @@ internal sealed partial class DocumentReader
         return new LocalizedText(values);
     }
 
-    private void ReadLocalizedArray(JsonElement e, string path, Action<string, string, string> add)
+    private void ReadLocalizedArray(JsonElement e, string path, Action<string, string, string> add, int version)
     {
         var defaults = 0;
         var languages = new HashSet<string>(StringComparer.Ordinal);
@@ -227,6 +227,11 @@ internal sealed partial class DocumentReader
                 else if (m.Name == "@language" && m.Value.ValueKind == JsonValueKind.String && LanguageTag().IsMatch(m.Value.GetString()!))
                 {
                     language = m.Value.GetString();
+                }
+                else if (version == 2 && m.Name.StartsWith('@') && m.Name is not ("@value" or "@language" or "@id" or "@context" or "@graph"))
+                {
+                    // DTDL v2 only discourages other keywords in a language-tagged value ("SHOULD NOT"); v3 and v4 forbid them.
+                    sink.Warning(_doc, $"{p}.{m.Name}", "localized-value", $"'{Shorten(m.Name)}' in a language-tagged value is discouraged; it is ignored");
                 }
                 else
                 {

@@ -367,9 +367,11 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
     private void ReadExtends(InterfaceDraft draft, JsonElement ext, string path, DocContext ctx)
     {
         var count = 0;
+        var values = 0;
         ForEachElement(ext, path, "extends", (item, p, _) =>
         {
             count++;
+            values++;
             if (item.ValueKind == JsonValueKind.String)
             {
                 var s = item.GetString()!;
@@ -405,6 +407,7 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
             }
         }, ctx);
 
+        draft.ExtendsValues = values;
         if (ctx.Version == 2 && count > 2)
         {
             sink.Error(_doc, path, "extends-count", $"DTDL v2 allows at most 2 Interfaces in extends; found {count}");
@@ -831,6 +834,13 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
         if (!def.IsInterface && def.Partition != _partition)
         {
             sink.Error(_doc, path, "unreferenceable", $"'{id}' is defined inside another Interface ({def.Document} {def.Path}); only Interfaces and elements of the same Interface may be referenced");
+            return null;
+        }
+
+        if (!def.IsInterface && def.Context.Version < ctx.Version && member is "mapKey" or "mapValue" or "fields" or "enumValues" or "request" or "response")
+        {
+            // These members take elements of their own DTDL version only ("… MUST conform to the definition of DTDL element MapKey").
+            sink.Error(_doc, path, "version-mixing", $"'{id}' is a DTDL v{def.Context.Version} element ({def.Document} {def.Path}); '{member}' of a DTDL v{ctx.Version} element takes elements of its own version");
             return null;
         }
 

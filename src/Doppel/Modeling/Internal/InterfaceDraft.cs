@@ -17,6 +17,9 @@ internal sealed class InterfaceDraft
 
     public List<(Dtmi Id, string Path)> Extends { get; } = [];
 
+    /// <summary>The values written in extends, repetitions included (Extends holds each Interface once).</summary>
+    public int ExtendsValues { get; set; }
+
     public List<(Content Content, string Path)> Contents { get; } = [];
 
     public List<Schema> Schemas { get; } = [];
