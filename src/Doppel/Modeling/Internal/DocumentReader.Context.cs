@@ -44,6 +44,7 @@ internal sealed partial class DocumentReader
         var limitless = false;
         var limitsSpecified = false;
         var sawExtension = false;
+        var sawIotCentral = false;
         for (var i = 0; i < ids.Count; i++)
         {
             var (id, p) = ids[i];
@@ -51,6 +52,7 @@ internal sealed partial class DocumentReader
             {
                 // DTDL v2 permits (but discourages) IoT Central's context before the DTDL one.
                 sawExtension |= id != "dtmi:iotcentral:context;2";
+                sawIotCentral |= id == "dtmi:iotcentral:context;2";
                 continue;
             }
 
@@ -70,7 +72,8 @@ internal sealed partial class DocumentReader
                 continue;
             }
 
-            if (sawExtension)
+            // Only DTDL v2 lets IoT Central's context precede its DTDL context (Requirement-ContextDtdlPrecedesOrOnlyLessExceptionV2).
+            if (sawExtension || (sawIotCentral && core.Version != 2))
             {
                 sink.Error(_doc, p, "context-order", $"the DTDL context '{id}' must precede every extension context specifier");
             }
@@ -105,7 +108,7 @@ internal sealed partial class DocumentReader
         var isLimitless = version is null ? parent!.Limitless : limitless && !limitsSpecified;
 
         // Extensions, combined with the parent's: a later or lower specifier replaces one with the same de-versioned value.
-        var active = new List<string>(parent?.Version == dtdlVersion ? parent.Specifiers : []);
+        var active = new List<string>(parent?.Specifiers ?? []);
         foreach (var (id, p) in ids)
         {
             if (id.StartsWith(DtdlContexts.CorePrefix, StringComparison.Ordinal))

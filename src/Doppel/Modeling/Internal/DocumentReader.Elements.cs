@@ -189,7 +189,7 @@ internal sealed partial class DocumentReader
             {
                 foreach (var (propName, req, _) in co.Properties)
                 {
-                    if (req && !info.Props.ContainsKey(propName))
+                    if (req && (!info.Props.TryGetValue(propName, out var given) || given.ValueKind == JsonValueKind.Array && given.GetArrayLength() == 0))
                     {
                         sink.Error(_doc, path, "missing-property", $"an element co-typed {co.Term} requires '{propName}'");
                     }
@@ -212,7 +212,7 @@ internal sealed partial class DocumentReader
             return null;
         }
 
-        if (info.CoTypes.Contains("Override") && !info.CoTypes.Contains("ValueAnnotation"))
+        if (info.CoTypes.Contains("Override") && !info.CoTypes.Contains("ValueAnnotation") && IsFormal(DtdlTerms.CoTypes.First(c => c.Term == "Override"), ctx))
         {
             sink.Error(_doc, path + ".@type", "invalid-cotype", "Override may co-type a Property only when it is also co-typed ValueAnnotation");
         }
@@ -521,6 +521,12 @@ internal sealed partial class DocumentReader
     {
         if (raw.ValueKind == JsonValueKind.Array)
         {
+            if (raw.GetArrayLength() == 0)
+            {
+                // No value at all (JSON-LD); a required one is reported as missing.
+                return;
+            }
+
             if (raw.GetArrayLength() != 1)
             {
                 sink.Error(_doc, path, "single-value", $"'{key}' takes exactly one value; found an array of {raw.GetArrayLength()}");
@@ -542,6 +548,21 @@ internal sealed partial class DocumentReader
                 {
                     sink.Error(_doc, path, "extension-value", $"'{key}' must be an integer >= 1; found {n}");
                 }
+            }
+
+            return;
+        }
+
+        if (rule == ValueRule.Iri)
+        {
+            // overrides names a property, an identifier: a string, never a value object.
+            if (ReadIdentifier(raw, path, key) is { Length: > 0 } name)
+            {
+                info.Extensions[key] = name;
+            }
+            else if (raw.ValueKind == JsonValueKind.String)
+            {
+                sink.Error(_doc, path, "extension-value", $"'{key}' must be a non-empty string");
             }
 
             return;

@@ -498,7 +498,8 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
         return ReadReferenced(e, p, ctx, term, (el, ep, ectx) =>
         {
             draft.ElementCount++;
-            Kind[] kinds = ectx.Version == 2 ? [Kind.CommandPayload] : [term == "request" ? Kind.CommandRequest : Kind.CommandResponse, Kind.CommandPayload];
+            // From DTDL v3 CommandPayload is abstract: a request is a CommandRequest, a response a CommandResponse.
+            Kind[] kinds = ectx.Version == 2 ? [Kind.CommandPayload] : [term == "request" ? Kind.CommandRequest : Kind.CommandResponse];
             var info = ReadElement(el, ep, kinds, false, ectx, draft);
             if (info?.Name is null)
             {
@@ -626,7 +627,14 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
             sink.Error(_doc, p, "invalid-component-schema", $"a Component's schema must be an Interface DTMI or an inline Interface; found {Describe(s)}");
         }
 
-        return schema is null ? null : Fill(new ComponentDef { Name = info.Name!, DefinedIn = draft.Id, Schema = schema }, info);
+        if (schema is null)
+        {
+            return null;
+        }
+
+        var component = Fill(new ComponentDef { Name = info.Name!, DefinedIn = draft.Id, Schema = schema }, info);
+        draft.ComponentVersions[component] = ctx.Version;
+        return component;
     }
 
     private static T Fill<T>(T content, ElementInfo info)

@@ -240,9 +240,10 @@ internal sealed class ModelLinker(ModelParserOptions options, ErrorSink sink, IM
                 case ComponentDef comp:
                     if (Resolve(comp.Schema) is { } schema)
                     {
-                        if (schema.DtdlVersion > d.Context.Version)
+                        var version = d.ComponentVersions.GetValueOrDefault(comp, d.Context.Version);
+                        if (schema.DtdlVersion > version)
                         {
-                            sink.Error(d.Document, path + ".schema", "component-version", $"a DTDL v{d.Context.Version} Component's schema must be an Interface of that or an earlier version; '{schema.Id}' is DTDL v{schema.DtdlVersion}");
+                            sink.Error(d.Document, path + ".schema", "component-version", $"a DTDL v{version} Component's schema must be an Interface of that or an earlier version; '{schema.Id}' is DTDL v{schema.DtdlVersion}");
                         }
 
                         if (schema.Components.FirstOrDefault() is { } nested)
