@@ -22,8 +22,8 @@ public sealed class DoppelServerOptions
     /// <summary>Load models whose relationship targets or other references are not defined (reported as warnings).</summary>
     public bool LenientModels { get; set; }
 
-    /// <summary>Accept DTDL @context extensions Doppel does not know.</summary>
-    public bool AllowUnknownExtensions { get; set; }
+    /// <summary>Accept DTDL @context extensions Doppel does not know; null (the default) accepts them in DTDL v2 only, as the specification recommends.</summary>
+    public bool? AllowUnknownExtensions { get; set; }
 
     /// <summary>ADT: max request payload for twins and relationships.</summary>
     public int MaxTwinRequestBytes { get; set; } = 32 * 1024;

@@ -101,8 +101,9 @@ public sealed class DtdlCorpusCliTests
                 {
                     lenient = option.Value.GetBoolean();
                 }
-                else if (option.Value.GetBoolean())
+                else
                 {
+                    // allowUndefinedExtensions and limitExtensions: not options of this sample's command line.
                     return null;
                 }
             }

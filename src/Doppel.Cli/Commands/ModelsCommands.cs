@@ -24,8 +24,14 @@ internal static class ModelsCommands
         var files = new Argument<string[]>("files") { Description = "DTDL files (one interface or an array each) or folders of them, validated as one set; - reads one from standard input.", Arity = ArgumentArity.OneOrMore }.Reads(InputKind.JsonFiles);
         var json = ClientOptions.Json();
         var lenient = new Option<bool>("--lenient") { Description = "Report undefined references as warnings instead of errors." };
+        var limits = new Option<string[]>("--limit-extension")
+        {
+            Description = "A limit extension models may use after \"dtmi:dtdl:context;4#limitless\" (dtmi:dtdl:limits:onvif;1); none by default, as in the official DTDL parser.",
+            HelpName = "dtmi",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var resolveFrom = ResolveFromOption();
-        var command = new Command("validate", "Validate DTDL documents as one set: exit 0 when valid, 1 when invalid, 2 on usage errors.") { files, json, lenient, resolveFrom };
+        var command = new Command("validate", "Validate DTDL documents as one set: exit 0 when valid, 1 when invalid, 2 on usage errors.") { files, json, lenient, limits, resolveFrom };
         command.SetAction(async (parse, ct) =>
         {
             var documents = ReadDocuments(parse.GetValue(files)!);
@@ -33,7 +39,7 @@ internal static class ModelsCommands
             {
                 throw CommandFailure.Usage(documents.Error.Message);
             }
-            var parser = new ModelParser(new ModelParserOptions { AllowUndefinedReferences = parse.GetValue(lenient) });
+            var parser = new ModelParser(new ModelParserOptions { AllowUndefinedReferences = parse.GetValue(lenient), LimitExtensions = parse.GetValue(limits) ?? [] });
             var resolution = await ResolveAsync(parser, documents.Value, parse.GetValue(resolveFrom), ct);
             var result = resolution.Result;
             var errors = resolution.Errors;

@@ -12,12 +12,21 @@ public sealed class ModelParserOptions
     public bool AllowUndefinedReferences { get; set; }
 
     /// <summary>
-    /// When true an unknown @context extension is a warning, and the elements under it are "contextually incomplete"
-    /// (DTDL v3/v4 "Model completeness"): co-types that extension may define are accepted with a warning, and make their
-    /// element "informally co-typed", so that members the extension may define are accepted too. An extension this parser
-    /// knows but that the DTDL version in force cannot use (a v3 extension under v2) stays an error.
+    /// Whether a model that names an @context extension this parser does not know (a "contextually incomplete" model,
+    /// DTDL "Model completeness") is accepted. Then the unknown extension is a warning, and co-types it may define are
+    /// accepted with a warning and make their element "informally co-typed", so that members it may define are accepted
+    /// too. Null, the default, follows the specification's recommendation: accepted in DTDL v2 ("it is RECOMMENDED that
+    /// contextually incomplete models be accepted by default") and refused in v3 and v4 ("… be rejected by default").
     /// </summary>
-    public bool AllowUnknownExtensions { get; set; }
+    public bool? AllowUnknownExtensions { get; set; }
+
+    /// <summary>
+    /// Limit extensions a model may use after "dtmi:dtdl:context;4#limitless" to raise DTDL's limits (the specification
+    /// defines one, "dtmi:dtdl:limits:onvif;1"). None by default: like the official parser, which accepts a limit extension
+    /// only when its caller names it, a model that uses one is refused unless it is listed here. The specification leaves
+    /// the support of any extension to each tool.
+    /// </summary>
+    public IReadOnlyCollection<string> LimitExtensions { get; set; } = [];
 
     /// <summary>
     /// Lets an unexpected exception escape instead of becoming an <c>internal-error</c>: the fuzz test sets it, so that a

@@ -15,13 +15,29 @@ internal sealed record CorpusCase(
     IReadOnlyList<ModelDocument> Documents)
 {
     /// <summary>The options as the case file names them, for failure messages.</summary>
-    public string OptionsLabel => (Options.AllowUndefinedReferences, Options.AllowUnknownExtensions) switch
+    public string OptionsLabel
     {
-        (false, false) => "strict",
-        (true, false) => "allowUndefinedReferences",
-        (false, true) => "allowUndefinedExtensions",
-        _ => "allowUndefinedReferences, allowUndefinedExtensions",
-    };
+        get
+        {
+            var set = new List<string>();
+            if (Options.AllowUndefinedReferences)
+            {
+                set.Add("allowUndefinedReferences");
+            }
+
+            if (Options.AllowUnknownExtensions is { } extensions)
+            {
+                set.Add($"allowUndefinedExtensions: {(extensions ? "true" : "false")}");
+            }
+
+            if (Options.LimitExtensions.Count > 0)
+            {
+                set.Add($"limitExtensions: {string.Join(", ", Options.LimitExtensions)}");
+            }
+
+            return set.Count == 0 ? "default options" : string.Join(", ", set);
+        }
+    }
 }
 
 /// <summary>
@@ -59,6 +75,12 @@ internal static class DtdlCorpus
         {
             foreach (var option in o.EnumerateObject())
             {
+                if (option.Name == "limitExtensions")
+                {
+                    options.LimitExtensions = option.Value.EnumerateArray().Select(e => e.GetString()!).ToList();
+                    continue;
+                }
+
                 var on = option.Value.GetBoolean();
                 switch (option.Name)
                 {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Doppel.Cli.Bench.Dtdl;
 using Doppel.Tests.Modeling.Fuzzing;
 using Xunit.Abstractions;
 
@@ -64,7 +65,7 @@ public sealed class DtdlFuzzTests(ITestOutputHelper output)
             // The campaign died (stack overflow, fail-fast) or hung: replay what each worker was parsing, one by one.
             var hang = lines.FirstOrDefault(l => l.StartsWith("hang ", StringComparison.Ordinal));
             var suspects = hang is not null ? [long.Parse(hang.Split(' ')[1], CultureInfo.InvariantCulture)] : DtdlFuzzCampaign.InFlight(slots, workers);
-            var mutator = new DtdlMutator(FuzzSeeds.Load());
+            var mutator = new DtdlMutator(TestSeeds.Load());
             foreach (var index in suspects)
             {
                 var input = mutator.Make(seed, index);

@@ -583,13 +583,6 @@ public sealed class ModelParserTests
         Assert.Contains(allowed.Warnings, w => w.Rule == "unknown-extension");
     }
 
-    [Fact]
-    public void V3_extension_is_refused_in_a_v2_document()
-    {
-        AssertError(Parse(V3(Id, context: """["dtmi:dtdl:context;2", "dtmi:dtdl:extension:historization;1"]""")), "extension-version", "$.@context[1]");
-        AssertError(Parse(new ModelParserOptions { AllowUnknownExtensions = true }, V3(Id, context: """["dtmi:dtdl:context;2", "dtmi:dtdl:extension:historization;1"]""")), "extension-version");
-    }
-
     // ---- Shipped RealEstateCore subset ----
 
     [Fact]

@@ -195,13 +195,16 @@ public sealed class SpecRuleTests
             { "@type": ["Telemetry", "Temperature", "Historized"], "name": "t", "schema": "double", "unit": "degreeCelsius" },
             { "@type": "Property", "name": "p", "schema": { "@type": "Object", "fields": [ { "@type": ["Field", "Required"], "name": "x", "schema": "double" } ] } }
             """, context: """["dtmi:dtdl:context;4", "dtmi:dtdl:extension:quantitativeTypes;2", "dtmi:dtdl:extension:historization;2", "dtmi:dtdl:extension:requirement;1"]""")), Id);
-        AssertError(Parse(V3(Id, context: """["dtmi:dtdl:context;4", "dtmi:dtdl:extension:quantitativeTypes;1"]""")), "extension-version");
+        Assert.Contains(Parse(V3(Id, context: """["dtmi:dtdl:context;4", "dtmi:dtdl:extension:quantitativeTypes;1"]""")).Warnings, w => w.Rule == "extension-version");
+        AssertError(Parse(V3(Id, """{ "@type": ["Telemetry", "Temperature"], "name": "t", "schema": "double", "unit": "degreeCelsius" }""",
+            context: """["dtmi:dtdl:context;4", "dtmi:dtdl:extension:quantitativeTypes;1"]""")), "invalid-cotype");
 
         string Nest(int n) => n == 0 ? "\"double\"" : $$"""{ "@type": "Array", "elementSchema": {{Nest(n - 1)}} }""";
         var deep = $$"""{ "@type": "Telemetry", "name": "t", "schema": {{Nest(20)}} }""";
-        AssertValid(Parse(V3(Id, deep, context: """["dtmi:dtdl:context;4#limitless", "dtmi:dtdl:limits:onvif;1"]""")), Id);
+        var onvif = new ModelParserOptions { LimitExtensions = ["dtmi:dtdl:limits:onvif;1"] };
+        AssertValid(Parse(onvif, V3(Id, deep, context: """["dtmi:dtdl:context;4#limitless", "dtmi:dtdl:limits:onvif;1"]""")), Id);
         AssertError(Parse(V3(Id, deep, context: """["dtmi:dtdl:context;4#limitless", "dtmi:dtdl:context;4#limits"]""")), "schema-depth");
-        AssertError(Parse(V3(Id, context: """["dtmi:dtdl:context;4", "dtmi:dtdl:limits:onvif;1"]""")), "context-order");
+        AssertError(Parse(onvif, V3(Id, context: """["dtmi:dtdl:context;4", "dtmi:dtdl:limits:onvif;1"]""")), "context-order");
         AssertError(Parse(V3(Id, context: """["dtmi:dtdl:context;3#limitless"]""")), "context-syntax");
     }
 

@@ -44,6 +44,7 @@ internal sealed partial class DocumentReader
         var limitless = false;
         var limitsSpecified = false;
         var sawExtension = false;
+        var sawIotCentral = false;
         for (var i = 0; i < ids.Count; i++)
         {
             var (id, p) = ids[i];
@@ -51,6 +52,7 @@ internal sealed partial class DocumentReader
             {
                 // DTDL v2 permits (but discourages) IoT Central's context before the DTDL one.
                 sawExtension |= id != "dtmi:iotcentral:context;2";
+                sawIotCentral |= id == "dtmi:iotcentral:context;2";
                 continue;
             }
 
@@ -70,7 +72,8 @@ internal sealed partial class DocumentReader
                 continue;
             }
 
-            if (sawExtension)
+            // Only DTDL v2 lets IoT Central's context precede its DTDL context (Requirement-ContextDtdlPrecedesOrOnlyLessExceptionV2).
+            if (sawExtension || (sawIotCentral && core.Version != 2))
             {
                 sink.Error(_doc, p, "context-order", $"the DTDL context '{id}' must precede every extension context specifier");
             }
@@ -105,7 +108,7 @@ internal sealed partial class DocumentReader
         var isLimitless = version is null ? parent!.Limitless : limitless && !limitsSpecified;
 
         // Extensions, combined with the parent's: a later or lower specifier replaces one with the same de-versioned value.
-        var active = new List<string>(parent?.Version == dtdlVersion ? parent.Specifiers : []);
+        var active = new List<string>(parent?.Specifiers ?? []);
         foreach (var (id, p) in ids)
         {
             if (id.StartsWith(DtdlContexts.CorePrefix, StringComparison.Ordinal))
@@ -132,6 +135,7 @@ internal sealed partial class DocumentReader
 
         var known = new List<KnownContext>();
         var features = Feature.None;
+        var unusable = Feature.None;
         var mqtt = 0;
         var incomplete = false;
         var extensions = new List<Dtmi>();
@@ -143,12 +147,26 @@ internal sealed partial class DocumentReader
             {
                 if (!ext.DtdlVersions.Contains(dtdlVersion))
                 {
-                    sink.Error(_doc, p, "extension-version", $"'{id}' cannot be used with DTDL v{dtdlVersion}; it is usable with DTDL v{string.Join(" and v", ext.DtdlVersions)}");
-                    continue;
+                    // A known extension of other DTDL versions (Historization v1 under v2, IoT Central under v3) is defined, so
+                    // the model is complete; what the version cannot use are its adjunct types (ReadCoType refuses them).
+                    if (ext.Feature == Feature.OnvifLimits)
+                    {
+                        sink.Error(_doc, p, "extension-version", $"'{id}' cannot be used with DTDL v{dtdlVersion}; it is a limit extension of DTDL v{string.Join(" and v", ext.DtdlVersions)}");
+                        continue;
+                    }
+
+                    sink.Warning(_doc, p, "extension-version", $"'{id}' is an extension of DTDL v{string.Join(" and v", ext.DtdlVersions)}; its adjunct types cannot co-type DTDL v{dtdlVersion} elements");
+                    unusable |= ext.Feature;
                 }
 
                 if (ext.Feature == Feature.OnvifLimits)
                 {
+                    if (!options.LimitExtensions.Contains(id))
+                    {
+                        sink.Error(_doc, p, "limit-extension", $"'{id}' is a limit extension, used only when asked for (ModelParserOptions.LimitExtensions; doppel models validate --limit-extension {id})");
+                        continue;
+                    }
+
                     var index = ids.FindIndex(x => x.Id == id);
                     if (index >= 0 && (index == 0 || ids[index - 1].Id != $"{DtdlContexts.CorePrefix}{dtdlVersion}#limitless"))
                     {
@@ -170,7 +188,7 @@ internal sealed partial class DocumentReader
             var deversioned = id[..id.IndexOf(';', StringComparison.Ordinal)];
             var versions = DtdlContexts.Versions(deversioned).Where(v => v.DtdlVersions.Contains(dtdlVersion)).Select(v => v.Id).ToList();
             var usable = string.Join(", ", DtdlContexts.Extensions.Where(e => e.DtdlVersions.Contains(dtdlVersion)).Select(e => e.Id));
-            sink.ErrorOrWarning(options.AllowUnknownExtensions, _doc, p, "unknown-extension", versions.Count > 0
+            sink.ErrorOrWarning(options.AllowUnknownExtensions ?? dtdlVersion == 2, _doc, p, "unknown-extension", versions.Count > 0
                 ? $"'{id}' is not a version of this extension usable with DTDL v{dtdlVersion}; known: {string.Join(", ", versions)}"
                 : $"'{id}' is not an extension this parser knows for DTDL v{dtdlVersion}; known: {usable}");
             incomplete = true;
@@ -180,6 +198,7 @@ internal sealed partial class DocumentReader
         {
             Version = dtdlVersion,
             Features = features,
+            UnusableFeatures = unusable,
             MqttVersion = mqtt,
             Incomplete = incomplete,
             Extensions = extensions,

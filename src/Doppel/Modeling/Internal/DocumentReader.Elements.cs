@@ -40,6 +40,9 @@ internal sealed partial class DocumentReader
 {
     private static readonly string[] CommonMembers = ["@id", "@type", "comment", "description", "displayName"];
 
+    /// <summary>Classes whose members (enumValues, mapKey, mapValue, fields, request, response) take elements of their parent's own DTDL version only.</summary>
+    private static readonly Kind[] SameVersionKinds = [Kind.EnumValue, Kind.MapKey, Kind.MapValue, Kind.Field, Kind.CommandPayload, Kind.CommandRequest, Kind.CommandResponse];
+
     // contextRead: parent is already this element's active context (a top-level Interface, whose @context was read first).
     private ElementInfo? ReadElement(JsonElement e, string path, Kind[] expected, bool typeRequired, DocContext parent, InterfaceDraft? draft, bool contextRead = false)
     {
@@ -52,6 +55,13 @@ internal sealed partial class DocumentReader
             {
                 // An element of one DTDL version may include elements of its own or earlier versions, never later ones.
                 sink.Error(_doc, path + ".@context", "version-mixing", $"a DTDL v{parent.Version} element cannot include a DTDL v{ctx.Version} element");
+            }
+            else if (ctx.Version < parent.Version && expected.All(SameVersionKinds.Contains))
+            {
+                // Only some members take elements of earlier versions (contents, extends, schema, elementSchema, a Component's
+                // schema, a Relationship's properties); "… MUST conform to the definition of DTDL element EnumValue" names
+                // the element of the member's own version.
+                sink.Error(_doc, path + ".@context", "version-mixing", $"a DTDL v{parent.Version} {expected[0]} must be written in DTDL v{parent.Version}; this one declares DTDL v{ctx.Version}");
             }
         }
 
@@ -174,11 +184,12 @@ internal sealed partial class DocumentReader
 
         foreach (var co in DtdlTerms.CoTypes)
         {
-            if (info.CoTypes.Contains(co.Term))
+            // Only the extension's own adjunct type: the same word as an informal co-type (its extension not in force) requires nothing.
+            if (info.CoTypes.Contains(co.Term) && IsFormal(co, ctx))
             {
                 foreach (var (propName, req, _) in co.Properties)
                 {
-                    if (req && !info.Props.ContainsKey(propName))
+                    if (req && (!info.Props.TryGetValue(propName, out var given) || given.ValueKind == JsonValueKind.Array && given.GetArrayLength() == 0))
                     {
                         sink.Error(_doc, path, "missing-property", $"an element co-typed {co.Term} requires '{propName}'");
                     }
@@ -191,7 +202,7 @@ internal sealed partial class DocumentReader
             }
         }
 
-        if (info.Semantic is not null && !info.Props.ContainsKey("unit"))
+        if (info.Semantic is not null && (!info.Props.TryGetValue("unit", out var unitValue) || unitValue.ValueKind == JsonValueKind.Array && unitValue.GetArrayLength() == 0))
         {
             sink.Error(_doc, path, "missing-property", $"an element co-typed with semantic type {info.Semantic} requires 'unit'");
         }
@@ -201,7 +212,7 @@ internal sealed partial class DocumentReader
             return null;
         }
 
-        if (info.CoTypes.Contains("Override") && !info.CoTypes.Contains("ValueAnnotation"))
+        if (info.CoTypes.Contains("Override") && !info.CoTypes.Contains("ValueAnnotation") && IsFormal(DtdlTerms.CoTypes.First(c => c.Term == "Override"), ctx))
         {
             sink.Error(_doc, path + ".@type", "invalid-cotype", "Override may co-type a Property only when it is also co-typed ValueAnnotation");
         }
@@ -308,7 +319,7 @@ internal sealed partial class DocumentReader
             {
                 sink.Error(_doc, path + ".comment", "single-value", $"comment takes at most one string; found an array of {n}");
             }
-            else if (n == 1 && ReadString(comment.ValueKind == JsonValueKind.Array ? comment[0] : comment, path + ".comment") is { } text)
+            else if (n == 1 && ReadString(comment.ValueKind == JsonValueKind.Array ? comment[0] : comment, path + ".comment", version) is { } text)
             {
                 if (text.Length > MaxComment)
                 {
@@ -323,17 +334,17 @@ internal sealed partial class DocumentReader
 
         if (info.Props.TryGetValue("displayName", out var dn))
         {
-            info.DisplayName = ReadLocalized(dn, path + ".displayName", ctx.MaxDisplayName, "displayName-length");
+            info.DisplayName = ReadLocalized(dn, path + ".displayName", ctx.MaxDisplayName, "displayName-length", version);
         }
 
         if (info.Props.TryGetValue("description", out var desc))
         {
-            info.Description = ReadLocalized(desc, path + ".description", ctx.MaxDescription, "description-length");
+            info.Description = ReadLocalized(desc, path + ".description", ctx.MaxDescription, "description-length", version);
         }
 
         if (info.Props.ContainsKey("name") && DtdlTerms.PropertiesOf(info.Kind, version).Contains("name"))
         {
-            if (One(info, "name", path) is { } nv && ReadString(nv, path + ".name") is { } name)
+            if (One(info, "name", path) is { } nv && ReadString(nv, path + ".name", version) is { } name)
             {
                 if (name.Length > ctx.MaxName)
                 {
@@ -370,6 +381,13 @@ internal sealed partial class DocumentReader
         var semantic = ctx.Version == 2 ? SemanticTables.V2 : SemanticTables.QuantitativeTypesV1;
         if (semantic.ContainsKey(t) && (ctx.Version == 2 || ctx.Has(Feature.QuantitativeTypes)))
         {
+            if (ctx.Version >= 3 && (ctx.UnusableFeatures & Feature.QuantitativeTypes) != 0)
+            {
+                var extension = ctx.Specifiers.FirstOrDefault(s => DtdlContexts.Find(s)?.Feature == Feature.QuantitativeTypes);
+                sink.Error(_doc, path + ".@type", "invalid-cotype", $"semantic type {t} comes from '{extension}', which is not an extension of DTDL v{ctx.Version}; it cannot co-type a DTDL v{ctx.Version} element");
+                return;
+            }
+
             if (!DtdlTerms.SemanticAllowedOn(info.Kind, ctx.Version))
             {
                 sink.Error(_doc, path + ".@type", "invalid-cotype", $"semantic type {t} cannot co-type a DTDL v{ctx.Version} {info.Kind}");
@@ -394,6 +412,14 @@ internal sealed partial class DocumentReader
                 continue;
             }
 
+            if ((ctx.UnusableFeatures & co.Feature) != 0)
+            {
+                var extension = ctx.Specifiers.FirstOrDefault(s => DtdlContexts.Find(s)?.Feature == co.Feature);
+                var versions = extension is null ? "" : $" v{string.Join(" and v", DtdlContexts.Find(extension)!.DtdlVersions)}";
+                sink.Error(_doc, path + ".@type", "invalid-cotype", $"{t} comes from '{extension}', an extension of DTDL{versions}; it cannot co-type a DTDL v{ctx.Version} element");
+                return;
+            }
+
             if (!co.On.Contains(info.Kind))
             {
                 sink.Error(_doc, path + ".@type", "invalid-cotype", $"{t} can co-type only {string.Join(", ", co.On)}; not a {info.Kind}");
@@ -405,7 +431,17 @@ internal sealed partial class DocumentReader
         }
 
         // What remains is not a co-type this element may have. A term of the language or of an extension in force
-        // (a schema, a unit, an abstract class...) never is; neither is an identifier or a malformed DTMI.
+        // (a schema, a unit, an abstract class...) never is; neither is an identifier or a malformed DTMI. Unless an
+        // unknown extension may have redefined it: "If the absence of such a string cannot be conclusively verified
+        // because the model is contextually incomplete, the element is considered to be informally co-typed."
+        if (ctx.Terms.TermToIri.ContainsKey(t) && ctx.Incomplete)
+        {
+            sink.Warning(_doc, path + ".@type", "informal-cotype", $"'{Shorten(raw)}' is a DTDL term, which an unknown extension in @context may define as a co-type; accepted as an informal co-type");
+            info.CoTypes.Add(t);
+            info.Informal = true;
+            return;
+        }
+
         if (ctx.Terms.TermToIri.ContainsKey(t))
         {
             sink.Error(_doc, path + ".@type", "invalid-cotype", $"'{Shorten(raw)}' is a DTDL term but not a type that can co-type a {info.Kind}");
@@ -445,11 +481,15 @@ internal sealed partial class DocumentReader
         sink.Error(_doc, path + ".@type", "unknown-cotype", $"'{Shorten(raw)}' is not a DTDL v{ctx.Version} type or a co-type defined by the extensions in @context{hint}");
     }
 
+    /// <summary>True when <paramref name="co"/>'s extension is in force and usable in the element's DTDL version.</summary>
+    private static bool IsFormal(CoTypeDef co, DocContext ctx) =>
+        ctx.Has(co.Feature) && (ctx.UnusableFeatures & co.Feature) == 0 && (co.Feature != Feature.Mqtt || ctx.MqttVersion >= co.MinFeatureVersion);
+
     private static ValueRule? FindCoTypeProperty(ElementInfo info, string key, DocContext ctx)
     {
         foreach (var co in DtdlTerms.CoTypes)
         {
-            if (!info.CoTypes.Contains(co.Term))
+            if (!info.CoTypes.Contains(co.Term) || !IsFormal(co, ctx))
             {
                 continue;
             }
@@ -481,6 +521,12 @@ internal sealed partial class DocumentReader
     {
         if (raw.ValueKind == JsonValueKind.Array)
         {
+            if (raw.GetArrayLength() == 0)
+            {
+                // No value at all (JSON-LD); a required one is reported as missing.
+                return;
+            }
+
             if (raw.GetArrayLength() != 1)
             {
                 sink.Error(_doc, path, "single-value", $"'{key}' takes exactly one value; found an array of {raw.GetArrayLength()}");
@@ -492,7 +538,7 @@ internal sealed partial class DocumentReader
 
         if (rule == ValueRule.PositiveInteger)
         {
-            if (ReadInteger(raw, path) is { } n)
+            if (ReadInteger(raw, path, info.Context.Version) is { } n)
             {
                 if (n >= 1)
                 {
@@ -507,7 +553,24 @@ internal sealed partial class DocumentReader
             return;
         }
 
-        if (ReadString(raw, path) is not { } s)
+        if (rule == ValueRule.Iri)
+        {
+            // overrides names a property, an identifier: a string, never a value object.
+            if (ReadIdentifier(raw, path, key) is { Length: > 0 } name)
+            {
+                info.Extensions[key] = name;
+            }
+            else if (raw.ValueKind == JsonValueKind.String)
+            {
+                sink.Error(_doc, path, "extension-value", $"'{key}' must be a non-empty string");
+            }
+
+            return;
+        }
+
+        // A duration is an xsd:duration literal: as a value object, its @type (if any) is xsd:duration.
+        var literal = rule == ValueRule.Duration ? Literal(raw, path, info.Context.Version, JsonValueKind.String, "duration") : Literal(raw, path, info.Context.Version, JsonValueKind.String, "string");
+        if (literal?.GetString() is not { } s)
         {
             return;
         }
@@ -546,13 +609,20 @@ internal sealed partial class DocumentReader
 
     private void CheckUnit(ElementInfo info, JsonElement unit, string path, DocContext ctx)
     {
-        if (ReadString(unit, path) is not { } raw)
+        if (ReadIdentifier(unit, path, "unit") is not { } raw)
         {
             return;
         }
 
         var table = ctx.Version == 2 ? SemanticTables.V2 : SemanticTables.QuantitativeTypesV1;
         var (unitType, units) = table[info.Semantic!];
+        if (ctx.Version >= 3 && ctx.Terms.CoreTerms.Contains(raw))
+        {
+            // From v3 on units come from QuantitativeTypes, whose terms cannot redefine the core's ("byte" is the schema).
+            sink.Error(_doc, path, "unit-mismatch", $"'{Shorten(raw)}' is a DTDL v{ctx.Version} term, not a unit; a unit the core language also names is written as its identifier");
+            return;
+        }
+
         var u = ctx.Terms.TermOf(raw) ?? raw;
         if (!units.Contains(u))
         {

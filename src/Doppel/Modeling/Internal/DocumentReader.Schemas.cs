@@ -332,7 +332,7 @@ internal sealed partial class DocumentReader
                     }
 
                     CheckUniqueIndex(indexes, vi.Extensions, ep);
-                    object? v = isInt ? ReadInteger(raw, ep + ".enumValue") : ReadString(raw, ep + ".enumValue");
+                    object? v = isInt ? ReadInteger(raw, ep + ".enumValue", vi.Context.Version) : ReadString(raw, ep + ".enumValue", vi.Context.Version);
                     return v is null ? null : new EnumValue(vi.Name, v) { DisplayName = vi.DisplayName };
                 });
                 if (value is null)

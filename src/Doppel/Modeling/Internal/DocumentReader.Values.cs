@@ -34,13 +34,30 @@ internal sealed partial class DocumentReader
     }
 
     /// <summary>A representational string: a string, or a value object whose @value is a string (and @type, if any, xsd:string).</summary>
-    private string? ReadString(JsonElement v, string path) =>
-        Literal(v, path, JsonValueKind.String, "string") is { } e ? e.GetString() : null;
+    private string? ReadString(JsonElement v, string path, int version) =>
+        Literal(v, path, version, JsonValueKind.String, "string") is { } e ? e.GetString() : null;
+
+    /// <summary>
+    /// A member whose value is an identifier or a term (target, commandType, unit): a JSON string. A value object is a
+    /// literal, not an identifier, so it is refused.
+    /// </summary>
+    private string? ReadIdentifier(JsonElement v, string path, string member)
+    {
+        if (v.ValueKind == JsonValueKind.String)
+        {
+            return v.GetString();
+        }
+
+        sink.Error(_doc, path, "type-mismatch", v.ValueKind == JsonValueKind.Object && v.TryGetProperty("@value", out _)
+            ? $"'{member}' takes an identifier or a term as a string; a value object is a literal"
+            : $"'{member}' takes an identifier or a term as a string; found {Describe(v)}");
+        return null;
+    }
 
     /// <summary>A representational integer (4 bytes): a number, or a value object whose @value is one (and @type, if any, xsd:integer).</summary>
-    private int? ReadInteger(JsonElement v, string path)
+    private int? ReadInteger(JsonElement v, string path, int version)
     {
-        if (Literal(v, path, JsonValueKind.Number, "integer") is not { } e)
+        if (Literal(v, path, version, JsonValueKind.Number, "integer") is not { } e)
         {
             return null;
         }
@@ -55,9 +72,9 @@ internal sealed partial class DocumentReader
     }
 
     /// <summary>A representational boolean: true/false, or a value object whose @value is one (and @type, if any, xsd:boolean).</summary>
-    private bool? ReadBoolean(JsonElement v, string path)
+    private bool? ReadBoolean(JsonElement v, string path, int version)
     {
-        if (Literal(v, path, JsonValueKind.True, "boolean") is not { } e)
+        if (Literal(v, path, version, JsonValueKind.True, "boolean") is not { } e)
         {
             return null;
         }
@@ -65,7 +82,7 @@ internal sealed partial class DocumentReader
         return e.GetBoolean();
     }
 
-    private JsonElement? Literal(JsonElement v, string path, JsonValueKind kind, string xsd)
+    private JsonElement? Literal(JsonElement v, string path, int version, JsonValueKind kind, string xsd)
     {
         static bool Is(JsonElement e, JsonValueKind kind) =>
             kind == JsonValueKind.True ? e.ValueKind is JsonValueKind.True or JsonValueKind.False : e.ValueKind == kind;
@@ -97,8 +114,15 @@ internal sealed partial class DocumentReader
                     }
 
                     break;
+                case "@id" or "@context" or "@graph":
+                    sink.Error(_doc, $"{path}.{m.Name}", "value-object", $"a value object MUST NOT have {m.Name}");
+                    return null;
+                case var keyword when version == 2 && keyword.StartsWith('@'):
+                    // DTDL v2 only discourages other keywords in a value object ("SHOULD NOT"); v3 and v4 forbid them.
+                    sink.Warning(_doc, $"{path}.{m.Name}", "value-object", $"'{Shorten(m.Name)}' in a value object is discouraged; it is ignored");
+                    break;
                 default:
-                    sink.Error(_doc, $"{path}.{m.Name}", "value-object", $"a value object has only @value and @type; found '{Shorten(m.Name)}'");
+                    sink.Error(_doc, $"{path}.{m.Name}", "value-object", $"a value object has only @value and @type{(version == 2 ? " (and other JSON-LD keywords)" : "")}; found '{Shorten(m.Name)}'");
                     return null;
             }
         }
@@ -122,7 +146,7 @@ internal sealed partial class DocumentReader
     /// A localizable string: a string (the default language, stored as "en"), a language map, or an array of strings and
     /// language-tagged value objects with at most one default-language value.
     /// </summary>
-    private LocalizedText ReadLocalized(JsonElement e, string path, int max, string rule)
+    private LocalizedText ReadLocalized(JsonElement e, string path, int max, string rule, int version)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
 
@@ -160,7 +184,7 @@ internal sealed partial class DocumentReader
 
                 break;
             case JsonValueKind.Array:
-                ReadLocalizedArray(e, path, Add);
+                ReadLocalizedArray(e, path, Add, version);
                 break;
             default:
                 sink.Error(_doc, path, "type-mismatch", $"expected a string, a language map such as {{\"en\": \"...\"}} or an array of language-tagged values; found {Describe(e)}");
@@ -170,7 +194,7 @@ internal sealed partial class DocumentReader
         return new LocalizedText(values);
     }
 
-    private void ReadLocalizedArray(JsonElement e, string path, Action<string, string, string> add)
+    private void ReadLocalizedArray(JsonElement e, string path, Action<string, string, string> add, int version)
     {
         var defaults = 0;
         var languages = new HashSet<string>(StringComparer.Ordinal);
@@ -203,6 +227,11 @@ internal sealed partial class DocumentReader
                 else if (m.Name == "@language" && m.Value.ValueKind == JsonValueKind.String && LanguageTag().IsMatch(m.Value.GetString()!))
                 {
                     language = m.Value.GetString();
+                }
+                else if (version == 2 && m.Name.StartsWith('@') && m.Name is not ("@value" or "@language" or "@id" or "@context" or "@graph"))
+                {
+                    // DTDL v2 only discourages other keywords in a language-tagged value ("SHOULD NOT"); v3 and v4 forbid them.
+                    sink.Warning(_doc, $"{p}.{m.Name}", "localized-value", $"'{Shorten(m.Name)}' in a language-tagged value is discouraged; it is ignored");
                 }
                 else
                 {

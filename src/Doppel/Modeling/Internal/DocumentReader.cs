@@ -11,6 +11,12 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
 {
     private const int MaxComment = 512;
 
+    /// <summary>
+    /// How deep JSON may nest: System.Text.Json's default, the limit of the official DTDL parser, which reads documents
+    /// with it. DTDL is silent; no valid model within DTDL's own limits comes near it (eight nested Objects are 30 levels).
+    /// </summary>
+    private const int MaxJsonDepth = 64;
+
     /// <summary>Interfaces to read; TopLevel when the context given is the one read from the element itself.</summary>
     private readonly List<(JsonElement Element, string Document, string Path, DocContext Context, bool TopLevel)> _pending = [];
 
@@ -35,7 +41,7 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
             JsonElement root;
             try
             {
-                using var parsed = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 256 });
+                using var parsed = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
                 root = parsed.RootElement.Clone();
             }
             catch (JsonException e)
@@ -55,6 +61,11 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
                 // System.Text.Json parses "\ud800" alone, then throws when the string is read: refuse the document first.
                 sink.Error(_doc, where, "json-syntax", "the text has an escaped surrogate (\\uD800-\\uDFFF) that is not part of a pair, so it is not a valid string");
                 continue;
+            }
+
+            if (JsonLdForms.HasNestedArray(root))
+            {
+                root = JsonLdForms.FlattenNestedArrays(root);
             }
 
             if (root.ValueKind == JsonValueKind.Object)
@@ -234,6 +245,20 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
         Discover(e, path, context, partition, HasType(e, "Interface", context), includedBy: context.Terms.TermOf(member) ?? member);
     }
 
+    /// <summary>The DTDL version an inner @context gives its element (errors in it are reported where the element is read).</summary>
+    private int InnerVersion(JsonElement context, string path, DocContext parent)
+    {
+        sink.Quiet++;
+        try
+        {
+            return (ReadContext(context, path + ".@context", parent) ?? parent).Version;
+        }
+        finally
+        {
+            sink.Quiet--;
+        }
+    }
+
     /// <summary>Members whose values are literals or language maps, never elements (their objects are not walked).</summary>
     private static bool IsLiteralMember(string name, DocContext context)
     {
@@ -290,6 +315,13 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
                     sink.Error(_doc, p, "missing-property", "an interface-level schema needs an @id so that it can be referenced");
                 }
 
+                if (s.TryGetProperty("@context", out var inner) && InnerVersion(inner, p, sctx) < sctx.Version)
+                {
+                    // "schemas": "… MUST conform to the definition of DTDL element Array or Enum or Map or Object", of the
+                    // Interface's own version (where schema and elementSchema also allow earlier versions' elements).
+                    sink.Error(_doc, p + ".@context", "version-mixing", $"an Interface's schemas must be written in its DTDL version (v{sctx.Version}); this one declares DTDL v{InnerVersion(inner, p, sctx)}");
+                }
+
                 if (ReadSchema(s, p, sctx, draft) is { } schema)
                 {
                     CheckSchemaDepth(schema, p, sctx);
@@ -301,12 +333,19 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
         if (info.Props.TryGetValue("contents", out var contents))
         {
             var names = new Dictionary<string, string>(StringComparer.Ordinal);
+            var ids = new HashSet<Dtmi>();
             var indexes = new HashSet<int>();
             ForEachElement(contents, path + ".contents", "contents", (c, p, cctx) =>
             {
                 var content = ReadReferenced(c, p, cctx, "contents", (el, ep, ectx) => ReadContent(el, ep, ectx, draft));
                 if (content is null)
                 {
+                    return;
+                }
+
+                if (content.Id is { } id && !ids.Add(id))
+                {
+                    // The same element named twice (defined and referenced, or referenced again): a member's values are a set.
                     return;
                 }
 
@@ -328,9 +367,11 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
     private void ReadExtends(InterfaceDraft draft, JsonElement ext, string path, DocContext ctx)
     {
         var count = 0;
+        var values = 0;
         ForEachElement(ext, path, "extends", (item, p, _) =>
         {
             count++;
+            values++;
             if (item.ValueKind == JsonValueKind.String)
             {
                 var s = item.GetString()!;
@@ -339,6 +380,13 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
                     if (_elements.TryGetValue(s, out var target) && !target.IsInterface)
                     {
                         sink.Error(_doc, p, "type-mismatch", $"'{s}' names the element at {target.Document} {target.Path}, which is not an Interface");
+                        return;
+                    }
+
+                    if (draft.Extends.Any(e => e.Id.Value == s))
+                    {
+                        // The same Interface twice is one base: extends' values are a set.
+                        count--;
                         return;
                     }
 
@@ -359,6 +407,7 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
             }
         }, ctx);
 
+        draft.ExtendsValues = values;
         if (ctx.Version == 2 && count > 2)
         {
             sink.Error(_doc, path, "extends-count", $"DTDL v2 allows at most 2 Interfaces in extends; found {count}");
@@ -421,7 +470,7 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
         }
 
         var p = path + ".commandType";
-        if (ReadString(v, p) is { } s)
+        if (ReadIdentifier(v, p, "commandType") is { } s)
         {
             var term = info.Context.Terms.TermOf(s);
             if (term is not ("synchronous" or "asynchronous"))
@@ -449,7 +498,8 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
         return ReadReferenced(e, p, ctx, term, (el, ep, ectx) =>
         {
             draft.ElementCount++;
-            Kind[] kinds = ectx.Version == 2 ? [Kind.CommandPayload] : [term == "request" ? Kind.CommandRequest : Kind.CommandResponse, Kind.CommandPayload];
+            // From DTDL v3 CommandPayload is abstract: a request is a CommandRequest, a response a CommandResponse.
+            Kind[] kinds = ectx.Version == 2 ? [Kind.CommandPayload] : [term == "request" ? Kind.CommandRequest : Kind.CommandResponse];
             var info = ReadElement(el, ep, kinds, false, ectx, draft);
             if (info?.Name is null)
             {
@@ -467,7 +517,7 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
         Dtmi? target = null;
         if (One(info, "target", path) is { } t)
         {
-            if (ReadString(t, path + ".target") is { } s && CheckDtmi(s, path + ".target", ctx.Version, DtmiSyntax.MaxUserLength))
+            if (ReadIdentifier(t, path + ".target", "target") is { } s && CheckDtmi(s, path + ".target", ctx.Version, DtmiSyntax.MaxUserLength))
             {
                 target = new Dtmi(s);
             }
@@ -577,7 +627,14 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
             sink.Error(_doc, p, "invalid-component-schema", $"a Component's schema must be an Interface DTMI or an inline Interface; found {Describe(s)}");
         }
 
-        return schema is null ? null : Fill(new ComponentDef { Name = info.Name!, DefinedIn = draft.Id, Schema = schema }, info);
+        if (schema is null)
+        {
+            return null;
+        }
+
+        var component = Fill(new ComponentDef { Name = info.Name!, DefinedIn = draft.Id, Schema = schema }, info);
+        draft.ComponentVersions[component] = ctx.Version;
+        return component;
     }
 
     private static T Fill<T>(T content, ElementInfo info)
@@ -672,10 +729,10 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
     };
 
     private bool ReadBool(ElementInfo info, string term, string path) =>
-        One(info, term, path) is { } v && ReadBoolean(v, $"{path}.{term}") is true;
+        One(info, term, path) is { } v && ReadBoolean(v, $"{path}.{term}", info.Context.Version) is true;
 
     private int? ReadInt(ElementInfo info, string term, string path) =>
-        One(info, term, path) is { } v ? ReadInteger(v, $"{path}.{term}") : null;
+        One(info, term, path) is { } v ? ReadInteger(v, $"{path}.{term}", info.Context.Version) : null;
 
     /// <summary>
     /// Calls <paramref name="each"/> for every value of a member that takes DTDL elements: one element, one reference, or an
@@ -785,6 +842,20 @@ internal sealed partial class DocumentReader(ModelParserOptions options, ErrorSi
         if (!def.IsInterface && def.Partition != _partition)
         {
             sink.Error(_doc, path, "unreferenceable", $"'{id}' is defined inside another Interface ({def.Document} {def.Path}); only Interfaces and elements of the same Interface may be referenced");
+            return null;
+        }
+
+        if (!def.IsInterface && def.Context.Version < ctx.Version && member is "mapKey" or "mapValue" or "fields" or "enumValues" or "request" or "response")
+        {
+            // These members take elements of their own DTDL version only ("… MUST conform to the definition of DTDL element MapKey").
+            sink.Error(_doc, path, "version-mixing", $"'{id}' is a DTDL v{def.Context.Version} element ({def.Document} {def.Path}); '{member}' of a DTDL v{ctx.Version} element takes elements of its own version");
+            return null;
+        }
+
+        if (!def.IsInterface && def.Context.Version > ctx.Version)
+        {
+            // As for an inline element: a DTDL vN element includes elements of its own or earlier versions only.
+            sink.Error(_doc, path, "version-mixing", $"'{id}' is a DTDL v{def.Context.Version} element ({def.Document} {def.Path}); a DTDL v{ctx.Version} element cannot include it");
             return null;
         }
 

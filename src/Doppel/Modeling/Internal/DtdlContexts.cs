@@ -83,20 +83,31 @@ internal static class DtdlContexts
         {
             var core = Load(Core[version - 2].Resource!);
             var termToIri = new Dictionary<string, string>(core, StringComparer.Ordinal);
+            // "Although extensions can add definitions to the DTDL language, they cannot remove any core language
+            // definitions" (v4/DTDL.Extensions.md): a core term keeps its meaning ("byte" stays a schema under
+            // QuantitativeTypes v2, whose unit "byte" is then named by its identifier); a later extension's term replaces
+            // an earlier one's.
+            var extensionTerms = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var extension in extensions)
             {
                 if (extension.Resource is { } resource)
                 {
                     foreach (var (term, iri) in Load(resource))
                     {
-                        termToIri[term] = iri;
+                        extensionTerms[term] = iri;
                     }
                 }
             }
 
-            var iriToTerm = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (term, iri) in termToIri)
+            foreach (var (term, iri) in extensionTerms)
             {
+                termToIri.TryAdd(term, iri);
+            }
+
+            var iriToTerm = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (term, iri) in termToIri.Concat(extensionTerms))
+            {
+                // An extension's identifier names its term even where a core term of the same spelling hides the term itself.
                 iriToTerm.TryAdd(iri, term);
             }
 

@@ -38,6 +38,9 @@ internal sealed class DocContext
 
     public Feature Features { get; init; }
 
+    /// <summary>Features of active extensions that are defined for other DTDL versions only: their adjunct types cannot co-type this version's elements.</summary>
+    public Feature UnusableFeatures { get; init; }
+
     public int MqttVersion { get; init; }
 
     /// <summary>An unknown extension was tolerated: its terms cannot be checked (the spec's "contextually incomplete").</summary>

@@ -17,6 +17,12 @@ internal sealed class InterfaceDraft
 
     public List<(Dtmi Id, string Path)> Extends { get; } = [];
 
+    /// <summary>The DTDL version of each Component, which an inner @context may make earlier than the Interface's.</summary>
+    public Dictionary<ComponentDef, int> ComponentVersions { get; } = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The values written in extends, repetitions included (Extends holds each Interface once).</summary>
+    public int ExtendsValues { get; set; }
+
     public List<(Content Content, string Path)> Contents { get; } = [];
 
     public List<Schema> Schemas { get; } = [];

@@ -134,9 +134,12 @@ internal sealed class ModelLinker(ModelParserOptions options, ErrorSink sink, IM
             sink.Error(d.Document, d.Path + ".extends", "extends-depth", $"extends is {depth} levels deep; DTDL v{d.Context.Version} allows at most {d.Context.MaxExtendsDepth}");
         }
 
-        if (d.Context.Version >= 3 && ancestors.Count > MaxHierarchyV3)
+        // "In the union of all paths of extends members rooted at a given Interface, the total count of all values among
+        // all such members MUST NOT exceed 1024": each Interface's extends member counted once, with all its values.
+        var extendsValues = d.ExtendsValues + ancestors.Sum(a => _drafts.TryGetValue(a, out var ad) ? ad.ExtendsValues : Resolve(a)?.Extends.Count ?? 0);
+        if (d.Context.Version >= 3 && extendsValues > MaxHierarchyV3)
         {
-            sink.Error(d.Document, d.Path + ".extends", "extends-count", $"{ancestors.Count} Interfaces in the extends hierarchy; DTDL v{d.Context.Version} allows at most {MaxHierarchyV3}");
+            sink.Error(d.Document, d.Path + ".extends", "extends-count", $"{extendsValues} values in the extends members of the hierarchy; DTDL v{d.Context.Version} allows at most {MaxHierarchyV3}");
         }
 
         var contents = MergeContents(d, bases);
@@ -237,9 +240,10 @@ internal sealed class ModelLinker(ModelParserOptions options, ErrorSink sink, IM
                 case ComponentDef comp:
                     if (Resolve(comp.Schema) is { } schema)
                     {
-                        if (schema.DtdlVersion > d.Context.Version)
+                        var version = d.ComponentVersions.GetValueOrDefault(comp, d.Context.Version);
+                        if (schema.DtdlVersion > version)
                         {
-                            sink.Error(d.Document, path + ".schema", "component-version", $"a DTDL v{d.Context.Version} Component's schema must be an Interface of that or an earlier version; '{schema.Id}' is DTDL v{schema.DtdlVersion}");
+                            sink.Error(d.Document, path + ".schema", "component-version", $"a DTDL v{version} Component's schema must be an Interface of that or an earlier version; '{schema.Id}' is DTDL v{schema.DtdlVersion}");
                         }
 
                         if (schema.Components.FirstOrDefault() is { } nested)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Doppel.Cli.Bench.Dtdl;
 using Doppel.Modeling;
 
 namespace Doppel.Tests.Modeling.Fuzzing;
@@ -40,7 +41,7 @@ internal static class DtdlFuzzCampaign
             view.Write(w * 16L, -1L);
         }
 
-        var seeds = FuzzSeeds.Load();
+        var seeds = TestSeeds.Load();
         var mutator = new DtdlMutator(seeds);
         var existing = ExistingModels.From(seeds);
 
@@ -122,7 +123,7 @@ internal static class DtdlFuzzCampaign
     public static int RunFile(string file, string mode)
     {
         var texts = DecodeDocuments(File.ReadAllText(file));
-        var existing = mode.EndsWith("+existing", StringComparison.Ordinal) ? ExistingModels.From(FuzzSeeds.Load()) : null;
+        var existing = mode.EndsWith("+existing", StringComparison.Ordinal) ? ExistingModels.From(TestSeeds.Load()) : null;
         Exception? error = null;
         var thread = new Thread(() => error = Parse(mode, texts, existing).Error, MaxStackSize);
         thread.Start();

@@ -1,3 +1,4 @@
+using Doppel.Cli.Bench.Dtdl;
 using Doppel.Modeling;
 
 namespace Doppel.Tests.Modeling.Fuzzing;
