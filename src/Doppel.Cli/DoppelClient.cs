@@ -16,6 +16,12 @@ internal sealed class DoppelClient : IDisposable
 
     public const string ServerVariable = "DOPPEL_SERVER";
 
+    /// <summary>The API key the CLI authenticates with (<c>dpl_…</c>).</summary>
+    public const string ApiKeyVariable = "DOPPEL_API_KEY";
+
+    /// <summary>A bearer token from the server's OpenID Connect issuer, used when no API key is set.</summary>
+    public const string TokenVariable = "DOPPEL_TOKEN";
+
     /// <summary>How long one request may take before the server counts as not answering.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
@@ -146,7 +152,11 @@ internal sealed class DoppelClient : IDisposable
             SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
         };
         var client = new HttpClient(handler) { BaseAddress = Server, Timeout = timeout };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "doppel-cli");
+        // Without a credential the request is anonymous, which a server allows on loopback only.
+        if ((Environment.GetEnvironmentVariable(ApiKeyVariable) ?? Environment.GetEnvironmentVariable(TokenVariable)) is { Length: > 0 } credential)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", credential.Trim());
+        }
         return client;
     }
 

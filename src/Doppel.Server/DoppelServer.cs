@@ -11,6 +11,7 @@ using Doppel.Server.Mqtt;
 using Doppel.Server.Observability;
 using Doppel.Server.Routing;
 using Doppel.Server.Runtime;
+using Doppel.Server.Security;
 using Doppel.Server.Streams;
 using Doppel.Server.Streams.Internal;
 using Doppel.Storage;
@@ -98,6 +99,7 @@ public sealed class DoppelServer : IAsyncDisposable
             {
                 app.Services.GetRequiredService<ILogger<DoppelServer>>().PackLeftOut(problem);
             }
+            Announce(app.Services, options);
             console?.Release();
             var server = new DoppelServer(app, runtime);
             runtime.EventSource = (server.HttpAddress ?? server.HttpsAddress)?.Authority ?? "doppel";
@@ -177,6 +179,11 @@ public sealed class DoppelServer : IAsyncDisposable
         builder.Services.AddSingleton<IngestPipeline>();
         builder.Services.AddSingleton<HistoryMaintenance>();
         builder.Services.AddHostedService(services => services.GetRequiredService<HistoryMaintenance>());
+        builder.Services.AddSingleton(_ => SqliteSecurityStore.Open(options.DataDirectory));
+        builder.Services.AddSingleton(services => new ApiKeys(services.GetRequiredService<SqliteSecurityStore>(), runtime.Time));
+        builder.Services.AddSingleton<Policies>();
+        builder.Services.AddDoppelAuthentication(options);
+        builder.Services.AddSingleton<MqttAccess>();
         builder.Services.AddSingleton<EmbeddedBroker>();
         builder.Services.AddHostedService(services => services.GetRequiredService<EmbeddedBroker>());
         builder.Services.AddSingleton<MqttBridge>();
@@ -197,6 +204,9 @@ public sealed class DoppelServer : IAsyncDisposable
         var app = builder.Build();
         app.Use(UnhandledErrors);
         app.Use(ApiVersions.Enforce);
+        app.UseAuthentication();
+        app.Use(AccessGate.Enforce);
+        SecurityEndpoints.Map(app);
         RootEndpoint.Map(app);
         ModelEndpoints.Map(app);
         DigitalTwinEndpoints.Map(app);
@@ -235,6 +245,47 @@ public sealed class DoppelServer : IAsyncDisposable
         {
             context.RequestServices.GetRequiredService<ILogger<DoppelServer>>().UnhandledRequestError(e, context.Request.Method, context.Request.Path.Value);
             await AdtErrors.WriteAsync(context, new DoppelError("InternalServerError", "The server failed to process the request; see its log."));
+        }
+    }
+
+    /// <summary>Says at start how requests are authenticated; creates the first owner key when credentials are required and none exists.</summary>
+    private static void Announce(IServiceProvider services, DoppelServerOptions options)
+    {
+        var log = services.GetRequiredService<ILogger<DoppelServer>>();
+        if (options.AnonymousAllowed)
+        {
+            if (options.ListensOnLoopbackOnly)
+            {
+                log.AnonymousOnLoopback();
+            }
+            else
+            {
+                log.AnonymousInsecure();
+            }
+            return;
+        }
+        var keys = services.GetRequiredService<ApiKeys>();
+        if (options.AuthAuthority is null && !keys.Any)
+        {
+            var created = keys.Create("admin", Doppel.Security.Role.Owner, "created at the first start that required credentials", null);
+            if (created.IsSuccess)
+            {
+                var path = Path.Combine(Path.GetFullPath(options.DataDirectory), "admin.key");
+                File.WriteAllText(path, created.Value.Secret + Environment.NewLine);
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                }
+                log.FirstOwnerKey(path);
+            }
+        }
+        if (options.AuthAuthority is { } authority)
+        {
+            log.TokensAccepted(authority);
+        }
+        else
+        {
+            log.CredentialsRequired();
         }
     }
 

@@ -94,6 +94,36 @@ public sealed class DoppelServerOptions
     /// </summary>
     public IReadOnlyList<IPack>? Packs { get; set; }
 
+    /// <summary>Refuse requests without credentials (API keys, or tokens of <see cref="AuthAuthority"/>), even on loopback.</summary>
+    public bool RequireAuthentication { get; set; }
+
+    /// <summary>An OpenID Connect issuer whose JWT bearer tokens are accepted (its discovery document and keys are fetched from it).</summary>
+    public Uri? AuthAuthority { get; set; }
+
+    /// <summary>The audience tokens must be issued for; null accepts any audience of the issuer.</summary>
+    public string? AuthAudience { get; set; }
+
+    /// <summary>The token claim that carries roles (owner, writer, reader, or ADT's role names).</summary>
+    public string AuthRoleClaim { get; set; } = "roles";
+
+    /// <summary>Allow anonymous access although the server listens beyond loopback: explicit, and warned about at start.</summary>
+    public bool Insecure { get; set; }
+
+    /// <summary>True when Doppel listens on loopback addresses only (HTTP and the MQTT broker).</summary>
+    public bool ListensOnLoopbackOnly =>
+        Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && IsLoopback(uri.Host))
+        && (MqttPort is null || IsLoopback(MqttBindAddress));
+
+    /// <summary>True when authentication is configured: credentials are required.</summary>
+    public bool AuthenticationConfigured => RequireAuthentication || AuthAuthority is not null;
+
+    /// <summary>Requests without credentials act as the anonymous owner: only without authentication, on loopback or when <see cref="Insecure"/>.</summary>
+    public bool AnonymousAllowed => !AuthenticationConfigured && (ListensOnLoopbackOnly || Insecure);
+
+    private static bool IsLoopback(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+        || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
+
     /// <summary>What is wrong with these options, one message each; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -152,6 +182,19 @@ public sealed class DoppelServerOptions
             errors.Add($"MaxQueuedRuns must be 0 or more, got {MaxQueuedRuns}.");
         }
         Positive(StreamCapacity, nameof(StreamCapacity));
+        if (!AuthenticationConfigured && !Insecure && !ListensOnLoopbackOnly)
+        {
+            errors.Add("Doppel would listen beyond loopback without authentication: require credentials (--auth required, with API keys from 'doppel auth keys create'), "
+                + "accept an identity provider's tokens (--auth-authority URL), or allow anonymous access anyway with --insecure.");
+        }
+        if (AuthAuthority is { } authority && (!authority.IsAbsoluteUri || authority.Scheme is not ("https" or "http") || (authority.Scheme == "http" && !authority.IsLoopback)))
+        {
+            errors.Add($"The OpenID Connect issuer '{authority}' must be an https:// address (http:// only on loopback).");
+        }
+        if (string.IsNullOrWhiteSpace(AuthRoleClaim))
+        {
+            errors.Add("AuthRoleClaim must name a claim.");
+        }
         if (StreamHeartbeat <= TimeSpan.Zero)
         {
             errors.Add("StreamHeartbeat must be positive.");

@@ -53,4 +53,19 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Error, Message = "Applying the history policy failed; it is tried again at the next interval")]
     public static partial void HistoryPolicyFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Anonymous access is allowed: Doppel listens on loopback only. Require credentials with --auth required or --auth-authority URL")]
+    public static partial void AnonymousOnLoopback(this ILogger logger);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "INSECURE: anonymous access is allowed beyond loopback (--insecure): anyone who reaches this server may read and change everything")]
+    public static partial void AnonymousInsecure(this ILogger logger);
+
+    [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "No API key existed: created the owner key 'admin'; its secret is in {Path} (readable by you only); use it (DOPPEL_API_KEY) to create other keys, then delete the file")]
+    public static partial void FirstOwnerKey(this ILogger logger, string path);
+
+    [LoggerMessage(EventId = 43, Level = LogLevel.Information, Message = "Credentials are required: API keys")]
+    public static partial void CredentialsRequired(this ILogger logger);
+
+    [LoggerMessage(EventId = 44, Level = LogLevel.Information, Message = "Credentials are required: API keys, and bearer tokens of the OpenID Connect issuer {Authority}")]
+    public static partial void TokensAccepted(this ILogger logger, Uri authority);
 }

@@ -21,6 +21,7 @@ internal static class DoppelCommand
             IngestCommands.Mappings(),
             IngestCommands.DeadLetters(),
             EndpointsCommands.Create(),
+            AuthCommands.Create(),
             RoutesCommands.Create(),
             WatchCommand.Create(),
             ImportCommand.Create(),

@@ -31,9 +31,15 @@ internal static class ServeCommand
                 return parsed.Value;
             },
         };
+        var authRequired = new Option<bool>("--auth-required") { Description = "Refuse requests and MQTT clients without credentials, even on loopback (API keys: doppel auth keys create)." };
+        var authAuthority = new Option<Uri?>("--auth-authority") { Description = "Accept JWT bearer tokens of this OpenID Connect issuer (https://; http:// only on loopback); requires credentials.", HelpName = "url" };
+        var authAudience = new Option<string?>("--auth-audience") { Description = "The audience tokens must carry (default: any audience of the issuer)." };
+        var authRoleClaim = new Option<string>("--auth-role-claim") { Description = "The token claim holding roles (owner, writer, reader, or ADT's role names).", DefaultValueFactory = _ => "roles" };
+        var insecure = new Option<bool>("--insecure") { Description = "Allow anonymous access although listening beyond loopback (warned about at start)." };
         var command = new Command("serve", "Run the Doppel server (ADT-compatible REST API over HTTP and HTTPS, MQTT broker) on an embedded data folder.")
         {
             data, urls, lenient, synchronous, mqttPort, noMqtt, mqttBind, bridge, bridgeTopics, maxClockSkew,
+            authRequired, authAuthority, authAudience, authRoleClaim, insecure,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -48,6 +54,11 @@ internal static class ServeCommand
                 MqttBridge = parse.GetValue(bridge),
                 MqttBridgeTopics = parse.GetValue(bridgeTopics) ?? [],
                 MaxClockSkew = parse.GetValue(maxClockSkew),
+                RequireAuthentication = parse.GetValue(authRequired),
+                AuthAuthority = parse.GetValue(authAuthority),
+                AuthAudience = parse.GetValue(authAudience),
+                AuthRoleClaim = parse.GetValue(authRoleClaim)!,
+                Insecure = parse.GetValue(insecure),
             };
             var server = await ServerStartup.StartAsync(options, logging: null, mqttOptional: true, ct);
             await using (server)
@@ -69,7 +80,12 @@ internal static class ServeCommand
                 {
                     Console.WriteLine($"  development certificate: {server.CertificatePemPath} (trust it in clients, e.g. NODE_EXTRA_CA_CERTS)");
                 }
-                Console.WriteLine("  any bearer token is accepted (embedded default). Press Ctrl+C to stop.");
+                Console.WriteLine(options.AnonymousAllowed
+                    ? options.ListensOnLoopbackOnly
+                        ? "  anonymous access is allowed: loopback only (--auth-required or --auth-authority to require credentials)"
+                        : "  INSECURE: anonymous access is allowed beyond loopback (--insecure)"
+                    : $"  credentials required: API keys (${DoppelClient.ApiKeyVariable}){(options.AuthAuthority is { } issuer ? $" and tokens of {issuer}" : "")}");
+                Console.WriteLine("  Press Ctrl+C to stop.");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, ct);

@@ -76,5 +76,9 @@ internal static class CellText
 
     /// <summary>"1 row", "2 rows", "12,345 twins": a count with its noun in the right number.</summary>
     public static string Count(long count, string singular, string? plural = null) =>
-        string.Create(CultureInfo.InvariantCulture, $"{count:N0} {(count == 1 ? singular : plural ?? singular + "s")}");
+        string.Create(CultureInfo.InvariantCulture, $"{count:N0} {(count == 1 ? singular : plural ?? Plural(singular))}");
+
+    /// <summary>The regular English plural: policy, policies; key, keys.</summary>
+    private static string Plural(string singular) =>
+        singular.Length > 1 && singular[^1] == 'y' && "aeiou".IndexOf(singular[^2]) < 0 ? singular[..^1] + "ies" : singular + "s";
 }

@@ -4,8 +4,10 @@ using System.Text.Json.Nodes;
 using Doppel.Events;
 using Doppel.History;
 using Doppel.Ingest;
+using Doppel.Security;
 using Doppel.Server.Ingest;
 using Doppel.Server.Runtime;
+using Doppel.Server.Security;
 using Microsoft.Extensions.Options;
 
 namespace Doppel.Server.Api;
@@ -19,45 +21,56 @@ internal static class DigitalTwinEndpoints
     {
         var twins = app.MapGroup("/digitaltwins/{id}").WithTags("DigitalTwins");
 
-        twins.MapGet("", (string id, TwinRuntime runtime) =>
-            runtime.Graph.TryGetTwin(id, out var twin) ? Responses.Json(twin.Utf8Json, twin.ETag) : TwinNotFound(id))
+        twins.MapGet("", (string id, HttpContext context, TwinRuntime runtime) =>
+            !runtime.Graph.TryGetTwin(id, out var twin) ? TwinNotFound(id)
+            : TwinAccess.Check(context, Resource.Twins, Access.Read, twin) ?? Responses.Json(TwinAccess.Redacted(context, twin) ?? twin.Utf8Json, twin.ETag))
             .WithName("DigitalTwins_GetById");
 
-        twins.MapPut("", (string id, HttpRequest request, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
-            WriteAsync(request, options.Value, body => grains.GetGrain<ITwinGrain>(id).Put(body, IsCreateOnly(request)), noContent: false, ct))
+        twins.MapPut("", (string id, HttpRequest request, TwinRuntime runtime, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
+            WriteAsync(request, options.Value, body => grains.GetGrain<ITwinGrain>(id).Put(body, IsCreateOnly(request)), noContent: false, ct,
+                body => (runtime.Graph.TryGetTwin(id, out var old) ? TwinAccess.Check(request.HttpContext, Resource.Twins, Access.Write, old) : null) ?? TwinAccess.CheckNew(request.HttpContext, id, body)))
             .WithName("DigitalTwins_Add");
 
-        twins.MapPatch("", (string id, HttpRequest request, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
-            WriteAsync(request, options.Value, body => grains.GetGrain<ITwinGrain>(id).Patch(body, IfMatch(request)), noContent: true, ct))
+        twins.MapPatch("", (string id, HttpRequest request, TwinRuntime runtime, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
+            WriteAsync(request, options.Value, body => grains.GetGrain<ITwinGrain>(id).Patch(body, IfMatch(request)), noContent: true, ct,
+                body => runtime.Graph.TryGetTwin(id, out var twin) ? TwinAccess.CheckPatch(request.HttpContext, twin, body) : null))
             .WithName("DigitalTwins_Update");
 
-        twins.MapDelete("", async (string id, HttpRequest request, IGrainFactory grains) =>
-            Responses.From(await grains.GetGrain<ITwinGrain>(id).Delete(IfMatch(request)), noContent: true))
+        twins.MapDelete("", async (string id, HttpRequest request, TwinRuntime runtime, IGrainFactory grains) =>
+            (runtime.Graph.TryGetTwin(id, out var twin) ? TwinAccess.Check(request.HttpContext, Resource.Twins, Access.Write, twin) : null)
+            ?? Responses.From(await grains.GetGrain<ITwinGrain>(id).Delete(IfMatch(request)), noContent: true))
             .WithName("DigitalTwins_Delete");
 
-        twins.MapGet("/relationships/{relationshipId}", (string id, string relationshipId, TwinRuntime runtime) =>
-            !runtime.Graph.TryGetTwin(id, out _) ? TwinNotFound(id)
+        twins.MapGet("/relationships/{relationshipId}", (string id, string relationshipId, HttpContext context, TwinRuntime runtime) =>
+            !runtime.Graph.TryGetTwin(id, out var source) ? TwinNotFound(id)
+            : TwinAccess.Check(context, Resource.Relationships, Access.Read, source) is { } denied ? denied
             : runtime.Graph.TryGetRelationship(id, relationshipId, out var relationship) ? Responses.Json(relationship.ToJsonString(), relationship.ETag)
             : AdtErrors.ToResult("RelationshipNotFound", $"Twin '{id}' has no relationship with id '{relationshipId}'."))
             .WithName("DigitalTwins_GetRelationshipById");
 
-        twins.MapPut("/relationships/{relationshipId}", (string id, string relationshipId, HttpRequest request, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
-            WriteAsync(request, options.Value, body => grains.GetGrain<ITwinGrain>(id).PutRelationship(relationshipId, body, IsCreateOnly(request)), noContent: false, ct))
+        twins.MapPut("/relationships/{relationshipId}", (string id, string relationshipId, HttpRequest request, TwinRuntime runtime, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
+            WriteAsync(request, options.Value, body => grains.GetGrain<ITwinGrain>(id).PutRelationship(relationshipId, body, IsCreateOnly(request)), noContent: false, ct,
+                _ => RelationshipWrite(request.HttpContext, runtime, id)))
             .WithName("DigitalTwins_AddRelationship");
 
-        twins.MapPatch("/relationships/{relationshipId}", (string id, string relationshipId, HttpRequest request, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
-            WriteAsync(request, options.Value, body => grains.GetGrain<ITwinGrain>(id).PatchRelationship(relationshipId, body, IfMatch(request)), noContent: true, ct))
+        twins.MapPatch("/relationships/{relationshipId}", (string id, string relationshipId, HttpRequest request, TwinRuntime runtime, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
+            WriteAsync(request, options.Value, body => grains.GetGrain<ITwinGrain>(id).PatchRelationship(relationshipId, body, IfMatch(request)), noContent: true, ct,
+                _ => RelationshipWrite(request.HttpContext, runtime, id)))
             .WithName("DigitalTwins_UpdateRelationship");
 
-        twins.MapDelete("/relationships/{relationshipId}", async (string id, string relationshipId, HttpRequest request, IGrainFactory grains) =>
-            Responses.From(await grains.GetGrain<ITwinGrain>(id).DeleteRelationship(relationshipId, IfMatch(request)), noContent: true))
+        twins.MapDelete("/relationships/{relationshipId}", async (string id, string relationshipId, HttpRequest request, TwinRuntime runtime, IGrainFactory grains) =>
+            RelationshipWrite(request.HttpContext, runtime, id) ?? Responses.From(await grains.GetGrain<ITwinGrain>(id).DeleteRelationship(relationshipId, IfMatch(request)), noContent: true))
             .WithName("DigitalTwins_DeleteRelationship");
 
         twins.MapGet("/relationships", (string id, HttpRequest request, TwinRuntime runtime) =>
         {
-            if (!runtime.Graph.TryGetTwin(id, out _))
+            if (!runtime.Graph.TryGetTwin(id, out var source))
             {
                 return TwinNotFound(id);
+            }
+            if (TwinAccess.Check(request.HttpContext, Resource.Relationships, Access.Read, source) is { } denied)
+            {
+                return denied;
             }
             var name = request.Query["relationshipName"].ToString();
             var relationships = runtime.Graph.Outgoing(id, name.Length == 0 ? null : name);
@@ -66,22 +79,29 @@ internal static class DigitalTwinEndpoints
 
         twins.MapGet("/incomingrelationships", (string id, HttpRequest request, TwinRuntime runtime) =>
             runtime.Graph.TryGetTwin(id, out _)
-                ? Page(request, runtime.Graph.Incoming(id), r => r.SourceId + "\n" + r.Id, r => r.ToIncomingJson())
+                // Each relationship belongs to its source: listed only where the subject may read the source's relationships.
+                ? Page(request, [.. runtime.Graph.Incoming(id).Where(r => CanReadRelationships(request.HttpContext, runtime, r.SourceId))], r => r.SourceId + "\n" + r.Id, r => r.ToIncomingJson())
                 : TwinNotFound(id))
             .WithName("DigitalTwins_ListIncomingRelationships");
 
-        twins.MapGet("/components/{componentPath}", (string id, string componentPath, TwinRuntime runtime) =>
+        twins.MapGet("/components/{componentPath}", (string id, string componentPath, HttpContext context, TwinRuntime runtime) =>
         {
             if (!runtime.Graph.TryGetTwin(id, out var twin))
             {
                 return TwinNotFound(id);
             }
+            if ((TwinAccess.Check(context, Resource.Twins, Access.Read, twin) ?? (context.Access().AllowsProperty(Access.Read, new TwinView(twin), componentPath) ? null
+                : RequestAccess.Deny(context, Resource.Properties, Access.Read, $"twin '{id}' ('{componentPath}')"))) is { } denied)
+            {
+                return denied;
+            }
             var component = runtime.Operations.GetComponent(twin, componentPath);
             return component.IsSuccess ? Responses.Json(component.Value, twin.ETag) : AdtErrors.ToResult(component.Error);
         }).WithName("DigitalTwins_GetComponent");
 
-        twins.MapPatch("/components/{componentPath}", (string id, string componentPath, HttpRequest request, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
-            WriteAsync(request, options.Value, body => grains.GetGrain<ITwinGrain>(id).PatchComponent(componentPath, body, IfMatch(request)), noContent: true, ct))
+        twins.MapPatch("/components/{componentPath}", (string id, string componentPath, HttpRequest request, TwinRuntime runtime, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
+            WriteAsync(request, options.Value, body => grains.GetGrain<ITwinGrain>(id).PatchComponent(componentPath, body, IfMatch(request)), noContent: true, ct,
+                body => runtime.Graph.TryGetTwin(id, out var twin) ? TwinAccess.CheckPatch(request.HttpContext, twin, body, componentPath) : null))
             .WithName("DigitalTwins_UpdateComponent");
 
         twins.MapPost("/telemetry", (string id, HttpRequest request, TwinRuntime runtime, IngestPipeline pipeline, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
@@ -98,6 +118,10 @@ internal static class DigitalTwinEndpoints
         if (!runtime.Graph.TryGetTwin(id, out var twin))
         {
             return TwinNotFound(id);
+        }
+        if (TwinAccess.Check(request.HttpContext, Resource.Telemetry, Access.Write, twin) is { } denied)
+        {
+            return denied;
         }
         var messageId = request.Headers["Message-Id"].ToString();
         if (messageId.Length == 0)
@@ -201,11 +225,28 @@ internal static class DigitalTwinEndpoints
         return Responses.Page(page.Select(toJson), next);
     }
 
-    /// <summary>Reads a twin-sized JSON body and hands it to a grain write; the grain's answer becomes the response.</summary>
-    private static async Task<IResult> WriteAsync(HttpRequest request, DoppelServerOptions options, Func<string, Task<WriteOutcome>> write, bool noContent, CancellationToken ct)
+    /// <summary>
+    /// Reads a twin-sized JSON body, lets <paramref name="authorize"/> judge it (null to go on, else the refusal) and
+    /// hands it to a grain write; the grain's answer becomes the response.
+    /// </summary>
+    private static async Task<IResult> WriteAsync(HttpRequest request, DoppelServerOptions options, Func<string, Task<WriteOutcome>> write, bool noContent, CancellationToken ct, Func<string, IResult?> authorize)
     {
         var body = await ReadTextAsync(request, options.MaxTwinRequestBytes, ct);
-        return body.IsSuccess ? Responses.From(await write(body.Value), noContent) : AdtErrors.ToResult(body.Error);
+        if (!body.IsSuccess)
+        {
+            return AdtErrors.ToResult(body.Error);
+        }
+        return authorize(body.Value) ?? Responses.From(await write(body.Value), noContent);
+    }
+
+    private static IResult? RelationshipWrite(HttpContext context, TwinRuntime runtime, string sourceId) =>
+        runtime.Graph.TryGetTwin(sourceId, out var source) ? TwinAccess.Check(context, Resource.Relationships, Access.Write, source) : null;
+
+    private static bool CanReadRelationships(HttpContext context, TwinRuntime runtime, string sourceId)
+    {
+        var rules = context.Access();
+        return rules.AllowsEverywhere(Resource.Relationships, Access.Read)
+            || (runtime.Graph.TryGetTwin(sourceId, out var source) && rules.Allows(Resource.Relationships, Access.Read, new TwinView(source)));
     }
 
     private static async Task<Result<string>> ReadTextAsync(HttpRequest request, int maxBytes, CancellationToken ct)

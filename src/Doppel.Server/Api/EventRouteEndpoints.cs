@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Doppel.Rules;
 using Doppel.Server.Runtime;
+using Doppel.Server.Security;
 using Doppel.Storage;
 
 namespace Doppel.Server.Api;
@@ -67,7 +68,7 @@ internal static partial class EventRouteEndpoints
             {
                 return AdtErrors.ToResult("EventRouteEndpointInvalid", $"There is no endpoint named '{endpoint}'; create it with PUT /doppel/endpoints/{endpoint} first.");
             }
-            var route = new EventRoute(id, endpoint, filter) { CompiledFilter = compiled.Value };
+            var route = new EventRoute(id, endpoint, filter) { CompiledFilter = compiled.Value, CreatedBy = DoppelAuthentication.SubjectOf(request.HttpContext.User) };
             await runtime.Store.CommitAsync(new StoreBatch().PutEventRoute(id, route.ToJson().ToJsonString()), CancellationToken.None);
             runtime.EventRoutes[id] = route;
             return Responses.NoContent();

@@ -4,7 +4,10 @@ using System.Text.Json.Nodes;
 using Doppel.History;
 using Doppel.Modeling;
 using Doppel.Query;
+using Doppel.Security;
 using Doppel.Server.Runtime;
+using Doppel.Server.Security;
+using Doppel.Twins;
 
 namespace Doppel.Server.Api;
 
@@ -19,6 +22,10 @@ internal static class HistoryEndpoints
 
         history.MapGet("/twins/{id}", async (string id, HttpRequest request, TwinRuntime runtime, CancellationToken ct) =>
         {
+            if (Denied(request.HttpContext, runtime, id) is { } denied)
+            {
+                return denied;
+            }
             var range = Range(request);
             var size = Paging.PageSize(request, MaxPageSize);
             var after = Paging.ResumeAfter(request);
@@ -34,12 +41,16 @@ internal static class HistoryEndpoints
             var (from, to) = range.Value;
             var page = await runtime.History.ReadAsync(new HistoryRead([id], List(request, "names"), from, to, size.Value, cursor), ct);
             var next = page.Next is { } n ? Paging.NextLink(request, string.Create(CultureInfo.InvariantCulture, $"{n.Time.UtcTicks}:{n.Sequence}")) : null;
-            return Responses.Page(page.Points.Select(ToJson), next);
+            return Responses.Page(page.Points.Where(p => Readable(request.HttpContext, runtime, p.TwinId, p.Name)).Select(ToJson), next);
         }).WithName("History_GetTwin");
 
         // Where a twin stood at a past time: the newest value of each of its series at or before it.
         history.MapGet("/twins/{id}/at", async (string id, HttpRequest request, TwinRuntime runtime, CancellationToken ct) =>
         {
+            if (Denied(request.HttpContext, runtime, id) is { } denied)
+            {
+                return denied;
+            }
             if (request.Query["time"].ToString() is not { Length: > 0 } text)
             {
                 return AdtErrors.ToResult("InvalidArgument", "'time' (an RFC 3339 date-time) is required.");
@@ -54,7 +65,7 @@ internal static class HistoryEndpoints
             {
                 ["twinId"] = id,
                 ["time"] = Timestamp(at.Value),
-                ["value"] = new JsonArray([.. points.Select(ToJson)]),
+                ["value"] = new JsonArray([.. points.Where(p => Readable(request.HttpContext, runtime, p.TwinId, p.Name)).Select(ToJson)]),
             });
         }).WithName("History_GetTwinAt");
 
@@ -63,7 +74,7 @@ internal static class HistoryEndpoints
             var range = Range(request);
             var bucket = HistoryDuration.Parse(request.Query["bucket"], "bucket");
             var aggregates = HistoryAggregates.Parse(request.Query["aggregates"]);
-            var twins = Twins(request, runtime, engine, ct);
+            var twins = Permitted(request, runtime, Twins(request, runtime, engine, ct));
             if ((range.Error ?? bucket.Error ?? aggregates.Error ?? twins.Error) is { } error)
             {
                 return AdtErrors.ToResult(error);
@@ -71,7 +82,7 @@ internal static class HistoryEndpoints
             var (from, to) = range.Value;
             var buckets = await runtime.History.AggregateAsync(new HistoryAggregation(twins.Value!, List(request, "names"), from, to, bucket.Value, aggregates.Value!), ct);
             var value = new JsonArray();
-            foreach (var b in buckets)
+            foreach (var b in buckets.Where(b => Readable(request.HttpContext, runtime, b.TwinId, b.Name)))
             {
                 var row = new JsonObject { ["twinId"] = b.TwinId, ["name"] = b.Name, ["start"] = Timestamp(b.Start) };
                 foreach (var (aggregate, v) in b.Values)
@@ -261,7 +272,7 @@ internal static class HistoryEndpoints
         {
             return Result<IReadOnlyList<string>>.Fail("InvalidArgument", "Give either 'twinIds' or 'query', not both.");
         }
-        var source = new TwinGraphQuerySource(runtime.Graph, dtmi => runtime.Models.SelfAndDescendants(new Dtmi(dtmi)).Select(d => d.Value).ToHashSet(StringComparer.Ordinal));
+        var source = new TwinGraphQuerySource(runtime.Graph, dtmi => runtime.Models.SelfAndDescendants(new Dtmi(dtmi)).Select(d => d.Value).ToHashSet(StringComparer.Ordinal), TwinAccess.Visibility(request.HttpContext.Access(), runtime.Graph));
         var found = new List<string>();
         string? token = null;
         do
@@ -286,6 +297,38 @@ internal static class HistoryEndpoints
             return Result<IReadOnlyList<string>>.Fail("InvalidArgument", "The query returned no twins (rows need a $dtId, e.g. SELECT T FROM DIGITALTWINS T WHERE ...).");
         }
         return Result<IReadOnlyList<string>>.Ok(found.Distinct(StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>
+    /// The twins of an aggregate or export a subject may read the history of: all of them unless a policy narrows its
+    /// rights, else those of the list (or of the whole graph) it may read; twins it may not read are absent.
+    /// </summary>
+    private static Result<IReadOnlyList<string>> Permitted(HttpRequest request, TwinRuntime runtime, Result<IReadOnlyList<string>> twins)
+    {
+        var rules = request.HttpContext.Access();
+        if (!twins.IsSuccess || (rules.AllowsEverywhere(Resource.Twins, Access.Read) && rules.AllowsEverywhere(Resource.Telemetry, Access.Read)))
+        {
+            return twins;
+        }
+        var candidates = twins.Value.Count > 0 ? twins.Value.Select(id => runtime.Graph.TryGetTwin(id, out var t) ? t : null).OfType<TwinDocument>() : runtime.Graph.Twins;
+        var permitted = candidates.Where(t => HistoryReadable(rules, t)).Select(t => t.Id).ToList();
+        // An empty list means every twin to the store, so "none" is a list of an id no twin can have.
+        return Result<IReadOnlyList<string>>.Ok(permitted.Count > 0 ? permitted : [""]);
+    }
+
+    private static bool HistoryReadable(AccessRules rules, TwinDocument twin) =>
+        rules.Allows(Resource.Twins, Access.Read, new TwinView(twin)) && rules.Allows(Resource.Telemetry, Access.Read, new TwinView(twin));
+
+    /// <summary>The 403 when the subject may not read the twin's history (its twin and telemetry).</summary>
+    private static IResult? Denied(HttpContext context, TwinRuntime runtime, string id) =>
+        !runtime.Graph.TryGetTwin(id, out var twin) ? null
+        : TwinAccess.Check(context, Resource.Twins, Access.Read, twin) ?? TwinAccess.Check(context, Resource.Telemetry, Access.Read, twin);
+
+    /// <summary>False for the series of a property hidden from the subject.</summary>
+    private static bool Readable(HttpContext context, TwinRuntime runtime, string twinId, string name)
+    {
+        var rules = context.Access();
+        return !rules.MayHideProperties || !runtime.Graph.TryGetTwin(twinId, out var twin) || rules.AllowsProperty(Access.Read, new TwinView(twin), name);
     }
 
     private static string? DtId(JsonNode row)

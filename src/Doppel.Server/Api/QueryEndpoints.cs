@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Doppel.Modeling;
 using Doppel.Query;
 using Doppel.Server.Runtime;
+using Doppel.Server.Security;
 using Microsoft.Extensions.Options;
 
 namespace Doppel.Server.Api;
@@ -35,7 +36,7 @@ internal static class QueryEndpoints
             Result<QueryPage> page;
             try
             {
-                page = engine.Execute(text, new TwinGraphQuerySource(runtime.Graph, dtmi => runtime.Models.SelfAndDescendants(new Dtmi(dtmi)).Select(d => d.Value).ToHashSet(StringComparer.Ordinal)), size.Value, token, timeout.Token);
+                page = engine.Execute(text, new TwinGraphQuerySource(runtime.Graph, dtmi => runtime.Models.SelfAndDescendants(new Dtmi(dtmi)).Select(d => d.Value).ToHashSet(StringComparer.Ordinal), TwinAccess.Visibility(request.HttpContext.Access(), runtime.Graph)), size.Value, token, timeout.Token);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {

@@ -12,6 +12,9 @@ public enum IngestOutcome
     /// <summary>Refused and durable in the dead-letter store, with the reason.</summary>
     DeadLettered,
 
+    /// <summary>Refused because the sender may not write it (access rules); kept in the dead-letter store as evidence.</summary>
+    Denied,
+
     /// <summary>Not for Doppel (no mapping, not a convention topic): the broker just routes it.</summary>
     NotIngested,
 }

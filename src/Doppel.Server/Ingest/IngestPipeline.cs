@@ -7,6 +7,7 @@ using Doppel.Events;
 using Doppel.History;
 using Doppel.Ingest;
 using Doppel.Modeling;
+using Doppel.Security;
 using Doppel.Server.Observability;
 using Doppel.Server.Runtime;
 using Doppel.Twins;
@@ -32,7 +33,8 @@ public sealed class IngestPipeline(TwinRuntime runtime, IGrainFactory grains, Do
     /// <param name="messageId">An id the publisher gave (MQTT 5 user property <c>Message-Id</c>), or null.</param>
     /// <param name="isRedelivery">The DUP flag.</param>
     /// <param name="ct">Cancels waiting (not the store: once queued, a point commits with its group).</param>
-    public async ValueTask<IngestOutcome> PublishAsync(string source, string? clientId, string topic, ReadOnlySequence<byte> payload, string? messageId, bool isRedelivery, CancellationToken ct)
+    /// <param name="access">What the sender may write; null for a trusted source (the bridge, Doppel itself).</param>
+    public async ValueTask<IngestOutcome> PublishAsync(string source, string? clientId, string topic, ReadOnlySequence<byte> payload, string? messageId, bool isRedelivery, CancellationToken ct, AccessRules? access = null)
     {
         var started = Stopwatch.GetTimestamp();
         var arrival = runtime.Time.GetUtcNow();
@@ -93,10 +95,11 @@ public sealed class IngestPipeline(TwinRuntime runtime, IGrainFactory grains, Do
                 // No id of its own: a content-derived one lets a DUP redelivery be recognised (and only a redelivery is checked against it).
                 message = message with { MessageId = DerivedId(clientId, topic, payload), IdIsDerived = true };
             }
-            var outcome = await IngestAsync(message, arrival, ct);
+            var outcome = await IngestAsync(message, arrival, ct, access);
             if (!outcome.IsSuccess)
             {
-                return await DeadLetterAsync(source, topic, clientId, message.TwinId, outcome.Error.Code, outcome.Error.Message, payload, started);
+                var kept = await DeadLetterAsync(source, topic, clientId, message.TwinId, outcome.Error.Code, outcome.Error.Message, payload, started);
+                return outcome.Error.Code == DeadLetterReason.Forbidden ? IngestOutcome.Denied : kept;
             }
             Count(source, outcome.Value, started);
             return outcome.Value;
@@ -104,12 +107,21 @@ public sealed class IngestPipeline(TwinRuntime runtime, IGrainFactory grains, Do
     }
 
     /// <summary>Ingests one resolved message; an expected failure comes back as an error whose code is a <see cref="DeadLetterReason"/>.</summary>
-    public async ValueTask<Result<IngestOutcome>> IngestAsync(IngestMessage message, DateTimeOffset arrival, CancellationToken ct)
+    /// <param name="message">The message, resolved to its twin.</param>
+    /// <param name="arrival">When it arrived (its time when it carries none).</param>
+    /// <param name="ct">Cancels waiting.</param>
+    /// <param name="access">What the sender may write; null for a trusted source.</param>
+    public async ValueTask<Result<IngestOutcome>> IngestAsync(IngestMessage message, DateTimeOffset arrival, CancellationToken ct, AccessRules? access = null)
     {
         ArgumentNullException.ThrowIfNull(message);
         if (!runtime.Graph.TryGetTwin(message.TwinId, out var twin))
         {
             return Result<IngestOutcome>.Fail(DeadLetterReason.UnknownTwin, $"There is no digital twin with id '{message.TwinId}'.");
+        }
+        if (access is not null && Refusal(access, twin, message) is { } refused)
+        {
+            metrics.Denied.Add(1, new KeyValuePair<string, object?>("resource", message.Kind == IngestKind.Properties ? "properties" : "telemetry"));
+            return Result<IngestOutcome>.Fail(DeadLetterReason.Forbidden, refused);
         }
         var values = message.Values;
         if (message.SourceUnits is { Count: > 0 } units)
@@ -163,6 +175,36 @@ public sealed class IngestPipeline(TwinRuntime runtime, IGrainFactory grains, Do
     }
 
     /// <summary>Stores a dead letter durably and counts it.</summary>
+    /// <summary>Why the sender may not write this message to the twin; null when it may.</summary>
+    private static string? Refusal(AccessRules access, TwinDocument twin, IngestMessage message)
+    {
+        var view = new TwinView(twin);
+        if (message.Kind != IngestKind.Properties)
+        {
+            return access.AllowsEverywhere(Resource.Telemetry, Access.Write) || access.Allows(Resource.Telemetry, Access.Write, view)
+                ? null : $"{access.Subject.Id} may not send telemetry to twin '{twin.Id}'.";
+        }
+        if (access.AllowsEverywhere(Resource.Properties, Access.Write))
+        {
+            return null;
+        }
+        if (message.Component is { } component)
+        {
+            return access.AllowsProperty(Access.Write, view, component) ? null : $"{access.Subject.Id} may not write component '{component}' of twin '{twin.Id}'.";
+        }
+        if (message.Values.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in message.Values.EnumerateObject())
+            {
+                if (!access.AllowsProperty(Access.Write, view, property.Name))
+                {
+                    return $"{access.Subject.Id} may not write property '{property.Name}' of twin '{twin.Id}'.";
+                }
+            }
+        }
+        return null;
+    }
+
     public async ValueTask<IngestOutcome> DeadLetterAsync(string source, string topic, string? clientId, string? twinId, string reason, string why, ReadOnlySequence<byte> payload, long started)
     {
         var text = DeadLetter.PayloadText(payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray());

@@ -23,7 +23,12 @@ namespace Doppel.Server.Mqtt;
 /// starts ingestion and queues it per session, and the outbound interceptor holds each PUBACK (sent in arrival order) until
 /// its message is durable: a connection keeps many messages in flight, and an acknowledgement still means durable.
 /// </remarks>
-public sealed class EmbeddedBroker(IOptions<DoppelServerOptions> options, IngestPipeline pipeline, ILogger<EmbeddedBroker> logger) : IHostedService, IAsyncDisposable
+/// <para>
+/// Security: a client authenticates with an API key as its password (any user name), or a client certificate bound to a
+/// key; without credentials only where anonymous access is allowed. What it may publish and subscribe to follows its
+/// access rules (<see cref="MqttAccess"/>), judged at each packet, so a policy change or a revoked key applies at once.
+/// </para>
+public sealed class EmbeddedBroker(IOptions<DoppelServerOptions> options, IngestPipeline pipeline, ILogger<EmbeddedBroker> logger, MqttAccess access) : IHostedService, IAsyncDisposable
 {
     /// <summary>The client id Doppel uses when it publishes (routed events), so that its own messages are not ingested again.</summary>
     public const string InternalClientId = "doppel";
@@ -51,6 +56,7 @@ public sealed class EmbeddedBroker(IOptions<DoppelServerOptions> options, Ingest
             .Build();
         _server = new MqttServerFactory().CreateMqttServer(serverOptions, [new ClientIdAssigningAdapter(new MqttTcpServerAdapter())]);
         _server.InterceptingPublishAsync += OnPublishAsync;
+        _server.InterceptingSubscriptionAsync += access.OnSubscribing;
         _server.InterceptingOutboundPacketAsync += OnOutboundAsync;
         _server.ValidatingConnectionAsync += OnConnecting;
         _server.ClientConnectedAsync += OnConnected;
@@ -118,7 +124,20 @@ public sealed class EmbeddedBroker(IOptions<DoppelServerOptions> options, Ingest
             return Task.CompletedTask;
         }
         var message = e.ApplicationMessage;
-        var ingest = IngestAsync(e.ClientId, message);
+        var rules = access.RulesOf(e.SessionItems);
+        if (access.Refusal(rules, message.Topic) is { } refused)
+        {
+            // Neither ingested nor passed on to subscribers; MQTT 5 publishers hear "not authorized".
+            e.ProcessPublish = false;
+            e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+            e.Response.ReasonString = refused;
+            if (message.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce)
+            {
+                Pending(e.SessionItems).Enqueue(Task.FromResult(IngestOutcome.Denied));
+            }
+            return Task.CompletedTask;
+        }
+        var ingest = IngestAsync(e.ClientId, message, rules);
         if (message.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce)
         {
             Pending(e.SessionItems).Enqueue(ingest);
@@ -126,11 +145,11 @@ public sealed class EmbeddedBroker(IOptions<DoppelServerOptions> options, Ingest
         return Task.CompletedTask;
     }
 
-    private async Task<IngestOutcome> IngestAsync(string clientId, MqttApplicationMessage message)
+    private async Task<IngestOutcome> IngestAsync(string clientId, MqttApplicationMessage message, Doppel.Security.AccessRules? rules)
     {
         try
         {
-            return await pipeline.PublishAsync("mqtt", clientId, message.Topic, message.Payload, MessageIds.From(message), message.Dup, CancellationToken.None);
+            return await pipeline.PublishAsync("mqtt", clientId, message.Topic, message.Payload, MessageIds.From(message), message.Dup, CancellationToken.None, rules);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -157,7 +176,21 @@ public sealed class EmbeddedBroker(IOptions<DoppelServerOptions> options, Ingest
             e.ProcessPacket = false;
             return;
         }
-        if (outcome == IngestOutcome.DeadLettered)
+        if (outcome == IngestOutcome.Denied)
+        {
+            const string denied = "Not authorized: the client's access rules refuse this publish.";
+            if (e.Packet is MqttPubAckPacket deniedAck)
+            {
+                deniedAck.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+                deniedAck.ReasonString = denied;
+            }
+            else if (e.Packet is MqttPubRecPacket deniedRec)
+            {
+                deniedRec.ReasonCode = MqttPubRecReasonCode.NotAuthorized;
+                deniedRec.ReasonString = denied;
+            }
+        }
+        else if (outcome == IngestOutcome.DeadLettered)
         {
             const string why = "Refused by Doppel; see /doppel/deadletters.";
             if (e.Packet is MqttPubAckPacket ack)
@@ -202,12 +235,13 @@ public sealed class EmbeddedBroker(IOptions<DoppelServerOptions> options, Ingest
     /// 3.1.3.1, whatever its Clean Start, as Mosquitto does); MQTT 3.1.1 clients got theirs from
     /// <see cref="ClientIdAssigningAdapter"/> and MQTT 3.1 requires one. mosquitto_pub and mosquitto_sub rely on it.
     /// </summary>
-    private static Task OnConnecting(ValidatingConnectionEventArgs e)
+    private Task OnConnecting(ValidatingConnectionEventArgs e)
     {
         if (string.IsNullOrEmpty(e.ClientId) && e.ProtocolVersion == MQTTnet.Formatter.MqttProtocolVersion.V500)
         {
             e.AssignedClientIdentifier = ClientIdAssigningAdapter.NewId();
         }
+        access.Authenticate(e);
         return Task.CompletedTask;
     }
 

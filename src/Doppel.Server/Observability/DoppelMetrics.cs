@@ -17,6 +17,7 @@ public sealed class DoppelMetrics : IDisposable
         _meter = meters.Create(MeterName);
         Messages = _meter.CreateCounter<long>("doppel.ingest.messages", "{message}", "Device messages by source (mqtt, bridge, http) and outcome (stored, duplicate, dead_letter).");
         Points = _meter.CreateCounter<long>("doppel.ingest.points", "{point}", "Telemetry and property points stored in history.");
+        Denied = _meter.CreateCounter<long>("doppel.auth.denied", "{request}", "Requests and messages refused by access rules, by resource.");
         DeadLetters = _meter.CreateCounter<long>("doppel.ingest.dead_letters", "{message}", "Messages dead-lettered, by reason.");
         Latency = _meter.CreateHistogram<double>("doppel.ingest.duration", "ms", "From a message's arrival to its acknowledgement (durable).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 1000] });
@@ -30,6 +31,9 @@ public sealed class DoppelMetrics : IDisposable
     public Counter<long> Points { get; }
 
     public Counter<long> DeadLetters { get; }
+
+    /// <summary>Operations refused by access rules (403s and refused MQTT publishes), by resource.</summary>
+    public Counter<long> Denied { get; }
 
     public Histogram<double> Latency { get; }
 

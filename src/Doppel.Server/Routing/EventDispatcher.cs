@@ -4,8 +4,10 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Doppel.Events;
 using Doppel.Rules;
+using Doppel.Security;
 using Doppel.Server.Routing.Internal;
 using Doppel.Server.Runtime;
+using Doppel.Server.Security;
 using Microsoft.Extensions.Options;
 
 namespace Doppel.Server.Routing;
@@ -27,6 +29,8 @@ internal sealed class EventDispatcher : BackgroundService
     private readonly string _deadLetterFolder;
     private readonly ConcurrentDictionary<string, EndpointWorker> _workers = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private readonly Policies _policies;
+    private readonly ApiKeys _keys;
     private EventSubscription? _subscription;
 
     public EventDispatcher(TwinRuntime runtime, IHttpClientFactory http, IServiceProvider services, ILogger<EventDispatcher> logger, IOptions<DoppelServerOptions> options)
@@ -38,6 +42,8 @@ internal sealed class EventDispatcher : BackgroundService
         _logger = logger;
         _options = options.Value;
         _deadLetterFolder = Path.Combine(Path.GetFullPath(_options.DataDirectory), "deadletters");
+        _policies = services.GetRequiredService<Policies>();
+        _keys = services.GetRequiredService<ApiKeys>();
     }
 
     /// <summary>Whether endpoints of type mqtt can be delivered (an <see cref="IMqttEventPublisher"/> is registered).</summary>
@@ -99,12 +105,20 @@ internal sealed class EventDispatcher : BackgroundService
                 _logger.RouteFilterFailed(ex, route.Id, e.Id);
                 matches = false;
             }
+            if (matches && route.CreatedBy is { } creator && !EventAccess.Allows(_policies.RulesFor(Current(creator)), _runtime.Graph, e))
+            {
+                matches = false;
+            }
             if (matches && _workers.TryGetValue(route.EndpointName, out var worker))
             {
                 worker.Enqueue(new Delivery(e, route.Id, source));
             }
         }
     }
+
+    /// <summary>A route creator as it is now: an API key's role, or no role once the key is revoked; other subjects keep the role they had.</summary>
+    private Subject Current(Subject creator) =>
+        creator.Id.StartsWith("key:", StringComparison.Ordinal) ? _keys.Current(creator.Id[4..]) ?? new Subject(creator.Id, Role.None) : creator;
 
     /// <summary>Starts delivering to a new endpoint, or switches an existing one to new settings (queued events keep their place).</summary>
     public void Upsert(EventEndpoint endpoint)

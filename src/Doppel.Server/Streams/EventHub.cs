@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Doppel.Events;
 using Doppel.Server.Runtime;
+using Doppel.Server.Security;
 using Doppel.Server.Streams.Internal;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -14,13 +15,15 @@ namespace Doppel.Server.Streams;
 /// Server-Sent Events endpoint, after a first item <c>{"type":"doppel.stream.subscribed"}</c>; missed events arrive as one item
 /// <c>{"type":"doppel.stream.dropped","dropped":N}</c> before the next event or once the buffer is drained.
 /// </summary>
-public sealed class EventHub(TwinRuntime runtime, IOptions<DoppelServerOptions> options) : Hub
+public sealed class EventHub(TwinRuntime runtime, IOptions<DoppelServerOptions> options, Policies policies) : Hub
 {
     /// <summary>Streams events that pass the filter until the caller cancels; a bad filter fails with its message.</summary>
     public IAsyncEnumerable<JsonElement> Stream(StreamFilterRequest filter, CancellationToken cancellationToken)
     {
         // Checked before the stream starts: SignalR reports a failure here to the caller only, not as a server error.
-        var subscribed = EventStreams.Subscribe(runtime, options.Value, filter ?? new StreamFilterRequest());
+        // The caller was authenticated when it connected; its rules are those of now.
+        var subject = DoppelAuthentication.SubjectOf(Context.User!) ?? throw new HubException("Unauthorized: the connection carries no subject.");
+        var subscribed = EventStreams.Subscribe(runtime, options.Value, filter ?? new StreamFilterRequest(), EventAccess.Filter(policies.RulesFor(subject), runtime.Graph));
         if (!subscribed.IsSuccess)
         {
             throw new HubException($"{subscribed.Error.Code}: {subscribed.Error.Message}");

@@ -7,6 +7,7 @@ using System.Text.Json;
 using Doppel.Events;
 using Doppel.Server.Api;
 using Doppel.Server.Runtime;
+using Doppel.Server.Security;
 using Doppel.Server.Streams.Internal;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -43,7 +44,7 @@ internal static class EventStreamEndpoints
             return;
         }
         // Subscribed before the response starts: a client that has the headers sees every event from then on.
-        var subscribed = EventStreams.Subscribe(runtime, options.Value, request.Value);
+        var subscribed = EventStreams.Subscribe(runtime, options.Value, request.Value, EventAccess.Filter(context.Access(), runtime.Graph));
         if (!subscribed.IsSuccess)
         {
             await AdtErrors.WriteAsync(context, subscribed.Error);

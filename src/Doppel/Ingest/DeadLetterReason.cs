@@ -5,6 +5,9 @@ public static class DeadLetterReason
 {
     public const string MalformedJson = "MalformedJson";
     public const string UnknownTwin = "UnknownTwin";
+
+    /// <summary>The sender may not write to this twin (its access rules refuse it).</summary>
+    public const string Forbidden = "Forbidden";
     public const string ValidationFailed = "ValidationFailed";
     public const string PayloadTooLarge = "PayloadTooLarge";
     public const string UnmappedTopic = "UnmappedTopic";

@@ -15,7 +15,11 @@ internal static class EventStreams
     public const string SubscribedType = "doppel.stream.subscribed";
 
     /// <summary>Subscribes with the filter, or says what is wrong with it (an ADT error).</summary>
-    public static Result<EventSubscription> Subscribe(TwinRuntime runtime, DoppelServerOptions options, StreamFilterRequest request)
+    /// <param name="runtime">The twins and their event hub.</param>
+    /// <param name="options">Stream limits.</param>
+    /// <param name="request">The subscriber's filter.</param>
+    /// <param name="visible">The events the subscriber may receive (<see cref="Security.EventAccess"/>); null for all.</param>
+    public static Result<EventSubscription> Subscribe(TwinRuntime runtime, DoppelServerOptions options, StreamFilterRequest request, Func<TwinEvent, bool>? visible)
     {
         var capacity = request.Capacity ?? options.StreamCapacity;
         if (capacity < 1 || capacity > options.StreamCapacity)
@@ -27,7 +31,8 @@ internal static class EventStreams
         {
             return filter.Error;
         }
-        return Result<EventSubscription>.Ok(runtime.Events.Subscribe(filter.Value.Matches, capacity));
+        var matches = filter.Value;
+        return Result<EventSubscription>.Ok(runtime.Events.Subscribe(visible is null ? matches.Matches : e => matches.Matches(e) && visible(e), capacity));
     }
 
     /// <summary>

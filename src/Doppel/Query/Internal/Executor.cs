@@ -19,6 +19,7 @@ internal sealed class Executor
     private readonly Evaluator _evaluator;
     private readonly CancellationToken _ct;
     private readonly TwinGraph? _graph;
+    private readonly TwinVisibility? _visibility;
     private readonly AccessPath? _primary;
     private readonly List<AccessPath> _secondary = [];
 
@@ -26,7 +27,10 @@ internal sealed class Executor
     {
         (_plan, _source, _ct) = (plan, source, ct);
         _evaluator = new Evaluator(plan, source);
-        _graph = (source as TwinGraphQuerySource)?.Graph;
+        // Hidden properties must not be found through the graph's indexes: a reader from whom some are hidden scans
+        // redacted documents through the source instead.
+        _visibility = (source as TwinGraphQuerySource)?.Visibility;
+        _graph = _visibility?.Redact is null ? (source as TwinGraphQuerySource)?.Graph : null;
         foreach (var path in AccessPaths.For(plan, _graph, source))
         {
             if (_primary is null || path.Estimate < _primary.Estimate)
@@ -50,7 +54,7 @@ internal sealed class Executor
     public long Count()
     {
         // COUNT of a bare collection or of IS_OF_MODEL alone is the size of index sets: no document is read.
-        if (_graph is not null && !_plan.IsRelationships && !_plan.IsMultiAlias)
+        if (_graph is not null && _visibility is null && !_plan.IsRelationships && !_plan.IsMultiAlias)
         {
             if (_plan.Syntax.Where is null)
             {
@@ -212,7 +216,7 @@ internal sealed class Executor
     {
         if (_graph is not null)
         {
-            return _graph.TryGetTwin(id, out var twin) ? Doc.Of(twin) : null;
+            return _graph.TryGetTwin(id, out var twin) && (_visibility?.Twin(twin) ?? true) ? Doc.Of(twin) : null;
         }
         return _source.Twin(id) is { } json ? Doc.Of(json) : null;
     }
@@ -223,7 +227,10 @@ internal sealed class Executor
         {
             foreach (var r in _graph.Outgoing(id))
             {
-                yield return Doc.Of(r);
+                if (_visibility?.Relationship(r) ?? true)
+                {
+                    yield return Doc.Of(r);
+                }
             }
             yield break;
         }
@@ -239,7 +246,10 @@ internal sealed class Executor
         {
             foreach (var r in _graph.Incoming(id))
             {
-                yield return Doc.Of(r);
+                if (_visibility?.Relationship(r) ?? true)
+                {
+                    yield return Doc.Of(r);
+                }
             }
             yield break;
         }
@@ -266,7 +276,10 @@ internal sealed class Executor
                 foreach (var twin in _graph.TwinsAfter(after))
                 {
                     Tick();
-                    yield return (twin.Id, Doc.Of(twin));
+                    if (_visibility?.Twin(twin) ?? true)
+                    {
+                        yield return (twin.Id, Doc.Of(twin));
+                    }
                 }
                 yield break;
             }

@@ -1,0 +1,133 @@
+using System.Collections;
+using System.Security.Cryptography;
+using Doppel.Ingest;
+using Doppel.Security;
+using Doppel.Server.Observability;
+using Doppel.Server.Runtime;
+using Doppel.Server.Security;
+using Microsoft.Extensions.Options;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace Doppel.Server.Mqtt;
+
+/// <summary>
+/// Who an MQTT client is and what it may do, like Mosquitto's password file and ACLs but from Doppel's keys and
+/// policies: the password is an API key (the user name is free, e.g. the device's name) or a client certificate is
+/// bound to one; a client publishes to a twin's convention topics only where its rules let it write that twin's
+/// telemetry or properties (mapped topics are judged once the mapping names the twin), to other topics only as a
+/// writer, and subscribes to what it may read.
+/// </summary>
+public sealed class MqttAccess(IOptions<DoppelServerOptions> options, ApiKeys keys, Policies policies, TwinRuntime runtime, DoppelMetrics metrics)
+{
+    private const string SubjectKey = "doppel.subject";
+
+    /// <summary>Checks a connection's credentials; refuses it (bad user name or password, not authorized) when they do not hold.</summary>
+    public void Authenticate(ValidatingConnectionEventArgs e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        Subject? subject = null;
+        if (e.Password is { Length: > 0 } password)
+        {
+            subject = keys.Verify(password);
+            if (subject is null)
+            {
+                Refuse(e, MqttConnectReasonCode.BadUserNameOrPassword, "The password is not a working API key.");
+                return;
+            }
+        }
+        else if (e.ClientCertificate is { } certificate)
+        {
+            subject = keys.VerifyCertificate(Convert.ToHexString(SHA256.HashData(certificate.RawData)));
+            if (subject is null)
+            {
+                Refuse(e, MqttConnectReasonCode.NotAuthorized, "The client certificate is bound to no working API key.");
+                return;
+            }
+        }
+        else if (options.Value.AnonymousAllowed)
+        {
+            subject = Subject.Anonymous;
+        }
+        else
+        {
+            Refuse(e, MqttConnectReasonCode.NotAuthorized, "Credentials are required: an API key as the password, or a client certificate bound to a key.");
+            return;
+        }
+        e.SessionItems[SubjectKey] = subject;
+    }
+
+    /// <summary>The rules of a session's subject as they are now (a revoked key has no rights left).</summary>
+    public AccessRules? RulesOf(IDictionary sessionItems)
+    {
+        ArgumentNullException.ThrowIfNull(sessionItems);
+        if (sessionItems[SubjectKey] is not Subject subject)
+        {
+            return null;
+        }
+        var current = subject.Id.StartsWith("key:", StringComparison.Ordinal) ? keys.Current(subject.Id[4..]) ?? new Subject(subject.Id, Role.None) : subject;
+        return policies.RulesFor(current);
+    }
+
+    /// <summary>Why the subject may not publish to the topic, or null when it may (payload-level checks follow in ingestion).</summary>
+    public string? Refusal(AccessRules? rules, string topic)
+    {
+        if (rules is null || rules.Role >= Role.Writer && rules.AllowsEverywhere(Resource.Telemetry, Access.Write) && rules.AllowsEverywhere(Resource.Properties, Access.Write))
+        {
+            return null;
+        }
+        string? refusal = null;
+        if (ConventionTopics.TryParse(topic, out var twinId, out _, out var kind))
+        {
+            var resource = kind == IngestKind.Properties ? Resource.Properties : Resource.Telemetry;
+            // An unknown twin is dead-lettered by ingestion as usual; a known one is judged now, so that a refused
+            // publish is not passed on to subscribers either.
+            if (runtime.Graph.TryGetTwin(twinId, out var twin)
+                && !(resource == Resource.Telemetry ? rules.Allows(Resource.Telemetry, Access.Write, new TwinView(twin)) : rules.Allows(Resource.Properties, Access.Write)))
+            {
+                refusal = $"{rules.Subject.Id} may not publish to {topic}.";
+            }
+        }
+        else if (runtime.Mappings.Match(topic, new Dictionary<string, string>(StringComparer.Ordinal)) is null && rules.Role < Role.Writer)
+        {
+            refusal = $"{rules.Subject.Id} may publish only to its twins' topics; '{topic}' is none of them.";
+        }
+        if (refusal is not null)
+        {
+            metrics.Denied.Add(1, new KeyValuePair<string, object?>("resource", "mqtt"));
+        }
+        return refusal;
+    }
+
+    /// <summary>
+    /// Subscriptions: every topic for subjects that may read all telemetry; otherwise only a twin's own convention
+    /// topics (<c>doppel/twins/{id}/…</c>, no wildcard in the id) of twins whose telemetry they may read.
+    /// </summary>
+    public Task OnSubscribing(InterceptingSubscriptionEventArgs e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var rules = RulesOf(e.SessionItems);
+        if (rules is null || rules.AllowsEverywhere(Resource.Telemetry, Access.Read) && rules.AllowsEverywhere(Resource.Twins, Access.Read))
+        {
+            return Task.CompletedTask;
+        }
+        var filter = e.TopicFilter.Topic;
+        var parts = filter.Split('/');
+        var allowed = parts.Length >= 4 && parts[0] == "doppel" && parts[1] == "twins" && parts[2] is not ("+" or "#")
+            && runtime.Graph.TryGetTwin(parts[2], out var twin)
+            && rules.Allows(Resource.Twins, Access.Read, new TwinView(twin)) && rules.Allows(Resource.Telemetry, Access.Read, new TwinView(twin));
+        if (!allowed)
+        {
+            metrics.Denied.Add(1, new KeyValuePair<string, object?>("resource", "mqtt"));
+            e.ProcessSubscription = false;
+            e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+        }
+        return Task.CompletedTask;
+    }
+
+    private static void Refuse(ValidatingConnectionEventArgs e, MqttConnectReasonCode code, string why)
+    {
+        e.ReasonCode = code;
+        e.ReasonString = why;
+    }
+}

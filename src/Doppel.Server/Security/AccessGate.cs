@@ -1,0 +1,105 @@
+using Doppel.Security;
+using Doppel.Server.Api;
+using Doppel.Server.Observability;
+using Microsoft.AspNetCore.Authentication;
+
+namespace Doppel.Server.Security;
+
+/// <summary>
+/// The first check of every request, after authentication: who it is (401 when nobody), and whether its rules allow the
+/// kind of operation at all (403 in ADT's shape, counted). Handlers then check the twin at hand through
+/// <see cref="RequestAccess"/>. Every route is listed here; one that is not needs the owner role, so a new endpoint is
+/// closed until it is classified.
+/// </summary>
+internal static class AccessGate
+{
+    /// <summary>What a route needs: nothing, a signed-in subject, a resource and access, or a role.</summary>
+    internal readonly record struct Need(bool Open, Resource? Resource, Access Access, Role? MinRole)
+    {
+        public static Need Nothing => new(true, null, Access.None, null);
+
+        public static Need SignedIn => new(false, null, Access.None, null);
+
+        public static Need To(Resource resource, Access access) => new(false, resource, access, null);
+
+        public static Need Role(Role role) => new(false, null, Access.None, role);
+    }
+
+    public static async Task Enforce(HttpContext context, RequestDelegate next)
+    {
+        var need = NeedOf(context.Request.Method, (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText);
+        if (need.Open)
+        {
+            await next(context);
+            return;
+        }
+        if (DoppelAuthentication.SubjectOf(context.User) is not { } subject)
+        {
+            await context.ChallengeAsync();
+            return;
+        }
+        var rules = context.RequestServices.GetRequiredService<Policies>().RulesFor(subject);
+        context.Features.Set(rules);
+        if (need.Resource is { } resource && !rules.Allows(resource, need.Access))
+        {
+            await RequestAccess.DenyAsync(context, resource, need.Access, null);
+            return;
+        }
+        if (need.MinRole is { } role && rules.Role < role)
+        {
+            context.RequestServices.GetRequiredService<DoppelMetrics>().Denied.Add(1, new KeyValuePair<string, object?>("resource", "operation"));
+            await AdtErrors.WriteAsync(context, new DoppelError("Forbidden", $"{subject.Id} may not {context.Request.Method} {context.Request.Path}: it needs the {role.Name()} role."), StatusCodes.Status403Forbidden);
+            return;
+        }
+        await next(context);
+    }
+
+    /// <summary>What a route (its pattern, as mapped) needs for a method.</summary>
+    internal static Need NeedOf(string method, string? route)
+    {
+        var read = HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
+        var access = read ? Access.Read : Access.Write;
+        if (route is null)
+        {
+            // No endpoint matched: the fallback answers 404 to signed-in subjects.
+            return Need.SignedIn;
+        }
+        route = "/" + route.TrimStart('/');
+        return route switch
+        {
+            "/" or "/health" => Need.Nothing,
+            _ when route.StartsWith("/openapi", StringComparison.Ordinal) || route == "/metrics" || route == "/doppel/auth/whoami" => Need.SignedIn,
+            _ when route.StartsWith("/models", StringComparison.Ordinal) => Need.To(Resource.Models, access),
+            _ when route.StartsWith("/digitaltwins/{id}/relationships", StringComparison.Ordinal) || route.StartsWith("/digitaltwins/{id}/incomingrelationships", StringComparison.Ordinal)
+                => Need.To(Resource.Relationships, access),
+            _ when route.StartsWith("/digitaltwins/", StringComparison.Ordinal) && route.EndsWith("/telemetry", StringComparison.Ordinal) => Need.To(Resource.Telemetry, Access.Write),
+            _ when route.StartsWith("/digitaltwins/{id}/components", StringComparison.Ordinal) => Need.To(Resource.Properties, access),
+            // A patch changes properties: rights on some properties are enough to try; the handler checks each one.
+            _ when route.StartsWith("/digitaltwins", StringComparison.Ordinal) => Need.To(HttpMethods.IsPatch(method) ? Resource.Properties : Resource.Twins, access),
+            "/query" => Need.To(Resource.Twins, Access.Read),
+            _ when route.StartsWith("/eventroutes", StringComparison.Ordinal) || route.StartsWith("/doppel/endpoints", StringComparison.Ordinal)
+                || route.StartsWith("/doppel/mappings", StringComparison.Ordinal) => Need.To(Resource.Routes, access),
+            _ when route.StartsWith("/doppel/history/twins", StringComparison.Ordinal) => Need.To(Resource.Properties, Access.Read),
+            "/doppel/history/aggregates" => Need.To(Resource.Telemetry, Access.Read),
+            // Export writes a file on the server's disk.
+            "/doppel/history/export" => Need.Role(Role.Owner),
+            // Retention, downsampling and compaction delete history: the owner's decision.
+            _ when route.StartsWith("/doppel/history", StringComparison.Ordinal) => read ? Need.To(Resource.Telemetry, Access.Read) : Need.Role(Role.Owner),
+            "/doppel/ingest" => Need.To(Resource.Telemetry, Access.Write),
+            _ when route.StartsWith("/doppel/deadletters", StringComparison.Ordinal) => Need.To(Resource.Routes, Access.Read),
+            _ when route.StartsWith("/jobs/imports", StringComparison.Ordinal) => read ? Need.To(Resource.Twins, Access.Read) : Need.Role(Role.Writer),
+            _ when route.StartsWith("/jobs/deletions", StringComparison.Ordinal) => read ? Need.To(Resource.Twins, Access.Read) : Need.Role(Role.Owner),
+            // Loading a sample writes models and twins.
+            _ when route.StartsWith("/doppel/samples", StringComparison.Ordinal) && !read => Need.Role(Role.Writer),
+            _ when route.StartsWith("/doppel/scenarios", StringComparison.Ordinal) || route.StartsWith("/doppel/experiments", StringComparison.Ordinal)
+                || route.StartsWith("/doppel/runs", StringComparison.Ordinal) || route.StartsWith("/doppel/packs", StringComparison.Ordinal)
+                || route.StartsWith("/doppel/samples", StringComparison.Ordinal) => Need.To(Resource.Simulations, access),
+            // Events are filtered per subject as they are sent.
+            _ when route.StartsWith("/doppel/streams", StringComparison.Ordinal) || route.StartsWith("/doppel/hubs", StringComparison.Ordinal) => Need.To(Resource.Twins, Access.Read),
+            _ when route.StartsWith("/doppel/auth/keys", StringComparison.Ordinal) => Need.To(Resource.Keys, access),
+            _ when route.StartsWith("/doppel/auth/policies", StringComparison.Ordinal) => Need.To(Resource.Policies, access),
+            _ when route.StartsWith("/doppel/audit", StringComparison.Ordinal) => Need.To(Resource.Audit, Access.Read),
+            _ => Need.Role(Role.Owner),
+        };
+    }
+}
