@@ -35,6 +35,8 @@ internal static class ServeCommand
         {
             data, urls, lenient, synchronous, mqttPort, noMqtt, mqttBind, bridge, bridgeTopics, maxClockSkew,
         };
+        var transport = new TransportOptions();
+        transport.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var options = new DoppelServerOptions
@@ -49,6 +51,7 @@ internal static class ServeCommand
                 MqttBridgeTopics = parse.GetValue(bridgeTopics) ?? [],
                 MaxClockSkew = parse.GetValue(maxClockSkew),
             };
+            transport.Apply(parse, options);
             var server = await ServerStartup.StartAsync(options, logging: null, mqttOptional: true, ct);
             await using (server)
             {
@@ -65,9 +68,9 @@ internal static class ServeCommand
                 {
                     Console.WriteLine($"  bridging from {bridged}");
                 }
-                if (server.HttpsAddress is not null)
+                foreach (var line in TransportOptions.Describe(server, options))
                 {
-                    Console.WriteLine($"  development certificate: {server.CertificatePemPath} (trust it in clients, e.g. NODE_EXTRA_CA_CERTS)");
+                    Console.WriteLine(line);
                 }
                 Console.WriteLine("  any bearer token is accepted (embedded default). Press Ctrl+C to stop.");
                 try

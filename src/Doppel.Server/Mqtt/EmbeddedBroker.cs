@@ -23,7 +23,7 @@ namespace Doppel.Server.Mqtt;
 /// starts ingestion and queues it per session, and the outbound interceptor holds each PUBACK (sent in arrival order) until
 /// its message is durable: a connection keeps many messages in flight, and an acknowledgement still means durable.
 /// </remarks>
-public sealed class EmbeddedBroker(IOptions<DoppelServerOptions> options, IngestPipeline pipeline, ILogger<EmbeddedBroker> logger) : IHostedService, IAsyncDisposable
+public sealed partial class EmbeddedBroker(IOptions<DoppelServerOptions> options, IngestPipeline pipeline, ILogger<EmbeddedBroker> logger, Hosting.ServerCertificate? certificate = null) : IHostedService, IAsyncDisposable
 {
     /// <summary>The client id Doppel uses when it publishes (routed events), so that its own messages are not ingested again.</summary>
     public const string InternalClientId = "doppel";
@@ -37,25 +37,39 @@ public sealed class EmbeddedBroker(IOptions<DoppelServerOptions> options, Ingest
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.MqttPort is not { } port)
+        if (options.Value.MqttPort is null && options.Value.MqttsPort is null)
         {
             return;
         }
-        // MQTTnet does not report the port it bound, so "any free port" is resolved here.
-        Port = port == 0 ? FreePort() : port;
-        var serverOptions = new MqttServerOptionsBuilder()
-            .WithDefaultEndpoint()
-            .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(options.Value.MqttBindAddress))
-            .WithDefaultEndpointPort(Port.Value)
-            .WithPersistentSessions()
-            .Build();
+        var builder = new MqttServerOptionsBuilder().WithPersistentSessions();
+        if (options.Value.MqttPort is { } port)
+        {
+            // MQTTnet does not report the port it bound, so "any free port" is resolved here.
+            Port = port == 0 ? FreePort() : port;
+            builder.WithDefaultEndpoint()
+                .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(options.Value.MqttBindAddress))
+                .WithDefaultEndpointPort(Port.Value);
+        }
+        var serverOptions = builder.Build();
+        serverOptions.DefaultEndpointOptions.IsEnabled = options.Value.MqttPort is not null;
+        ConfigureTls(serverOptions);
         _server = new MqttServerFactory().CreateMqttServer(serverOptions, [new ClientIdAssigningAdapter(new MqttTcpServerAdapter())]);
         _server.InterceptingPublishAsync += OnPublishAsync;
         _server.InterceptingOutboundPacketAsync += OnOutboundAsync;
         _server.ValidatingConnectionAsync += OnConnecting;
+        _server.ValidatingConnectionAsync += NoteClientCertificate;
         _server.ClientConnectedAsync += OnConnected;
         await _server.StartAsync();
-        logger.MqttBrokerStarted(options.Value.MqttBindAddress, Port.Value);
+        if (Port is { } plain)
+        {
+            logger.MqttBrokerStarted(options.Value.MqttBindAddress, plain);
+        }
+        if (serverOptions.TlsEndpointOptions.IsEnabled)
+        {
+            // MQTTnet writes the port it bound back into the endpoint's options.
+            TlsPort = serverOptions.TlsEndpointOptions.Port;
+            logger.MqttsBrokerStarted(options.Value.MqttBindAddress, TlsPort.Value, options.Value.MqttClientCertificates.ToString().ToLowerInvariant());
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -174,9 +188,10 @@ public sealed class EmbeddedBroker(IOptions<DoppelServerOptions> options, Ingest
     }
 
     /// <summary>A new connection starts with no acknowledgements owed (a resumed session's old ones went with the old connection).</summary>
-    private static Task OnConnected(ClientConnectedEventArgs e)
+    private Task OnConnected(ClientConnectedEventArgs e)
     {
         e.SessionItems[PendingKey] = new ConcurrentQueue<Task<IngestOutcome>>();
+        MoveClientCertificate(e);
         return Task.CompletedTask;
     }
 
