@@ -33,6 +33,14 @@ public sealed partial class EmbeddedBroker
         return sessionItems[ClientCertificateKey] as MqttClientCertificate;
     }
 
+    /// <summary>The validated certificate of a connected client's session, or null when it presented none (or has no session).</summary>
+    public async Task<MqttClientCertificate?> ClientCertificateAsync(string clientId)
+    {
+        var server = _server ?? throw new InvalidOperationException("The embedded MQTT broker is not running.");
+        var session = (await server.GetSessionsAsync()).FirstOrDefault(s => s.Id == clientId);
+        return session is null ? null : ClientCertificateOf(session.Items);
+    }
+
     /// <summary>Adds the TLS endpoint to the broker's options when <see cref="DoppelServerOptions.MqttsPort"/> is set.</summary>
     private void ConfigureTls(MqttServerOptions serverOptions)
     {
@@ -46,18 +54,25 @@ public sealed partial class EmbeddedBroker
             var bundle = ServerCertificate.LoadCaBundle(caPath);
             _clientCas = bundle.IsSuccess ? bundle.Value : throw new ArgumentException(bundle.Error.Message, nameof(options));
         }
-        var address = IPAddress.Parse(options.Value.MqttBindAddress);
         var tls = serverOptions.TlsEndpointOptions;
         tls.IsEnabled = true;
         tls.Port = port;
-        // Only the address asked for: MQTTnet otherwise also listens on the other family's any-address.
-        tls.BoundInterNetworkAddress = address.AddressFamily == AddressFamily.InterNetwork ? address : IPAddress.None;
-        tls.BoundInterNetworkV6Address = address.AddressFamily == AddressFamily.InterNetworkV6 ? address : IPAddress.None;
+        (tls.BoundInterNetworkAddress, tls.BoundInterNetworkV6Address) = BoundAddresses(options.Value.MqttBindAddress);
         tls.CertificateProvider = new X509CertificateProvider(served.Certificate);
         tls.SslProtocol = SslProtocols.Tls12 | SslProtocols.Tls13;
         // "Optional" must still ask for a certificate, or a client never sends one; the callback lets a client without one in.
         tls.ClientCertificateRequired = options.Value.MqttClientCertificates != MqttClientCertificateMode.None;
         tls.RemoteCertificateValidationCallback = ValidateClientCertificate;
+    }
+
+    /// <summary>
+    /// The IPv4 and IPv6 addresses a listener binds for one configured address: only that one. MQTTnet otherwise also
+    /// listens on the other family's any-address ([::] beside 127.0.0.1), beyond the loopback a user asked for.
+    /// </summary>
+    private static (IPAddress V4, IPAddress V6) BoundAddresses(string address)
+    {
+        var parsed = IPAddress.Parse(address);
+        return parsed.AddressFamily == AddressFamily.InterNetworkV6 ? (IPAddress.None, parsed) : (parsed, IPAddress.None);
     }
 
     private bool ValidateClientCertificate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)

@@ -46,8 +46,10 @@ public sealed partial class EmbeddedBroker(IOptions<DoppelServerOptions> options
         {
             // MQTTnet does not report the port it bound, so "any free port" is resolved here.
             Port = port == 0 ? FreePort() : port;
+            var (v4, v6) = BoundAddresses(options.Value.MqttBindAddress);
             builder.WithDefaultEndpoint()
-                .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(options.Value.MqttBindAddress))
+                .WithDefaultEndpointBoundIPAddress(v4)
+                .WithDefaultEndpointBoundIPV6Address(v6)
                 .WithDefaultEndpointPort(Port.Value);
         }
         var serverOptions = builder.Build();
