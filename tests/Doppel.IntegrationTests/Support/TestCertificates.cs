@@ -58,7 +58,7 @@ internal sealed class TestCertificates
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         caRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false));
-        pki.Ca = caRequest.CreateSelfSigned(now.AddDays(-1), now.AddYears(1));
+        pki.Ca = caRequest.CreateSelfSigned(now.AddDays(-60), now.AddYears(1));
         File.WriteAllText(pki.CaPem, pki.Ca.ExportCertificatePem());
 
         pki.Server = Issue(pki.Ca, "CN=localhost", serverAuth: true, now.AddDays(-1), now.AddDays(30), pki.ServerPem, pki.ServerKey);
@@ -70,7 +70,8 @@ internal sealed class TestCertificates
         var strangerCa = new CertificateRequest("CN=Someone Else's CA", strangerCaKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         strangerCa.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         strangerCa.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
-        using var strangerRoot = strangerCa.CreateSelfSigned(now.AddDays(-1), now.AddYears(1));
+        strangerCa.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(strangerCa.PublicKey, false));
+        using var strangerRoot = strangerCa.CreateSelfSigned(now.AddDays(-60), now.AddYears(1));
         pki.Stranger = Issue(strangerRoot, "CN=stranger", serverAuth: false, now.AddDays(-1), now.AddDays(30), pki.StrangerPem, pki.StrangerKey);
 
         using var other = RSA.Create(2048);
