@@ -32,7 +32,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var status = receiver._script.TryDequeue(out var scripted) ? scripted : 200;
             receiver._received.Writer.TryWrite(new ReceivedEvent(
                 context.Request.Path, context.Request.ContentType, context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-                JsonNode.Parse(body)!.AsObject(), status) { Query = context.Request.QueryString.Value ?? "" });
+                JsonNode.Parse(body)!.AsObject(), status)
+            { Query = context.Request.QueryString.Value ?? "" });
             return Results.StatusCode(status);
         });
         await app.StartAsync();
