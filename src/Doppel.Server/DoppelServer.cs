@@ -60,6 +60,12 @@ public sealed class DoppelServer : IAsyncDisposable
     /// <summary>The PEM file of the development certificate, for clients that must trust it.</summary>
     public string CertificatePemPath => Path.Combine(Path.GetFullPath(_app.Services.GetRequiredService<IOptions<DoppelServerOptions>>().Value.DataDirectory), "certs", DevelopmentCertificate.PemFileName);
 
+    /// <summary>The certificate HTTPS and MQTTS present, or null when the server listens on neither.</summary>
+    public ServerCertificate? Certificate => _app.Services.GetService<ServerCertificate>();
+
+    /// <summary>The embedded MQTT broker's TLS port, or null when it has none.</summary>
+    public int? MqttsPort => _app.Services.GetRequiredService<EmbeddedBroker>().TlsPort;
+
     /// <param name="options">Where and how to run.</param>
     /// <param name="logging">Replaces the console logger (tests collect errors here).</param>
     /// <param name="time">The clock: timestamps, and the waits between delivery retries.</param>
@@ -73,6 +79,13 @@ public sealed class DoppelServer : IAsyncDisposable
             throw new ArgumentException(string.Join(" ", errors), nameof(options));
         }
         Directory.CreateDirectory(options.DataDirectory);
+        // Loaded before anything opens, so a certificate the user must fix stops start-up with one message.
+        ServerCertificate? certificate = null;
+        if (options.UsesTls)
+        {
+            var loaded = ServerCertificate.Load(options, time);
+            certificate = loaded.IsSuccess ? loaded.Value : throw new ArgumentException(loaded.Error.Message, nameof(options));
+        }
         var runtime = await TwinRuntime.OpenAsync(
             new StorageOptions { DataDirectory = options.DataDirectory, Synchronous = options.Synchronous },
             new ModelParserOptions { AllowUndefinedReferences = options.LenientModels, AllowUnknownExtensions = options.AllowUnknownExtensions },
@@ -81,7 +94,7 @@ public sealed class DoppelServer : IAsyncDisposable
             ct);
         try
         {
-            var app = Build(options, runtime, logging, time, services);
+            var app = Build(options, runtime, certificate, logging, time, services);
             var console = app.Services.GetService<StartupLogGate>();
             try
             {
@@ -121,7 +134,7 @@ public sealed class DoppelServer : IAsyncDisposable
         await Runtime.DisposeAsync();
     }
 
-    private static WebApplication Build(DoppelServerOptions options, TwinRuntime runtime, Action<ILoggingBuilder>? logging, TimeProvider time, Action<IServiceCollection>? services)
+    private static WebApplication Build(DoppelServerOptions options, TwinRuntime runtime, ServerCertificate? certificate, Action<ILoggingBuilder>? logging, TimeProvider time, Action<IServiceCollection>? services)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = Environments.Production });
         builder.Logging.ClearProviders();
@@ -147,10 +160,13 @@ public sealed class DoppelServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = options.MaxModelRequestBytes;
-            if (urls.Any(u => u.StartsWith("https:", StringComparison.OrdinalIgnoreCase)))
+            if (certificate is not null)
             {
-                var certificate = DevelopmentCertificate.LoadOrCreate(options.DataDirectory, time);
-                kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
+                kestrel.ConfigureHttpsDefaults(https =>
+                {
+                    https.ServerCertificate = certificate.Certificate;
+                    https.ServerCertificateChain = certificate.Chain;
+                });
             }
         });
 
@@ -161,6 +177,10 @@ public sealed class DoppelServer : IAsyncDisposable
 
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton(runtime);
+        if (certificate is not null)
+        {
+            builder.Services.AddSingleton(certificate);
+        }
         // The injected clock is Doppel's domain time (runtime.Time: timestamps, retry waits). It is deliberately not the
         // container's TimeProvider: Orleans and ASP.NET keep the system clock, so a test's fake clock cannot stall the silo.
         builder.Services.AddSingleton<ModelService>();
@@ -195,7 +215,7 @@ public sealed class DoppelServer : IAsyncDisposable
         builder.Services.AddHttpClient(EventDispatcher.HttpClientName, client => client.Timeout = options.WebhookTimeout);
         builder.Services.AddSingleton<EventDispatcher>();
         builder.Services.AddHostedService(s => s.GetRequiredService<EventDispatcher>());
-        if (options.MqttPort is not null || options.MqttBridge is not null)
+        if (options.MqttPort is not null || options.MqttsPort is not null || options.MqttBridge is not null)
         {
             builder.Services.AddSingleton<IMqttEventPublisher, MqttEventPublisher>();
         }

@@ -88,6 +88,26 @@ public sealed class DoppelServerOptions
     /// <summary>The longest simulated duration a run may ask for (in the model's time unit).</summary>
     public double MaxRunDuration { get; set; } = 1e8;
 
+    // Transport security: the certificate HTTPS and MQTTS present, the MQTTS port, and MQTT client certificates.
+
+    /// <summary>The server's certificate: PEM (with <see cref="CertificateKeyPath"/>, or the key in the same file) or PKCS#12 (.pfx); null for the development certificate.</summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>The PEM private key of <see cref="CertificatePath"/> when it is in a file of its own.</summary>
+    public string? CertificateKeyPath { get; set; }
+
+    /// <summary>The password of a PKCS#12 file or of an encrypted PEM key.</summary>
+    public string? CertificatePassword { get; set; }
+
+    /// <summary>The embedded broker's TLS port (MQTTS, 8883 by convention); 0 picks a free one; null for none.</summary>
+    public int? MqttsPort { get; set; }
+
+    /// <summary>Whether MQTTS clients are asked for a certificate; one they present is validated either way.</summary>
+    public MqttClientCertificateMode MqttClientCertificates { get; set; } = MqttClientCertificateMode.None;
+
+    /// <summary>PEM bundle of the CAs that issue MQTT client certificates; null trusts the system's store.</summary>
+    public string? MqttClientCaPath { get; set; }
+
     /// <summary>
     /// The packs this server runs with (an in-process host such as a test passes them); null to discover them beside
     /// the application and in the folders <c>DOPPEL_PACKS</c> names (<see cref="PackCatalog.Discovered"/>).
@@ -112,7 +132,7 @@ public sealed class DoppelServerOptions
     /// <summary>True when Doppel listens on loopback addresses only (HTTP and the MQTT broker).</summary>
     public bool ListensOnLoopbackOnly =>
         Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && IsLoopback(uri.Host))
-        && (MqttPort is null || IsLoopback(MqttBindAddress));
+        && ((MqttPort is null && MqttsPort is null) || IsLoopback(MqttBindAddress));
 
     /// <summary>True when authentication is configured: credentials are required.</summary>
     public bool AuthenticationConfigured => RequireAuthentication || AuthAuthority is not null;
@@ -123,6 +143,10 @@ public sealed class DoppelServerOptions
     private static bool IsLoopback(string host) =>
         host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
         || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
+
+    /// <summary>Whether a listener needs <see cref="Hosting.ServerCertificate"/>: an https:// URL, the MQTTS port, or a certificate the user named (checked even if unused).</summary>
+    public bool UsesTls => MqttsPort is not null || CertificatePath is not null
+        || Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Any(u => u.StartsWith("https:", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>What is wrong with these options, one message each; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
@@ -152,6 +176,22 @@ public sealed class DoppelServerOptions
         if (MqttPort is < 0 or > 65535)
         {
             errors.Add($"MqttPort must be 0 to 65535, got {MqttPort}.");
+        }
+        if (MqttsPort is < 0 or > 65535)
+        {
+            errors.Add($"MqttsPort must be 0 to 65535, got {MqttsPort}.");
+        }
+        if (MqttsPort is not null && MqttPort is not null && MqttsPort == MqttPort && MqttPort != 0)
+        {
+            errors.Add($"The MQTT and MQTTS ports must differ; both are {MqttPort}.");
+        }
+        if (CertificateKeyPath is not null && CertificatePath is null)
+        {
+            errors.Add("A certificate key (--certificate-key) needs its certificate (--certificate).");
+        }
+        if (MqttsPort is null && (MqttClientCertificates != MqttClientCertificateMode.None || MqttClientCaPath is not null))
+        {
+            errors.Add("MQTT client certificates (--mqtt-client-certificates, --mqtt-client-ca) need the MQTTS port (--mqtts-port).");
         }
         if (MqttBridge is { } bridge && (!bridge.IsAbsoluteUri || bridge.Scheme is not ("mqtt" or "tcp") || bridge.Port <= 0))
         {

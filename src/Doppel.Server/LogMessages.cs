@@ -40,6 +40,9 @@ internal static partial class LogMessages
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "MQTT broker started on {Address}, port {Port}")]
     public static partial void MqttBrokerStarted(this ILogger logger, string address, int port);
 
+    [LoggerMessage(EventId = 24, Level = LogLevel.Information, Message = "MQTTS broker started on {Address}, port {Port} (client certificates: {ClientCertificates})")]
+    public static partial void MqttsBrokerStarted(this ILogger logger, string address, int port, string clientCertificates);
+
     [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "MQTT bridge connected to {Broker}, subscribed to {Filters}")]
     public static partial void MqttBridgeConnected(this ILogger logger, Uri broker, string filters);
 

@@ -27,6 +27,8 @@ internal static class DemoCommand
         {
             name, data, urls, mqttPort, rate, speed, seed,
         };
+        var transport = new TransportOptions();
+        transport.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var found = packs.FindDemo(parse.GetValue(name));
@@ -44,6 +46,7 @@ internal static class DemoCommand
                 throw CommandFailure.Failed($"demo '{demo.Name}' needs the sample '{demo.Sample}', which no pack ships.");
             }
             var options = new DoppelServerOptions { DataDirectory = parse.GetValue(data)!, Urls = parse.GetValue(urls)!, MqttPort = parse.GetValue(mqttPort) };
+            transport.Apply(parse, options);
             // The banner and the devices speak for the demo: the server's own log would bury them.
             await using (var server = await ServerStartup.StartAsync(options, logging => { }, mqttOptional: false, ct))
             {
@@ -85,6 +88,10 @@ internal static class DemoCommand
             var prefix = CliInvocation.Prefix();
             Console.WriteLine($"Doppel demo: {session.Value.Headline}");
             Console.WriteLine($"  API {http}   MQTT {broker}   data {Path.GetFullPath(options.DataDirectory)}");
+            foreach (var line in TransportOptions.Describe(server, options).Where(l => !l.Contains("development certificate", StringComparison.Ordinal)))
+            {
+                Console.WriteLine(line);
+            }
             for (var i = 0; i < session.Value.Hints.Count; i++)
             {
                 Console.WriteLine($"  {(i == 0 ? "try: " : "     ")}{CliInvocation.Command(prefix, [.. session.Value.Hints[i], "--server", http.ToString()])}");

@@ -76,7 +76,8 @@ internal static class EndpointsCommands
                     var parts = header.Split('=', 2);
                     if (parts.Length != 2)
                     {
-                        throw CommandFailure.Usage($"--header '{header}' must be Name=Value.");
+                        // Not echoed: a mistyped header ("Authorization: Bearer ...") is usually a secret.
+                        throw CommandFailure.Usage("each --header must be Name=Value; one has no '='.");
                     }
                     values[parts[0].Trim()] = parts[1];
                 }

@@ -41,6 +41,8 @@ internal static class ServeCommand
             data, urls, lenient, synchronous, mqttPort, noMqtt, mqttBind, bridge, bridgeTopics, maxClockSkew,
             authRequired, authAuthority, authAudience, authRoleClaim, insecure,
         };
+        var transport = new TransportOptions();
+        transport.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var options = new DoppelServerOptions
@@ -60,6 +62,7 @@ internal static class ServeCommand
                 AuthRoleClaim = parse.GetValue(authRoleClaim)!,
                 Insecure = parse.GetValue(insecure),
             };
+            transport.Apply(parse, options);
             var server = await ServerStartup.StartAsync(options, logging: null, mqttOptional: true, ct);
             await using (server)
             {
@@ -76,9 +79,9 @@ internal static class ServeCommand
                 {
                     Console.WriteLine($"  bridging from {bridged}");
                 }
-                if (server.HttpsAddress is not null)
+                foreach (var line in TransportOptions.Describe(server, options))
                 {
-                    Console.WriteLine($"  development certificate: {server.CertificatePemPath} (trust it in clients, e.g. NODE_EXTRA_CA_CERTS)");
+                    Console.WriteLine(line);
                 }
                 Console.WriteLine(options.AnonymousAllowed
                     ? options.ListensOnLoopbackOnly

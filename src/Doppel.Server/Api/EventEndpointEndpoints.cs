@@ -43,6 +43,10 @@ internal static class EventEndpointEndpoints
                 return AdtErrors.ToResult(body.Error);
             }
             var endpoint = EventEndpoint.FromJson(name, body.Value);
+            if (endpoint.IsSuccess)
+            {
+                endpoint = endpoint.Value.KeepingSecretsOf(runtime.EventEndpoints.GetValueOrDefault(name));
+            }
             if (!endpoint.IsSuccess)
             {
                 return AdtErrors.ToResult(endpoint.Error);
@@ -51,7 +55,7 @@ internal static class EventEndpointEndpoints
             {
                 return AdtErrors.ToResult("EndpointInvalid", "This server has no MQTT publisher (the embedded broker or a bridge is not enabled), so it cannot deliver to MQTT endpoints.");
             }
-            await runtime.Store.CommitAsync(new StoreBatch().PutEndpoint(name, endpoint.Value.ToJson().ToJsonString()), CancellationToken.None);
+            await runtime.Store.CommitAsync(new StoreBatch().PutEndpoint(name, endpoint.Value.ToStoredJson().ToJsonString()), CancellationToken.None);
             var created = runtime.EventEndpoints.TryAdd(name, endpoint.Value);
             runtime.EventEndpoints[name] = endpoint.Value;
             dispatcher.Upsert(endpoint.Value);

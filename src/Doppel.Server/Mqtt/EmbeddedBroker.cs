@@ -28,7 +28,7 @@ namespace Doppel.Server.Mqtt;
 /// key; without credentials only where anonymous access is allowed. What it may publish and subscribe to follows its
 /// access rules (<see cref="MqttAccess"/>), judged at each packet, so a policy change or a revoked key applies at once.
 /// </para>
-public sealed class EmbeddedBroker(IOptions<DoppelServerOptions> options, IngestPipeline pipeline, ILogger<EmbeddedBroker> logger, MqttAccess access) : IHostedService, IAsyncDisposable
+public sealed partial class EmbeddedBroker(IOptions<DoppelServerOptions> options, IngestPipeline pipeline, ILogger<EmbeddedBroker> logger, MqttAccess access, Hosting.ServerCertificate? certificate = null) : IHostedService, IAsyncDisposable
 {
     /// <summary>The client id Doppel uses when it publishes (routed events), so that its own messages are not ingested again.</summary>
     public const string InternalClientId = "doppel";
@@ -42,26 +42,42 @@ public sealed class EmbeddedBroker(IOptions<DoppelServerOptions> options, Ingest
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.MqttPort is not { } port)
+        if (options.Value.MqttPort is null && options.Value.MqttsPort is null)
         {
             return;
         }
-        // MQTTnet does not report the port it bound, so "any free port" is resolved here.
-        Port = port == 0 ? FreePort() : port;
-        var serverOptions = new MqttServerOptionsBuilder()
-            .WithDefaultEndpoint()
-            .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(options.Value.MqttBindAddress))
-            .WithDefaultEndpointPort(Port.Value)
-            .WithPersistentSessions()
-            .Build();
+        var builder = new MqttServerOptionsBuilder().WithPersistentSessions();
+        if (options.Value.MqttPort is { } port)
+        {
+            // MQTTnet does not report the port it bound, so "any free port" is resolved here.
+            Port = port == 0 ? FreePort() : port;
+            var (v4, v6) = BoundAddresses(options.Value.MqttBindAddress);
+            builder.WithDefaultEndpoint()
+                .WithDefaultEndpointBoundIPAddress(v4)
+                .WithDefaultEndpointBoundIPV6Address(v6)
+                .WithDefaultEndpointPort(Port.Value);
+        }
+        var serverOptions = builder.Build();
+        serverOptions.DefaultEndpointOptions.IsEnabled = options.Value.MqttPort is not null;
+        ConfigureTls(serverOptions);
         _server = new MqttServerFactory().CreateMqttServer(serverOptions, [new ClientIdAssigningAdapter(new MqttTcpServerAdapter())]);
         _server.InterceptingPublishAsync += OnPublishAsync;
         _server.InterceptingSubscriptionAsync += access.OnSubscribing;
         _server.InterceptingOutboundPacketAsync += OnOutboundAsync;
         _server.ValidatingConnectionAsync += OnConnecting;
+        _server.ValidatingConnectionAsync += NoteClientCertificate;
         _server.ClientConnectedAsync += OnConnected;
         await _server.StartAsync();
-        logger.MqttBrokerStarted(options.Value.MqttBindAddress, Port.Value);
+        if (Port is { } plain)
+        {
+            logger.MqttBrokerStarted(options.Value.MqttBindAddress, plain);
+        }
+        if (serverOptions.TlsEndpointOptions.IsEnabled)
+        {
+            // MQTTnet writes the port it bound back into the endpoint's options.
+            TlsPort = serverOptions.TlsEndpointOptions.Port;
+            logger.MqttsBrokerStarted(options.Value.MqttBindAddress, TlsPort.Value, options.Value.MqttClientCertificates.ToString().ToLowerInvariant());
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -207,9 +223,10 @@ public sealed class EmbeddedBroker(IOptions<DoppelServerOptions> options, Ingest
     }
 
     /// <summary>A new connection starts with no acknowledgements owed (a resumed session's old ones went with the old connection).</summary>
-    private static Task OnConnected(ClientConnectedEventArgs e)
+    private Task OnConnected(ClientConnectedEventArgs e)
     {
         e.SessionItems[PendingKey] = new ConcurrentQueue<Task<IngestOutcome>>();
+        MoveClientCertificate(e);
         return Task.CompletedTask;
     }
 

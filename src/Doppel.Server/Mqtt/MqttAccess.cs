@@ -36,14 +36,9 @@ public sealed class MqttAccess(IOptions<DoppelServerOptions> options, ApiKeys ke
                 return;
             }
         }
-        else if (e.ClientCertificate is { } certificate)
+        else if (e.ClientCertificate is { } certificate && keys.VerifyCertificate(Convert.ToHexString(SHA256.HashData(certificate.RawData))) is { } bound)
         {
-            subject = keys.VerifyCertificate(Convert.ToHexString(SHA256.HashData(certificate.RawData)));
-            if (subject is null)
-            {
-                Refuse(e, MqttConnectReasonCode.NotAuthorized, "The client certificate is bound to no working API key.");
-                return;
-            }
+            subject = bound;
         }
         else if (options.Value.AnonymousAllowed)
         {
@@ -51,7 +46,9 @@ public sealed class MqttAccess(IOptions<DoppelServerOptions> options, ApiKeys ke
         }
         else
         {
-            Refuse(e, MqttConnectReasonCode.NotAuthorized, "Credentials are required: an API key as the password, or a client certificate bound to a key.");
+            Refuse(e, MqttConnectReasonCode.NotAuthorized, e.ClientCertificate is null
+                ? "Credentials are required: an API key as the password, or a client certificate bound to a key."
+                : "The client certificate is bound to no working API key (doppel auth keys create NAME --certificate FILE).");
             return;
         }
         e.SessionItems[SubjectKey] = subject;

@@ -172,15 +172,31 @@ internal sealed class EventDispatcher : BackgroundService
         endpoint.Type == EventEndpoint.Mqtt ? PublishAsync(endpoint, delivery, ct) : PostAsync(endpoint, delivery, ct);
 
     // Structured-mode CloudEvent. 2xx delivered; 408, 429 and 5xx are worth retrying; any other status will not change.
+    // Every error text it returns goes to the log, the stats and the dead letters, so each passes through the endpoint's Redact.
     private async Task<AttemptResult> PostAsync(EventEndpoint endpoint, Delivery delivery, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url);
+        var result = await TryPostAsync(endpoint, delivery, ct);
+        return result.Error is { } error ? result with { Error = endpoint.Redact(error) } : result;
+    }
+
+    private async Task<AttemptResult> TryPostAsync(EventEndpoint endpoint, Delivery delivery, CancellationToken ct)
+    {
+        var url = endpoint.Url!;
+        using var request = new HttpRequestMessage(HttpMethod.Post, url.UserInfo.Length == 0 ? url : new UriBuilder(url) { UserName = "", Password = "" }.Uri);
         request.Content = new ByteArrayContent(delivery.Payload);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(CloudEventJson.ContentType);
+        // https://user:password@host/ means HTTP Basic authentication (RFC 3986 deprecates the form, but webhooks still use it); a configured Authorization header wins.
+        if (url.UserInfo.Length > 0)
+        {
+            var credentials = System.Text.Encoding.UTF8.GetBytes(Uri.UnescapeDataString(url.UserInfo));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(credentials));
+        }
         foreach (var (name, value) in endpoint.Headers)
         {
+            request.Headers.Remove(name);
             request.Headers.TryAddWithoutValidation(name, value);
         }
+        var shown = endpoint.DisplayUrl;
         try
         {
             using var response = await _http.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
@@ -189,18 +205,18 @@ internal sealed class EventDispatcher : BackgroundService
             {
                 return AttemptResult.Delivered;
             }
-            var error = $"HTTP {status} {response.ReasonPhrase} from {endpoint.Url}";
+            var error = $"HTTP {status} {response.ReasonPhrase} from {shown}";
             return status is (int)HttpStatusCode.RequestTimeout or (int)HttpStatusCode.TooManyRequests or >= 500
                 ? new AttemptResult(AttemptOutcome.RetryLater, error)
                 : new AttemptResult(AttemptOutcome.Rejected, error);
         }
         catch (HttpRequestException e)
         {
-            return new AttemptResult(AttemptOutcome.RetryLater, $"{e.HttpRequestError} posting to {endpoint.Url}: {e.Message}");
+            return new AttemptResult(AttemptOutcome.RetryLater, $"{e.HttpRequestError} posting to {shown}: {e.Message}");
         }
         catch (TaskCanceledException) when (!ct.IsCancellationRequested)
         {
-            return new AttemptResult(AttemptOutcome.RetryLater, $"No response from {endpoint.Url} within {_options.WebhookTimeout}.");
+            return new AttemptResult(AttemptOutcome.RetryLater, $"No response from {shown} within {_options.WebhookTimeout}.");
         }
     }
 

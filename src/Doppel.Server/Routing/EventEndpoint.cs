@@ -18,6 +18,12 @@ public sealed partial record EventEndpoint
     /// <summary>Topic placeholders, filled per event (characters MQTT reserves, '+' and '#', become '_').</summary>
     public static readonly IReadOnlyList<string> TopicPlaceholders = ["{twinId}", "{type}", "{routeId}", "{endpoint}"];
 
+    /// <summary>What GET shows in place of a secret (ADT: "will be obfuscated during read").</summary>
+    public const string Mask = "***";
+
+    // Shorter values are not looked for in error texts: "1" would mask every digit, and is no secret worth the name.
+    private const int MinimumRedactedLength = 4;
+
     private static readonly string[] ReservedHeaders = ["Content-Type", "Content-Length", "Host", "Transfer-Encoding"];
 
     public required string Name { get; init; }
@@ -152,14 +158,124 @@ public sealed partial record EventEndpoint
         .Replace("{routeId}", routeId, StringComparison.Ordinal)
         .Replace("{endpoint}", Name, StringComparison.Ordinal);
 
-    /// <summary>The endpoint as its API shows and the store keeps it (without stats).</summary>
-    public JsonObject ToJson()
+    /// <summary>
+    /// The endpoint as its API shows it (without stats): secrets are write-only, so every header value, the password in
+    /// the URL's user-info and every value in its query read <see cref="Mask"/>, as ADT obfuscates an endpoint's keys.
+    /// </summary>
+    public JsonObject ToJson() => ToJson(masked: true);
+
+    /// <summary>The endpoint as the store keeps it, secrets included (never returned by the API, never logged).</summary>
+    public JsonObject ToStoredJson() => ToJson(masked: false);
+
+    /// <summary>The URL as logs, errors and dead letters show it: its secrets masked, its user-info never sent in the request line.</summary>
+    public string? DisplayUrl => Url is null ? null : MaskedUrl(Url);
+
+    /// <summary>
+    /// Secrets a PUT sent as <see cref="Mask"/> (what GET shows) keep the values <paramref name="stored"/> has, so an
+    /// endpoint read, edited and written back keeps its keys; a mask with nothing stored behind it is refused.
+    /// </summary>
+    public Result<EventEndpoint> KeepingSecretsOf(EventEndpoint? stored)
+    {
+        if (Type != Webhook)
+        {
+            return Result<EventEndpoint>.Ok(this);
+        }
+        var url = Url!;
+        if (url.OriginalString.Contains(Mask, StringComparison.Ordinal))
+        {
+            if (stored?.Url is not { } old || MaskedUrl(old) != url.OriginalString)
+            {
+                return Invalid($"\"url\" holds the mask {Mask} Doppel shows for stored secrets, but this endpoint has no stored URL of that shape to keep; send the URL with its credentials.");
+            }
+            url = old;
+        }
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in Headers)
+        {
+            if (value != Mask)
+            {
+                headers[name] = value;
+            }
+            else if (stored is not null && stored.Headers.TryGetValue(name, out var kept))
+            {
+                headers[name] = kept;
+            }
+            else
+            {
+                return Invalid($"Header \"{name}\" is {Mask}, the mask Doppel shows for stored secrets, but this endpoint has no stored value for it; send the value itself.");
+            }
+        }
+        return Result<EventEndpoint>.Ok(this with { Url = url, Headers = headers });
+    }
+
+    /// <summary>Replaces every secret of this endpoint found in <paramref name="text"/> (an error from a network library, say) with <see cref="Mask"/>.</summary>
+    public string Redact(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (Url is { } url)
+        {
+            text = text.Replace(url.OriginalString, MaskedUrl(url), StringComparison.Ordinal).Replace(url.ToString(), MaskedUrl(url), StringComparison.Ordinal);
+        }
+        foreach (var secret in Secrets().Where(s => s.Length >= MinimumRedactedLength).OrderByDescending(s => s.Length))
+        {
+            text = text.Replace(secret, Mask, StringComparison.Ordinal);
+        }
+        return text;
+    }
+
+    private IEnumerable<string> Secrets()
+    {
+        foreach (var value in Headers.Values)
+        {
+            yield return value;
+        }
+        if (Url is null)
+        {
+            yield break;
+        }
+        if (Url.UserInfo.Split(':', 2) is [_, var password])
+        {
+            yield return password;
+            yield return Uri.UnescapeDataString(password);
+        }
+        foreach (var (_, value) in QueryPairs(Url.Query))
+        {
+            if (value is not null)
+            {
+                yield return value;
+                yield return Uri.UnescapeDataString(value);
+            }
+        }
+    }
+
+    private static string MaskedUrl(Uri url)
+    {
+        var builder = new System.Text.StringBuilder();
+        builder.Append(url.Scheme).Append("://");
+        if (url.UserInfo.Length > 0)
+        {
+            var user = url.UserInfo.Split(':', 2);
+            builder.Append(user[0]).Append(user.Length == 2 ? ":" + Mask : "").Append('@');
+        }
+        builder.Append(url.IsDefaultPort ? url.Host : url.Authority).Append(url.AbsolutePath);
+        if (url.Query.Length > 1)
+        {
+            builder.Append('?').AppendJoin('&', QueryPairs(url.Query).Select(p => p.Value is null ? p.Name : p.Name + "=" + Mask));
+        }
+        return builder.ToString();
+    }
+
+    private static IEnumerable<(string Name, string? Value)> QueryPairs(string query) =>
+        query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.Split('=', 2) is [var name, var value] ? (name, (string?)value) : (pair, null));
+
+    private JsonObject ToJson(bool masked)
     {
         var json = new JsonObject { ["name"] = Name, ["type"] = Type };
         if (Type == Webhook)
         {
-            json["url"] = Url!.ToString();
-            json["headers"] = new JsonObject(Headers.Select(h => KeyValuePair.Create(h.Key, (JsonNode?)h.Value)));
+            json["url"] = masked ? MaskedUrl(Url!) : Url!.ToString();
+            json["headers"] = new JsonObject(Headers.Select(h => KeyValuePair.Create(h.Key, (JsonNode?)(masked ? Mask : h.Value))));
         }
         else
         {

@@ -32,7 +32,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var status = receiver._script.TryDequeue(out var scripted) ? scripted : 200;
             receiver._received.Writer.TryWrite(new ReceivedEvent(
                 context.Request.Path, context.Request.ContentType, context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-                JsonNode.Parse(body)!.AsObject(), status));
+                JsonNode.Parse(body)!.AsObject(), status)
+            { Query = context.Request.QueryString.Value ?? "" });
             return Results.StatusCode(status);
         });
         await app.StartAsync();
@@ -68,6 +69,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 /// <summary>One request the webhook got, and the status it answered.</summary>
 public sealed record ReceivedEvent(string Path, string? ContentType, IReadOnlyDictionary<string, string> Headers, JsonObject CloudEvent, int AnsweredStatus)
 {
+    /// <summary>The query string as received, "?" included ("" for none).</summary>
+    public string Query { get; init; } = "";
+
     public string Type => (string)CloudEvent["type"]!;
 
     public string Subject => (string)CloudEvent["subject"]!;
