@@ -29,6 +29,18 @@ internal sealed partial class DoppelProcess : IAsyncDisposable
     /// <summary>Runs a CLI command to completion and returns its exit code and output.</summary>
     public static Task<(int ExitCode, string StdOut, string StdErr)> RunAsync(params string[] args) => RunWithInputAsync(null, args);
 
+    /// <summary>Runs a CLI command with its API key in DOPPEL_API_KEY, as a user would export it.</summary>
+    public static async Task<(int ExitCode, string StdOut, string StdErr)> RunWithKeyAsync(string apiKey, params string[] args)
+    {
+        var info = StartInfo(args);
+        info.Environment["DOPPEL_API_KEY"] = apiKey;
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
     /// <summary>Runs a CLI command with <paramref name="stdin"/> piped to it (null: an empty pipe) and returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string StdOut, string StdErr)> RunWithInputAsync(string? stdin, params string[] args)
     {
@@ -120,6 +132,8 @@ internal sealed partial class DoppelProcess : IAsyncDisposable
         info.Environment.Remove("DOPPEL_SERVER");
         info.Environment.Remove("DOPPEL_DEBUG");
         info.Environment.Remove("NO_COLOR");
+        info.Environment.Remove("DOPPEL_API_KEY");
+        info.Environment.Remove("DOPPEL_TOKEN");
         info.ArgumentList.Add(CliPath);
         foreach (var arg in args)
         {
