@@ -166,6 +166,22 @@ public sealed class AccessControlTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_writer_narrowed_by_a_policy_cannot_bulk_write_around_it()
+    {
+        using var writer = Client(await CreateKeyAsync("hank", "writer"));
+        const string Import = "{\"Section\": \"Header\"}\n{\"fileVersion\": \"1.0.0\"}\n";
+
+        await Ok(_owner, HttpMethod.Put, "/doppel/auth/policies/hank", """{"subjects":["key:hank"],"entries":[{"resource":"twins","twins":{"idPrefix":"valve"},"revoke":["write"]}]}""");
+        var refused = await AdtAssert.Error(await Send(writer, HttpMethod.Put, "/jobs/imports/j1", Import, contentType: "application/x-ndjson"), (int)HttpStatusCode.Forbidden, "Forbidden");
+        await AdtAssert.Error(await Send(writer, HttpMethod.Post, "/doppel/samples/factory/load"), (int)HttpStatusCode.Forbidden, "Forbidden");
+        await Ok(_owner, HttpMethod.Delete, "/doppel/auth/policies/hank");
+
+        Assert.Contains("bulk write", refused, StringComparison.Ordinal);
+        using var allowed = await Send(writer, HttpMethod.Put, "/jobs/imports/j1", Import, contentType: "application/x-ndjson");
+        Assert.NotEqual(HttpStatusCode.Forbidden, allowed.StatusCode);
+    }
+
+    [Fact]
     public async Task A_revoked_key_stops_working_at_the_next_request()
     {
         using var writer = Client(await CreateKeyAsync("dave", "writer"));

@@ -14,7 +14,7 @@ namespace Doppel.Server.Security;
 internal static class AccessGate
 {
     /// <summary>What a route needs: nothing, a signed-in subject, a resource and access, or a role.</summary>
-    internal readonly record struct Need(bool Open, Resource? Resource, Access Access, Role? MinRole)
+    internal readonly record struct Need(bool Open, Resource? Resource, Access Access, Role? MinRole, bool Bulk = false)
     {
         public static Need Nothing => new(true, null, Access.None, null);
 
@@ -23,6 +23,9 @@ internal static class AccessGate
         public static Need To(Resource resource, Access access) => new(false, resource, access, null);
 
         public static Need Role(Role role) => new(false, null, Access.None, role);
+
+        /// <summary>Bulk writes (imports, samples) touch any twin: models, twins and relationships writable everywhere, no policy narrowing them.</summary>
+        public static Need BulkWrite => new(false, Doppel.Security.Resource.Models, Access.Write, null, Bulk: true);
     }
 
     public static async Task Enforce(HttpContext context, RequestDelegate next)
@@ -43,6 +46,13 @@ internal static class AccessGate
         if (need.Resource is { } resource && !rules.Allows(resource, need.Access))
         {
             await RequestAccess.DenyAsync(context, resource, need.Access, null);
+            return;
+        }
+        if (need.Bulk && !(rules.AllowsEverywhere(Resource.Twins, Access.Write) && rules.AllowsEverywhere(Resource.Relationships, Access.Write)))
+        {
+            context.RequestServices.GetRequiredService<DoppelMetrics>().Denied.Add(1, new KeyValuePair<string, object?>("resource", "twins"));
+            await AdtErrors.WriteAsync(context, new DoppelError("Forbidden",
+                $"{subject.Id} may not {context.Request.Method} {context.Request.Path}: a bulk write may touch any twin, so it needs write access to every twin and relationship, which its role or a policy withholds."), StatusCodes.Status403Forbidden);
             return;
         }
         if (need.MinRole is { } role && rules.Role < role)
@@ -87,10 +97,11 @@ internal static class AccessGate
             _ when route.StartsWith("/doppel/history", StringComparison.Ordinal) => read ? Need.To(Resource.Telemetry, Access.Read) : Need.Role(Role.Owner),
             "/doppel/ingest" => Need.To(Resource.Telemetry, Access.Write),
             _ when route.StartsWith("/doppel/deadletters", StringComparison.Ordinal) => Need.To(Resource.Routes, Access.Read),
-            _ when route.StartsWith("/jobs/imports", StringComparison.Ordinal) => read ? Need.To(Resource.Twins, Access.Read) : Need.Role(Role.Writer),
+            _ when route.StartsWith("/jobs/imports", StringComparison.Ordinal) => read ? Need.To(Resource.Twins, Access.Read) : Need.BulkWrite,
             _ when route.StartsWith("/jobs/deletions", StringComparison.Ordinal) => read ? Need.To(Resource.Twins, Access.Read) : Need.Role(Role.Owner),
             // Loading a sample writes models and twins.
-            _ when route.StartsWith("/doppel/samples", StringComparison.Ordinal) && !read => Need.Role(Role.Writer),
+            _ when route.StartsWith("/doppel/samples", StringComparison.Ordinal) && !read => Need.BulkWrite,
+            _ when route.StartsWith("/doppel/packs", StringComparison.Ordinal) && !read => Need.To(Resource.Models, Access.Write),
             _ when route.StartsWith("/doppel/scenarios", StringComparison.Ordinal) || route.StartsWith("/doppel/experiments", StringComparison.Ordinal)
                 || route.StartsWith("/doppel/runs", StringComparison.Ordinal) || route.StartsWith("/doppel/packs", StringComparison.Ordinal)
                 || route.StartsWith("/doppel/samples", StringComparison.Ordinal) => Need.To(Resource.Simulations, access),
