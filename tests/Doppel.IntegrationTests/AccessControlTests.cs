@@ -236,7 +236,7 @@ public sealed class AccessControlTests : IAsyncLifetime
         await File.WriteAllTextAsync(policy, "id: readers\nsubjects: [ \"role:reader\" ]\nentries:\n  - resource: twins\n    twins: { idPrefix: valve }\n    revoke: [ read ]\n");
 
         var created = await DoppelProcess.RunWithKeyAsync(admin, "auth", "keys", "create", "gina", "--role", "reader", "--server", server);
-        var put = await DoppelProcess.RunWithKeyAsync(admin, "auth", "policies", "put", policy, "--server", server);
+        var put = await DoppelProcess.RunWithKeyAsync(admin, "auth", "policies", "put", "readers", policy, "--server", server);
         var key = created.StdOut.Trim();
         var whoami = await DoppelProcess.RunWithKeyAsync(key, "auth", "whoami", "--server", server);
         var query = await DoppelProcess.RunWithKeyAsync(key, "query", "SELECT T.$dtId FROM digitaltwins T", "--server", server);

@@ -116,15 +116,15 @@ internal static class AuthCommands
 
     private static Command PutPolicy()
     {
+        var id = new Argument<string>("id") { Description = "The policy's id (a document's own id must match it)." };
         var file = new Argument<string>("file") { Description = "The policy, YAML or JSON, or - for standard input." }.Reads(InputKind.JsonOrYamlFile);
-        var id = new Option<string?>("--id") { Description = "The policy's id when the document has none (or to check it)." };
         var server = ClientOptions.Server();
-        var command = new Command("put", "Create or replace a policy; it applies to the next request.") { file, id, server };
+        var command = new Command("put", "Create or replace a policy from a YAML or JSON file; it applies to the next request.") { id, file, server };
         command.SetAction(async (parse, ct) =>
         {
+            // Syntax is checked here, where the file's line and column can be named; the server checks the meaning.
             var document = DocumentText.ReadJsonOrYaml(parse.GetValue(file)!, "file");
-            var policyId = parse.GetValue(id) ?? IdOf(document)
-                ?? throw CommandFailure.Usage("the policy has no 'id': add one to the document or give --id.");
+            var policyId = parse.GetValue(id)!;
             using var client = new DoppelClient(parse.GetValue(server)!);
             var (status, body) = await client.SendAsync(HttpMethod.Put, $"doppel/auth/policies/{Uri.EscapeDataString(policyId)}",
                 document.Text, document.IsJson ? "application/json" : "application/yaml", ct);
@@ -195,13 +195,6 @@ internal static class AuthCommands
             return ExitCodes.Ok;
         });
         return command;
-    }
-
-    /// <summary>The document's top-level id, read without interpreting the rest (the server checks the policy).</summary>
-    private static string? IdOf(InputDocument document)
-    {
-        var map = Doppel.Packs.DocumentReader.Parse(document.Text);
-        return map.IsSuccess ? map.Value.Text("id") : null;
     }
 
     private static string Thumbprint(string file)

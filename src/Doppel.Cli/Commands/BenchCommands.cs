@@ -84,20 +84,25 @@ internal static class BenchCommands
         var durability = settings.Server is null ? $"synchronous={settings.Synchronous}" : $"server {address}";
         Console.WriteLine($"{Environment.ProcessorCount} cores, {settings.Concurrency} clients, {settings.Runs} runs x {settings.Duration.TotalSeconds:0}s (+{settings.Warmup.TotalSeconds:0}s warm-up); {durability}; medians:");
         var options = new HttpLoadOptions(address, settings.Concurrency, settings.Duration, settings.Warmup);
+        var (ownerKey, policyKey) = await AccessSubjectsAsync(http, ct);
         // Runs interleave the workloads, so a neighbour's burst on a shared machine hits the peer and ours alike.
         var peerRuns = new List<HttpLoadResult>();
         var getRuns = new List<HttpLoadResult>();
         var patchRuns = new List<HttpLoadResult>();
+        var keyRuns = (Get: new List<HttpLoadResult>(), Patch: new List<HttpLoadResult>());
+        var policyRuns = (Get: new List<HttpLoadResult>(), Patch: new List<HttpLoadResult>());
         for (var run = 0; run < settings.Runs; run++)
         {
             peerRuns.Add(await HttpLoad.RunAsync(options, (_, _) => new HttpRequestMessage(HttpMethod.Get, "/health"), ct));
-            getRuns.Add(await HttpLoad.RunAsync(options, (worker, i) =>
-                new HttpRequestMessage(HttpMethod.Get, $"/digitaltwins/m{Mix(worker, i) % settings.Twins}?api-version=2023-10-31"), ct));
-            patchRuns.Add(await HttpLoad.RunAsync(options, (worker, i) =>
-                new HttpRequestMessage(HttpMethod.Patch, $"/digitaltwins/m{Mix(worker, i) % settings.Twins}?api-version=2023-10-31")
-                {
-                    Content = new StringContent($$"""[{"op":"replace","path":"/speed","value":{{i % 1000}}.5},{"op":"replace","path":"/count","value":{{i}}}]""", Encoding.UTF8, "application/json-patch+json"),
-                }, ct));
+            getRuns.Add(await HttpLoad.RunAsync(options, (worker, i) => Get(settings, worker, i, null), ct));
+            patchRuns.Add(await HttpLoad.RunAsync(options, (worker, i) => Patch(settings, worker, i, null), ct));
+            if (ownerKey is not null && policyKey is not null)
+            {
+                keyRuns.Get.Add(await HttpLoad.RunAsync(options, (worker, i) => Get(settings, worker, i, ownerKey), ct));
+                keyRuns.Patch.Add(await HttpLoad.RunAsync(options, (worker, i) => Patch(settings, worker, i, ownerKey), ct));
+                policyRuns.Get.Add(await HttpLoad.RunAsync(options, (worker, i) => Get(settings, worker, i, policyKey), ct));
+                policyRuns.Patch.Add(await HttpLoad.RunAsync(options, (worker, i) => Patch(settings, worker, i, policyKey), ct));
+            }
         }
         var (peer, get, patch) = (Median(peerRuns), Median(getRuns), Median(patchRuns));
 
@@ -106,6 +111,71 @@ internal static class BenchCommands
         Print("twin GET", get);
         Print(settings.Server is not null ? "twin PATCH" : settings.Synchronous == SynchronousMode.Full ? "twin PATCH (fsync'd per commit)" : "twin PATCH (process-crash safe)", patch);
         Console.WriteLine($"  twin GET = {get.RequestsPerSecond / peer.RequestsPerSecond:P0} of the bare endpoint; PATCH = {patch.RequestsPerSecond / peer.RequestsPerSecond:P0}");
+        if (keyRuns.Get.Count == 0)
+        {
+            Console.WriteLine("  access control not measured: the server refused to create the bench's API keys (run it against a server that allows anonymous access)");
+            return;
+        }
+        var (keyGet, keyPatch, policyGet, policyPatch) = (Median(keyRuns.Get), Median(keyRuns.Patch), Median(policyRuns.Get), Median(policyRuns.Patch));
+        Print("twin GET, owner API key", keyGet);
+        Print("twin PATCH, owner API key", keyPatch);
+        Print("twin GET, key narrowed by policies", policyGet);
+        Print("twin PATCH, key narrowed by policies", policyPatch);
+        Console.WriteLine($"  authorisation: with policies, twin GET = {policyGet.RequestsPerSecond / keyGet.RequestsPerSecond:P0} and PATCH = {policyPatch.RequestsPerSecond / keyPatch.RequestsPerSecond:P0} of the same key's rate without; "
+            + $"the key itself (authentication) costs GET {1 - keyGet.RequestsPerSecond / get.RequestsPerSecond:P0}, PATCH {1 - keyPatch.RequestsPerSecond / patch.RequestsPerSecond:P0} against anonymous");
+    }
+
+    private static HttpRequestMessage Get(Settings settings, int worker, long i, string? key) =>
+        Authorized(new HttpRequestMessage(HttpMethod.Get, $"/digitaltwins/m{Mix(worker, i) % settings.Twins}?api-version=2023-10-31"), key);
+
+    private static HttpRequestMessage Patch(Settings settings, int worker, long i, string? key) =>
+        Authorized(new HttpRequestMessage(HttpMethod.Patch, $"/digitaltwins/m{Mix(worker, i) % settings.Twins}?api-version=2023-10-31")
+        {
+            Content = new StringContent($$"""[{"op":"replace","path":"/speed","value":{{i % 1000}}.5},{"op":"replace","path":"/count","value":{{i}}}]""", Encoding.UTF8, "application/json-patch+json"),
+        }, key);
+
+    private static HttpRequestMessage Authorized(HttpRequestMessage request, string? key)
+    {
+        if (key is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        }
+        return request;
+    }
+
+    /// <summary>
+    /// Two API keys for the access-control figures: an owner's (authentication alone) and a device-like key whose every
+    /// right comes from a policy that selects twins by a query condition and grants single properties, so each request
+    /// evaluates it. Null when the server does not let the bench create them.
+    /// </summary>
+    private static async Task<(string? Owner, string? Narrowed)> AccessSubjectsAsync(HttpClient http, CancellationToken ct)
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var owner = await CreateKeyAsync(http, "bench-owner-" + suffix, "owner", ct);
+        var narrowed = await CreateKeyAsync(http, "bench-device-" + suffix, "none", ct);
+        if (owner is null || narrowed is null)
+        {
+            return (null, null);
+        }
+        await SendAsync(http, HttpMethod.Put, $"/doppel/auth/policies/bench-{suffix}", $$"""
+            {"subjects":["key:bench-device-{{suffix}}"],"entries":[
+              {"resource":"twins","twins":{"idPrefix":"m","where":"IS_OF_MODEL('dtmi:doppel:bench:Machine;1') AND state = 'running'"},"grant":["read"]},
+              {"resource":"properties","twins":{"where":"IS_OF_MODEL('dtmi:doppel:bench:Machine;1')"},"properties":["speed","count"],"grant":["write"]},
+              {"resource":"properties","properties":["secret"],"revoke":["read"]}]}
+            """, ct);
+        return (owner, narrowed);
+    }
+
+    private static async Task<string?> CreateKeyAsync(HttpClient http, string name, string role, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/doppel/auth/keys?api-version=2023-10-31")
+        {
+            Content = new StringContent($$"""{"name":"{{name}}","role":"{{role}}"}""", Encoding.UTF8, "application/json"),
+        };
+        using var response = await http.SendAsync(request, ct);
+        return response.IsSuccessStatusCode
+            ? (string?)System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))?["key"]
+            : null;
     }
 
     private static Task<DoppelServer> StartAsync(string data, SynchronousMode synchronous, CancellationToken ct) =>

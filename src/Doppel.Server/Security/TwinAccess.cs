@@ -83,14 +83,16 @@ internal static class TwinAccess
         return Redact(rules, twin) is { } json ? JsonSerializer.SerializeToUtf8Bytes(json) : null;
     }
 
-    /// <summary>A copy of the twin without the properties hidden from the subject; null when nothing is hidden.</summary>
+    /// <summary>A copy of a twin the subject may read, without the properties hidden from it; null when nothing is hidden.</summary>
     public static JsonObject? Redact(AccessRules rules, TwinDocument twin)
     {
         var view = new TwinView(twin);
         JsonObject? json = null;
-        foreach (var name in Names(twin))
+        // On a twin it may read, only a property revocation hides something: the names revocations give are enough.
+        var names = rules.HideableProperties is { } hideable ? hideable.Where(n => twin.TryGetProperty(n, out _) || twin.ComponentNames.Contains(n)) : Names(twin);
+        foreach (var name in names)
         {
-            if (!rules.AllowsProperty(Access.Read, view, name))
+            if (rules.Hides(view, name))
             {
                 json ??= twin.ToJson();
                 json.Remove(name);

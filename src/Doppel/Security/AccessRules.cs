@@ -69,7 +69,11 @@ public sealed class AccessRules
                 }
             }
         }
-        return new AccessRules(subject, role, grants, revokes);
+        var hiding = revokes[(int)Resource.Properties].Where(e => Has(e.Access, Access.Read)).ToList();
+        return new AccessRules(subject, role, grants, revokes)
+        {
+            HideableProperties = hiding.Any(e => e.Properties is null) ? null : hiding.SelectMany(e => e.Properties!).ToHashSet(StringComparer.Ordinal),
+        };
     }
 
     /// <summary>
@@ -105,6 +109,15 @@ public sealed class AccessRules
 
     /// <summary>True when some property may be hidden from the subject on a twin it can read: twin documents must be redacted.</summary>
     public bool MayHideProperties => _revokes[(int)Resource.Properties].Any(e => Has(e.Access, Access.Read));
+
+    /// <summary>
+    /// The only properties a policy may hide from the subject (those its read revocations name); null when a revocation
+    /// names none, so any property may be hidden. Redaction then looks at these names instead of every property.
+    /// </summary>
+    public IReadOnlySet<string>? HideableProperties { get; private init; }
+
+    /// <summary>True when a policy hides the property of a twin the subject may read.</summary>
+    public bool Hides(in TwinView twin, string property) => Matches(_revokes[(int)Resource.Properties], Access.Read, twin, property);
 
     private static bool Has(Access granted, Access wanted) => (granted & wanted) == wanted;
 

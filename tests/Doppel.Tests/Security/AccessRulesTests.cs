@@ -81,6 +81,9 @@ public sealed class AccessRulesTests
         Assert.True(rules.AllowsProperty(Access.Read, Pump1, "rpm"));
         Assert.False(rules.AllowsProperty(Access.Read, Pump1, "serial"));
         Assert.True(rules.MayHideProperties);
+        Assert.Equal(["serial"], rules.HideableProperties!);
+        Assert.True(rules.Hides(Pump1, "serial"));
+        Assert.False(rules.Hides(Pump1, "rpm"));
         Assert.False(Compile(new Subject("key:other", Role.Reader), policy).MayHideProperties);
     }
 
