@@ -57,7 +57,7 @@ internal static partial class LogMessages
     [LoggerMessage(EventId = 30, Level = LogLevel.Error, Message = "Applying the history policy failed; it is tried again at the next interval")]
     public static partial void HistoryPolicyFailed(this ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Anonymous access is allowed: Doppel listens on loopback only. Require credentials with --auth required or --auth-authority URL")]
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Anonymous access is allowed: Doppel listens on loopback only. Require credentials with --auth-required or --auth-authority URL")]
     public static partial void AnonymousOnLoopback(this ILogger logger);
 
     [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "INSECURE: anonymous access is allowed beyond loopback (--insecure): anyone who reaches this server may read and change everything")]
