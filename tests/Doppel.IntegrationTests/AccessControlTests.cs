@@ -177,6 +177,10 @@ public sealed class AccessControlTests : IAsyncLifetime
         await Ok(_owner, HttpMethod.Delete, "/doppel/auth/policies/hank");
 
         Assert.Contains("bulk write", refused, StringComparison.Ordinal);
+        // A simulation forks live state: a reader who may not read every twin cannot run one.
+        using var narrowReader = Client(await CreateKeyAsync("ivy", "reader"));
+        await Ok(_owner, HttpMethod.Put, "/doppel/auth/policies/ivy", """{"subjects":["key:ivy"],"role":"writer","entries":[{"resource":"twins","twins":{"idPrefix":"valve"},"revoke":["read"]}]}""");
+        Assert.Contains("forks the live state", await AdtAssert.Error(await Send(narrowReader, HttpMethod.Post, "/doppel/scenarios", "{}"), (int)HttpStatusCode.Forbidden, "Forbidden"), StringComparison.Ordinal);
         using var allowed = await Send(writer, HttpMethod.Put, "/jobs/imports/j1", Import, contentType: "application/x-ndjson");
         Assert.NotEqual(HttpStatusCode.Forbidden, allowed.StatusCode);
     }

@@ -14,7 +14,7 @@ namespace Doppel.Server.Security;
 internal static class AccessGate
 {
     /// <summary>What a route needs: nothing, a signed-in subject, a resource and access, or a role.</summary>
-    internal readonly record struct Need(bool Open, Resource? Resource, Access Access, Role? MinRole, bool Bulk = false)
+    internal readonly record struct Need(bool Open, Resource? Resource, Access Access, Role? MinRole, Access OnEveryTwin = Access.None)
     {
         public static Need Nothing => new(true, null, Access.None, null);
 
@@ -25,7 +25,10 @@ internal static class AccessGate
         public static Need Role(Role role) => new(false, null, Access.None, role);
 
         /// <summary>Bulk writes (imports, samples) touch any twin: models, twins and relationships writable everywhere, no policy narrowing them.</summary>
-        public static Need BulkWrite => new(false, Doppel.Security.Resource.Models, Access.Write, null, Bulk: true);
+        public static Need BulkWrite => new(false, Doppel.Security.Resource.Models, Access.Write, null, Access.Write);
+
+        /// <summary>Simulations fork the live state of any twin they name, so they need every twin readable.</summary>
+        public static Need SimulateLive => new(false, Doppel.Security.Resource.Simulations, Access.Write, null, Access.Read);
     }
 
     public static async Task Enforce(HttpContext context, RequestDelegate next)
@@ -48,11 +51,14 @@ internal static class AccessGate
             await RequestAccess.DenyAsync(context, resource, need.Access, null);
             return;
         }
-        if (need.Bulk && !(rules.AllowsEverywhere(Resource.Twins, Access.Write) && rules.AllowsEverywhere(Resource.Relationships, Access.Write)))
+        if (need.OnEveryTwin != Access.None && !(rules.AllowsEverywhere(Resource.Twins, need.OnEveryTwin) && rules.AllowsEverywhere(Resource.Relationships, need.OnEveryTwin)))
         {
             context.RequestServices.GetRequiredService<DoppelMetrics>().Denied.Add(1, new KeyValuePair<string, object?>("resource", "twins"));
+            var why = need.OnEveryTwin == Access.Write
+                ? "a bulk write may touch any twin, so it needs write access to every twin and relationship"
+                : "a simulation forks the live state of the twins it names, so it needs read access to every twin and relationship";
             await AdtErrors.WriteAsync(context, new DoppelError("Forbidden",
-                $"{subject.Id} may not {context.Request.Method} {context.Request.Path}: a bulk write may touch any twin, so it needs write access to every twin and relationship, which its role or a policy withholds."), StatusCodes.Status403Forbidden);
+                $"{subject.Id} may not {context.Request.Method} {context.Request.Path}: {why}, which its role or a policy withholds."), StatusCodes.Status403Forbidden);
             return;
         }
         if (need.MinRole is { } role && rules.Role < role)
@@ -102,6 +108,7 @@ internal static class AccessGate
             // Loading a sample writes models and twins.
             _ when route.StartsWith("/doppel/samples", StringComparison.Ordinal) && !read => Need.BulkWrite,
             _ when route.StartsWith("/doppel/packs", StringComparison.Ordinal) && !read => Need.To(Resource.Models, Access.Write),
+            "/doppel/scenarios" or "/doppel/experiments" when !read => Need.SimulateLive,
             _ when route.StartsWith("/doppel/scenarios", StringComparison.Ordinal) || route.StartsWith("/doppel/experiments", StringComparison.Ordinal)
                 || route.StartsWith("/doppel/runs", StringComparison.Ordinal) || route.StartsWith("/doppel/packs", StringComparison.Ordinal)
                 || route.StartsWith("/doppel/samples", StringComparison.Ordinal) => Need.To(Resource.Simulations, access),
