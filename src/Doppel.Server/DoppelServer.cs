@@ -4,6 +4,7 @@ using Doppel.Modeling;
 using Doppel.Packs;
 using Doppel.Query;
 using Doppel.Server.Api;
+using Doppel.Server.Audit;
 using Doppel.Server.Hosting;
 using Doppel.Server.Hosting.Internal;
 using Doppel.Server.Ingest;
@@ -11,6 +12,7 @@ using Doppel.Server.Mqtt;
 using Doppel.Server.Observability;
 using Doppel.Server.Routing;
 using Doppel.Server.Runtime;
+using Doppel.Server.Security;
 using Doppel.Server.Streams;
 using Doppel.Server.Streams.Internal;
 using Doppel.Storage;
@@ -177,6 +179,9 @@ public sealed class DoppelServer : IAsyncDisposable
         builder.Services.AddSingleton<IngestPipeline>();
         builder.Services.AddSingleton<HistoryMaintenance>();
         builder.Services.AddHostedService(services => services.GetRequiredService<HistoryMaintenance>());
+        builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<AuditLog>());
+        RateLimits.Add(builder.Services, options, time);
         builder.Services.AddSingleton<EmbeddedBroker>();
         builder.Services.AddHostedService(services => services.GetRequiredService<EmbeddedBroker>());
         builder.Services.AddSingleton<MqttBridge>();
@@ -196,6 +201,7 @@ public sealed class DoppelServer : IAsyncDisposable
 
         var app = builder.Build();
         app.Use(UnhandledErrors);
+        app.UseRateLimiter();
         app.Use(ApiVersions.Enforce);
         RootEndpoint.Map(app);
         ModelEndpoints.Map(app);
@@ -212,6 +218,7 @@ public sealed class DoppelServer : IAsyncDisposable
         JobEndpoints.Map(app);
         ImportJobEndpoints.Map(app);
         EventStreamEndpoints.Map(app);
+        AuditEndpoints.Map(app);
         app.MapHub<EventHub>("/doppel/hubs/events");
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPrometheusScrapingEndpoint("/metrics");

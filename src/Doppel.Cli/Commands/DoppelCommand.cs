@@ -23,6 +23,7 @@ internal static class DoppelCommand
             EndpointsCommands.Create(),
             RoutesCommands.Create(),
             WatchCommand.Create(),
+            AuditCommands.Create(),
             ImportCommand.Create(),
             GenerateCommands.Create(),
             SimulateCommand.Create(packs),

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Doppel.Events;
 using Doppel.History;
 using Doppel.Ingest;
+using Doppel.Server.Audit.Internal;
 using Doppel.Server.Ingest;
 using Doppel.Server.Runtime;
 using Microsoft.Extensions.Options;
@@ -25,15 +26,15 @@ internal static class DigitalTwinEndpoints
 
         twins.MapPut("", (string id, HttpRequest request, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
             WriteAsync(request, options.Value, body => grains.GetGrain<ITwinGrain>(id).Put(body, IsCreateOnly(request)), noContent: false, ct))
-            .WithName("DigitalTwins_Add");
+            .WithName("DigitalTwins_Add").Audited("twin.put", "twin", AuditTargets.TwinPut);
 
         twins.MapPatch("", (string id, HttpRequest request, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
             WriteAsync(request, options.Value, body => grains.GetGrain<ITwinGrain>(id).Patch(body, IfMatch(request)), noContent: true, ct))
-            .WithName("DigitalTwins_Update");
+            .WithName("DigitalTwins_Update").Audited("twin.patch", "twin", AuditTargets.JsonPatch);
 
         twins.MapDelete("", async (string id, HttpRequest request, IGrainFactory grains) =>
             Responses.From(await grains.GetGrain<ITwinGrain>(id).Delete(IfMatch(request)), noContent: true))
-            .WithName("DigitalTwins_Delete");
+            .WithName("DigitalTwins_Delete").Audited("twin.delete", "twin");
 
         twins.MapGet("/relationships/{relationshipId}", (string id, string relationshipId, TwinRuntime runtime) =>
             !runtime.Graph.TryGetTwin(id, out _) ? TwinNotFound(id)
@@ -43,15 +44,15 @@ internal static class DigitalTwinEndpoints
 
         twins.MapPut("/relationships/{relationshipId}", (string id, string relationshipId, HttpRequest request, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
             WriteAsync(request, options.Value, body => grains.GetGrain<ITwinGrain>(id).PutRelationship(relationshipId, body, IsCreateOnly(request)), noContent: false, ct))
-            .WithName("DigitalTwins_AddRelationship");
+            .WithName("DigitalTwins_AddRelationship").Audited("relationship.put", "relationship", AuditTargets.RelationshipPut);
 
         twins.MapPatch("/relationships/{relationshipId}", (string id, string relationshipId, HttpRequest request, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
             WriteAsync(request, options.Value, body => grains.GetGrain<ITwinGrain>(id).PatchRelationship(relationshipId, body, IfMatch(request)), noContent: true, ct))
-            .WithName("DigitalTwins_UpdateRelationship");
+            .WithName("DigitalTwins_UpdateRelationship").Audited("relationship.patch", "relationship", AuditTargets.JsonPatch);
 
         twins.MapDelete("/relationships/{relationshipId}", async (string id, string relationshipId, HttpRequest request, IGrainFactory grains) =>
             Responses.From(await grains.GetGrain<ITwinGrain>(id).DeleteRelationship(relationshipId, IfMatch(request)), noContent: true))
-            .WithName("DigitalTwins_DeleteRelationship");
+            .WithName("DigitalTwins_DeleteRelationship").Audited("relationship.delete", "relationship");
 
         twins.MapGet("/relationships", (string id, HttpRequest request, TwinRuntime runtime) =>
         {
@@ -82,7 +83,7 @@ internal static class DigitalTwinEndpoints
 
         twins.MapPatch("/components/{componentPath}", (string id, string componentPath, HttpRequest request, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
             WriteAsync(request, options.Value, body => grains.GetGrain<ITwinGrain>(id).PatchComponent(componentPath, body, IfMatch(request)), noContent: true, ct))
-            .WithName("DigitalTwins_UpdateComponent");
+            .WithName("DigitalTwins_UpdateComponent").Audited("twin.patch", "twin", AuditTargets.ComponentPatch);
 
         twins.MapPost("/telemetry", (string id, HttpRequest request, TwinRuntime runtime, IngestPipeline pipeline, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
             Telemetry(id, null, request, runtime, pipeline, options.Value, ct))
