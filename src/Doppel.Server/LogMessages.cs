@@ -53,4 +53,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Error, Message = "Applying the history policy failed; it is tried again at the next interval")]
     public static partial void HistoryPolicyFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Error, Message = "Deleting audit records older than the retention failed; it is tried again in an hour")]
+    public static partial void AuditPruneFailed(this ILogger logger, Exception exception);
 }

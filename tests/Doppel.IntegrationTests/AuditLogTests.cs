@@ -62,6 +62,13 @@ public sealed class AuditLogTests
         Assert.DoesNotContain("hunter2", records.ToJsonString(), StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret", records.ToJsonString(), StringComparison.Ordinal);
         Assert.DoesNotContain("token=abc", records.ToJsonString(), StringComparison.Ordinal);
+
+        // A resource the server names (a delete job, a run) is recorded under the id it answered with.
+        using var job = await server.SendAsync(HttpMethod.Post, "/jobs/deletions", configure: r => r.Headers.Add("operation-id", "cleanup-1"));
+        Assert.Equal(202, (int)job.StatusCode);
+        var deletion = (await server.SendOkAsync(HttpMethod.Get, "/doppel/audit?action=deletion.start"))["value"]!.AsArray();
+        Assert.Equal("cleanup-1", (string?)Assert.Single(deletion)!["resourceId"]);
+        await Poll.UntilAsync(() => server.SendOkAsync(HttpMethod.Get, "/jobs/deletions/cleanup-1"), j => (string?)j["status"] is "succeeded" or "failed", "the delete job to end");
     }
 
     [Fact]

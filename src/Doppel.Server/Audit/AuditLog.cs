@@ -20,20 +20,22 @@ public sealed class AuditLog : IHostedService, IAsyncDisposable
     /// <summary>Summaries longer than this are cut, so that a huge patch cannot bloat the log.</summary>
     public const int MaxSummaryLength = 1000;
 
-    /// <summary>How often records older than the retention are deleted.</summary>
+    /// <summary>How often records older than the retention are deleted (checked when a record is written: no timer on the domain clock).</summary>
     public static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
 
     private readonly Task<SqliteAuditStore> _store;
     private readonly TimeProvider _time;
     private readonly TimeSpan? _retention;
-    private readonly CancellationTokenSource _stopping = new();
+    private readonly ILogger<AuditLog> _logger;
     private Task _pruning = Task.CompletedTask;
+    private long _nextPruneTicks = long.MaxValue;
     private int _disposed;
 
-    public AuditLog(IOptions<DoppelServerOptions> options, TwinRuntime runtime)
+    public AuditLog(IOptions<DoppelServerOptions> options, TwinRuntime runtime, ILogger<AuditLog> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(runtime);
+        _logger = logger;
         _time = runtime.Time;
         _retention = options.Value.AuditRetention;
         Enabled = options.Value.AuditLog;
@@ -95,15 +97,11 @@ public sealed class AuditLog : IHostedService, IAsyncDisposable
         await PruneAsync().ConfigureAwait(false);
         if (_retention is not null)
         {
-            _pruning = PruneLoopAsync(_stopping.Token);
+            Interlocked.Exchange(ref _nextPruneTicks, (_time.GetUtcNow() + PruneInterval).UtcTicks);
         }
     }
 
-    async Task IHostedService.StopAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        await _pruning.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    Task IHostedService.StopAsync(CancellationToken cancellationToken) => _pruning.WaitAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -112,9 +110,7 @@ public sealed class AuditLog : IHostedService, IAsyncDisposable
         {
             return;
         }
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        await _pruning.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _stopping.Dispose();
+        await _pruning.ConfigureAwait(false);
         await (await _store.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
     }
 
@@ -123,21 +119,30 @@ public sealed class AuditLog : IHostedService, IAsyncDisposable
 
     private async Task AppendOnceOpenAsync(AuditRecord[] records) => await (await _store.ConfigureAwait(false)).AppendAsync(records).ConfigureAwait(false);
 
-    private AuditRecord Record(string subject, string action, string resourceKind, string resourceId, int status, string? summary) =>
-        new(0, _time.GetUtcNow(), subject, action, resourceKind, resourceId, status, summary is { Length: > MaxSummaryLength } ? summary[..(MaxSummaryLength - 1)] + "…" : summary);
-
-    private async Task PruneLoopAsync(CancellationToken ct)
+    private AuditRecord Record(string subject, string action, string resourceKind, string resourceId, int status, string? summary)
     {
-        using var timer = new PeriodicTimer(PruneInterval, _time);
-        try
+        var now = _time.GetUtcNow();
+        PruneWhenDue(now);
+        return new(0, now, subject, action, resourceKind, resourceId, status, summary is { Length: > MaxSummaryLength } ? summary[..(MaxSummaryLength - 1)] + "…" : summary);
+    }
+
+    /// <summary>Starts deleting old records once an interval has passed since the last time (a timer on the domain clock would wake tests' fake clocks).</summary>
+    private void PruneWhenDue(DateTimeOffset now)
+    {
+        var due = Interlocked.Read(ref _nextPruneTicks);
+        if (now.UtcTicks >= due && Interlocked.CompareExchange(ref _nextPruneTicks, (now + PruneInterval).UtcTicks, due) == due)
         {
-            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            _pruning = Task.Run(async () =>
             {
-                await PruneAsync().ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
+                try
+                {
+                    await PruneAsync().ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
+                {
+                    _logger.AuditPruneFailed(e);
+                }
+            });
         }
     }
 }

@@ -57,10 +57,13 @@ internal static class AuditTargets
     /// <summary>A delivery endpoint: its type only (its address and headers may hold secrets).</summary>
     public static IReadOnlyList<(string Id, string? Summary)> EndpointPut(Request request) => [(Id(request), Read(request.Body, root => $"type {Text(root, "type")}"))];
 
-    /// <summary>A resource the server names in its answer (a run, a delete job): the answer's <c>id</c>.</summary>
+    /// <summary>A resource the server names in its answer (a run, a delete job): the last segment of its Location, else the answer's <c>id</c>.</summary>
     public static IReadOnlyList<(string Id, string? Summary)> AnsweredId(Request request)
     {
-        var id = request.Result is Responses.JsonText { Utf8Body: { } answer } ? Read(answer.ToArray(), root => Text(root, "id")) : null;
+        var location = request.Http.Response.Headers.Location.ToString();
+        var id = Uri.TryCreate(location, UriKind.Absolute, out var uri) && uri.Segments.Length > 1 ? Uri.UnescapeDataString(uri.Segments[^1])
+            : request.Result is Responses.JsonText { Utf8Body: { } answer } ? Read(answer.ToArray(), root => Text(root, "id"))
+            : null;
         return [(id ?? "", null)];
     }
 
