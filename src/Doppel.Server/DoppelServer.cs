@@ -4,6 +4,7 @@ using Doppel.Modeling;
 using Doppel.Packs;
 using Doppel.Query;
 using Doppel.Server.Api;
+using Doppel.Server.Audit;
 using Doppel.Server.Hosting;
 using Doppel.Server.Hosting.Internal;
 using Doppel.Server.Ingest;
@@ -204,6 +205,9 @@ public sealed class DoppelServer : IAsyncDisposable
         builder.Services.AddSingleton<Policies>();
         builder.Services.AddDoppelAuthentication(options);
         builder.Services.AddSingleton<MqttAccess>();
+        builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<AuditLog>());
+        RateLimits.Add(builder.Services, options, time);
         builder.Services.AddSingleton<EmbeddedBroker>();
         builder.Services.AddHostedService(services => services.GetRequiredService<EmbeddedBroker>());
         builder.Services.AddSingleton<MqttBridge>();
@@ -224,7 +228,9 @@ public sealed class DoppelServer : IAsyncDisposable
         var app = builder.Build();
         app.Use(UnhandledErrors);
         app.Use(ApiVersions.Enforce);
+        // The limiter partitions by subject, so it runs once the request is authenticated.
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.Use(AccessGate.Enforce);
         SecurityEndpoints.Map(app);
         RootEndpoint.Map(app);
@@ -242,6 +248,7 @@ public sealed class DoppelServer : IAsyncDisposable
         JobEndpoints.Map(app);
         ImportJobEndpoints.Map(app);
         EventStreamEndpoints.Map(app);
+        AuditEndpoints.Map(app);
         app.MapHub<EventHub>("/doppel/hubs/events");
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPrometheusScrapingEndpoint("/metrics");

@@ -109,6 +109,22 @@ public sealed class DoppelServerOptions
     public string? MqttClientCaPath { get; set; }
 
     /// <summary>
+    /// Requests per second each subject may make, queries aside; up to one second's worth may come at once. Beyond it a
+    /// request gets 429 <c>QuotaReachedError</c> with <c>Retry-After</c>. 0 turns the limit off. The default is far above
+    /// what one core serves, so that it stops a runaway client, not a benchmark.
+    /// </summary>
+    public int RequestsPerSecond { get; set; } = 100_000;
+
+    /// <summary>Queries (<c>POST /query</c>) per second each subject may run, a budget of their own as in ADT; 0 turns the limit off.</summary>
+    public int QueriesPerSecond { get; set; } = 50_000;
+
+    /// <summary>Record every change request (who, what, when, outcome) in <c>audit.db</c>, readable at <c>/doppel/audit</c>.</summary>
+    public bool AuditLog { get; set; } = true;
+
+    /// <summary>How long audit records are kept; null keeps them forever.</summary>
+    public TimeSpan? AuditRetention { get; set; } = TimeSpan.FromDays(365);
+
+    /// <summary>
     /// The packs this server runs with (an in-process host such as a test passes them); null to discover them beside
     /// the application and in the folders <c>DOPPEL_PACKS</c> names (<see cref="PackCatalog.Discovered"/>).
     /// </summary>
@@ -234,6 +250,14 @@ public sealed class DoppelServerOptions
         if (string.IsNullOrWhiteSpace(AuthRoleClaim))
         {
             errors.Add("AuthRoleClaim must name a claim.");
+        }
+        if (RequestsPerSecond < 0 || QueriesPerSecond < 0)
+        {
+            errors.Add($"RequestsPerSecond and QueriesPerSecond must be 0 (no limit) or more, got {RequestsPerSecond} and {QueriesPerSecond}.");
+        }
+        if (AuditRetention <= TimeSpan.Zero)
+        {
+            errors.Add($"AuditRetention must be positive (or null to keep every record), got {AuditRetention}.");
         }
         if (StreamHeartbeat <= TimeSpan.Zero)
         {

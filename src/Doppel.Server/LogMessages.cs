@@ -71,4 +71,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 44, Level = LogLevel.Information, Message = "Credentials are required: API keys, and bearer tokens of the OpenID Connect issuer {Authority}")]
     public static partial void TokensAccepted(this ILogger logger, Uri authority);
+
+    [LoggerMessage(EventId = 45, Level = LogLevel.Error, Message = "Deleting audit records older than the retention failed; it is tried again in an hour")]
+    public static partial void AuditPruneFailed(this ILogger logger, Exception exception);
 }

@@ -199,6 +199,12 @@ public sealed class AccessControlTests : IAsyncLifetime
         Assert.NotNull(dave["revoked"]);
         Assert.DoesNotContain("dpl_", keys.ToJsonString(), StringComparison.Ordinal);
         await AdtAssert.Error(await Send(_owner, HttpMethod.Post, "/doppel/auth/keys", """{"name":"dave","role":"reader"}"""), (int)HttpStatusCode.Conflict, "KeyAlreadyExists");
+
+        // Who created and revoked the key is in the audit log, never its secret.
+        var audit = await Ok(_owner, HttpMethod.Get, "/doppel/audit?resourceKind=key&resourceId=dave");
+        var records = audit["value"]!.AsArray().Select(r => ((string)r!["action"]!, (string)r["subject"]!, (int)r["status"]!)).ToList();
+        Assert.Equal([("key.create", "key:admin", 409), ("key.revoke", "key:admin", 204), ("key.create", "key:admin", 201)], records);
+        Assert.DoesNotContain("dpl_", audit.ToJsonString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Text;
 using Doppel.Cli.Bench;
 using Doppel.Cli.Invocation;
 using Doppel.Server;
+using Doppel.Server.Audit;
 using Doppel.Storage;
 
 namespace Doppel.Cli.Commands;
@@ -57,14 +58,14 @@ internal static class BenchCommands
     {
         if (settings.Server is not null)
         {
-            await RunLoadAsync(settings.Server, settings, ct);
+            await RunLoadAsync(settings.Server, settings, null, ct);
             return;
         }
 
         var data = Path.Combine(Path.GetTempPath(), "doppel-bench-" + Guid.NewGuid().ToString("N"));
         await using (var server = await StartAsync(data, settings.Synchronous, ct))
         {
-            await RunLoadAsync(server.HttpAddress!, settings, ct);
+            await RunLoadAsync(server.HttpAddress!, settings, server.Services.GetRequiredService<AuditLog>(), ct);
         }
 
         if (memoryTwins > 0)
@@ -74,7 +75,8 @@ internal static class BenchCommands
         Directory.Delete(data, recursive: true);
     }
 
-    private static async Task RunLoadAsync(Uri address, Settings settings, CancellationToken ct)
+    /// <summary>The workloads; with <paramref name="audit"/> (an embedded server) PATCH runs again with the audit log off, to measure its cost.</summary>
+    private static async Task RunLoadAsync(Uri address, Settings settings, AuditLog? audit, CancellationToken ct)
     {
         using var http = new HttpClient { BaseAddress = address };
         await SendAsync(http, HttpMethod.Post, "/models", Model, ct);
@@ -91,11 +93,18 @@ internal static class BenchCommands
         var patchRuns = new List<HttpLoadResult>();
         var keyRuns = (Get: new List<HttpLoadResult>(), Patch: new List<HttpLoadResult>());
         var policyRuns = (Get: new List<HttpLoadResult>(), Patch: new List<HttpLoadResult>());
+        var unauditedRuns = new List<HttpLoadResult>();
         for (var run = 0; run < settings.Runs; run++)
         {
             peerRuns.Add(await HttpLoad.RunAsync(options, (_, _) => new HttpRequestMessage(HttpMethod.Get, "/health"), ct));
             getRuns.Add(await HttpLoad.RunAsync(options, (worker, i) => Get(settings, worker, i, null), ct));
             patchRuns.Add(await HttpLoad.RunAsync(options, (worker, i) => Patch(settings, worker, i, null), ct));
+            if (audit is not null)
+            {
+                audit.Enabled = false;
+                unauditedRuns.Add(await HttpLoad.RunAsync(options, (worker, i) => Patch(settings, worker, i, null), ct));
+                audit.Enabled = true;
+            }
             if (ownerKey is not null && policyKey is not null)
             {
                 keyRuns.Get.Add(await HttpLoad.RunAsync(options, (worker, i) => Get(settings, worker, i, ownerKey), ct));
@@ -110,6 +119,12 @@ internal static class BenchCommands
         Print("peer: GET /health (bare endpoint)", peer);
         Print("twin GET", get);
         Print(settings.Server is not null ? "twin PATCH" : settings.Synchronous == SynchronousMode.Full ? "twin PATCH (fsync'd per commit)" : "twin PATCH (process-crash safe)", patch);
+        if (unauditedRuns.Count > 0)
+        {
+            var unaudited = Median(unauditedRuns);
+            Print("twin PATCH, audit log off", unaudited);
+            Console.WriteLine($"  twin PATCH with the audit log = {patch.RequestsPerSecond / unaudited.RequestsPerSecond:P1} of the rate without it");
+        }
         Console.WriteLine($"  twin GET = {get.RequestsPerSecond / peer.RequestsPerSecond:P0} of the bare endpoint; PATCH = {patch.RequestsPerSecond / peer.RequestsPerSecond:P0}");
         if (keyRuns.Get.Count == 0)
         {

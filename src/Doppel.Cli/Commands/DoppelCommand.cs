@@ -24,6 +24,7 @@ internal static class DoppelCommand
             AuthCommands.Create(),
             RoutesCommands.Create(),
             WatchCommand.Create(),
+            AuditCommands.Create(),
             ImportCommand.Create(),
             GenerateCommands.Create(),
             SimulateCommand.Create(packs),

@@ -36,10 +36,35 @@ internal static class ServeCommand
         var authAudience = new Option<string?>("--auth-audience") { Description = "The audience tokens must carry (default: any audience of the issuer)." };
         var authRoleClaim = new Option<string>("--auth-role-claim") { Description = "The token claim holding roles (owner, writer, reader, or ADT's role names).", DefaultValueFactory = _ => "roles" };
         var insecure = new Option<bool>("--insecure") { Description = "Allow anonymous access although listening beyond loopback (warned about at start)." };
+        var requestsPerSecond = new Option<int>("--requests-per-second")
+        {
+            Description = "Requests per second each subject may make (queries aside); beyond it 429 with Retry-After. 0: no limit.",
+            DefaultValueFactory = _ => new DoppelServerOptions().RequestsPerSecond,
+        };
+        var queriesPerSecond = new Option<int>("--queries-per-second")
+        {
+            Description = "Queries per second each subject may run (a budget of their own); 0: no limit.",
+            DefaultValueFactory = _ => new DoppelServerOptions().QueriesPerSecond,
+        };
+        var noAudit = new Option<bool>("--no-audit") { Description = "Do not record change requests in the audit log (doppel audit)." };
+        var auditRetention = new Option<TimeSpan?>("--audit-retention")
+        {
+            Description = "How long audit records are kept (e.g. 90d, P1Y); default 365d.",
+            CustomParser = result =>
+            {
+                var parsed = Doppel.History.HistoryDuration.Parse(result.Tokens.Count == 1 ? result.Tokens[0].Value : null, "--audit-retention");
+                if (!parsed.IsSuccess)
+                {
+                    result.AddError(parsed.Error.Message);
+                }
+                return parsed.Value;
+            },
+        };
         var command = new Command("serve", "Run the Doppel server (ADT-compatible REST API over HTTP and HTTPS, MQTT broker) on an embedded data folder.")
         {
             data, urls, lenient, synchronous, mqttPort, noMqtt, mqttBind, bridge, bridgeTopics, maxClockSkew,
             authRequired, authAuthority, authAudience, authRoleClaim, insecure,
+            requestsPerSecond, queriesPerSecond, noAudit, auditRetention,
         };
         var transport = new TransportOptions();
         transport.AddTo(command);
@@ -61,8 +86,15 @@ internal static class ServeCommand
                 AuthAudience = parse.GetValue(authAudience),
                 AuthRoleClaim = parse.GetValue(authRoleClaim)!,
                 Insecure = parse.GetValue(insecure),
+                RequestsPerSecond = parse.GetValue(requestsPerSecond),
+                QueriesPerSecond = parse.GetValue(queriesPerSecond),
+                AuditLog = !parse.GetValue(noAudit),
             };
             transport.Apply(parse, options);
+            if (parse.GetValue(auditRetention) is { } retention)
+            {
+                options.AuditRetention = retention;
+            }
             var server = await ServerStartup.StartAsync(options, logging: null, mqttOptional: true, ct);
             await using (server)
             {

@@ -89,8 +89,10 @@ internal static class AdtErrors
         writer.WriteEndObject();
     }
 
-    private sealed class ErrorResult(DoppelError error, int status) : IResult
+    private sealed class ErrorResult(DoppelError error, int status) : IResult, IStatusCodeHttpResult
     {
+        public int? StatusCode => status;
+
         public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, error, status);
     }
 }

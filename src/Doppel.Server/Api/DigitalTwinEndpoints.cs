@@ -5,6 +5,7 @@ using Doppel.Events;
 using Doppel.History;
 using Doppel.Ingest;
 using Doppel.Security;
+using Doppel.Server.Audit.Internal;
 using Doppel.Server.Ingest;
 using Doppel.Server.Runtime;
 using Doppel.Server.Security;
@@ -29,17 +30,17 @@ internal static class DigitalTwinEndpoints
         twins.MapPut("", (string id, HttpRequest request, TwinRuntime runtime, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
             WriteAsync(request, options.Value, body => grains.GetGrain<ITwinGrain>(id).Put(body, IsCreateOnly(request)), noContent: false, ct,
                 body => (runtime.Graph.TryGetTwin(id, out var old) ? TwinAccess.Check(request.HttpContext, Resource.Twins, Access.Write, old) : null) ?? TwinAccess.CheckNew(request.HttpContext, id, body)))
-            .WithName("DigitalTwins_Add");
+            .WithName("DigitalTwins_Add").Audited("twin.put", "twin", AuditTargets.TwinPut);
 
         twins.MapPatch("", (string id, HttpRequest request, TwinRuntime runtime, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
             WriteAsync(request, options.Value, body => grains.GetGrain<ITwinGrain>(id).Patch(body, IfMatch(request)), noContent: true, ct,
                 body => runtime.Graph.TryGetTwin(id, out var twin) ? TwinAccess.CheckPatch(request.HttpContext, twin, body) : null))
-            .WithName("DigitalTwins_Update");
+            .WithName("DigitalTwins_Update").Audited("twin.patch", "twin", AuditTargets.JsonPatch);
 
         twins.MapDelete("", async (string id, HttpRequest request, TwinRuntime runtime, IGrainFactory grains) =>
             (runtime.Graph.TryGetTwin(id, out var twin) ? TwinAccess.Check(request.HttpContext, Resource.Twins, Access.Write, twin) : null)
             ?? Responses.From(await grains.GetGrain<ITwinGrain>(id).Delete(IfMatch(request)), noContent: true))
-            .WithName("DigitalTwins_Delete");
+            .WithName("DigitalTwins_Delete").Audited("twin.delete", "twin");
 
         twins.MapGet("/relationships/{relationshipId}", (string id, string relationshipId, HttpContext context, TwinRuntime runtime) =>
             !runtime.Graph.TryGetTwin(id, out var source) ? TwinNotFound(id)
@@ -51,16 +52,16 @@ internal static class DigitalTwinEndpoints
         twins.MapPut("/relationships/{relationshipId}", (string id, string relationshipId, HttpRequest request, TwinRuntime runtime, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
             WriteAsync(request, options.Value, body => grains.GetGrain<ITwinGrain>(id).PutRelationship(relationshipId, body, IsCreateOnly(request)), noContent: false, ct,
                 _ => RelationshipWrite(request.HttpContext, runtime, id)))
-            .WithName("DigitalTwins_AddRelationship");
+            .WithName("DigitalTwins_AddRelationship").Audited("relationship.put", "relationship", AuditTargets.RelationshipPut);
 
         twins.MapPatch("/relationships/{relationshipId}", (string id, string relationshipId, HttpRequest request, TwinRuntime runtime, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
             WriteAsync(request, options.Value, body => grains.GetGrain<ITwinGrain>(id).PatchRelationship(relationshipId, body, IfMatch(request)), noContent: true, ct,
                 _ => RelationshipWrite(request.HttpContext, runtime, id)))
-            .WithName("DigitalTwins_UpdateRelationship");
+            .WithName("DigitalTwins_UpdateRelationship").Audited("relationship.patch", "relationship", AuditTargets.JsonPatch);
 
         twins.MapDelete("/relationships/{relationshipId}", async (string id, string relationshipId, HttpRequest request, TwinRuntime runtime, IGrainFactory grains) =>
             RelationshipWrite(request.HttpContext, runtime, id) ?? Responses.From(await grains.GetGrain<ITwinGrain>(id).DeleteRelationship(relationshipId, IfMatch(request)), noContent: true))
-            .WithName("DigitalTwins_DeleteRelationship");
+            .WithName("DigitalTwins_DeleteRelationship").Audited("relationship.delete", "relationship");
 
         twins.MapGet("/relationships", (string id, HttpRequest request, TwinRuntime runtime) =>
         {
@@ -102,7 +103,7 @@ internal static class DigitalTwinEndpoints
         twins.MapPatch("/components/{componentPath}", (string id, string componentPath, HttpRequest request, TwinRuntime runtime, IGrainFactory grains, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
             WriteAsync(request, options.Value, body => grains.GetGrain<ITwinGrain>(id).PatchComponent(componentPath, body, IfMatch(request)), noContent: true, ct,
                 body => runtime.Graph.TryGetTwin(id, out var twin) ? TwinAccess.CheckPatch(request.HttpContext, twin, body, componentPath) : null))
-            .WithName("DigitalTwins_UpdateComponent");
+            .WithName("DigitalTwins_UpdateComponent").Audited("twin.patch", "twin", AuditTargets.ComponentPatch);
 
         twins.MapPost("/telemetry", (string id, HttpRequest request, TwinRuntime runtime, IngestPipeline pipeline, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
             Telemetry(id, null, request, runtime, pipeline, options.Value, ct))

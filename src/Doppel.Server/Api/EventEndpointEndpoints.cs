@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Doppel.Server.Audit.Internal;
 using Doppel.Server.Routing;
 using Doppel.Server.Runtime;
 using Doppel.Storage;
@@ -61,7 +62,7 @@ internal static class EventEndpointEndpoints
             dispatcher.Upsert(endpoint.Value);
             var json = WithStats(endpoint.Value, dispatcher);
             return Responses.Json(json, status: created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
-        }).WithName("Endpoints_Put");
+        }).WithName("Endpoints_Put").Audited("endpoint.put", "endpoint", AuditTargets.EndpointPut);
 
         endpoints.MapDelete("/{name}", async (string name, TwinRuntime runtime, EventDispatcher dispatcher) =>
         {
@@ -78,7 +79,7 @@ internal static class EventEndpointEndpoints
             runtime.EventEndpoints.TryRemove(name, out _);
             await dispatcher.RemoveAsync(name);
             return Responses.NoContent();
-        }).WithName("Endpoints_Delete");
+        }).WithName("Endpoints_Delete").Audited("endpoint.delete", "endpoint");
 
         endpoints.MapGet("/{name}/deadletters", (string name, HttpRequest request, TwinRuntime runtime, EventDispatcher dispatcher) =>
         {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Doppel.Rules;
+using Doppel.Server.Audit.Internal;
 using Doppel.Server.Runtime;
 using Doppel.Server.Security;
 using Doppel.Storage;
@@ -72,7 +73,7 @@ internal static partial class EventRouteEndpoints
             await runtime.Store.CommitAsync(new StoreBatch().PutEventRoute(id, route.ToJson().ToJsonString()), CancellationToken.None);
             runtime.EventRoutes[id] = route;
             return Responses.NoContent();
-        }).WithName("EventRoutes_Add");
+        }).WithName("EventRoutes_Add").Audited("route.put", "route", AuditTargets.RoutePut);
 
         routes.MapDelete("/{id}", async (string id, TwinRuntime runtime) =>
         {
@@ -83,7 +84,7 @@ internal static partial class EventRouteEndpoints
             await runtime.Store.CommitAsync(new StoreBatch().DeleteEventRoute(id), CancellationToken.None);
             runtime.EventRoutes.TryRemove(id, out _);
             return Responses.NoContent();
-        }).WithName("EventRoutes_Delete");
+        }).WithName("EventRoutes_Delete").Audited("route.delete", "route");
     }
 
     private static IResult NotFound(string id) => AdtErrors.ToResult("EventRouteNotFound", $"There is no event route with id '{id}'.");

@@ -5,6 +5,7 @@ using Doppel.History;
 using Doppel.Modeling;
 using Doppel.Query;
 using Doppel.Security;
+using Doppel.Server.Audit.Internal;
 using Doppel.Server.Runtime;
 using Doppel.Server.Security;
 using Doppel.Twins;
@@ -126,7 +127,7 @@ internal static class HistoryEndpoints
                 return AdtErrors.ToResult(cutoff.Error!);
             }
             return Responses.Json(new JsonObject { ["deleted"] = await runtime.History.DeleteBeforeAsync(cutoff.Value, ct), ["before"] = Timestamp(cutoff.Value) });
-        }).WithName("History_Retention");
+        }).WithName("History_Retention").Audited("history.retention", "history");
 
         history.MapPost("/downsample", async (HttpRequest request, TwinRuntime runtime, CancellationToken ct) =>
         {
@@ -138,11 +139,11 @@ internal static class HistoryEndpoints
             }
             var removed = await runtime.History.DownsampleBeforeAsync(cutoff.Value, bucket.Value, ct);
             return Responses.Json(new JsonObject { ["removed"] = removed, ["before"] = Timestamp(cutoff.Value) });
-        }).WithName("History_Downsample");
+        }).WithName("History_Downsample").Audited("history.downsample", "history");
 
         history.MapPost("/compact", async (TwinRuntime runtime, CancellationToken ct) =>
             Responses.Json(new JsonObject { ["compacted"] = await runtime.History.CompactAsync(ct) }))
-            .WithName("History_Compact");
+            .WithName("History_Compact").Audited("history.compact", "history");
 
         history.MapGet("/policy", (HistoryMaintenance maintenance) => Responses.Json(PolicyJson(maintenance)))
             .WithName("History_GetPolicy");
@@ -161,17 +162,17 @@ internal static class HistoryEndpoints
             }
             await maintenance.SetAsync(policy.Value, ct);
             return Responses.Json(PolicyJson(maintenance));
-        }).WithName("History_PutPolicy");
+        }).WithName("History_PutPolicy").Audited("history.policy.put", "history");
 
         history.MapDelete("/policy", async (HistoryMaintenance maintenance, CancellationToken ct) =>
         {
             await maintenance.SetAsync(null, ct);
             return Responses.NoContent();
-        }).WithName("History_DeletePolicy");
+        }).WithName("History_DeletePolicy").Audited("history.policy.delete", "history");
 
         history.MapPost("/policy/run", async (HistoryMaintenance maintenance, CancellationToken ct) =>
             Responses.Json(await maintenance.RunAsync(ct)))
-            .WithName("History_RunPolicy");
+            .WithName("History_RunPolicy").Audited("history.policy.run", "history");
     }
 
     private static JsonNode ToJson(HistoryPoint point)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Doppel.Server.Audit.Internal;
 using Doppel.Server.Runtime;
 
 namespace Doppel.Server.Api;
@@ -28,7 +29,7 @@ internal static class ImportJobEndpoints
             return started.IsSuccess
                 ? Responses.Json(started.Value!.ToJson(), status: StatusCodes.Status201Created)
                 : AdtErrors.ToResult(started.Error!);
-        }).WithName("ImportJobs_Add");
+        }).WithName("ImportJobs_Add").Audited("import.start", "job");
 
         jobs.MapGet("", (HttpRequest request, ImportJobs imports) =>
         {
@@ -53,11 +54,11 @@ internal static class ImportJobEndpoints
 
         jobs.MapDelete("/{id}", (string id, ImportJobs imports) =>
             imports.Delete(id) ? Responses.NoContent() : NotFound(id))
-            .WithName("ImportJobs_Delete");
+            .WithName("ImportJobs_Delete").Audited("import.delete", "job");
 
         jobs.MapPost("/{id}/cancel", (string id, ImportJobs imports) =>
             imports.Cancel(id) is { } job ? Responses.Json(job.ToJson()) : NotFound(id))
-            .WithName("ImportJobs_Cancel");
+            .WithName("ImportJobs_Cancel").Audited("import.cancel", "job");
     }
 
     private static IResult NotFound(string id) => AdtErrors.ToResult("ImportJobNotFound", $"There is no import job with id '{id}'.");

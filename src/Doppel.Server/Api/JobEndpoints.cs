@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Doppel.Server.Audit.Internal;
 using Doppel.Server.Runtime;
 
 namespace Doppel.Server.Api;
@@ -30,7 +31,7 @@ internal static class JobEndpoints
             }
             response.Headers["Operation-Location"] = $"{request.Scheme}://{request.Host}/jobs/deletions/{Uri.EscapeDataString(id)}?api-version={request.Query["api-version"]}";
             return Responses.Json(started.Value.ToJson(), status: StatusCodes.Status202Accepted);
-        }).WithName("DeleteJobs_Add");
+        }).WithName("DeleteJobs_Add").Audited("deletion.start", "job", AuditTargets.AnsweredId);
 
         jobs.MapGet("", (DeletionJobs deletions) =>
             Responses.Page(deletions.Jobs.Select(j => (JsonNode)j.ToJson()), null))

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Doppel.Ingest;
+using Doppel.Server.Audit.Internal;
 using Doppel.Server.Runtime;
 using Doppel.Storage;
 using YamlDotNet.Core;
@@ -66,7 +67,7 @@ internal static partial class MappingEndpoints
                 Gate.Release();
             }
             return Responses.Json(ToJson(mapping.Value));
-        }).WithName("Mappings_Put");
+        }).WithName("Mappings_Put").Audited("mapping.put", "mapping");
 
         mappings.MapDelete("/{id}", async (string id, TwinRuntime runtime, CancellationToken ct) =>
         {
@@ -85,7 +86,7 @@ internal static partial class MappingEndpoints
                 Gate.Release();
             }
             return Responses.NoContent();
-        }).WithName("Mappings_Delete");
+        }).WithName("Mappings_Delete").Audited("mapping.delete", "mapping");
     }
 
     private static JsonNode ToJson(IngestMapping mapping)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Doppel.Modeling;
+using Doppel.Server.Audit.Internal;
 using Doppel.Server.Runtime;
 using Microsoft.Extensions.Options;
 
@@ -42,7 +43,7 @@ internal static class ModelEndpoints
                 result.Add(ToJson(entry, includeDefinition: true));
             }
             return Responses.Json(result, status: StatusCodes.Status201Created);
-        }).WithName("DigitalTwinModels_Add");
+        }).WithName("DigitalTwinModels_Add").Audited("model.create", "model", AuditTargets.Models);
 
         models.MapGet("", (HttpRequest request, TwinRuntime runtime) =>
         {
@@ -101,13 +102,13 @@ internal static class ModelEndpoints
             }
             var result = await service.DecommissionAsync(new Dtmi(id), ct);
             return result.IsSuccess ? Responses.NoContent() : AdtErrors.ToResult(result.Error);
-        }).WithName("DigitalTwinModels_Update");
+        }).WithName("DigitalTwinModels_Update").Audited("model.decommission", "model", AuditTargets.JsonPatch);
 
         models.MapDelete("/{id}", async (string id, ModelService service, CancellationToken ct) =>
         {
             var result = await service.DeleteAsync(new Dtmi(id), ct);
             return result.IsSuccess ? Responses.NoContent() : AdtErrors.ToResult(result.Error);
-        }).WithName("DigitalTwinModels_Delete");
+        }).WithName("DigitalTwinModels_Delete").Audited("model.delete", "model");
     }
 
     private static JsonObject ToJson(ModelEntry entry, bool includeDefinition)

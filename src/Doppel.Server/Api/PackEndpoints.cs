@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Doppel.Packs;
+using Doppel.Server.Audit.Internal;
 using Doppel.Server.Runtime;
 
 namespace Doppel.Server.Api;
@@ -35,7 +36,7 @@ internal static class PackEndpoints
             }
             var loaded = await loader.LoadModelsAsync(pack.Models, ct);
             return loaded.IsSuccess ? Responses.Json(loaded.Value.ToJson()) : AdtErrors.ToResult(loaded.Error);
-        }).WithName("Packs_LoadModels");
+        }).WithName("Packs_LoadModels").Audited("pack.load-models", "pack");
 
         var samples = app.MapGroup("/doppel/samples").WithTags("Packs");
 
@@ -54,7 +55,7 @@ internal static class PackEndpoints
             }
             var loaded = await loader.LoadSampleAsync(found.Sample, ct);
             return loaded.IsSuccess ? Responses.Json(loaded.Value) : AdtErrors.ToResult(loaded.Error);
-        }).WithName("Samples_Load");
+        }).WithName("Samples_Load").Audited("sample.load", "sample");
     }
 
     private static IResult NotFound(PackCatalog catalog, string name)

@@ -31,7 +31,9 @@ internal static class RequestBody
                 return TooLarge(writer.WrittenCount, maxBytes);
             }
         }
-        return Result<byte[]>.Ok(writer.WrittenSpan.ToArray());
+        var bytes = writer.WrittenSpan.ToArray();
+        Audit.Internal.AuditedBody.Keep(request, bytes);
+        return Result<byte[]>.Ok(bytes);
     }
 
     public static async Task<Result<JsonNode>> ReadJsonAsync(HttpRequest request, int maxBytes, CancellationToken ct)

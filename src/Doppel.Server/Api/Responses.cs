@@ -34,8 +34,12 @@ internal static class Responses
         return Json(new JsonObject { ["value"] = value, ["nextLink"] = nextLink });
     }
 
-    private sealed class JsonText(ReadOnlyMemory<byte>? utf8Json, string? etag, int status) : IResult
+    internal sealed class JsonText(ReadOnlyMemory<byte>? utf8Json, string? etag, int status) : IResult, IStatusCodeHttpResult
     {
+        public int? StatusCode => status;
+
+        public ReadOnlyMemory<byte>? Utf8Body => utf8Json;
+
         public Task ExecuteAsync(HttpContext httpContext)
         {
             var response = httpContext.Response;

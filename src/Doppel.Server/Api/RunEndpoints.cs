@@ -3,6 +3,7 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json.Nodes;
+using Doppel.Server.Audit.Internal;
 using Doppel.Server.Runtime;
 using Doppel.Server.Streams;
 using Doppel.Server.Streams.Internal;
@@ -49,13 +50,13 @@ internal static class RunEndpoints
         {
             var cancelled = await runs.CancelAsync(id, ct);
             return cancelled.IsSuccess ? Responses.Json(cancelled.Value.ToJson()) : AdtErrors.ToResult(cancelled.Error);
-        }).WithName("Runs_Cancel");
+        }).WithName("Runs_Cancel").Audited("run.cancel", "run");
 
         group.MapDelete("/{id}", async (string id, SimulationRuns runs, CancellationToken ct) =>
         {
             var deleted = await runs.DeleteAsync(id, ct);
             return deleted.IsSuccess ? Responses.NoContent() : AdtErrors.ToResult(deleted.Error);
-        }).WithName("Runs_Delete");
+        }).WithName("Runs_Delete").Audited("run.delete", "run");
     }
 
     /// <summary>

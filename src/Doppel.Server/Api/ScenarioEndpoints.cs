@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Doppel.Packs;
+using Doppel.Server.Audit.Internal;
 using Doppel.Server.Runtime;
 using Doppel.Simulation.Experiments;
 using Microsoft.Extensions.Options;
@@ -40,7 +41,7 @@ internal static class ScenarioEndpoints
             }
             var scenario = prepared.Value;
             return await RunAsync(request, runs, scenario.Name, "scenario", json.Value, scenario.Plan.Total, scenario.Execute, ct);
-        }).WithTags("Scenarios").WithName("Scenarios_Run");
+        }).WithTags("Scenarios").WithName("Scenarios_Run").Audited("run.submit", "run", AuditTargets.AnsweredId);
 
         app.MapPost("/doppel/experiments", async (HttpRequest request, PackCatalog packs, SimulationRuns runs, IOptions<DoppelServerOptions> options, CancellationToken ct) =>
         {
@@ -58,7 +59,7 @@ internal static class ScenarioEndpoints
             }
             var experiment = read.Value;
             return await RunAsync(request, runs, experiment.Name, "experiment", new JsonObject { ["scenarioFile"] = text }, experiment.Plan.Total, experiment.Execute, ct);
-        }).WithTags("Scenarios").WithName("Experiments_Run");
+        }).WithTags("Scenarios").WithName("Experiments_Run").Audited("run.submit", "run", AuditTargets.AnsweredId);
     }
 
     private static RunLimits Limits(DoppelServerOptions options) => new(options.MaxRunReplications, options.MaxRunDuration);

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Doppel.Security;
+using Doppel.Server.Audit.Internal;
 using Doppel.Server.Security;
 using Doppel.Storage;
 
@@ -69,11 +70,11 @@ internal static class SecurityEndpoints
             var json = KeyJson(created.Value.Key);
             json["key"] = created.Value.Secret;
             return Responses.Json(json, status: StatusCodes.Status201Created);
-        }).WithName("Keys_Create");
+        }).WithName("Keys_Create").Audited("key.create", "key", AuditTargets.KeyCreate);
 
         auth.MapDelete("/keys/{name}", (string name, ApiKeys keys) =>
             keys.Revoke(name) ? Responses.NoContent() : AdtErrors.ToResult(new DoppelError("KeyNotFound", $"There is no working API key named '{name}'."), StatusCodes.Status404NotFound))
-            .WithName("Keys_Revoke");
+            .WithName("Keys_Revoke").Audited("key.revoke", "key");
 
         auth.MapGet("/policies", (Policies policies) => Responses.Page(policies.List().Select(p => (JsonNode)PolicyDocument.ToJson(p)), null)).WithName("Policies_List");
 
@@ -95,11 +96,11 @@ internal static class SecurityEndpoints
             }
             var created = policies.Put(policy.Value);
             return Responses.Json(PolicyDocument.ToJson(policy.Value), status: created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
-        }).WithName("Policies_Put");
+        }).WithName("Policies_Put").Audited("policy.put", "policy");
 
         auth.MapDelete("/policies/{id}", (string id, Policies policies) =>
             policies.Delete(id) ? Responses.NoContent() : PolicyNotFound(id))
-            .WithName("Policies_Delete");
+            .WithName("Policies_Delete").Audited("policy.delete", "policy");
     }
 
     private static IResult PolicyNotFound(string id) =>

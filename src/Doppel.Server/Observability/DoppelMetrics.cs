@@ -21,6 +21,7 @@ public sealed class DoppelMetrics : IDisposable
         DeadLetters = _meter.CreateCounter<long>("doppel.ingest.dead_letters", "{message}", "Messages dead-lettered, by reason.");
         Latency = _meter.CreateHistogram<double>("doppel.ingest.duration", "ms", "From a message's arrival to its acknowledgement (durable).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 1000] });
+        Throttled = _meter.CreateCounter<long>("doppel.http.throttled", "{request}", "Requests refused with 429 because their subject was over its budget, by budget (requests, queries).");
         _meter.CreateObservableGauge("doppel.history.queue", () => (long)runtime.HistoryQueueDepth, "{append}", "Appends waiting for the history writer.");
         _meter.CreateObservableCounter("doppel.events.dropped", () => runtime.Events.TotalDropped, "{event}", "Events dropped because a subscriber's buffer was full.");
         _meter.CreateObservableGauge("doppel.twins", () => (long)runtime.Graph.TwinCount, "{twin}", "Twins in the graph.");
@@ -36,6 +37,8 @@ public sealed class DoppelMetrics : IDisposable
     public Counter<long> Denied { get; }
 
     public Histogram<double> Latency { get; }
+
+    public Counter<long> Throttled { get; }
 
     public void Dispose() => _meter.Dispose();
 }
