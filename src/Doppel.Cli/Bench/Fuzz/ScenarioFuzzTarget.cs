@@ -1,5 +1,6 @@
+using System.Globalization;
 using Doppel.Packs;
-using Doppel.Packs.Manufacturing;
+using Doppel.Simulation;
 using Doppel.Simulation.Experiments;
 
 namespace Doppel.Cli.Bench.Fuzz;
@@ -7,7 +8,8 @@ namespace Doppel.Cli.Bench.Fuzz;
 /// <summary>
 /// Scenario files, YAML and JSON, as <c>doppel simulate FILE</c> and <c>POST /doppel/experiments</c> read them: the
 /// pack document reader, then the file's kind (the manufacturing pack's production line) through
-/// <see cref="PackCatalog.ReadExperiment(string, RunLimits?)"/>. Accepted means it runs: its run settings are valid,
+/// <see cref="PackCatalog.ReadExperiment(string, RunLimits?)"/> of the packs found beside the program, as the CLI
+/// finds them (a host names no pack). Accepted means it runs: its run settings are valid,
 /// and a short run of it completes.
 /// </summary>
 internal sealed class ScenarioFuzzTarget : IFuzzTarget
@@ -56,22 +58,31 @@ internal sealed class ScenarioFuzzTarget : IFuzzTarget
         "\n  ", "\n    - ", "'", "\"", "|", "&a", "*a", "---", "~", "null", "NaN", ".inf", "-.inf",
     ];
 
-    private readonly PackCatalog _packs = PackCatalog.Create([new ManufacturingPack()]);
+    private readonly PackCatalog _packs = PackCatalog.Discovered;
 
     /// <summary>
     /// Two replications (the fewest a run may have) of a short run: enough to start every station, buffer and what-if of the file. It is kept to
     /// some thousands of cycles of the fastest clock of the line (cycles, failures, maintenance), since a line whose
     /// station takes 1e-9 time units a part is valid and would make billions of events in any run.
     /// </summary>
-    private static RunSettings ShortRun(IExperimentPlan plan)
+    private static RunSettings ShortRun(string text)
     {
-        var fastest = plan is LineExperimentPlan line
-            ? new[] { line.File.Baseline }.Concat(line.File.WhatIf.Values).SelectMany(l => l.Stations)
-                .SelectMany(s => new[] { s.CycleTime.Mean, s.TimeToFailure?.Mean ?? double.MaxValue, s.MaintenanceInterval ?? double.MaxValue })
-                .DefaultIfEmpty(1).Min()
-            : 1;
+        var fastest = DocumentReader.Parse(text) is { IsSuccess: true } document ? Fastest(document.Value!) : 1;
         return new RunSettings { Duration = Math.Min(30, 5000 * fastest), Warmup = 0, Replications = 2, Seed = 1 };
     }
+
+    /// <summary>The shortest mean of the line's clocks anywhere in the file (baseline and what-ifs).</summary>
+    private static double Fastest(DocumentNode node) => node switch
+    {
+        DocumentMap map => map.Entries.Select(e => e.Key.Text switch
+        {
+            "cycleTime" or "timeToFailure" when e.Value is DocumentScalar { } d && Distribution.Parse(d.Text) is { IsSuccess: true } parsed => parsed.Value!.Mean,
+            "maintenanceInterval" when e.Value is DocumentScalar { } d && double.TryParse(d.Text, CultureInfo.InvariantCulture, out var interval) => interval,
+            _ => Fastest(e.Value),
+        }).DefaultIfEmpty(double.MaxValue).Min(),
+        DocumentList list => list.Items.Select(Fastest).DefaultIfEmpty(double.MaxValue).Min(),
+        _ => double.MaxValue,
+    };
 
     public ScenarioFuzzTarget(string? repository)
     {
@@ -107,7 +118,7 @@ internal sealed class ScenarioFuzzTarget : IFuzzTarget
             throw new FuzzViolation($"an accepted file makes {plan.Total} replications");
         }
 
-        var result = plan.WithRun(ShortRun(plan)).Execute(null, CancellationToken.None);
+        var result = plan.WithRun(ShortRun(input)).Execute(null, CancellationToken.None);
         _ = result.Count;
         return "accepted, ran";
     }
