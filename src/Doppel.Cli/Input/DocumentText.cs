@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Doppel.Cli.Invocation;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace Doppel.Cli.Input;
 
@@ -58,7 +57,8 @@ internal static partial class DocumentText
     {
         try
         {
-            new YamlStream().Load(new StringReader(text));
+            // Bounded as the server reads it: deep nesting or alias bombs must not crash the CLI either.
+            Doppel.Packs.BoundedYamlParser.Load(text);
             return null;
         }
         catch (YamlException e)

@@ -24,7 +24,8 @@ public sealed record LineDefinition(IReadOnlyList<StationDefinition> Stations, I
         {
             errors.Add($"A line of {Stations.Count} stations has {Math.Max(Stations.Count - 1, 0)} buffers between them, not {Buffers.Count}.");
         }
-        errors.AddRange(Buffers.Select((b, i) => b < 0 ? $"Buffer {i + 1} has a negative capacity ({b})." : null).OfType<string>());
+        // The line model blocks a station until the next buffer has room, so a buffer must hold at least one part.
+        errors.AddRange(Buffers.Select((b, i) => b < 1 ? $"Buffer {i + 1} must hold at least one part, not {b}." : null).OfType<string>());
         foreach (var station in Stations)
         {
             if (station.ScrapRate is < 0 or >= 1)
@@ -55,6 +56,15 @@ public sealed record LineDefinition(IReadOnlyList<StationDefinition> Stations, I
             {
                 // Both stop a working machine on the calendar's clock, which the cooling pauses would have to share.
                 errors.Add($"Station '{station.Name}': a thermal limit cannot be combined with shift calendars or calendar-time failures.");
+            }
+            // A part that takes no time, or a machine that fails at once, makes events forever at one instant: a run would never end.
+            if (!(station.CycleTime.Mean > 0))
+            {
+                errors.Add($"Station '{station.Name}': the cycle time must take some time on average, not {station.CycleTime}.");
+            }
+            if (station.TimeToFailure is { } failure && !(failure.Mean > 0))
+            {
+                errors.Add($"Station '{station.Name}': the time to failure must be positive on average, not {failure}.");
             }
             if ((station.TimeToFailure is null) != (station.TimeToRepair is null))
             {

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Doppel.Ingest;
+using Doppel.Packs;
 using Doppel.Server.Audit.Internal;
 using Doppel.Server.Runtime;
 using Doppel.Storage;
@@ -106,8 +107,7 @@ internal static partial class MappingEndpoints
     {
         try
         {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(text));
+            var stream = BoundedYamlParser.Load(text);
             if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
             {
                 return Result<JsonObject>.Fail("InvalidArgument", "A YAML mapping must be one document whose root is a mapping (key: value lines).");

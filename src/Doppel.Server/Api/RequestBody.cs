@@ -57,9 +57,16 @@ internal static class RequestBody
         {
             return NotJson(e);
         }
+        catch (InvalidOperationException)
+        {
+            return LoneSurrogateName;
+        }
     }
 
     private static readonly DoppelError EmptyBody = new("InvalidArgument", "The request body is empty; a JSON document is required.");
+
+    // System.Text.Json throws this, not a JsonException, when it checks names for duplicates and one escapes half a surrogate pair.
+    private static readonly DoppelError LoneSurrogateName = new("InvalidArgument", "The request body is not valid JSON: a member name escapes a lone UTF-16 surrogate (\\uD800 to \\uDFFF without its pair).");
 
     private static readonly DoppelError NullBody = new("InvalidArgument", "The request body is JSON null; a JSON document is required.");
 
@@ -84,6 +91,10 @@ internal static class RequestBody
         catch (JsonException e)
         {
             return NotJson(e);
+        }
+        catch (InvalidOperationException)
+        {
+            return LoneSurrogateName;
         }
     }
 
@@ -112,6 +123,10 @@ internal static class RequestBody
         catch (JsonException e)
         {
             return NotJson(e);
+        }
+        catch (InvalidOperationException)
+        {
+            return LoneSurrogateName;
         }
     }
 

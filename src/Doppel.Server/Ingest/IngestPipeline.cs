@@ -230,7 +230,7 @@ public sealed class IngestPipeline(TwinRuntime runtime, IGrainFactory grains, Do
     /// A convention payload is DTDL-shaped JSON; <c>$sourceTime</c> and <c>$messageId</c> members (never DTDL names) carry
     /// the measurement time and the message id.
     /// </summary>
-    private static Result<IngestMessage> FromConvention(string twinId, string? component, IngestKind kind, JsonElement payload, bool isRedelivery)
+    internal static Result<IngestMessage> FromConvention(string twinId, string? component, IngestKind kind, JsonElement payload, bool isRedelivery)
     {
         if (payload.ValueKind != JsonValueKind.Object)
         {

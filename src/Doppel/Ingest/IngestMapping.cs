@@ -81,6 +81,11 @@ public sealed class IngestMapping
             ? (parent.Length == 0 ? $"line {line}" : $"{parent} (line {line})")
             : parent;
 
+        if (LoneSurrogateIn(definition) is { } broken)
+        {
+            // JSON and YAML escapes (\uD800) can spell one; paths and names must become UTF-8 when payloads are read.
+            return Fail($"{(broken.Length == 0 ? "a key or text" : broken)} is not valid Unicode text: it holds a lone UTF-16 surrogate.");
+        }
         foreach (var (name, _) in definition)
         {
             if (strict && name != "id" && !Keys.Contains(name))
@@ -182,6 +187,70 @@ public sealed class IngestMapping
             var parsed = JsonPath.Parse(text);
             return parsed.IsSuccess ? parsed : Result<JsonPath>.Fail(parsed.Error.Code, $"{field}: {parsed.Error.Message}");
         }
+    }
+
+    /// <summary>Where the definition holds a lone surrogate, or null. System.Text.Json cannot even read a JSON-escaped one as a string: it throws.</summary>
+    private static string? LoneSurrogateIn(JsonObject definition)
+    {
+        try
+        {
+            return LoneSurrogate(definition, "");
+        }
+        catch (InvalidOperationException)
+        {
+            return "";
+        }
+    }
+
+    /// <summary>The path of the first key or text in <paramref name="node"/> with a lone surrogate, or null.</summary>
+    private static string? LoneSurrogate(JsonNode? node, string path)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (key, value) in o)
+                {
+                    var at = path.Length == 0 ? key : $"{path}.{key}";
+                    if (HasLoneSurrogate(key))
+                    {
+                        return path;
+                    }
+                    if (LoneSurrogate(value, at) is { } found)
+                    {
+                        return found;
+                    }
+                }
+                return null;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++)
+                {
+                    if (LoneSurrogate(a[i], $"{path}[{i}]") is { } found)
+                    {
+                        return found;
+                    }
+                }
+                return null;
+            case JsonValue v when v.TryGetValue<string>(out var text) && HasLoneSurrogate(text):
+                return path;
+            default:
+                return null;
+        }
+    }
+
+    private static bool HasLoneSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Turns a payload that arrived on a topic this mapping matched into a message for one twin.</summary>

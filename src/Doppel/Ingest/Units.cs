@@ -12,6 +12,11 @@ public static class Units
     /// <summary>The value in <paramref name="to"/>; fails when either unit is unknown or they measure different things.</summary>
     public static Result<double> Convert(double value, string from, string to)
     {
+        if (!double.IsFinite(value))
+        {
+            // A JSON number beyond the range of a double reads as infinity, which no JSON value can be.
+            return Result<double>.Fail(DeadLetterReason.ValidationFailed, $"The value is too large to convert from '{from}' to '{to}'.");
+        }
         if (from == to)
         {
             return Result<double>.Ok(value);
@@ -29,7 +34,10 @@ public static class Units
             return Result<double>.Fail(DeadLetterReason.UnitMismatch, $"Cannot convert '{from}' ({source.Kind}) to '{to}' ({target.Kind}).");
         }
         var si = (value * source.Factor) + source.Offset;
-        return Result<double>.Ok((si - target.Offset) / target.Factor);
+        var converted = (si - target.Offset) / target.Factor;
+        return double.IsFinite(converted)
+            ? Result<double>.Ok(converted)
+            : Result<double>.Fail(DeadLetterReason.ValidationFailed, $"The value {value} in '{from}' is too large in '{to}'.");
     }
 
     private static Dictionary<string, (string, double, double)> Build()

@@ -89,6 +89,8 @@ public sealed partial record Distribution(string Kind, IReadOnlyList<double> Par
             "const" when parameters[0] < 0 => "a constant duration must not be negative",
             "exp" when parameters[0] <= 0 => "the mean must be positive",
             "normal" or "lognormal" when parameters[1] < 0 => "the deviation must not be negative",
+            // Durations are drawn from the normal cut at 0 by drawing again: with a negative mean that may never end.
+            "normal" when parameters[0] < 0 => "the mean must not be negative",
             "uniform" when parameters[0] < 0 || parameters[1] < parameters[0] => "need 0 <= a <= b",
             "triangular" when parameters[0] < 0 || parameters[1] < parameters[0] || parameters[2] < parameters[1] => "need 0 <= a <= mode <= b",
             "gamma" or "weibull" when parameters[0] <= 0 || parameters[1] <= 0 => "shape and scale must be positive",

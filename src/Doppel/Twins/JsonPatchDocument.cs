@@ -7,6 +7,9 @@ namespace Doppel.Twins;
 /// <summary>An RFC 6902 JSON Patch restricted as ADT restricts it: only add, replace and remove.</summary>
 public sealed class JsonPatchDocument
 {
+    /// <summary>As request bodies are read: which of two same-named members wins is undefined, so neither does.</summary>
+    private static readonly JsonDocumentOptions ParseOptions = new() { AllowDuplicateProperties = false };
+
     private JsonPatchDocument(IReadOnlyList<JsonPatchOperation> operations) => Operations = operations;
 
     public IReadOnlyList<JsonPatchOperation> Operations { get; }
@@ -32,16 +35,27 @@ public sealed class JsonPatchDocument
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(json);
+            // Duplicate names are refused here: a JsonObject reads members lazily and would throw on first use.
+            root = JsonNode.Parse(json, documentOptions: ParseOptions);
         }
         catch (JsonException e)
         {
             return Invalid($"The patch document is not valid JSON: {e.Message}");
         }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // The text, or a member name checked for duplicates, holds a lone UTF-16 surrogate (System.Text.Json's own message is about its internals).
+            return Invalid("The patch document is not valid text: it holds a lone UTF-16 surrogate.");
+        }
 
         if (root is not JsonArray array)
         {
             return Invalid("The patch document must be a JSON array of operations.");
+        }
+
+        if (!Readable(root))
+        {
+            return Invalid("The patch document is not valid text: a string escapes a lone UTF-16 surrogate (\\uD800 to \\uDFFF without its pair).");
         }
 
         var operations = new JsonPatchOperation[array.Count];
@@ -94,6 +108,45 @@ public sealed class JsonPatchDocument
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Whether every name and string can be read as text: System.Text.Json parses an escaped lone surrogate, then
+    /// throws when the string is read, which patching a twin does.
+    /// </summary>
+    private static bool Readable(JsonNode? node)
+    {
+        try
+        {
+            Visit(node);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+
+        static void Visit(JsonNode? node)
+        {
+            switch (node)
+            {
+                case JsonObject o:
+                    foreach (var (_, value) in o)
+                    {
+                        Visit(value);
+                    }
+                    break;
+                case JsonArray a:
+                    foreach (var item in a)
+                    {
+                        Visit(item);
+                    }
+                    break;
+                case JsonValue v when v.GetValueKind() == JsonValueKind.String:
+                    _ = v.GetValue<string>();
+                    break;
+            }
+        }
     }
 
     private static bool TryGetString(JsonObject item, string name, out string value)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Doppel.Cli.Bench.Dtdl;
+using Doppel.Cli.Bench.Fuzz;
 using Doppel.Tests.Modeling.Fuzzing;
 using Xunit.Abstractions;
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Doppel.Cli.Bench.Fuzz;
 using Doppel.Modeling;
 
 namespace Doppel.Cli.Bench.Dtdl;

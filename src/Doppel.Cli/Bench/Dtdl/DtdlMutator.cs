@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Doppel.Cli.Bench.Fuzz;
+using static Doppel.Cli.Bench.Fuzz.FuzzRandom;
 
 namespace Doppel.Cli.Bench.Dtdl;
 
@@ -58,7 +60,7 @@ internal sealed class DtdlMutator(IReadOnlyList<FuzzSeed> seeds)
     /// <summary>The document set of input <paramref name="index"/> under <paramref name="seed"/>.</summary>
     public IReadOnlyList<string> Make(ulong seed, long index)
     {
-        var rng = new Random(unchecked((int)SplitMix(seed ^ SplitMix((ulong)index))));
+        var rng = FuzzRandom.For(seed, index);
         if (_valid.Count > 0 && rng.Next(5) < 2)
         {
             return Rewritten(rng);
@@ -97,7 +99,7 @@ internal sealed class DtdlMutator(IReadOnlyList<FuzzSeed> seeds)
         if (rng.Next(6) == 0)
         {
             var d = rng.Next(texts.Count);
-            texts[d] = Damage(texts[d], rng);
+            texts[d] = FuzzRandom.Damage(texts[d], rng);
         }
 
         if (rng.Next(40) == 0 && texts.Count > 0)
@@ -455,68 +457,5 @@ internal sealed class DtdlMutator(IReadOnlyList<FuzzSeed> seeds)
 
         builder.Append(json, from, json.Length - from);
         return builder.ToString();
-    }
-
-    /// <summary>Byte-level damage to a document's text: what truncated downloads and bad editors produce.</summary>
-    private static string Damage(string text, Random rng)
-    {
-        var builder = new StringBuilder(text);
-        var edits = 1 + Geometric(rng, 0.5, 6);
-        for (var e = 0; e < edits; e++)
-        {
-            var at = builder.Length == 0 ? 0 : rng.Next(builder.Length);
-            switch (rng.Next(7))
-            {
-                case 0:
-                    builder.Length = at;
-                    break;
-                case 1 when builder.Length > 0:
-                    builder.Remove(at, Math.Min(builder.Length - at, rng.Next(1, 20)));
-                    break;
-                case 2:
-                    builder.Insert(at, Pick(rng, ["{", "}", "[", "]", "\"", ",", ":", "\\", "\0", "\uFEFF", "\uD800", "null", "1e", "-", "/*", "\n"]));
-                    break;
-                case 3 when builder.Length > 0:
-                    builder[at] = (char)(builder[at] ^ (1 << rng.Next(7)));
-                    break;
-                case 4 when builder.Length > 0:
-                    {
-                        var length = Math.Min(builder.Length - at, rng.Next(1, 200));
-                        builder.Insert(rng.Next(builder.Length), builder.ToString(at, length));
-                        break;
-                    }
-
-                case 5:
-                    builder.Insert(0, '\uFEFF');
-                    break;
-                default:
-                    builder.Insert(at, " ");
-                    break;
-            }
-        }
-
-        return builder.ToString();
-    }
-
-    private static int Geometric(Random rng, double p, int max)
-    {
-        var n = 0;
-        while (n < max && rng.NextDouble() < p)
-        {
-            n++;
-        }
-
-        return n;
-    }
-
-    private static T Pick<T>(Random rng, IReadOnlyList<T> items) => items[rng.Next(items.Count)];
-
-    /// <summary>SplitMix64's output function: spreads the seed and the index over all bits.</summary>
-    public static ulong SplitMix(ulong x)
-    {
-        x += 0x9E3779B97F4A7C15UL;
-        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
-        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
-        return x ^ (x >> 31);
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using static Doppel.Cli.Bench.Fuzz.FuzzRandom;
 
 namespace Doppel.Cli.Bench.Dtdl;
 
@@ -320,6 +321,4 @@ internal static partial class DtdlRewriter
 
     [GeneratedRegex(@"dtmi:dtdl:context;([234])""")]
     private static partial Regex CoreContext();
-
-    private static T Pick<T>(Random rng, IReadOnlyList<T> items) => items[rng.Next(items.Count)];
 }

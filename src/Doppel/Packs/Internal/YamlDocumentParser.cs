@@ -8,10 +8,10 @@ internal static class YamlDocumentParser
 {
     public static DocumentMap Parse(string text)
     {
-        var stream = new YamlStream();
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(text));
+            stream = BoundedYamlParser.Load(text);
         }
         catch (YamlException e)
         {

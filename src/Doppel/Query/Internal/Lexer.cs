@@ -246,6 +246,11 @@ internal static class Lexer
             QuerySyntaxException.Throw(start, $"malformed number '{text[start..(i + 1)]}'");
         }
         var number = double.Parse(text.AsSpan(start, i - start), NumberStyles.Float, CultureInfo.InvariantCulture);
+        if (!double.IsFinite(number))
+        {
+            // It would parse as infinity, which no JSON value (and so no twin property) can be.
+            QuerySyntaxException.Throw(start, $"the number '{(i - start > 40 ? text[start..(start + 40)] + "…" : text[start..i])}' is too large");
+        }
         tokens.Add(new Token(TokenKind.Number, start, i, text[start..i], Number: number));
         return i;
     }

@@ -33,6 +33,13 @@ internal sealed class Parser
     private readonly List<Token> _tokens;
     private int _index;
     private int _logicalOperators;
+    private int _nesting;
+
+    /// <summary>
+    /// Parentheses, NOTs and function calls inside one another: far more than any real query, and few enough that
+    /// parsing and evaluating recurse well within a request thread's stack (deeper input overflowed it).
+    /// </summary>
+    internal const int MaxNesting = 64;
 
     private Parser(string text, QueryLimits limits)
     {
@@ -480,10 +487,21 @@ internal sealed class Parser
         if (Current.Is(Keyword.Not))
         {
             var offset = Current.Start;
+            Enter(offset);
             _index++;
-            return new NotExpr(ParseNot(), offset);
+            var not = new NotExpr(ParseNot(), offset);
+            _nesting--;
+            return not;
         }
         return ParsePredicate();
+    }
+
+    private void Enter(int offset)
+    {
+        if (++_nesting > MaxNesting)
+        {
+            Fail(offset, $"the condition nests parentheses, NOTs and function calls more than {MaxNesting} deep");
+        }
     }
 
     private Expr ParsePredicate()
@@ -491,9 +509,11 @@ internal sealed class Parser
         if (Current.Kind == TokenKind.LParen)
         {
             var open = Current.Start;
+            Enter(open);
             _index++;
             var inner = ParseCondition();
             Expect(TokenKind.RParen, "')'", Snippet(open));
+            _nesting--;
             return inner;
         }
         var left = ParseOperand("a condition");
@@ -593,6 +613,7 @@ internal sealed class Parser
         {
             Fail(token.Start, $"unknown function '{token.Value}'");
         }
+        Enter(token.Start);
         _index += 2;
         var arguments = new List<Expr>();
         if (Current.Kind != TokenKind.RParen)
@@ -609,6 +630,7 @@ internal sealed class Parser
             var expected = function.MinArgs == function.MaxArgs ? $"{function.MinArgs}" : $"{function.MinArgs} to {function.MaxArgs}";
             Fail(token.Start, $"{function.Name} takes {expected} argument{(function.MaxArgs == 1 ? "" : "s")}, not {arguments.Count}");
         }
+        _nesting--;
         return new CallExpr(function.Name, arguments, token.Start);
     }
 

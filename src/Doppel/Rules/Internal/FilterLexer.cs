@@ -151,6 +151,22 @@ internal static class FilterLexer
     }
 
     // $body, then .member (names may start with '$', as in $metadata) or [index] or ['member'] segments.
+    private static bool HasLoneSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static FilterToken ReadBodyPath(string text, ref int i)
     {
         var start = i;
@@ -183,8 +199,14 @@ internal static class FilterLexer
             }
             else if (Next(text, i) == '\'')
             {
-                i++;
-                path.Add(ReadString(text, ref i));
+                var nameStart = ++i;
+                var name = ReadString(text, ref i);
+                if (HasLoneSurrogate(name))
+                {
+                    // A body's member names are UTF-8; one with half a surrogate pair cannot be looked up (it threw).
+                    FilterSyntaxException.Throw(nameStart, "the member name holds a lone UTF-16 surrogate.");
+                }
+                path.Add(name);
                 ExpectClose(text, ref i);
             }
             else

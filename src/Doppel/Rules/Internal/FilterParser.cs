@@ -19,6 +19,10 @@ internal sealed class FilterParser
     private readonly List<FilterToken> _tokens;
     private int _next;
     private bool _readsBody;
+    private int _nesting;
+
+    /// <summary>NOTs and parentheses inside one another: far more than any real filter, and few enough that parsing and matching recurse well within a thread's stack (deeper input overflowed it).</summary>
+    internal const int MaxNesting = 64;
 
     private FilterParser(List<FilterToken> tokens) => _tokens = tokens;
 
@@ -68,14 +72,17 @@ internal sealed class FilterParser
         var token = Peek;
         if (token.IsWord("NOT"))
         {
-            Take();
-            return new NotNode(Unary());
+            Enter(token);
+            var not = new NotNode(Unary());
+            _nesting--;
+            return not;
         }
         if (token.Kind == FilterTokenKind.LeftParen)
         {
-            Take();
+            Enter(token);
             var inner = Or();
             Expect(FilterTokenKind.RightParen, "')'");
+            _nesting--;
             return inner;
         }
         if (token.Kind == FilterTokenKind.Word && Array.Find(Functions, f => token.IsWord(f)) is { } function)
@@ -102,6 +109,15 @@ internal sealed class FilterParser
             ? $"the filter ends after '{token.Text}'; expected a comparison such as {token.Text} = '...'."
             : $"expected a comparison operator (=, !=, <, >, <=, >=) after '{token.Text}', found '{Peek.Text}'.");
         return null;
+    }
+
+    private void Enter(FilterToken token)
+    {
+        if (++_nesting > MaxNesting)
+        {
+            FilterSyntaxException.Throw(token.Position, $"NOTs and parentheses nest more than {MaxNesting} deep.");
+        }
+        Take();
     }
 
     private Operand Operand()

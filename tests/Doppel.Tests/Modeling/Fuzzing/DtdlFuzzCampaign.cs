@@ -4,6 +4,7 @@ using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Doppel.Cli.Bench.Dtdl;
+using Doppel.Cli.Bench.Fuzz;
 using Doppel.Modeling;
 
 namespace Doppel.Tests.Modeling.Fuzzing;

@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Doppel.Cli.Bench.Dtdl;
+namespace Doppel.Cli.Bench.Fuzz;
 
 /// <summary>
 /// Shrinks a failing document set while <c>stillFails</c> holds: drops documents, then members, array items and
