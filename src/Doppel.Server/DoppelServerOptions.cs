@@ -184,7 +184,7 @@ public sealed class DoppelServerOptions
         Positive(StreamCapacity, nameof(StreamCapacity));
         if (!AuthenticationConfigured && !Insecure && !ListensOnLoopbackOnly)
         {
-            errors.Add("Doppel would listen beyond loopback without authentication: require credentials (--auth required, with API keys from 'doppel auth keys create'), "
+            errors.Add("Doppel would listen beyond loopback without authentication: require credentials (--auth-required, with API keys from 'doppel auth keys create'), "
                 + "accept an identity provider's tokens (--auth-authority URL), or allow anonymous access anyway with --insecure.");
         }
         if (AuthAuthority is { } authority && (!authority.IsAbsoluteUri || authority.Scheme is not ("https" or "http") || (authority.Scheme == "http" && !authority.IsLoopback)))
