@@ -137,6 +137,17 @@ public sealed class BearerTokenTests(BearerTokenTests.Issued fixture) : IClassFi
     }
 
     [Fact]
+    public async Task A_token_in_the_access_token_parameter_is_accepted_as_browsers_event_streams_send_it()
+    {
+        using var http = new HttpClient { BaseAddress = fixture.Server.Server.HttpAddress };
+        var reader = Issuer.Token("reader-3", Audience, ["reader"]);
+
+        using var response = await http.GetAsync($"/digitaltwins/room-1?api-version={ServerFixture.ApiVersion}&access_token={reader}");
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task No_token_gets_401_with_a_bearer_challenge()
     {
         using var http = new HttpClient { BaseAddress = fixture.Server.Server.HttpAddress };

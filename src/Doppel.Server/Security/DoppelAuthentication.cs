@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using Doppel.Security;
 using Doppel.Server.Api;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
@@ -127,6 +128,15 @@ internal static class AuthenticationSetup
                 // Metadata over plain HTTP only from this machine (a test or local issuer); anything else needs HTTPS.
                 jwt.RequireHttpsMetadata = !authority.IsLoopback;
                 jwt.MapInboundClaims = false;
+                // The same credential the Doppel scheme read: the Authorization header, else access_token (browsers' event streams).
+                jwt.Events = new JwtBearerEvents
+                {
+                    OnMessageReceived = context =>
+                    {
+                        context.Token = DoppelAuthentication.Credential(context.Request);
+                        return Task.CompletedTask;
+                    },
+                };
             });
         }
     }
