@@ -1,5 +1,5 @@
 // The official Azure Digital Twins JavaScript SDK (@azure/digital-twins-core 1.1.0), unchanged, against `doppel serve`.
-// DOPPEL_URL: the server's https address. NODE_EXTRA_CA_CERTS: its development certificate (PEM).
+// DOPPEL_URL: the server's https address. NODE_EXTRA_CA_CERTS: its development certificate (PEM). DOPPEL_TOKEN: see below.
 // REC_MODELS: a folder of RealEstateCore v3 interfaces (defaults to the subset shipped with the tests).
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -12,8 +12,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 const url = process.env.DOPPEL_URL;
 assert.ok(url?.startsWith("https://"), "DOPPEL_URL must be the server's https:// address");
 
-// Any token is accepted by the embedded default; the SDK still insists on sending one over TLS.
-const credential = { getToken: async () => ({ token: "doppel-dev-token", expiresOnTimestamp: Date.now() + 3_600_000 }) };
+// DOPPEL_TOKEN: a bearer token of the server's OpenID Connect issuer (as a TokenCredential such as
+// DefaultAzureCredential would get one). Without it, a placeholder: the embedded default on loopback accepts any token,
+// but the SDK still insists on sending one over TLS.
+const token = process.env.DOPPEL_TOKEN ?? "doppel-dev-token";
+const credential = { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) };
 const client = new DigitalTwinsClient(url, credential);
 
 const REC = "dtmi:digitaltwins:rec_3_3:core:";

@@ -15,7 +15,7 @@ internal static class ServeCommand
         var mqttPort = new Option<int>("--mqtt-port") { Description = "Port of the embedded MQTT broker (0: any free port).", DefaultValueFactory = _ => 1883 };
         var noMqtt = new Option<bool>("--no-mqtt") { Description = "Do not start the embedded MQTT broker." };
         var mqttBind = new Option<string>("--mqtt-bind") { Description = "Address the embedded MQTT broker listens on.", DefaultValueFactory = _ => "127.0.0.1" };
-        var bridge = new Option<Uri?>("--mqtt-bridge") { Description = "Also ingest from an external broker, e.g. mqtt://127.0.0.1:1884 (persistent session, QoS 1)." };
+        var bridge = new Option<Uri?>("--mqtt-bridge") { Description = "Also ingest from an external broker, e.g. mqtt://127.0.0.1:1884 (persistent session, QoS 1).", CustomParser = r => AbsoluteUrl(r, "--mqtt-bridge", "mqtt://127.0.0.1:1884") };
         var bridgeTopics = new Option<string[]>("--mqtt-bridge-topic") { Description = "Extra topic filters the bridge subscribes to (besides doppel/twins/# and the mappings' topics).", AllowMultipleArgumentsPerToken = true };
         var maxClockSkew = new Option<TimeSpan>("--max-clock-skew")
         {
@@ -32,7 +32,7 @@ internal static class ServeCommand
             },
         };
         var authRequired = new Option<bool>("--auth-required") { Description = "Refuse requests and MQTT clients without credentials, even on loopback (API keys: doppel auth keys create)." };
-        var authAuthority = new Option<Uri?>("--auth-authority") { Description = "Accept JWT bearer tokens of this OpenID Connect issuer (https://; http:// only on loopback); requires credentials.", HelpName = "url" };
+        var authAuthority = new Option<Uri?>("--auth-authority") { Description = "Accept JWT bearer tokens of this OpenID Connect issuer (https://; http:// only on loopback); requires credentials.", HelpName = "url", CustomParser = r => AbsoluteUrl(r, "--auth-authority", "https://login.microsoftonline.com/TENANT/v2.0") };
         var authAudience = new Option<string?>("--auth-audience") { Description = "The audience tokens must carry (default: any audience of the issuer)." };
         var authRoleClaim = new Option<string>("--auth-role-claim") { Description = "The token claim holding roles (owner, writer, reader, or ADT's role names).", DefaultValueFactory = _ => "roles" };
         var insecure = new Option<bool>("--insecure") { Description = "Allow anonymous access although listening beyond loopback (warned about at start)." };
@@ -132,5 +132,17 @@ internal static class ServeCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    // System.CommandLine converts no Uri: without a parser of its own, a URL option failed when read, as an internal error.
+    private static Uri? AbsoluteUrl(System.CommandLine.Parsing.ArgumentResult result, string option, string example)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        if (Uri.TryCreate(text, UriKind.Absolute, out var url))
+        {
+            return url;
+        }
+        result.AddError($"{option}: '{text}' is not an absolute URL such as {example}.");
+        return null;
     }
 }

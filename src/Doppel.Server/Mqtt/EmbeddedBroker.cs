@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Doppel.Ingest;
 using Doppel.Server.Ingest;
 using Doppel.Server.Mqtt.Internal;
 using Microsoft.Extensions.Options;
@@ -147,9 +149,10 @@ public sealed partial class EmbeddedBroker(IOptions<DoppelServerOptions> options
             e.ProcessPublish = false;
             e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
             e.Response.ReasonString = refused;
+            var denied = DenyAsync(e.ClientId, message, refused);
             if (message.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce)
             {
-                Pending(e.SessionItems).Enqueue(Task.FromResult(IngestOutcome.Denied));
+                Pending(e.SessionItems).Enqueue(denied);
             }
             return Task.CompletedTask;
         }
@@ -166,6 +169,22 @@ public sealed partial class EmbeddedBroker(IOptions<DoppelServerOptions> options
         try
         {
             return await pipeline.PublishAsync("mqtt", clientId, message.Topic, message.Payload, MessageIds.From(message), message.Dup, CancellationToken.None, rules);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.MqttIngestFailed(e, message.Topic);
+            throw;
+        }
+    }
+
+    /// <summary>Keeps a refused message as a dead letter (reason Forbidden), as ingestion does with those it refuses.</summary>
+    private async Task<IngestOutcome> DenyAsync(string clientId, MqttApplicationMessage message, string why)
+    {
+        try
+        {
+            var twinId = ConventionTopics.TryParse(message.Topic, out var id, out _, out _) ? id : null;
+            await pipeline.DeadLetterAsync("mqtt", message.Topic, clientId, twinId, DeadLetterReason.Forbidden, why, message.Payload, Stopwatch.GetTimestamp());
+            return IngestOutcome.Denied;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -257,6 +276,13 @@ public sealed partial class EmbeddedBroker(IOptions<DoppelServerOptions> options
         if (string.IsNullOrEmpty(e.ClientId) && e.ProtocolVersion == MQTTnet.Formatter.MqttProtocolVersion.V500)
         {
             e.AssignedClientIdentifier = ClientIdAssigningAdapter.NewId();
+        }
+        if (e.ClientId == InternalClientId)
+        {
+            // Doppel's own messages (routed events) are not judged: no client may publish under its name.
+            e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+            e.ReasonString = $"The client id '{InternalClientId}' is Doppel's own; choose another.";
+            return Task.CompletedTask;
         }
         access.Authenticate(e);
         return Task.CompletedTask;

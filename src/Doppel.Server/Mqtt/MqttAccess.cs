@@ -62,8 +62,12 @@ public sealed class MqttAccess(IOptions<DoppelServerOptions> options, ApiKeys ke
         {
             return null;
         }
-        var current = subject.Id.StartsWith("key:", StringComparison.Ordinal) ? keys.Current(subject.Id[4..]) ?? new Subject(subject.Id, Role.None) : subject;
-        return policies.RulesFor(current);
+        if (!subject.Id.StartsWith("key:", StringComparison.Ordinal))
+        {
+            return policies.RulesFor(subject);
+        }
+        // A revoked key has no rights left, not even those its policies grant its subject.
+        return keys.Current(subject.Id[4..]) is { } current ? policies.RulesFor(current) : AccessRules.Compile(subject with { Role = Role.None }, [], _ => new HashSet<string>());
     }
 
     /// <summary>Why the subject may not publish to the topic, or null when it may (payload-level checks follow in ingestion).</summary>

@@ -3,7 +3,9 @@ using System.Text.Encodings.Web;
 using Doppel.Security;
 using Doppel.Server.Api;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Doppel.Server.Security;
 
@@ -44,7 +46,7 @@ internal sealed class DoppelAuthentication(
             var jwt = await Context.AuthenticateAsync(JwtScheme);
             if (!jwt.Succeeded)
             {
-                return AuthenticateResult.Fail($"The bearer token was refused: {jwt.Failure?.Message ?? "no valid token"}");
+                return AuthenticateResult.Fail($"The bearer token was refused: {Reason(jwt.Failure, options)}");
             }
             var user = jwt.Principal!;
             var sub = user.FindFirst("sub")?.Value ?? user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? user.FindFirst("oid")?.Value;
@@ -86,6 +88,25 @@ internal sealed class DoppelAuthentication(
         return request.Query["access_token"].ToString() is { Length: > 0 } query ? query : null;
     }
 
+    /// <summary>
+    /// Why the issuer's token handler refused a token, in one line: its messages span lines, name internal codes and
+    /// hide the values that would explain them (IdentityModel's PII guard), so the common cases are said plainly.
+    /// </summary>
+    internal static string Reason(Exception? failure, DoppelServerOptions options) => failure switch
+    {
+        null => "no valid token.",
+        SecurityTokenExpiredException e => $"it expired at {e.Expires:yyyy-MM-dd'T'HH:mm:ss'Z'}.",
+        SecurityTokenNotYetValidException e => $"it is not valid before {e.NotBefore:yyyy-MM-dd'T'HH:mm:ss'Z'}.",
+        SecurityTokenNoExpirationException => "it has no expiry ('exp').",
+        SecurityTokenInvalidAudienceException e => $"its audience {(string.IsNullOrEmpty(e.InvalidAudience) ? "(none)" : $"'{e.InvalidAudience}'")} is not this server's, '{options.AuthAudience}'.",
+        SecurityTokenInvalidIssuerException e => $"it was issued by {(string.IsNullOrEmpty(e.InvalidIssuer) ? "no issuer" : $"'{e.InvalidIssuer}'")}, not by {options.AuthAuthority}.",
+        SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => $"its signature does not verify with the signing keys of {options.AuthAuthority}.",
+        SecurityTokenMalformedException or ArgumentException => "it is not a JWT (three base64url parts: header.payload.signature).",
+        // The issuer's discovery document or keys could not be fetched (IDX20803): no token can be checked.
+        InvalidOperationException => $"the signing keys of {options.AuthAuthority} could not be fetched.",
+        _ => failure.Message.Split('\n', 2)[0].Trim(),
+    };
+
     private AuthenticateResult Success(Subject subject, string type) =>
         AuthenticateResult.Success(new AuthenticationTicket(Principal(subject, type), SchemeName));
 }
@@ -107,6 +128,15 @@ internal static class AuthenticationSetup
                 // Metadata over plain HTTP only from this machine (a test or local issuer); anything else needs HTTPS.
                 jwt.RequireHttpsMetadata = !authority.IsLoopback;
                 jwt.MapInboundClaims = false;
+                // The same credential the Doppel scheme read: the Authorization header, else access_token (browsers' event streams).
+                jwt.Events = new JwtBearerEvents
+                {
+                    OnMessageReceived = context =>
+                    {
+                        context.Token = DoppelAuthentication.Credential(context.Request);
+                        return Task.CompletedTask;
+                    },
+                };
             });
         }
     }
