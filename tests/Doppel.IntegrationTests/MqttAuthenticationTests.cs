@@ -149,6 +149,55 @@ public sealed class MqttAuthenticationTests(MqttAuthenticationTests.Secured serv
         Assert.Equal(["flow=7.5"], await server.HistoryAsync(own));
     }
 
+    [Fact]
+    public async Task A_subscription_made_before_a_policy_narrowed_stops_delivering_at_once()
+    {
+        var first = await server.TwinAsync("narrow-1");
+        var second = await server.TwinAsync("narrow-2");
+        var key = await server.KeyAsync("watcher", "none");
+        await server.OkAsync(HttpMethod.Put, "/doppel/auth/policies/watcher", """
+            {"subjects":["key:watcher"],"entries":[{"resource":"twins","twins":{"idPrefix":"narrow-"},"grant":["read"]},
+              {"resource":"telemetry","twins":{"idPrefix":"narrow-"},"grant":["read"]}]}
+            """);
+        var seen = Channel.CreateUnbounded<string>();
+        using var watcher = await ConnectAsync("watcher-client", key);
+        watcher.ApplicationMessageReceivedAsync += e => seen.Writer.WriteAsync(e.ApplicationMessage.Topic).AsTask();
+        var granted = await watcher.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter($"doppel/twins/{first}/telemetry", MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter($"doppel/twins/{second}/telemetry", MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        Assert.All(granted.Items, i => Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, i.ResultCode));
+        using var owner = await ConnectAsync("narrow-owner", await server.KeyAsync("narrow-owner", "owner"));
+
+        await server.OkAsync(HttpMethod.Put, "/doppel/auth/policies/watcher-no-first", $$"""
+            {"subjects":["key:watcher"],"entries":[{"resource":"twins","twins":{"idPrefix":"{{first}}"},"revoke":["read"]}]}
+            """);
+        await owner.PublishAsync($"doppel/twins/{first}/telemetry", """{"flow":1}""");
+        await owner.PublishAsync($"doppel/twins/{second}/telemetry", """{"flow":2}""");
+
+        // Published in this order to one session: had the first been delivered, it would come first.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Assert.Equal($"doppel/twins/{second}/telemetry", await seen.Reader.ReadAsync(timeout.Token));
+    }
+
+    [Fact]
+    public async Task Another_identity_cannot_take_over_a_client_id_and_its_session()
+    {
+        var (device, _) = await server.DeviceAsync("dev-session");
+        var other = await server.KeyAsync("intruder", "reader");
+        using (var first = await ConnectAsync("shared-id", device))
+        {
+            await first.DisconnectAsync();
+        }
+
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var result = await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", Port).WithClientId("shared-id")
+            .WithCleanSession(false).WithCredentials("intruder", other).Build());
+
+        Assert.Equal(MqttClientConnectResultCode.ClientIdentifierNotValid, result.ResultCode);
+        using var again = await ConnectAsync("shared-id", device);
+        Assert.True(again.IsConnected);
+    }
+
     private async Task<IMqttClient> ConnectAsync(string clientId, string key)
     {
         var client = new MqttClientFactory().CreateMqttClient();

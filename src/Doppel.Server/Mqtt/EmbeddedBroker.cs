@@ -65,6 +65,8 @@ public sealed partial class EmbeddedBroker(IOptions<DoppelServerOptions> options
         _server = new MqttServerFactory().CreateMqttServer(serverOptions, [new ClientIdAssigningAdapter(new MqttTcpServerAdapter())]);
         _server.InterceptingPublishAsync += OnPublishAsync;
         _server.InterceptingSubscriptionAsync += access.OnSubscribing;
+        _server.InterceptingClientEnqueueAsync += access.OnEnqueuing;
+        _server.ClientDisconnectedAsync += access.OnDisconnected;
         _server.InterceptingOutboundPacketAsync += OnOutboundAsync;
         _server.ValidatingConnectionAsync += OnConnecting;
         _server.ValidatingConnectionAsync += NoteClientCertificate;

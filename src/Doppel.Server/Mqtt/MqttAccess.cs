@@ -1,7 +1,9 @@
 using System.Collections;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Doppel.Ingest;
 using Doppel.Security;
+using Doppel.Server.Mqtt.Internal;
 using Doppel.Server.Observability;
 using Doppel.Server.Runtime;
 using Doppel.Server.Security;
@@ -21,6 +23,10 @@ namespace Doppel.Server.Mqtt;
 public sealed class MqttAccess(IOptions<DoppelServerOptions> options, ApiKeys keys, Policies policies, TwinRuntime runtime, DoppelMetrics metrics)
 {
     private const string SubjectKey = "doppel.subject";
+
+    // Who each client id belongs to: deliveries to a session are judged by its subject, and a persistent session is
+    // not handed to another identity that connects with the same client id.
+    private readonly ConcurrentDictionary<string, Subject> _owners = new(StringComparer.Ordinal);
 
     /// <summary>Checks a connection's credentials; refuses it (bad user name or password, not authorized) when they do not hold.</summary>
     public void Authenticate(ValidatingConnectionEventArgs e)
@@ -51,17 +57,60 @@ public sealed class MqttAccess(IOptions<DoppelServerOptions> options, ApiKeys ke
                 : "The client certificate is bound to no working API key (doppel auth keys create NAME --certificate FILE).");
             return;
         }
+        var clientId = e.AssignedClientIdentifier ?? e.ClientId;
+        if (!string.IsNullOrEmpty(clientId))
+        {
+            var owner = _owners.GetOrAdd(clientId, subject);
+            if (owner.Id != subject.Id)
+            {
+                Refuse(e, MqttConnectReasonCode.ClientIdentifierNotValid, $"The client id '{clientId}' belongs to another identity; choose another.");
+                return;
+            }
+        }
         e.SessionItems[SubjectKey] = subject;
+    }
+
+    /// <summary>Forgets the owner of an assigned client id when its client leaves: those sessions are never resumed.</summary>
+    public Task OnDisconnected(ClientDisconnectedEventArgs e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (e.ClientId.StartsWith(ClientIdAssigningAdapter.Prefix, StringComparison.Ordinal))
+        {
+            _owners.TryRemove(e.ClientId, out _);
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Deliveries: each message is judged against the receiving session's subject as it is now, so a subscription
+    /// made before a key was revoked or a policy narrowed stops delivering at once.
+    /// </summary>
+    public Task OnEnqueuing(InterceptingClientApplicationMessageEnqueueEventArgs e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (!_owners.TryGetValue(e.ReceiverClientId, out var subject))
+        {
+            return Task.CompletedTask;
+        }
+        var rules = Current(subject);
+        if (MayRead(rules, e.ApplicationMessage.Topic))
+        {
+            return Task.CompletedTask;
+        }
+        metrics.Denied.Add(1, new KeyValuePair<string, object?>("resource", "mqtt"));
+        e.AcceptEnqueue = false;
+        return Task.CompletedTask;
     }
 
     /// <summary>The rules of a session's subject as they are now (a revoked key has no rights left).</summary>
     public AccessRules? RulesOf(IDictionary sessionItems)
     {
         ArgumentNullException.ThrowIfNull(sessionItems);
-        if (sessionItems[SubjectKey] is not Subject subject)
-        {
-            return null;
-        }
+        return sessionItems[SubjectKey] is Subject subject ? Current(subject) : null;
+    }
+
+    private AccessRules Current(Subject subject)
+    {
         if (!subject.Id.StartsWith("key:", StringComparison.Ordinal))
         {
             return policies.RulesFor(subject);
@@ -112,11 +161,7 @@ public sealed class MqttAccess(IOptions<DoppelServerOptions> options, ApiKeys ke
         {
             return Task.CompletedTask;
         }
-        var filter = e.TopicFilter.Topic;
-        var parts = filter.Split('/');
-        var allowed = parts.Length >= 4 && parts[0] == "doppel" && parts[1] == "twins" && parts[2] is not ("+" or "#")
-            && runtime.Graph.TryGetTwin(parts[2], out var twin)
-            && rules.Allows(Resource.Twins, Access.Read, new TwinView(twin)) && rules.Allows(Resource.Telemetry, Access.Read, new TwinView(twin));
+        var allowed = MayRead(rules, e.TopicFilter.Topic);
         if (!allowed)
         {
             metrics.Denied.Add(1, new KeyValuePair<string, object?>("resource", "mqtt"));
@@ -124,6 +169,23 @@ public sealed class MqttAccess(IOptions<DoppelServerOptions> options, ApiKeys ke
             e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// True when the subject may receive what is published on a topic (or topic filter): anything when it may read
+    /// every twin and all telemetry; otherwise only a twin's own convention topics (no wildcard in the id) of twins whose
+    /// telemetry it may read.
+    /// </summary>
+    private bool MayRead(AccessRules rules, string topic)
+    {
+        if (rules.AllowsEverywhere(Resource.Telemetry, Access.Read) && rules.AllowsEverywhere(Resource.Twins, Access.Read))
+        {
+            return true;
+        }
+        var parts = topic.Split('/');
+        return parts.Length >= 4 && parts[0] == "doppel" && parts[1] == "twins" && parts[2] is not ("+" or "#")
+            && runtime.Graph.TryGetTwin(parts[2], out var twin)
+            && rules.Allows(Resource.Twins, Access.Read, new TwinView(twin)) && rules.Allows(Resource.Telemetry, Access.Read, new TwinView(twin));
     }
 
     private static void Refuse(ValidatingConnectionEventArgs e, MqttConnectReasonCode code, string why)
