@@ -24,7 +24,6 @@ public sealed partial class CliFailureTests(ServerFixture server) : IClassFixtur
         ["devices simulate"] = ["--query", "SELECT * FROM DIGITALTWINS"],
         ["endpoints put"] = ["--webhook", "http://127.0.0.1:9/hook"],
         // The generic document has no policy id; the command needs one before it has anything to send.
-        ["auth policies put"] = ["--id", "walkers"],
     };
 
     /// <summary>Linters: their findings, a malformed document among them, are their output (stdout, exit 1), not an error.</summary>
