@@ -186,6 +186,20 @@ public sealed class AccessControlTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_selector_by_model_covers_models_that_extend_it_later()
+    {
+        using var reader = Client(await CreateKeyAsync("jane", "reader"));
+        await Ok(_owner, HttpMethod.Put, "/doppel/auth/policies/jane", """{"subjects":["key:jane"],"entries":[{"resource":"twins","twins":{"where":"IS_OF_MODEL('dtmi:test:Valve;1')"},"revoke":["read"]}]}""");
+        Assert.Equal(2, (await Query(reader, "SELECT * FROM digitaltwins")).Count);
+
+        await Ok(_owner, HttpMethod.Post, "/models", """[{"@id":"dtmi:test:SafetyValve;1","@type":"Interface","@context":"dtmi:dtdl:context;3","extends":"dtmi:test:Valve;1"}]""");
+        await Ok(_owner, HttpMethod.Put, "/digitaltwins/safety-1", """{"$metadata":{"$model":"dtmi:test:SafetyValve;1"},"line":"A"}""");
+
+        Assert.Equal(["pump-1", "pump-2"], (await Query(reader, "SELECT * FROM digitaltwins")).Select(r => (string)r!["$dtId"]!).Order(StringComparer.Ordinal));
+        await AdtAssert.Error(await Send(reader, HttpMethod.Get, "/digitaltwins/safety-1"), (int)HttpStatusCode.Forbidden, "Forbidden");
+    }
+
+    [Fact]
     public async Task A_revoked_key_stops_working_at_the_next_request()
     {
         using var writer = Client(await CreateKeyAsync("dave", "writer"));

@@ -17,6 +17,7 @@ public sealed class Policies
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<Subject, AccessRules> _rules = new();
     private IReadOnlyDictionary<string, Policy> _policies;
+    private int _modelCount = -1;
 
     public Policies(SqliteSecurityStore store, TwinRuntime runtime)
     {
@@ -70,11 +71,17 @@ public sealed class Policies
     }
 
     /// <summary>What a subject may do now.</summary>
-    public AccessRules RulesFor(Subject subject) =>
-        _rules.GetOrAdd(subject, s => AccessRules.Compile(s, _policies.Values, ModelAndSubtypes));
-
-    /// <summary>Forgets compiled rules, e.g. after models changed (IS_OF_MODEL selectors resolve model hierarchies once).</summary>
-    public void Refresh() => _rules.Clear();
+    public AccessRules RulesFor(Subject subject)
+    {
+        // IS_OF_MODEL selectors resolve a model's descendants once: rules compiled before models came or went are stale.
+        var models = _runtime.Models.Count;
+        if (Volatile.Read(ref _modelCount) != models)
+        {
+            _rules.Clear();
+            Volatile.Write(ref _modelCount, models);
+        }
+        return _rules.GetOrAdd(subject, s => AccessRules.Compile(s, _policies.Values, ModelAndSubtypes));
+    }
 
     private IReadOnlySet<string> ModelAndSubtypes(string dtmi) =>
         _runtime.Models.SelfAndDescendants(new Dtmi(dtmi)).Select(d => d.Value).ToHashSet(StringComparer.Ordinal);
