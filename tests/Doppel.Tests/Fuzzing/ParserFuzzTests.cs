@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Doppel.Cli.Bench.Fuzz;
@@ -47,7 +46,7 @@ public sealed class ParserFuzzTests(ITestOutputHelper output)
         try
         {
             var slots = Path.Combine(folder, "slots");
-            var run = await RunChildAsync(CampaignTimeout, ParserFuzzChild.RunCommand, target, Text(seed), Text(count), Text(workers), slots);
+            var run = await FuzzChildProcess.RunAsync(CampaignTimeout, ParserFuzzChild.RunCommand, target, Text(seed), Text(count), Text(workers), slots);
             var lines = run.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var failures = new List<string>();
             var replay = (long index) => $"replay: doppel bench fuzz --target {target} --seed {seed} --replay {index}";
@@ -74,7 +73,7 @@ public sealed class ParserFuzzTests(ITestOutputHelper output)
                 var mutator = ParserFuzzChild.Target(target).Mutator;
                 foreach (var index in suspects)
                 {
-                    var one = await RunChildAsync(FuzzCampaign.HangLimit + TimeSpan.FromSeconds(20), ParserFuzzChild.OneCommand, target, Text(seed), Text(index));
+                    var one = await FuzzChildProcess.RunAsync(FuzzCampaign.HangLimit + TimeSpan.FromSeconds(20), ParserFuzzChild.OneCommand, target, Text(seed), Text(index));
                     var what = one.ExitCode == 3 || one.TimedOut ? "HANG"
                         : one.StdErr.Contains("Stack overflow", StringComparison.OrdinalIgnoreCase) ? "STACK OVERFLOW"
                         : one.ExitCode != 0 ? $"CRASH (exit code {one.ExitCode})"
@@ -92,43 +91,6 @@ public sealed class ParserFuzzTests(ITestOutputHelper output)
             Directory.Delete(folder, true);
         }
     }
-
-    private sealed record ChildRun(int ExitCode, string StdOut, string StdErr, bool TimedOut);
-
-    private static async Task<ChildRun> RunChildAsync(TimeSpan timeout, params string[] args)
-    {
-        var start = new ProcessStartInfo(DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(typeof(ParserFuzzChild).Assembly.Location);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        // A crashing runtime would otherwise write a core dump of the whole process.
-        start.Environment["DOTNET_DbgEnableMiniDump"] = "0";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the fuzz campaign.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        var timedOut = false;
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            timedOut = true;
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-
-        return new ChildRun(process.ExitCode, await stdout, await stderr, timedOut);
-    }
-
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host
-        : Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
 
     private static string Text<T>(T value) where T : IFormattable => value.ToString(null, CultureInfo.InvariantCulture);
 

@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Doppel.Cli.Bench.Dtdl;
 using Doppel.Cli.Bench.Fuzz;
+using Doppel.Tests.Fuzzing;
 using Doppel.Tests.Modeling.Fuzzing;
 using Xunit.Abstractions;
 
@@ -45,7 +45,7 @@ public sealed class DtdlFuzzTests(ITestOutputHelper output)
     {
         var slots = Path.Combine(folder, "slots");
 
-        var run = await RunChildAsync(CampaignTimeout, DtdlFuzzCampaign.RunCommand, seed.ToString(CultureInfo.InvariantCulture),
+        var run = await FuzzChildProcess.RunAsync(CampaignTimeout, DtdlFuzzCampaign.RunCommand, seed.ToString(CultureInfo.InvariantCulture),
             count.ToString(CultureInfo.InvariantCulture), workers.ToString(CultureInfo.InvariantCulture), slots);
 
         var failures = new List<string>();
@@ -108,7 +108,7 @@ public sealed class DtdlFuzzTests(ITestOutputHelper output)
     {
         var file = Path.Combine(folder, "replay.json");
         await File.WriteAllTextAsync(file, DtdlFuzzCampaign.EncodeDocuments(input));
-        var run = await RunChildAsync(ReplayTimeout, DtdlFuzzCampaign.FileCommand, file, mode);
+        var run = await FuzzChildProcess.RunAsync(ReplayTimeout, DtdlFuzzCampaign.FileCommand, file, mode);
         if (run.TimedOut)
         {
             return "HANG";
@@ -132,43 +132,6 @@ public sealed class DtdlFuzzTests(ITestOutputHelper output)
             ReplayAsync(folder, candidate, mode).GetAwaiter().GetResult() is { } o && o.Split(' ')[0] == kind, budget: 120));
         return minimal;
     }
-
-    private sealed record ChildRun(int ExitCode, string StdOut, string StdErr, bool TimedOut);
-
-    private static async Task<ChildRun> RunChildAsync(TimeSpan timeout, params string[] args)
-    {
-        var start = new ProcessStartInfo(DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(typeof(DtdlFuzzCampaign).Assembly.Location);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        // A crashing runtime would otherwise write a core dump of the whole process for every replay.
-        start.Environment["DOTNET_DbgEnableMiniDump"] = "0";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the fuzz campaign.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        var timedOut = false;
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            timedOut = true;
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-
-        return new ChildRun(process.ExitCode, await stdout, await stderr, timedOut);
-    }
-
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host
-        : Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
 
     /// <summary>A minimised input, one document per line.</summary>
     private static string Documents(IReadOnlyList<string> documents) =>
