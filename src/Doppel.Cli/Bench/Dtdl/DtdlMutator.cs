@@ -127,8 +127,7 @@ internal sealed class DtdlMutator(IReadOnlyList<FuzzSeed> seeds)
 
     private static JsonNode? Mutate(JsonNode root, List<JsonNode?> set, Random rng)
     {
-        var slots = new List<Slot>();
-        Collect(root, null, null, -1, slots, 0);
+        var slots = JsonSlot.All(root);
         var target = slots[rng.Next(slots.Count)];
         switch (rng.Next(20))
         {
@@ -324,7 +323,7 @@ internal sealed class DtdlMutator(IReadOnlyList<FuzzSeed> seeds)
 
     private static JsonNode? Detach(JsonNode? node) => node?.DeepClone();
 
-    private static JsonNode? Replace(JsonNode root, Slot slot, JsonNode? value)
+    private static JsonNode? Replace(JsonNode root, JsonSlot slot, JsonNode? value)
     {
         switch (slot.Parent)
         {
@@ -339,32 +338,6 @@ internal sealed class DtdlMutator(IReadOnlyList<FuzzSeed> seeds)
         }
 
         return root;
-    }
-
-    private readonly record struct Slot(JsonNode? Node, JsonNode? Parent, string? Key, int Index);
-
-    private static void Collect(JsonNode? node, JsonNode? parent, string? key, int index, List<Slot> slots, int depth)
-    {
-        slots.Add(new Slot(node, parent, key, index));
-        if (depth > 40)
-        {
-            return;
-        }
-
-        if (node is JsonObject o)
-        {
-            foreach (var p in o.ToList())
-            {
-                Collect(p.Value, o, p.Key, -1, slots, depth + 1);
-            }
-        }
-        else if (node is JsonArray a)
-        {
-            for (var i = 0; i < a.Count; i++)
-            {
-                Collect(a[i], a, null, i, slots, depth + 1);
-            }
-        }
     }
 
     private static void CollectIds(JsonNode? node, List<string> ids, int depth)

@@ -232,8 +232,7 @@ internal sealed class TextMutator
 
     private string MutateTree(JsonNode? root, Random rng)
     {
-        var slots = new List<(JsonNode? Node, JsonNode? Parent, string? Key, int Index)>();
-        Collect(root, null, null, -1, slots, 0);
+        var slots = JsonSlot.All(root);
         var (node, parent, key, index) = slots[rng.Next(slots.Count)];
         JsonNode? replacement = null;
         var replace = true;
@@ -305,30 +304,6 @@ internal sealed class TextMutator
         _ => new JsonObject { [Pick(rng, _tokens)] = RandomValue(rng, depth + 1) },
     };
 
-    private static void Collect(JsonNode? node, JsonNode? parent, string? key, int index, List<(JsonNode?, JsonNode?, string?, int)> slots, int depth)
-    {
-        slots.Add((node, parent, key, index));
-        if (depth > 40)
-        {
-            return;
-        }
-
-        if (node is JsonObject o)
-        {
-            foreach (var p in o.ToList())
-            {
-                Collect(p.Value, o, p.Key, -1, slots, depth + 1);
-            }
-        }
-        else if (node is JsonArray a)
-        {
-            for (var i = 0; i < a.Count; i++)
-            {
-                Collect(a[i], a, null, i, slots, depth + 1);
-            }
-        }
-    }
-
     /// <summary>The text as a tree, when it is JSON a node can hold (no duplicate member names, no lone surrogates).</summary>
     private static JsonNode? TryParseJson(string text)
     {
@@ -342,8 +317,7 @@ internal sealed class TextMutator
         {
             var node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 4096 });
             // A JsonObject reads its members lazily: visiting them all makes duplicate names fail here, not in a mutation.
-            var slots = new List<(JsonNode?, JsonNode?, string?, int)>();
-            Collect(node, null, null, -1, slots, 0);
+            _ = JsonSlot.All(node);
             _ = node?.ToJsonString(Compact);
             return node;
         }
