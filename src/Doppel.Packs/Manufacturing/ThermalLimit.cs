@@ -14,9 +14,18 @@ namespace Doppel.Packs.Manufacturing;
 /// <param name="ResumeAt">The temperature at which it starts again, below the limit and above ambient.</param>
 public sealed record ThermalLimit(double Ambient, double Rise, double TimeConstant, double TripAt, double ResumeAt)
 {
+    /// <summary>
+    /// The shortest heating from <see cref="ResumeAt"/> to <see cref="TripAt"/> the solver is asked to resolve, in time
+    /// constants: below it the step the solver needs underflows what a double can tell apart from the current time.
+    /// </summary>
+    private const double ShortestHeating = 1e-9;
+
     /// <summary>What is wrong, or null.</summary>
     public string? Validate() =>
         !(Rise > 0) || !(TimeConstant > 0) ? "the rise and the time constant must be positive"
         : !(Ambient < ResumeAt && ResumeAt < TripAt) ? $"need ambient ({Ambient}) < resumeAt ({ResumeAt}) < tripAt ({TripAt})"
+        // Heating from resumeAt to tripAt takes about timeConstant·(tripAt − resumeAt)/(ambient + rise − resumeAt).
+        : !((TripAt - ResumeAt) / (Ambient + Rise - ResumeAt) >= ShortestHeating)
+            ? $"a rise of {Rise} heats the machine from resumeAt ({ResumeAt}) to tripAt ({TripAt}) in under {ShortestHeating} time constants, too fast to simulate: lower the rise or widen the band"
         : null;
 }

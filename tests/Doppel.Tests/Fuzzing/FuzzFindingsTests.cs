@@ -149,6 +149,17 @@ public sealed class FuzzFindingsTests
         Assert.Contains(error, read.Error?.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("1e147")]
+    [InlineData("1e300")]
+    public void A_thermal_limit_that_heats_faster_than_the_solver_can_step_is_refused_when_read_not_when_run(string rise)
+    {
+        // Fuzz finding 115410: the run failed at the ODE solver's step limit instead of the file being refused.
+        var read = LineScenarioFile.Parse($"line:\n  stations:\n    - {{ name: a, cycleTime: const(1), thermal: {{ ambient: 20, rise: {rise}, timeConstant: 30, tripAt: 70, resumeAt: 50 }} }}\n  buffers: []\n");
+        Assert.Contains("too fast to simulate", read.Error?.Message, StringComparison.Ordinal);
+        Assert.True(LineScenarioFile.Parse("line:\n  stations:\n    - { name: a, cycleTime: const(1), thermal: { ambient: 20, rise: 1e6, timeConstant: 30, tripAt: 70, resumeAt: 50 } }\n  buffers: []\n").IsSuccess);
+    }
+
     [Fact]
     public void A_device_value_beyond_a_double_is_refused_not_converted_to_infinity()
     {
