@@ -84,6 +84,8 @@ internal static class AccessGate
         return route switch
         {
             "/" or "/health" => Need.Nothing,
+            // The console's assets, packs' pages included, are code with no data: the API they call checks the user.
+            _ when route.StartsWith("/console/", StringComparison.Ordinal) => Need.Nothing,
             _ when route.StartsWith("/openapi", StringComparison.Ordinal) || route == "/metrics" || route == "/doppel/auth/whoami" => Need.SignedIn,
             _ when route.StartsWith("/models", StringComparison.Ordinal) => Need.To(Resource.Models, access),
             _ when route.StartsWith("/digitaltwins/{id}/relationships", StringComparison.Ordinal) || route.StartsWith("/digitaltwins/{id}/incomingrelationships", StringComparison.Ordinal)
