@@ -10,6 +10,9 @@ public sealed class DemoFixture : IAsyncLifetime
     /// <summary>The demo's address: the API and, to a browser, the console.</summary>
     public Uri Address => _demo!.Api;
 
+    /// <summary>The port of the demo's MQTT broker, where tests publish as devices do.</summary>
+    public int MqttPort => _demo!.MqttPort;
+
     public string DataDirectory { get; } = Repository.TempFolder();
 
     public async Task InitializeAsync() =>

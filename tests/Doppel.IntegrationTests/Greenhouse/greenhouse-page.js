@@ -9,12 +9,12 @@ const html = htm.bind(h);
 export default function GreenhousePage({ params, api, signal }) {
   const [twins, setTwins] = useState(null);
   const [error, setError] = useState(null);
-  const chosen = params?.twin;
+  const chosen = params?.query?.twin;
 
   useEffect(() => {
     const query = "SELECT * FROM DIGITALTWINS WHERE IS_OF_MODEL('dtmi:example:greenhouse:Greenhouse;1')";
-    api.post('/query', { query }, { signal })
-      .then(body => setTwins(body.value.filter(t => !chosen || t.$dtId === chosen)))
+    api.query(query, { signal })
+      .then(({ rows }) => setTwins(rows.filter(t => !chosen || t.$dtId === chosen)))
       .catch(e => { if (e.name !== 'AbortError') setError(e.message); });
   }, [chosen]);
 
@@ -23,7 +23,7 @@ export default function GreenhousePage({ params, api, signal }) {
   return html`
     <section data-testid="greenhouse-page">
       <h1>Greenhouses</h1>
-      <table>
+      <table class="table">
         <thead><tr><th>greenhouse</th><th>temperature</th><th>setpoint</th><th>heater</th></tr></thead>
         <tbody>
           ${twins.map(t => html`

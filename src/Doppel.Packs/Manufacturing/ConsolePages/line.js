@@ -1,14 +1,11 @@
 // The manufacturing pack's console page (#/packs/manufacturing/line?twin=line-1): a production line drawn from its
 // twins, stations in flow order coloured by the state their controller reports, buffers filled to their level, and
 // the line's throughput over time, all kept live by the event stream.
-import { h } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import htm from 'htm';
 import cytoscape from 'cytoscape';
 import uPlot from 'uplot';
-import { subscribe } from '/console/lib/events.js';
-
-const html = htm.bind(h);
+import { subscribeEvents } from '/console/lib/events.js';
+import { ErrorBox, html } from '/console/lib/ui.js';
 
 const LINE_MODEL = 'dtmi:doppel:manufacturing:Line;1';
 // The states a station reports (LineSnapshot in the pack); the four of the line's flow first.
@@ -25,14 +22,9 @@ const quote = text => `'${String(text).replaceAll("'", "\\'")}'`;
 
 /** The line's stations and buffers in flow order: station k, then the buffer after it (buffer 'sequence' k). */
 async function readLayout(api, lineId, signal) {
-  const relationships = [];
-  for (let page = `/digitaltwins/${encodeURIComponent(lineId)}/relationships`; page;) {
-    const body = await api.get(page, { signal });
-    relationships.push(...body.value);
-    page = body.nextLink ? new URL(body.nextLink, location.origin).pathname + new URL(body.nextLink, location.origin).search : null;
-  }
+  const relationships = await api.list(api.adt(`/digitaltwins/${encodeURIComponent(lineId)}/relationships`), { signal });
   const ids = name => relationships.filter(r => r.$relationshipName === name).map(r => r.$targetId);
-  const fetchTwins = list => Promise.all(list.map(id => api.get(`/digitaltwins/${encodeURIComponent(id)}`, { signal })));
+  const fetchTwins = list => Promise.all(list.map(id => api.get(api.adt(`/digitaltwins/${encodeURIComponent(id)}`), { signal })));
   const bySequence = (a, b) => (a.sequence ?? 0) - (b.sequence ?? 0) || a.$dtId.localeCompare(b.$dtId);
   const [stations, buffers] = await Promise.all([fetchTwins(ids('hasStation')), fetchTwins(ids('hasBuffer'))]);
   return { stations: stations.sort(bySequence), buffers: buffers.sort(bySequence) };
@@ -79,7 +71,7 @@ const STYLE = [
 
 export default function LinePage({ params, api, signal }) {
   const [lines, setLines] = useState(null);
-  const [lineId, setLineId] = useState(params?.twin ?? null);
+  const [lineId, setLineId] = useState(params?.query?.twin ?? null);
   const [layout, setLayout] = useState(null);
   const [error, setError] = useState(null);
   const [live, setLive] = useState('connecting');
@@ -88,18 +80,18 @@ export default function LinePage({ params, api, signal }) {
 
   // The lines there are; the one asked for, else the first.
   useEffect(() => {
-    api.post('/query', { query: `SELECT * FROM DIGITALTWINS WHERE IS_OF_MODEL(${quote(LINE_MODEL)})` }, { signal })
-      .then(body => {
-        setLines(body.value);
-        if (!lineId && body.value.length > 0) setLineId(body.value[0].$dtId);
+    api.query(`SELECT * FROM DIGITALTWINS WHERE IS_OF_MODEL(${quote(LINE_MODEL)})`, { signal })
+      .then(({ rows }) => {
+        setLines(rows);
+        if (!lineId && rows.length > 0) setLineId(rows[0].$dtId);
       })
-      .catch(e => { if (e.name !== 'AbortError') setError(e.message); });
+      .catch(e => { if (e.name !== 'AbortError') setError(e); });
   }, []);
 
   useEffect(() => {
     if (!lineId) return;
     setLayout(null);
-    readLayout(api, lineId, signal).then(setLayout).catch(e => { if (e.name !== 'AbortError') setError(e.message); });
+    readLayout(api, lineId, signal).then(setLayout).catch(e => { if (e.name !== 'AbortError') setError(e); });
   }, [lineId]);
 
   // The drawing, the chart and the live feed, for the line's layout.
@@ -113,6 +105,9 @@ export default function LinePage({ params, api, signal }) {
       userZoomingEnabled: false, userPanningEnabled: false, autoungrabify: true, boxSelectionEnabled: false,
     });
     cy.fit(undefined, 30);
+    // What the drawing shows, readable without pixels (station:state,…): tests and assistive tools read it.
+    const describe = () => drawing.current?.setAttribute('data-states', cy.nodes('[kind = "station"]').map(n => `${n.id()}:${n.data('state')}`).join(','));
+    describe();
 
     const xs = [];
     const ys = [];
@@ -134,32 +129,68 @@ export default function LinePage({ params, api, signal }) {
 
     // History first (the last ten minutes), then live points as they come.
     const from = new Date(Date.now() - WINDOW_SECONDS * 1000).toISOString();
-    api.get(`/doppel/history/twins/${encodeURIComponent(lineId)}?names=throughput&from=${encodeURIComponent(from)}&max-items-per-page=10000`, { signal: stop.signal })
-      .then(body => body.value.forEach(p => addPoint(Date.parse(p.time) / 1000, p.value)))
-      .catch(e => { if (e.name !== 'AbortError') setError(e.message); });
+    const history = api.list(`/doppel/history/twins/${encodeURIComponent(lineId)}`, { query: { names: 'throughput', from, 'max-items-per-page': 10000 }, signal: stop.signal, max: 10000 });
 
     const members = new Set([lineId, ...layout.stations.map(s => s.$dtId), ...layout.buffers.map(b => b.$dtId)]);
-    subscribe({ twinId: [...members].join(','), types: 'twin,telemetry' }, event => {
+    // Live throughput points are held until history is drawn, so points stay in time order.
+    const early = [];
+    let drawn = false;
+    const onEvent = event => (drawn || event.type !== 'microsoft.iot.telemetry' ? apply(event) : early.push(event));
+    const apply = event => {
+      if (stop.signal.aborted) return;
       const twin = event.subject;
       if (event.type === 'microsoft.iot.telemetry' && twin === lineId) {
         addPoint(Date.parse(event.time) / 1000, event.data?.throughput);
         return;
       }
       if (event.type !== 'Microsoft.DigitalTwins.Twin.Update') return;
-      const node = cy.getElementById(twin);
       for (const op of event.data?.patch ?? []) {
-        if (op.path === '/state' && node.data('kind') === 'station') {
-          node.data({ state: op.value ?? 'unknown', colour: colourOf(op.value) });
-          setLayout(current => current && ({ ...current, stations: current.stations.map(s => s.$dtId === twin ? { ...s, state: op.value } : s) }));
-        } else if (op.path === '/level' && node.data('kind') === 'buffer') {
-          node.data(bufferData(op.value, node.data('capacity')));
-          setLayout(current => current && ({ ...current, buffers: current.buffers.map(b => b.$dtId === twin ? { ...b, level: op.value } : b) }));
-        }
+        touched.add(`${twin}${op.path}`);
+        show(twin, op.path, op.value);
       }
-    }, { signal: stop.signal, onStatus: setLive });
+    };
+    const show = (twin, path, value) => {
+      const node = cy.getElementById(twin);
+      if (path === '/state' && node.data('kind') === 'station') {
+        node.data({ state: value ?? 'unknown', colour: colourOf(value) });
+        setLayout(current => current && ({ ...current, stations: current.stations.map(s => s.$dtId === twin ? { ...s, state: value } : s) }));
+      } else if (path === '/level' && node.data('kind') === 'buffer') {
+        node.data(bufferData(value, node.data('capacity')));
+        setLayout(current => current && ({ ...current, buffers: current.buffers.map(b => b.$dtId === twin ? { ...b, level: value } : b) }));
+      }
+      describe();
+    };
+    // Once the stream is open (again), the twins are read afresh: what changed before it opened came as no event. A
+    // change that arrives as an event after the read was sent is newer than it (later changes come as events too).
+    const touched = new Set();
+    const refresh = () => {
+      touched.clear();
+      const parts = [...layout.stations.map(t => [t.$dtId, '/state']), ...layout.buffers.map(t => [t.$dtId, '/level'])];
+      Promise.all(parts.map(([id]) => api.get(api.adt(`/digitaltwins/${encodeURIComponent(id)}`), { signal: stop.signal })))
+        .then(twins => twins.forEach((twin, i) => {
+          const [id, path] = parts[i];
+          if (!touched.has(`${id}${path}`)) show(id, path, twin[path.slice(1)]);
+        }))
+        .catch(e => { if (e.name !== 'AbortError') setError(e); });
+    };
+    const status = value => {
+      setLive(value);
+      if (value === 'open') refresh();
+    };
+    const subscription = subscribeEvents({ twinIds: [...members], types: ['twin', 'telemetry'] }, { onEvent, onStatus: status, onError: setError });
+    history
+      .then(points => points.forEach(p => addPoint(Date.parse(p.time) / 1000, p.value)))
+      .catch(e => { if (e.name !== 'AbortError') setError(e); })
+      .finally(() => {
+        drawn = true;
+        const newest = xs.length > 0 ? xs[xs.length - 1] : -Infinity;
+        // An event the history already held is not drawn twice.
+        early.forEach(event => Date.parse(event.time) / 1000 > newest && apply(event));
+      });
 
     return () => {
       stop.abort();
+      subscription.close();
       signal?.removeEventListener('abort', abort);
       window.removeEventListener('resize', resize);
       chart.destroy();
@@ -167,7 +198,7 @@ export default function LinePage({ params, api, signal }) {
     };
   }, [layout?.stations.map(s => s.$dtId).join(), layout?.buffers.map(b => b.$dtId).join(), lineId]);
 
-  if (error) return html`<div class="error" role="alert">${error}</div>`;
+  if (error) return html`<${ErrorBox} error=${error} />`;
   if (lines && lines.length === 0) return html`<p>No production line (${LINE_MODEL}) here: load the sample with <code>doppel samples load factory</code>, or run <code>doppel demo</code>.</p>`;
   return html`
     <section class="factory-line" data-testid="factory-page" data-line=${lineId}>
@@ -186,7 +217,7 @@ export default function LinePage({ params, api, signal }) {
       </ul>
       ${layout ? html`
         <div style="display: flex; gap: 2rem; flex-wrap: wrap;">
-          <table data-testid="stations">
+          <table class="table" data-testid="stations">
             <thead><tr><th>station</th><th>state</th></tr></thead>
             <tbody>${layout.stations.map(s => html`
               <tr data-station=${s.$dtId} data-state=${s.state ?? 'unknown'}>
@@ -195,7 +226,7 @@ export default function LinePage({ params, api, signal }) {
               </tr>`)}
             </tbody>
           </table>
-          <table data-testid="buffers">
+          <table class="table" data-testid="buffers">
             <thead><tr><th>buffer</th><th>level</th><th></th></tr></thead>
             <tbody>${layout.buffers.map(b => html`
               <tr data-buffer=${b.$dtId} data-level=${b.level ?? 0}>

@@ -3,4 +3,5 @@
 // whose default export is the page component: Page({ params, api, signal })).
 export default [
   { path: 'overview', title: 'Overview', load: () => import('./overview.js') },
+  { path: 'simulation', title: 'Simulation', needs: 'simulations', load: () => import('./simulation.js') },
 ];

@@ -2,13 +2,10 @@
 // launching a fork of a live twin into what-ifs (POST /doppel/scenarios, a form built from the pack's scenario kind) or
 // a scenario file (POST /doppel/experiments, optionally its optimize section), cancelling, and a run's results: KPI
 // tables with 95% intervals, comparisons with the baseline, a chart of a KPI with its intervals, optimizer reports.
-import { h } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import htm from 'htm';
 import uPlot from 'uplot';
-import { follow } from '/console/lib/events.js';
-
-const html = htm.bind(h);
+import { currentToken, url } from '../lib/api.js';
+import { ErrorBox, html } from '../lib/ui.js';
 
 const UNFINISHED = ['queued', 'running', 'cancelling'];
 const RUN_KEYS = ['duration', 'warmup', 'replications', 'seed'];
@@ -23,44 +20,54 @@ const quote = text => `'${String(text).replaceAll("'", "\\'")}'`;
 export default function SimulationPage({ params, api, signal }) {
   const [packs, setPacks] = useState([]);
   const [runs, setRuns] = useState([]);
-  const [selected, setSelected] = useState(params?.run ?? null);
+  const [selected, setSelected] = useState(params?.id ?? null);
   const [error, setError] = useState(null);
   const followed = useRef(new Map());
 
   const upsert = run => setRuns(list => {
     const index = list.findIndex(r => r.id === run.id);
     if (index < 0) return [...list, run];
+    // A finished run stays finished: an answer sent earlier (the cancel's 'cancelling') may arrive after the stream's last state.
+    if (!UNFINISHED.includes(list[index].status) && UNFINISHED.includes(run.status)) return list;
     const copy = list.slice();
     copy[index] = { ...copy[index], ...run };
     return copy;
   });
 
-  // A run still going is followed on its own event stream until it ends (the stream then closes).
+  // A run still going is followed on its own event stream (the credential as access_token: an EventSource cannot
+  // set headers) and closed at its last state, before the server ends the stream and the browser would reconnect.
   const track = run => {
     if (!UNFINISHED.includes(run.status) || followed.current.has(run.id)) return;
-    const stop = new AbortController();
-    followed.current.set(run.id, stop);
-    follow(`/doppel/runs/${encodeURIComponent(run.id)}/events`, { run: state => upsert(state) }, {
-      signal: stop.signal,
-      onEnd: () => followed.current.delete(run.id),
+    const source = new EventSource(url(`/doppel/runs/${encodeURIComponent(run.id)}/events`, { access_token: currentToken() }));
+    followed.current.set(run.id, source);
+    const done = () => { source.close(); followed.current.delete(run.id); };
+    source.addEventListener('run', message => {
+      const state = JSON.parse(message.data);
+      upsert(state);
+      if (!UNFINISHED.includes(state.status)) done();
     });
+    source.onerror = () => {
+      if (source.readyState !== EventSource.CLOSED) return; // the browser reconnects by itself
+      done();
+      api.get(`/doppel/runs/${encodeURIComponent(run.id)}`, { signal }).then(upsert, e => { if (e.name !== 'AbortError') setError(e); });
+    };
   };
 
   useEffect(() => {
-    Promise.all([api.get('/doppel/packs', { signal }), listRuns(api, signal)])
+    Promise.all([api.list('/doppel/packs', { signal }), api.list('/doppel/runs', { signal })])
       .then(([packList, runList]) => {
-        setPacks(packList.value);
+        setPacks(packList);
         setRuns(runList);
         runList.forEach(track);
       })
-      .catch(e => { if (e.name !== 'AbortError') setError(e.message); });
-    return () => { followed.current.forEach(stop => stop.abort()); followed.current.clear(); };
+      .catch(e => { if (e.name !== 'AbortError') setError(e); });
+    return () => { followed.current.forEach(source => source.close()); followed.current.clear(); };
   }, []);
 
   const launched = run => { upsert(run); track(run); setSelected(run.id); };
 
   const cancel = async id => {
-    try { upsert(await api.post(`/doppel/runs/${encodeURIComponent(id)}/cancel`, undefined, { signal })); } catch (e) { setError(e.message); }
+    try { upsert(await api.post(`/doppel/runs/${encodeURIComponent(id)}/cancel`, undefined, { signal })); } catch (e) { setError(e); }
   };
 
   const newestFirst = [...runs].sort((a, b) => (b.createdDateTime ?? '').localeCompare(a.createdDateTime ?? ''));
@@ -68,11 +75,11 @@ export default function SimulationPage({ params, api, signal }) {
   return html`
     <section class="simulation" data-testid="simulation-page">
       <h1>Simulation</h1>
-      ${error && html`<div class="error" role="alert" data-testid="simulation-error">${error} <button onClick=${() => setError(null)}>dismiss</button></div>`}
+      <${ErrorBox} error=${error} onRetry=${error ? () => setError(null) : null} />
       <${Launch} api=${api} signal=${signal} packs=${packs} onLaunched=${launched} onError=${setError} />
       <h2>Runs</h2>
       ${newestFirst.length === 0 ? html`<p>No runs yet.</p>` : html`
-        <table data-testid="runs">
+        <table class="table" data-testid="runs">
           <thead><tr><th>run</th><th>kind</th><th>status</th><th>progress</th><th>created</th><th></th></tr></thead>
           <tbody>${newestFirst.map(run => html`
             <tr data-run=${run.id} data-status=${run.status} class=${run.id === selected ? 'selected' : ''}>
@@ -90,29 +97,14 @@ export default function SimulationPage({ params, api, signal }) {
     </section>`;
 }
 
-async function listRuns(api, signal) {
-  const runs = [];
-  for (let page = '/doppel/runs'; page;) {
-    const body = await api.get(page, { signal });
-    runs.push(...body.value);
-    page = body.nextLink ? relative(body.nextLink) : null;
-  }
-  return runs;
-}
-
-function relative(link) {
-  const url = new URL(link, location.origin);
-  return url.pathname + url.search;
-}
-
 /** Launching: a fork of a live twin with what-ifs, or a scenario file. */
 function Launch({ api, signal, packs, onLaunched, onError }) {
   const [mode, setMode] = useState('fork');
   return html`
-    <div class="launch" data-testid="launch">
+    <div class="panel launch" data-testid="launch">
       <div role="tablist" class="tabs">
-        <button role="tab" aria-selected=${mode === 'fork'} onClick=${() => setMode('fork')}>What-if on a live twin</button>
-        <button role="tab" aria-selected=${mode === 'file'} onClick=${() => setMode('file')}>Scenario file</button>
+        <a href="#" role="tab" aria-selected=${mode === 'fork'} class=${mode === 'fork' ? 'active' : ''} onClick=${e => { e.preventDefault(); setMode('fork'); }}>What-if on a live twin</a>
+        <a href="#" role="tab" aria-selected=${mode === 'file'} class=${mode === 'file' ? 'active' : ''} onClick=${e => { e.preventDefault(); setMode('file'); }}>Scenario file</a>
       </div>
       ${mode === 'fork'
         ? html`<${ForkForm} api=${api} signal=${signal} packs=${packs} onLaunched=${onLaunched} onError=${onError} />`
@@ -137,9 +129,9 @@ function ForkForm({ api, signal, packs, onLaunched, onError }) {
   useEffect(() => {
     if (!kind) return;
     setRun(Object.fromEntries(RUN_KEYS.map(k => [k, kind.run?.[k] ?? ''])));
-    api.post('/query', { query: `SELECT * FROM DIGITALTWINS WHERE IS_OF_MODEL(${quote(kind.twinModel)})` }, { signal })
-      .then(body => { setTwins(body.value.map(t => t.$dtId)); setTwin(body.value[0]?.$dtId ?? ''); })
-      .catch(e => { if (e.name !== 'AbortError') onError(e.message); });
+    api.query(`SELECT * FROM DIGITALTWINS WHERE IS_OF_MODEL(${quote(kind.twinModel)})`, { signal })
+      .then(({ rows }) => { setTwins(rows.map(t => t.$dtId)); setTwin(rows[0]?.$dtId ?? ''); })
+      .catch(e => { if (e.name !== 'AbortError') onError(e); });
   }, [kind?.name, kind?.pack]);
 
   if (kinds.length === 0) return html`<p>No pack forks twins here.</p>`;
@@ -161,7 +153,7 @@ function ForkForm({ api, signal, packs, onLaunched, onError }) {
       try {
         whatIf[item.name.trim()] = JSON.parse(item.changes || '{}');
       } catch (problem) {
-        onError(`What-if '${item.name}': not JSON (${problem.message}).`);
+        onError({ message: `What-if '${item.name}': not JSON (${problem.message}).` });
         return;
       }
     }
@@ -170,7 +162,7 @@ function ForkForm({ api, signal, packs, onLaunched, onError }) {
     try {
       onLaunched(await api.post('/doppel/scenarios?wait=false', request, { signal }));
     } catch (problem) {
-      onError(problem.message);
+      onError(problem);
     } finally {
       setBusy(false);
     }
@@ -180,13 +172,13 @@ function ForkForm({ api, signal, packs, onLaunched, onError }) {
   return html`
     <form class="form" data-testid="fork-form" onSubmit=${submit}>
       <p class="hint">${kind.description}</p>
-      <label>Kind <select value=${kind.name} onChange=${e => setKindName(e.currentTarget.value)}>
+      <label>Kind <select name="kind" value=${kind.name} onChange=${e => setKindName(e.currentTarget.value)}>
         ${kinds.map(k => html`<option value=${k.name}>${k.name} (${k.pack})</option>`)}</select></label>
       <label>Twin <select name="twin" value=${twin} onChange=${e => setTwin(e.currentTarget.value)}>
         ${twins.map(id => html`<option value=${id}>${id}</option>`)}</select></label>
       <label>Run name <input name="name" value=${name} placeholder="(a new id)" onInput=${e => setName(e.currentTarget.value)} /></label>
-      <fieldset><legend>Run</legend>
-        ${RUN_KEYS.map(key => html`<label>${key} <input name=${key} type="number" step="any" value=${run[key] ?? ''} onInput=${e => setRun({ ...run, [key]: e.currentTarget.value })} /></label>`)}
+      <fieldset class="row"><legend>Run</legend>
+        ${RUN_KEYS.map(key => html`<label>${key} <input name=${key} type="number" step="any" size="8" style="width: 8rem;" value=${run[key] ?? ''} onInput=${e => setRun({ ...run, [key]: e.currentTarget.value })} /></label>`)}
       </fieldset>
       <fieldset><legend>Start from</legend>
         <label><input type="radio" name="start" checked=${start === 'now'} onChange=${() => setStart('now')} /> the live state now</label>
@@ -220,7 +212,7 @@ function FileForm({ api, signal, packs, onLaunched, onError }) {
       const path = `/doppel/experiments?wait=false${optimize ? '&optimize=true' : ''}`;
       onLaunched(await api.post(path, text, { signal, contentType: 'application/yaml' }));
     } catch (problem) {
-      onError(problem.message);
+      onError(problem);
     } finally {
       setBusy(false);
     }
@@ -246,10 +238,10 @@ function RunDetails({ api, signal, run, packs }) {
   const [error, setError] = useState(null);
   useEffect(() => {
     if (UNFINISHED.includes(run.status)) return;
-    api.get(`/doppel/runs/${encodeURIComponent(run.id)}`, { signal }).then(setFull).catch(e => { if (e.name !== 'AbortError') setError(e.message); });
+    api.get(`/doppel/runs/${encodeURIComponent(run.id)}`, { signal }).then(setFull).catch(e => { if (e.name !== 'AbortError') setError(e); });
   }, [run.id, run.status]);
 
-  if (error) return html`<div class="error" role="alert">${error}</div>`;
+  if (error) return html`<${ErrorBox} error=${error} />`;
   if (UNFINISHED.includes(run.status)) return html`<p data-testid="run-waiting">Run ${run.id} is ${run.status}: ${run.progress?.completed ?? 0} of ${run.progress?.total ?? 0} done.</p>`;
   if (!full) return html`<p>Reading run ${run.id}…</p>`;
   if (!full.result) return html`<p data-testid="run-no-result">Run ${run.id} ${run.status}${run.error ? `: ${run.error.message}` : ''}.</p>`;
@@ -278,7 +270,7 @@ function Kpis({ result, view }) {
   const kpiNames = Object.keys(scenarios[0]?.kpis ?? {});
   const [chartKpi, setChartKpi] = useState(view.plot?.kpi ?? columns[0]?.kpi);
   return html`
-    <table data-testid="kpis">
+    <table class="table" data-testid="kpis">
       <thead><tr><th>scenario</th>${columns.map(c => html`<th>${c.label}</th>`)}${view.fields.map(f => html`<th>${f}</th>`)}</tr></thead>
       <tbody>${scenarios.map(s => html`
         <tr data-scenario=${s.name}><td>${s.name}</td>
@@ -289,7 +281,7 @@ function Kpis({ result, view }) {
     </table>
     ${whatIfs.length > 0 && html`
       <h3>Against the ${view.baseline} (paired, common random numbers)</h3>
-      <table data-testid="comparisons">
+      <table class="table" data-testid="comparisons">
         <thead><tr><th>what-if</th>${compared.map(c => html`<th>Δ ${c.label}</th><th>change</th><th>significant</th>`)}</tr></thead>
         <tbody>${whatIfs.map(s => html`
           <tr data-scenario=${s.name}><td>${s.name}</td>
@@ -360,7 +352,7 @@ function Report({ blocks }) {
   return html`
     <div data-testid="optimizer-report">
       ${blocks.map(block => (block.headers
-        ? html`<table class="report">
+        ? html`<table class="table report">
             <thead><tr>${block.headers.map(c => html`<th>${c}</th>`)}</tr></thead>
             <tbody>${block.rows.map(r => html`<tr>${r.map(c => html`<td>${c}</td>`)}</tr>`)}</tbody>
           </table>`
