@@ -157,6 +157,11 @@ public sealed partial class SimulationAndFactoryPageTests(BrowserFixture browser
         await Assertions.Expect(drawing).ToHaveAttributeAsync("data-states", new Regex("(^|,)weld:down(,|$)"));
         await tab.ScreenshotAsync("weld-down");
         await mqtt.DisconnectAsync();
+
+        // And the line is forked into a what-if from its page: the simulation page opens with its kind and twin chosen
+        await page.GetByTestId("what-if-link").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("fork-form").Locator("select[name=kind]")).ToHaveValueAsync("line");
+        await Assertions.Expect(page.GetByTestId("fork-form").Locator("select[name=twin]")).ToHaveValueAsync("line-1");
     }
 
     private static Task<string> BufferLevelsAsync(IPage page) =>

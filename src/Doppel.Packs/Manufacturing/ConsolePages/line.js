@@ -209,6 +209,7 @@ export default function LinePage({ params, api, signal }) {
             ${lines.map(l => html`<option value=${l.$dtId}>${l.name ?? l.$dtId}</option>`)}
           </select>`}
         <span class="badge" data-testid="live-status" data-status=${live}>${live}</span>
+        ${lineId && html` <a href=${`#/simulation?kind=line&twin=${encodeURIComponent(lineId)}`} data-testid="what-if-link">Fork into a what-if</a>`}
       </header>
       <div ref=${drawing} data-testid="line-drawing" style="height: 180px; border: 1px solid var(--border, #dee2e6); border-radius: 6px;"></div>
       <ul class="legend" style="display: flex; gap: 1rem; list-style: none; padding: 0; flex-wrap: wrap;">

@@ -76,7 +76,7 @@ export default function SimulationPage({ params, api, signal }) {
     <section class="simulation" data-testid="simulation-page">
       <h1>Simulation</h1>
       <${ErrorBox} error=${error} onRetry=${error ? () => setError(null) : null} />
-      <${Launch} api=${api} signal=${signal} packs=${packs} onLaunched=${launched} onError=${setError} />
+      <${Launch} api=${api} signal=${signal} packs=${packs} initial=${params?.query ?? {}} onLaunched=${launched} onError=${setError} />
       <h2>Runs</h2>
       ${newestFirst.length === 0 ? html`<p>No runs yet.</p>` : html`
         <table class="table" data-testid="runs">
@@ -98,7 +98,7 @@ export default function SimulationPage({ params, api, signal }) {
 }
 
 /** Launching: a fork of a live twin with what-ifs, or a scenario file. */
-function Launch({ api, signal, packs, onLaunched, onError }) {
+function Launch({ api, signal, packs, initial, onLaunched, onError }) {
   const [mode, setMode] = useState('fork');
   return html`
     <div class="panel launch" data-testid="launch">
@@ -107,15 +107,18 @@ function Launch({ api, signal, packs, onLaunched, onError }) {
         <a href="#" role="tab" aria-selected=${mode === 'file'} class=${mode === 'file' ? 'active' : ''} onClick=${e => { e.preventDefault(); setMode('file'); }}>Scenario file</a>
       </div>
       ${mode === 'fork'
-        ? html`<${ForkForm} api=${api} signal=${signal} packs=${packs} onLaunched=${onLaunched} onError=${onError} />`
+        ? html`<${ForkForm} api=${api} signal=${signal} packs=${packs} initial=${initial} onLaunched=${onLaunched} onError=${onError} />`
         : html`<${FileForm} api=${api} signal=${signal} packs=${packs} onLaunched=${onLaunched} onError=${onError} />`}
     </div>`;
 }
 
-/** A fork, built from the scenario kind's description in /doppel/packs: the twin of its model, its run defaults, what-ifs. */
-function ForkForm({ api, signal, packs, onLaunched, onError }) {
+/**
+ * A fork, built from the scenario kind's description in /doppel/packs: the twin of its model, its run defaults, what-ifs.
+ * #/simulation?kind=line&twin=line-1 (a pack page's link) chooses both.
+ */
+function ForkForm({ api, signal, packs, initial, onLaunched, onError }) {
   const kinds = useMemo(() => packs.flatMap(p => p.scenarioKinds.map(k => ({ ...k, pack: p.name }))), [packs]);
-  const [kindName, setKindName] = useState(null);
+  const [kindName, setKindName] = useState(initial.kind ?? null);
   const kind = kinds.find(k => k.name === kindName) ?? kinds[0];
   const [twins, setTwins] = useState([]);
   const [twin, setTwin] = useState('');
@@ -130,7 +133,10 @@ function ForkForm({ api, signal, packs, onLaunched, onError }) {
     if (!kind) return;
     setRun(Object.fromEntries(RUN_KEYS.map(k => [k, kind.run?.[k] ?? ''])));
     api.query(`SELECT * FROM DIGITALTWINS WHERE IS_OF_MODEL(${quote(kind.twinModel)})`, { signal })
-      .then(({ rows }) => { setTwins(rows.map(t => t.$dtId)); setTwin(rows[0]?.$dtId ?? ''); })
+      .then(({ rows }) => {
+        setTwins(rows.map(t => t.$dtId));
+        setTwin(rows.some(t => t.$dtId === initial.twin) ? initial.twin : rows[0]?.$dtId ?? '');
+      })
       .catch(e => { if (e.name !== 'AbortError') onError(e); });
   }, [kind?.name, kind?.pack]);
 
