@@ -152,6 +152,15 @@ public sealed class RunApiTests(ServerFixture server) : IClassFixture<ServerFixt
         Assert.Contains("Searched ", shown.StdOut, StringComparison.Ordinal);
         Assert.Matches(@"best\s+\[\d+, \d+, \d+, \d+\]", shown.StdOut);
 
+        // And doppel optimize --server runs the search there as a run of its own, and prints the same report
+        var file = Path.Combine(Repository.TempFolder(), "line.yaml");
+        await File.WriteAllTextAsync(file, yaml.Replace("name: optimize-1", "name: optimize-2", StringComparison.Ordinal));
+        var remote = await DoppelProcess.RunAsync("optimize", file, "--server", server.Server.HttpAddress!.ToString());
+        Assert.True(remote.ExitCode == 0, remote.StdErr);
+        Assert.Matches(@"best\s+\[\d+, \d+, \d+, \d+\]", remote.StdOut);
+        Assert.Contains("against the baseline", remote.StdOut, StringComparison.Ordinal);
+        Assert.Equal("optimization", (string?)(await server.SendOkAsync(HttpMethod.Get, "/doppel/runs/optimize-2"))["kind"]);
+
         // And a file without an optimize section, or a malformed flag, is refused with the reason
         using var nothing = await server.SendAsync(HttpMethod.Post, "/doppel/experiments?optimize=true", "line:\n  stations:\n    - { name: a, cycleTime: const(1) }\n  buffers: []\n", "application/yaml");
         Assert.Equal("Scenario file: optimize=true, but the file has no 'optimize' section that its kind (line) can search.", await AdtAssert.Error(nothing, 400, "InvalidArgument"));
