@@ -5,6 +5,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { currentToken, url } from '../lib/api.js';
+import { auth } from '../lib/auth.js';
 import { ErrorBox, html } from '../lib/ui.js';
 
 const UNFINISHED = ['queued', 'running', 'cancelling'];
@@ -70,13 +71,17 @@ export default function SimulationPage({ params, api, signal }) {
     try { upsert(await api.post(`/doppel/runs/${encodeURIComponent(id)}/cancel`, undefined, { signal })); } catch (e) { setError(e); }
   };
 
+  // Starting or cancelling a run needs write access to simulations; a fork reads every twin it names (the API checks both).
+  const mayRun = auth.can('simulations', 'write');
   const newestFirst = [...runs].sort((a, b) => (b.createdDateTime ?? '').localeCompare(a.createdDateTime ?? ''));
   const current = runs.find(r => r.id === selected);
   return html`
     <section class="simulation" data-testid="simulation-page">
       <h1>Simulation</h1>
       <${ErrorBox} error=${error} onRetry=${error ? () => setError(null) : null} />
-      <${Launch} api=${api} signal=${signal} packs=${packs} initial=${params?.query ?? {}} onLaunched=${launched} onError=${setError} />
+      ${mayRun
+        ? html`<${Launch} api=${api} signal=${signal} packs=${packs} initial=${params?.query ?? {}} onLaunched=${launched} onError=${setError} />`
+        : html`<p class="muted" data-testid="read-only">You may read runs here; starting one needs write access to simulations.</p>`}
       <h2>Runs</h2>
       ${newestFirst.length === 0 ? html`<p>No runs yet.</p>` : html`
         <table class="table" data-testid="runs">
@@ -88,7 +93,7 @@ export default function SimulationPage({ params, api, signal }) {
               <td>${run.status}${run.error ? html`: <span class="error-text">${run.error.message}</span>` : ''}</td>
               <td><progress max=${run.progress?.total || 1} value=${run.progress?.completed ?? 0}></progress> ${run.progress?.completed ?? 0} / ${run.progress?.total ?? 0}</td>
               <td>${when(run.createdDateTime)}</td>
-              <td>${UNFINISHED.includes(run.status) && run.status !== 'cancelling'
+              <td>${mayRun && UNFINISHED.includes(run.status) && run.status !== 'cancelling'
                 ? html`<button data-testid="cancel" onClick=${() => cancel(run.id)}>Cancel</button>` : ''}</td>
             </tr>`)}
           </tbody>
