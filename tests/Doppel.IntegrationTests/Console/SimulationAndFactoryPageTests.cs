@@ -143,11 +143,15 @@ public sealed partial class SimulationAndFactoryPageTests(BrowserFixture browser
         await Assertions.Expect(drawing).ToHaveAttributeAsync("data-states", StationStates());
         await Assertions.Expect(page.GetByTestId("live-status")).ToHaveAttributeAsync("data-status", "open");
 
-        // The controller's reports arrive live: buffer levels move and the throughput chart gains points
+        // The controller's reports arrive live: buffer levels move and the throughput chart (history first) gains points
+        await Assertions.Expect(page.GetByTestId("throughput-chart")).ToHaveAttributeAsync("data-points", new Regex("^[1-9]"));
+        var newest = double.Parse((await page.GetByTestId("throughput-chart").GetAttributeAsync("data-newest"))!, System.Globalization.CultureInfo.InvariantCulture);
         var levels = await BufferLevelsAsync(page);
         await page.WaitForFunctionAsync(
             "before => [...document.querySelectorAll('[data-testid=buffers] tr[data-buffer]')].map(r => r.dataset.level).join(',') !== before",
             levels, new() { Timeout = 60_000 });
+        await page.WaitForFunctionAsync(
+            "before => Number(document.querySelector('[data-testid=throughput-chart]').dataset.newest) > before", newest, new() { Timeout = 60_000 });
 
         // A station's state published over MQTT (with a later source time than the controller's, so it stands) shows at once
         var broker = demo.MqttPort;

@@ -123,6 +123,8 @@ export default function LinePage({ params, api, signal }) {
       ys.push(value);
       while (xs.length > 0 && xs[0] < time - WINDOW_SECONDS) { xs.shift(); ys.shift(); }
       chart.setData([xs, ys]);
+      chartBox.current?.setAttribute('data-points', String(xs.length));
+      chartBox.current?.setAttribute('data-newest', String(xs[xs.length - 1]));
     };
     const resize = () => chart.setSize({ width: Math.max(320, chartBox.current?.clientWidth ?? 320), height: 220 });
     window.addEventListener('resize', resize);
