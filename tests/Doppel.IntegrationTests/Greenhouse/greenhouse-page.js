@@ -1,4 +1,4 @@
-// The greenhouse pack's console page: a greenhouse's temperature against its setpoint, live. It is a pack page like
+// The greenhouse pack's console page: each greenhouse's temperature against its setpoint, and its heater. It is a pack page like
 // any other: the host knows nothing of it, serves it from the pack's assembly, and lists it in GET /doppel/packs.
 import { h } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
