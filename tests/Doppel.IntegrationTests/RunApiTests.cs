@@ -122,6 +122,53 @@ public sealed class RunApiTests(ServerFixture server) : IClassFixture<ServerFixt
     }
 
     [Fact]
+    public async Task A_scenario_files_optimize_section_runs_on_the_server_as_a_run_whose_result_is_the_packs_report()
+    {
+        // Given the sample line with its buffer optimization, made small
+        var yaml = Scenarios.Named("optimize-1", Scenarios.Experiment(replications: 3, duration: 2000)
+            .Replace("generations: 10", "generations: 2", StringComparison.Ordinal).Replace("population: 12", "population: 4", StringComparison.Ordinal));
+
+        // When it is submitted to be optimized, without waiting
+        using var accepted = await server.SendAsync(HttpMethod.Post, "/doppel/experiments?optimize=true&wait=false", yaml, "application/yaml");
+        var submitted = JsonNode.Parse(await accepted.Content.ReadAsStringAsync())!;
+
+        // Then it is a run of kind optimization counting generations, which ends with the pack's report as text and tables
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal(("optimization", 2), ((string?)submitted["kind"], (int)submitted["progress"]!["total"]!));
+        var run = await WaitFinishedAsync("optimize-1");
+        Assert.Equal("succeeded", (string?)run["status"]);
+        var result = run["result"]!;
+        Assert.Equal(("line", "generations", 2), ((string?)result["kind"], (string?)result["optimization"]!["stepName"], (int)result["optimization"]!["steps"]!));
+        var report = result["report"]!.AsArray();
+        Assert.StartsWith("Searched ", (string?)report[0]!["text"], StringComparison.Ordinal);
+        Assert.Equal(["", "buffers", "throughput"], report[1]!["headers"]!.AsArray().Select(h => (string?)h));
+        Assert.Equal("best", (string?)report[1]!["rows"]![0]![0]);
+        Assert.Matches(@"^\[\d+, \d+, \d+, \d+\]$", (string?)report[1]!["rows"]![0]![1]);
+        Assert.Contains("against the baseline", (string?)report[2]!["text"], StringComparison.Ordinal);
+
+        // And the CLI shows the stored run's report as doppel optimize prints it
+        var shown = await DoppelProcess.RunAsync("runs", "show", "optimize-1", "--server", server.Server.HttpAddress!.ToString());
+        Assert.True(shown.ExitCode == 0, shown.StdErr);
+        Assert.Contains("Searched ", shown.StdOut, StringComparison.Ordinal);
+        Assert.Matches(@"best\s+\[\d+, \d+, \d+, \d+\]", shown.StdOut);
+
+        // And doppel optimize --server runs the search there as a run of its own, and prints the same report
+        var file = Path.Combine(Repository.TempFolder(), "line.yaml");
+        await File.WriteAllTextAsync(file, yaml.Replace("name: optimize-1", "name: optimize-2", StringComparison.Ordinal));
+        var remote = await DoppelProcess.RunAsync("optimize", file, "--server", server.Server.HttpAddress!.ToString());
+        Assert.True(remote.ExitCode == 0, remote.StdErr);
+        Assert.Matches(@"best\s+\[\d+, \d+, \d+, \d+\]", remote.StdOut);
+        Assert.Contains("against the baseline", remote.StdOut, StringComparison.Ordinal);
+        Assert.Equal("optimization", (string?)(await server.SendOkAsync(HttpMethod.Get, "/doppel/runs/optimize-2"))["kind"]);
+
+        // And a file without an optimize section, or a malformed flag, is refused with the reason
+        using var nothing = await server.SendAsync(HttpMethod.Post, "/doppel/experiments?optimize=true", "line:\n  stations:\n    - { name: a, cycleTime: const(1) }\n  buffers: []\n", "application/yaml");
+        Assert.Equal("Scenario file: optimize=true, but the file has no 'optimize' section that its kind (line) can search.", await AdtAssert.Error(nothing, 400, "InvalidArgument"));
+        using var malformed = await server.SendAsync(HttpMethod.Post, "/doppel/experiments?optimize=yes", yaml, "application/yaml");
+        Assert.Equal("optimize must be true or false, got 'yes'.", await AdtAssert.Error(malformed, 400, "InvalidArgument"));
+    }
+
+    [Fact]
     public async Task Unknown_runs_are_404_and_malformed_or_conflicting_requests_are_refused_with_the_reason()
     {
         using var unknown = await server.SendAsync(HttpMethod.Get, "/doppel/runs/nope");

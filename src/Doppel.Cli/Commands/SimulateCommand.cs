@@ -96,7 +96,22 @@ internal static class SimulateCommand
     /// <summary>Prints a result as a server returns it (also <c>doppel runs show</c>): with its kind's view when this program has the kind.</summary>
     internal static void PrintServerResult(JsonNode body, bool wide)
     {
-        if (body is JsonObject result)
+        if (body is JsonObject { } optimized && optimized["report"] is JsonArray report)
+        {
+            // An optimization run: the pack's report, texts as lines and tables as tables (as doppel optimize prints it).
+            foreach (var block in report.OfType<JsonObject>())
+            {
+                if (block["text"] is JsonValue text)
+                {
+                    Console.WriteLine((string?)text);
+                }
+                else if (block["headers"] is JsonArray headers && block["rows"] is JsonArray rows)
+                {
+                    Table.Print([.. headers.Select(h => (string?)h ?? "")], rows.OfType<JsonArray>().Select(r => r.Select(c => (string?)c ?? "").ToArray()), wide);
+                }
+            }
+        }
+        else if (body is JsonObject result)
         {
             PrintResult(result, View(PackCatalog.Discovered, result), wide);
         }

@@ -8,7 +8,7 @@ namespace Doppel.Packs.Manufacturing;
 /// <summary>
 /// The manufacturing pack: production lines on the simulation kernel. It registers the factory models (ISA-95 based),
 /// line forks of live twins (scenario kind <c>line</c>), line scenario files with buffer and maintenance optimization
-/// (experiment kind <c>line</c>), the sample factory, and its demo.
+/// (experiment kind <c>line</c>), the sample factory, its demo, and the console's drawing of a live line (page <c>line</c>).
 /// </summary>
 public sealed class ManufacturingPack : IPack
 {
@@ -25,7 +25,8 @@ public sealed class ManufacturingPack : IPack
             .AddScenarioKind(new LineScenarioKind())
             .AddExperimentKind(new LineExperimentKind())
             .AddSample(new PackSample(SampleName, "A five-station assembly line (press → weld → paint → inspect → pack), its buffers and a maintenance crew.", () => Resource("factory.ndjson")))
-            .AddDemo(new FactoryDemo());
+            .AddDemo(new FactoryDemo())
+            .AddConsolePage(new ConsolePage("line", "Factory line", LineTwins.LineModel, () => Resource("line.js")));
     }
 
     private static Stream Resource(string name) =>

@@ -32,6 +32,7 @@ internal static class AdtErrors
         ["RunQueueFull"] = 429,
         ["PackNotFound"] = 404,
         ["SampleNotFound"] = 404,
+        ["ConsolePageNotFound"] = 404,
         ["ServiceUnavailable"] = 503,
         ["QuotaReachedError"] = 429,
         ["LimitExceeded"] = 413,

@@ -1,7 +1,9 @@
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Doppel.Packs;
 using Doppel.Server.Audit.Internal;
 using Doppel.Server.Runtime;
+using Microsoft.Net.Http.Headers;
 
 namespace Doppel.Server.Api;
 
@@ -37,6 +39,31 @@ internal static class PackEndpoints
             var loaded = await loader.LoadModelsAsync(pack.Models, ct);
             return loaded.IsSuccess ? Responses.Json(loaded.Value.ToJson()) : AdtErrors.ToResult(loaded.Error);
         }).WithName("Packs_LoadModels").Audited("pack.load-models", "pack");
+
+        // A pack's console page: public like every console asset (it holds code, no data; the data it shows comes from the API).
+        app.MapGet("/console/packs/{pack}/{name}.js", (string pack, string name, HttpResponse response, PackCatalog catalog) =>
+        {
+            if (catalog.Find(pack) is not { } found)
+            {
+                return NotFound(catalog, pack);
+            }
+            if (found.FindConsolePage(name) is not { } page)
+            {
+                var names = found.ConsolePages.Select(p => p.Name).ToList();
+                return AdtErrors.ToResult("ConsolePageNotFound", NearestName.Find(name, names) is { } nearest
+                    ? $"Pack '{pack}' has no console page '{name}'; did you mean '{nearest}'?"
+                    : $"Pack '{pack}' has no console page '{name}'; its pages are: {(names.Count == 0 ? "none" : string.Join(", ", names))}.");
+            }
+            using var stream = page.OpenModule();
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            var bytes = copy.ToArray();
+            // Revalidated on each load (a pack can change under a running console), answered 304 while unchanged.
+            response.Headers.CacheControl = "no-cache";
+            response.Headers.XContentTypeOptions = "nosniff";
+            var etag = new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"");
+            return Results.Bytes(bytes, "text/javascript; charset=utf-8", entityTag: etag);
+        }).WithTags("Packs").WithName("Packs_ConsolePage").ExcludeFromDescription();
 
         var samples = app.MapGroup("/doppel/samples").WithTags("Packs");
 

@@ -58,7 +58,24 @@ internal static class ScenarioEndpoints
                 return AdtErrors.ToResult(read.Error with { Message = "Scenario file, " + read.Error.Message });
             }
             var experiment = read.Value;
-            return await RunAsync(request, runs, experiment.Name, "experiment", new JsonObject { ["scenarioFile"] = text }, experiment.Plan.Total, experiment.Execute, ct);
+            var optimize = Flag(request, "optimize");
+            if (!optimize.IsSuccess)
+            {
+                return AdtErrors.ToResult(optimize.Error);
+            }
+            if (!optimize.Value)
+            {
+                return await RunAsync(request, runs, experiment.Name, "experiment", new JsonObject { ["scenarioFile"] = text }, experiment.Plan.Total, experiment.Execute, ct);
+            }
+            // The search the file's optimize section asks for (what doppel optimize FILE runs), as a run of its own kind.
+            if (experiment.Plan.Optimization is not { } optimization)
+            {
+                return AdtErrors.ToResult("InvalidArgument", $"Scenario file: optimize=true, but the file has no 'optimize' section that its kind ({experiment.Kind.Name}) can search.");
+            }
+            JsonObject Optimize(IProgress<ExperimentProgress> progress, CancellationToken token) => ExperimentJson.Seal(
+                new JsonObject { ["optimization"] = new JsonObject { ["stepName"] = optimization.StepName, ["steps"] = optimization.Steps }, ["report"] = optimization.Run(progress, token).ToJson() },
+                experiment.Kind.Name, experiment.Plan.Run);
+            return await RunAsync(request, runs, experiment.Name, "optimization", new JsonObject { ["scenarioFile"] = text }, optimization.Steps, Optimize, ct);
         }).WithTags("Scenarios").WithName("Experiments_Run").Audited("run.submit", "run", AuditTargets.AnsweredId);
     }
 
@@ -104,14 +121,20 @@ internal static class ScenarioEndpoints
     /// <summary>Whether the client waits for the result: yes unless <c>?wait=false</c> or <c>Prefer: respond-async</c> (RFC 7240).</summary>
     private static Result<bool> Wait(HttpRequest request)
     {
-        var query = request.Query["wait"].ToString();
-        if (query.Length > 0)
+        if (request.Query["wait"].ToString().Length > 0)
         {
-            return bool.TryParse(query, out var wait)
-                ? Result<bool>.Ok(wait)
-                : Result<bool>.Fail("InvalidArgument", $"wait must be true or false, got '{query}'.");
+            return Flag(request, "wait");
         }
         var prefer = request.Headers["Prefer"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.TrimEntries));
         return Result<bool>.Ok(!prefer.Any(p => p.Equals("respond-async", StringComparison.OrdinalIgnoreCase)));
+    }
+
+    /// <summary>A true/false query parameter; false when absent.</summary>
+    private static Result<bool> Flag(HttpRequest request, string name)
+    {
+        var query = request.Query[name].ToString();
+        return query.Length == 0 ? Result<bool>.Ok(false)
+            : bool.TryParse(query, out var value) ? Result<bool>.Ok(value)
+            : Result<bool>.Fail("InvalidArgument", $"{name} must be true or false, got '{query}'.");
     }
 }

@@ -31,7 +31,7 @@ public sealed class SimulationRun : IProgress<ExperimentProgress>
 
     public string Id { get; }
 
-    /// <summary><c>scenario</c> (a fork of a live line twin) or <c>experiment</c> (a scenario file).</summary>
+    /// <summary><c>scenario</c> (a fork of a live twin), <c>experiment</c> (a scenario file) or <c>optimization</c> (the search a scenario file asks for).</summary>
     public string Kind { get; }
 
     /// <summary>The request as it was posted: the scenario's JSON body, or <c>{"scenarioFile": "..."}</c>.</summary>

@@ -83,7 +83,9 @@ internal static class AccessGate
         route = "/" + route.TrimStart('/');
         return route switch
         {
-            "/" or "/health" => Need.Nothing,
+            "/" or "/health" or "/doppel/auth/config" => Need.Nothing,
+            // The console's files are public static assets: the data they show comes from the API, which checks the credential.
+            _ when route.StartsWith("/console/", StringComparison.Ordinal) => Need.Nothing,
             _ when route.StartsWith("/openapi", StringComparison.Ordinal) || route == "/metrics" || route == "/doppel/auth/whoami" => Need.SignedIn,
             _ when route.StartsWith("/models", StringComparison.Ordinal) => Need.To(Resource.Models, access),
             _ when route.StartsWith("/digitaltwins/{id}/relationships", StringComparison.Ordinal) || route.StartsWith("/digitaltwins/{id}/incomingrelationships", StringComparison.Ordinal)
@@ -97,8 +99,8 @@ internal static class AccessGate
                 || route.StartsWith("/doppel/mappings", StringComparison.Ordinal) => Need.To(Resource.Routes, access),
             _ when route.StartsWith("/doppel/history/twins", StringComparison.Ordinal) => Need.To(Resource.Properties, Access.Read),
             "/doppel/history/aggregates" => Need.To(Resource.Telemetry, Access.Read),
-            // Export writes a file on the server's disk.
-            "/doppel/history/export" => Need.Role(Role.Owner),
+            // GET streams the export back (limited to the twins the caller may read); POST writes a file on the server's disk.
+            "/doppel/history/export" => read ? Need.To(Resource.Telemetry, Access.Read) : Need.Role(Role.Owner),
             // Retention, downsampling and compaction delete history: the owner's decision.
             _ when route.StartsWith("/doppel/history", StringComparison.Ordinal) => read ? Need.To(Resource.Telemetry, Access.Read) : Need.Role(Role.Owner),
             "/doppel/ingest" => Need.To(Resource.Telemetry, Access.Write),

@@ -11,7 +11,7 @@ public sealed class Pack
     private readonly Lazy<IReadOnlyList<ModelDocument>> _modelDocuments;
 
     internal Pack(IPack source, IReadOnlyList<Func<Stream>> models, IReadOnlyList<IScenarioKind> scenarioKinds, IReadOnlyList<IExperimentKind> experimentKinds,
-        IReadOnlyList<PackSample> samples, IReadOnlyList<IPackDemo> demos, IReadOnlyList<PackVerb> verbs)
+        IReadOnlyList<PackSample> samples, IReadOnlyList<IPackDemo> demos, IReadOnlyList<PackVerb> verbs, IReadOnlyList<ConsolePage> consolePages)
     {
         Source = source;
         Name = source.Name;
@@ -22,6 +22,7 @@ public sealed class Pack
         Samples = samples;
         Demos = demos;
         Verbs = verbs;
+        ConsolePages = consolePages;
         _modelDocuments = new Lazy<IReadOnlyList<ModelDocument>>(ReadModels);
     }
 
@@ -41,6 +42,19 @@ public sealed class Pack
     public IReadOnlyList<IPackDemo> Demos { get; }
 
     public IReadOnlyList<PackVerb> Verbs { get; }
+
+    /// <summary>Pages the pack adds to the web console.</summary>
+    public IReadOnlyList<ConsolePage> ConsolePages { get; }
+
+    /// <summary>A console page of this pack, by name.</summary>
+    public ConsolePage? FindConsolePage(string name) => ConsolePages.FirstOrDefault(p => p.Name == name);
+
+    /// <summary>Where the console loads a page's module from.</summary>
+    public string ConsolePageModule(ConsolePage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        return $"/console/packs/{Name}/{page.Name}.js";
+    }
 
     /// <summary>The pack's DTDL models, one document per interface (read once, when first asked for).</summary>
     public IReadOnlyList<ModelDocument> Models => _modelDocuments.Value;
@@ -74,6 +88,7 @@ public sealed class Pack
         ["samples"] = new JsonArray([.. Samples.Select(s => (JsonNode)new JsonObject { ["name"] = s.Name, ["description"] = s.Description })]),
         ["demos"] = new JsonArray([.. Demos.Select(d => (JsonNode)new JsonObject { ["name"] = d.Name, ["description"] = d.Description, ["sample"] = d.Sample, ["default"] = d.IsDefault })]),
         ["verbs"] = new JsonArray([.. Verbs.Select(v => (JsonNode)new JsonObject { ["name"] = v.Name, ["description"] = v.Description })]),
+        ["consolePages"] = new JsonArray([.. ConsolePages.Select(p => (JsonNode)new JsonObject { ["name"] = p.Name, ["title"] = p.Title, ["modelId"] = p.ModelId, ["module"] = ConsolePageModule(p) })]),
     };
 
     private static JsonArray Names(IEnumerable<string> names) => new([.. names.Select(n => (JsonNode)n)]);

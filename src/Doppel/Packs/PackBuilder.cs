@@ -11,6 +11,7 @@ public sealed partial class PackBuilder
     private readonly List<PackSample> _samples = [];
     private readonly List<IPackDemo> _demos = [];
     private readonly List<PackVerb> _verbs = [];
+    private readonly List<ConsolePage> _consolePages = [];
 
     internal PackBuilder()
     {
@@ -69,6 +70,28 @@ public sealed partial class PackBuilder
         return this;
     }
 
+    /// <summary>Adds a page to the web console (<c>/console/packs/{pack}/{name}.js</c>), listed in <c>GET /doppel/packs</c>.</summary>
+    public PackBuilder AddConsolePage(ConsolePage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(page.OpenModule);
+        CheckName(page.Name, "console page");
+        if (string.IsNullOrWhiteSpace(page.Title))
+        {
+            throw new ArgumentException($"The console page '{page.Name}' needs a title: the navigation shows it.", nameof(page));
+        }
+        if (page.ModelId is { } model && !(model.StartsWith("dtmi:", StringComparison.Ordinal) && model.Contains(';', StringComparison.Ordinal)))
+        {
+            throw new ArgumentException($"The console page '{page.Name}' names the model '{model}', which is not a DTMI with a version (dtmi:...;1).", nameof(page));
+        }
+        if (_consolePages.Any(p => p.Name == page.Name))
+        {
+            throw new ArgumentException($"The console page '{page.Name}' is added twice.", nameof(page));
+        }
+        _consolePages.Add(page);
+        return this;
+    }
+
     private static void CheckVerb(PackVerb verb)
     {
         CheckName(verb.Name, "verb");
@@ -82,7 +105,7 @@ public sealed partial class PackBuilder
         }
     }
 
-    internal Pack Build(IPack pack) => new(pack, _models, _scenarioKinds, _experimentKinds, _samples, _demos, _verbs);
+    internal Pack Build(IPack pack) => new(pack, _models, _scenarioKinds, _experimentKinds, _samples, _demos, _verbs, _consolePages);
 
     internal static void CheckName(string name, string what)
     {

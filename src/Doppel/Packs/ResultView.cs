@@ -33,6 +33,15 @@ public sealed record ResultView
         ["fields"] = new JsonArray([.. Fields.Select(f => (JsonNode)f)]),
         ["compared"] = Kpis(Compared),
         ["baseline"] = Baseline,
+        ["plot"] = Plot is { } plot ? new JsonObject
+        {
+            ["kpi"] = plot.Kpi,
+            ["title"] = plot.Title,
+            ["axis"] = plot.Axis,
+            ["breakdownPrefix"] = plot.BreakdownPrefix,
+            ["breakdownTitle"] = plot.BreakdownTitle,
+            ["breakdownMax"] = plot.BreakdownMax,
+        } : null,
     };
 
     private static JsonArray Kpis(IEnumerable<KpiColumn> columns) =>

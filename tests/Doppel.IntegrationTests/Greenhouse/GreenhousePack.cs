@@ -8,7 +8,7 @@ namespace Doppel.IntegrationTests.Greenhouse;
 
 /// <summary>
 /// A small pack outside the manufacturing folder, plugged in through the same extension point: a greenhouse model, a
-/// scenario kind forking a live greenhouse twin, an experiment kind for greenhouse files, a sample, a demo and two verbs (one reads a document).
+/// scenario kind forking a live greenhouse twin, an experiment kind for greenhouse files, a sample, a demo, two verbs (one reads a document) and a console page.
 /// The host finds it by its assembly attribute, as it finds every pack.
 /// </summary>
 public sealed class GreenhousePack : IPack
@@ -50,7 +50,10 @@ public sealed class GreenhousePack : IPack
             .AddSample(new PackSample("greenhouse", "Two greenhouses with heaters and thermostats.", () => Text(Sample)))
             .AddDemo(new GreenhouseDemo())
             .AddVerb(GreenhouseStatus.Verb)
-            .AddVerb(GreenhouseSettings.Verb);
+            .AddVerb(GreenhouseSettings.Verb)
+            .AddConsolePage(new ConsolePage("greenhouses", "Greenhouses", Model, () =>
+                typeof(GreenhousePack).Assembly.GetManifestResourceStream("Doppel.IntegrationTests.Greenhouse.greenhouse-page.js")
+                ?? throw new InvalidOperationException("The greenhouse page is not embedded in the test assembly.")));
     }
 
     private static MemoryStream Text(string text) => new(Encoding.UTF8.GetBytes(text));

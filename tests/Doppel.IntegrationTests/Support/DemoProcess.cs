@@ -17,6 +17,9 @@ internal sealed partial class DemoProcess : IAsyncDisposable
 
     public Uri Api { get; private set; } = null!;
 
+    /// <summary>The port of the demo's MQTT broker, from its banner.</summary>
+    public int MqttPort { get; private set; }
+
     /// <summary>The banner's lines, up to "Press Ctrl+C to stop."</summary>
     public List<string> Banner { get; } = [];
 
@@ -33,6 +36,10 @@ internal sealed partial class DemoProcess : IAsyncDisposable
             if (ApiLine().Match(line) is { Success: true } match)
             {
                 demo.Api = new Uri(match.Groups[1].Value);
+            }
+            if (MqttLine().Match(line) is { Success: true } mqtt)
+            {
+                demo.MqttPort = int.Parse(mqtt.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
             }
             if (line.Contains("Press Ctrl+C to stop.", StringComparison.Ordinal))
             {
@@ -67,6 +74,9 @@ internal sealed partial class DemoProcess : IAsyncDisposable
 
     [GeneratedRegex(@"API (http://\S+)")]
     private static partial Regex ApiLine();
+
+    [GeneratedRegex(@"MQTT mqtt://[^\s:]+:(\d+)")]
+    private static partial Regex MqttLine();
 
     [GeneratedRegex(@"^\s+(?:try: )?\s*(\S.*--server http://\S+)$")]
     private static partial Regex Hint();

@@ -59,6 +59,36 @@ public sealed class PackCatalogTests
     }
 
     [Fact]
+    public void Console_pages_are_named_like_every_registration_and_listed_with_the_module_the_console_loads()
+    {
+        static MemoryStream Module() => new("export default () => null;"u8.ToArray());
+        var pages = new PagesPack("pages", [new ConsolePage("line", "The line", "dtmi:example:Line;1", Module), new ConsolePage("overview", "Overview", null, Module)]);
+
+        var catalog = PackCatalog.Create(
+        [
+            pages,
+            new PagesPack("bad-name", [new ConsolePage("Line View", "Line", null, Module)]),
+            new PagesPack("twice", [new ConsolePage("line", "Line", null, Module), new ConsolePage("line", "Again", null, Module)]),
+            new PagesPack("bad-model", [new ConsolePage("line", "Line", "Line;1", Module)]),
+            new PagesPack("no-title", [new ConsolePage("line", " ", null, Module)]),
+        ]);
+
+        Assert.Equal(["pages"], catalog.Packs.Select(p => p.Name));
+        Assert.Equal(
+        [
+            "Pack 'bad-name' could not register: A console page is named in lower case letters, digits and dashes, starting with a letter; 'Line View' is not. (Parameter 'name')",
+            "Pack 'twice' could not register: The console page 'line' is added twice. (Parameter 'page')",
+            "Pack 'bad-model' could not register: The console page 'line' names the model 'Line;1', which is not a DTMI with a version (dtmi:...;1). (Parameter 'page')",
+            "Pack 'no-title' could not register: The console page 'line' needs a title: the navigation shows it. (Parameter 'page')",
+        ], catalog.Problems);
+        Assert.Equal(
+            """[{"name":"line","title":"The line","modelId":"dtmi:example:Line;1","module":"/console/packs/pages/line.js"},{"name":"overview","title":"Overview","modelId":null,"module":"/console/packs/pages/overview.js"}]""",
+            catalog.Packs[0].Describe()["consolePages"]!.ToJsonString());
+        Assert.Equal("line", catalog.Packs[0].FindConsolePage("line")?.Name);
+        Assert.Null(catalog.Packs[0].FindConsolePage("lines"));
+    }
+
+    [Fact]
     public void A_file_names_its_kind_or_is_claimed_by_the_one_kind_that_recognises_it()
     {
         var catalog = PackCatalog.Create([new ManufacturingPack(), new TinyPack("tiny", "tiny")]);
@@ -139,6 +169,21 @@ public sealed class PackCatalogTests
         public string Description => "Registers one verb.";
 
         public void Register(PackBuilder pack) => pack.AddVerb(verb);
+    }
+
+    private sealed class PagesPack(string name, IReadOnlyList<ConsolePage> pages) : IPack
+    {
+        public string Name => name;
+
+        public string Description => "Adds console pages.";
+
+        public void Register(PackBuilder pack)
+        {
+            foreach (var page in pages)
+            {
+                pack.AddConsolePage(page);
+            }
+        }
     }
 
     private sealed class BrokenPack : IPack
