@@ -197,6 +197,7 @@ public sealed class DoppelServer : IAsyncDisposable
         builder.Services.AddSignalR(hub => hub.AddFilter<HubErrors>());
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<DoppelMetrics>();
+        builder.Services.AddSingleton<MetricTotals>();
         builder.Services.AddSingleton<IngestPipeline>();
         builder.Services.AddSingleton<HistoryMaintenance>();
         builder.Services.AddHostedService(services => services.GetRequiredService<HistoryMaintenance>());
@@ -226,6 +227,8 @@ public sealed class DoppelServer : IAsyncDisposable
         services?.Invoke(builder.Services);
 
         var app = builder.Build();
+        // Totals count from the first measurement, so the listener exists before any request.
+        app.Services.GetRequiredService<MetricTotals>();
         app.Use(UnhandledErrors);
         app.Use(ApiVersions.Enforce);
         // The limiter partitions by subject, so it runs once the request is authenticated.
@@ -249,6 +252,8 @@ public sealed class DoppelServer : IAsyncDisposable
         ImportJobEndpoints.Map(app);
         EventStreamEndpoints.Map(app);
         AuditEndpoints.Map(app);
+        GraphEndpoints.Map(app);
+        StatusEndpoints.Map(app);
         app.MapHub<EventHub>("/doppel/hubs/events");
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPrometheusScrapingEndpoint("/metrics");

@@ -214,6 +214,13 @@ public sealed class IngestPipeline(TwinRuntime runtime, IGrainFactory grains, Do
         return IngestOutcome.DeadLettered;
     }
 
+    /// <summary>Counts the messages a bulk request stored or skipped as duplicates (its dead letters are counted as they are written).</summary>
+    public void CountBulk(string source, long stored, long duplicates)
+    {
+        metrics.Messages.Add(stored, new KeyValuePair<string, object?>("source", source), new KeyValuePair<string, object?>("outcome", "stored"));
+        metrics.Messages.Add(duplicates, new KeyValuePair<string, object?>("source", source), new KeyValuePair<string, object?>("outcome", "duplicate"));
+    }
+
     private void Count(string source, IngestOutcome outcome, long started)
     {
         var outcomeTag = outcome switch

@@ -84,7 +84,8 @@ internal static class AccessGate
         return route switch
         {
             "/" or "/health" => Need.Nothing,
-            _ when route.StartsWith("/openapi", StringComparison.Ordinal) || route == "/metrics" || route == "/doppel/auth/whoami" => Need.SignedIn,
+            // The status page shows the figures /metrics exports, as JSON.
+            _ when route.StartsWith("/openapi", StringComparison.Ordinal) || route == "/metrics" || route == "/doppel/status" || route == "/doppel/auth/whoami" => Need.SignedIn,
             _ when route.StartsWith("/models", StringComparison.Ordinal) => Need.To(Resource.Models, access),
             _ when route.StartsWith("/digitaltwins/{id}/relationships", StringComparison.Ordinal) || route.StartsWith("/digitaltwins/{id}/incomingrelationships", StringComparison.Ordinal)
                 => Need.To(Resource.Relationships, access),
@@ -93,6 +94,8 @@ internal static class AccessGate
             // A patch changes properties: rights on some properties are enough to try; the handler checks each one.
             _ when route.StartsWith("/digitaltwins", StringComparison.Ordinal) => Need.To(HttpMethods.IsPatch(method) ? Resource.Properties : Resource.Twins, access),
             "/query" => Need.To(Resource.Twins, Access.Read),
+            // The graph is a query's twins and their relationships, filtered per subject as queries are.
+            _ when route.StartsWith("/doppel/graph", StringComparison.Ordinal) => Need.To(Resource.Twins, Access.Read),
             _ when route.StartsWith("/eventroutes", StringComparison.Ordinal) || route.StartsWith("/doppel/endpoints", StringComparison.Ordinal)
                 || route.StartsWith("/doppel/mappings", StringComparison.Ordinal) => Need.To(Resource.Routes, access),
             _ when route.StartsWith("/doppel/history/twins", StringComparison.Ordinal) => Need.To(Resource.Properties, Access.Read),
