@@ -2,7 +2,8 @@
 # Runs Doppel's whole test suite. First installs, when missing, what the integration tests need:
 # Node.js and the compatibility tests' npm packages (from their lockfile), Mosquitto (the MQTT bridge
 # tests and `doppel bench ingest` start their own instance on a free loopback port) and its command-line clients
-# (mosquitto_pub and mosquitto_sub, which the tests run against `doppel serve` as a user would).
+# (mosquitto_pub and mosquitto_sub, which the tests run against `doppel serve` as a user would), and Debian's Chromium
+# (the console's browser tests drive it with Playwright; Playwright's own browser download is not used).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,7 @@ command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
 { [ -x /usr/bin/mosquitto_pub ] && [ -x /usr/bin/mosquitto_sub ]; } || missing+=(mosquitto-clients)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if ((${#missing[@]} > 0)); then
   echo "Installing ${missing[*]} with apt-get"
   apt-get update -qq
@@ -18,6 +20,9 @@ if ((${#missing[@]} > 0)); then
 fi
 
 (cd tests/compat && npm ci --no-audit --no-fund --loglevel=error)
+
+# The console's vendored libraries (checked in) are byte-identical with the npm packages its lockfile pins.
+eng/console-vendor.sh --check
 
 # Formatting and code style as .editorconfig sets them (STYLE.md: `dotnet format --verify-no-changes` passes).
 if ! dotnet format Doppel.slnx --verify-no-changes --severity warn; then

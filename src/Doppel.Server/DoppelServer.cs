@@ -237,6 +237,7 @@ public sealed class DoppelServer : IAsyncDisposable
         app.Use(AccessGate.Enforce);
         SecurityEndpoints.Map(app);
         RootEndpoint.Map(app);
+        ConsoleEndpoints.Map(app);
         ModelEndpoints.Map(app);
         DigitalTwinEndpoints.Map(app);
         QueryEndpoints.Map(app);

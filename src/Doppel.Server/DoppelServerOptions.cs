@@ -139,6 +139,15 @@ public sealed class DoppelServerOptions
     /// <summary>The audience tokens must be issued for; null accepts any audience of the issuer.</summary>
     public string? AuthAudience { get; set; }
 
+    /// <summary>
+    /// The client id the web console signs in with at <see cref="AuthAuthority"/> (authorization code with PKCE, a public
+    /// client whose redirect URI is the server's root); null: the console offers API keys only.
+    /// </summary>
+    public string? AuthClientId { get; set; }
+
+    /// <summary>The scopes the console asks the provider for, besides <c>openid</c> (e.g. the API's scope that puts <see cref="AuthAudience"/> in the token).</summary>
+    public string? AuthScope { get; set; }
+
     /// <summary>The token claim that carries roles (owner, writer, reader, or ADT's role names).</summary>
     public string AuthRoleClaim { get; set; } = "roles";
 
@@ -246,6 +255,10 @@ public sealed class DoppelServerOptions
         if (AuthAuthority is { } authority && (!authority.IsAbsoluteUri || authority.Scheme is not ("https" or "http") || (authority.Scheme == "http" && !authority.IsLoopback)))
         {
             errors.Add($"The OpenID Connect issuer '{authority}' must be an https:// address (http:// only on loopback).");
+        }
+        if (AuthClientId is not null && AuthAuthority is null)
+        {
+            errors.Add("AuthClientId (--auth-client-id) names the console's client at an OpenID Connect provider: give the provider with --auth-authority too.");
         }
         if (string.IsNullOrWhiteSpace(AuthRoleClaim))
         {

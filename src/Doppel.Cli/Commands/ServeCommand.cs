@@ -34,6 +34,8 @@ internal static class ServeCommand
         var authRequired = new Option<bool>("--auth-required") { Description = "Refuse requests and MQTT clients without credentials, even on loopback (API keys: doppel auth keys create)." };
         var authAuthority = new Option<Uri?>("--auth-authority") { Description = "Accept JWT bearer tokens of this OpenID Connect issuer (https://; http:// only on loopback); requires credentials.", HelpName = "url", CustomParser = r => AbsoluteUrl(r, "--auth-authority", "https://login.microsoftonline.com/TENANT/v2.0") };
         var authAudience = new Option<string?>("--auth-audience") { Description = "The audience tokens must carry (default: any audience of the issuer)." };
+        var authClientId = new Option<string?>("--auth-client-id") { Description = "The web console's client id at the --auth-authority provider (a public client, authorization code with PKCE, redirect URI: this server's root); without it the console signs in with API keys only.", HelpName = "id" };
+        var authScope = new Option<string?>("--auth-scope") { Description = "Scopes the console asks the provider for besides openid, e.g. the API's scope that puts --auth-audience in its tokens.", HelpName = "scopes" };
         var authRoleClaim = new Option<string>("--auth-role-claim") { Description = "The token claim holding roles (owner, writer, reader, or ADT's role names).", DefaultValueFactory = _ => "roles" };
         var insecure = new Option<bool>("--insecure") { Description = "Allow anonymous access although listening beyond loopback (warned about at start)." };
         var requestsPerSecond = new Option<int>("--requests-per-second")
@@ -63,7 +65,7 @@ internal static class ServeCommand
         var command = new Command("serve", "Run the Doppel server (ADT-compatible REST API over HTTP and HTTPS, MQTT broker) on an embedded data folder.")
         {
             data, urls, lenient, synchronous, mqttPort, noMqtt, mqttBind, bridge, bridgeTopics, maxClockSkew,
-            authRequired, authAuthority, authAudience, authRoleClaim, insecure,
+            authRequired, authAuthority, authAudience, authClientId, authScope, authRoleClaim, insecure,
             requestsPerSecond, queriesPerSecond, noAudit, auditRetention,
         };
         var transport = new TransportOptions();
@@ -84,6 +86,8 @@ internal static class ServeCommand
                 RequireAuthentication = parse.GetValue(authRequired),
                 AuthAuthority = parse.GetValue(authAuthority),
                 AuthAudience = parse.GetValue(authAudience),
+                AuthClientId = parse.GetValue(authClientId),
+                AuthScope = parse.GetValue(authScope),
                 AuthRoleClaim = parse.GetValue(authRoleClaim)!,
                 Insecure = parse.GetValue(insecure),
                 RequestsPerSecond = parse.GetValue(requestsPerSecond),

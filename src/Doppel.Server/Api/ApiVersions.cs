@@ -8,7 +8,7 @@ internal static class ApiVersions
     public const string Latest = "2023-10-31";
 
     /// <summary>Paths outside the ADT surface that need no api-version.</summary>
-    private static readonly string[] Exempt = ["/openapi", "/health", "/doppel", "/metrics"];
+    private static readonly string[] Exempt = ["/openapi", "/health", "/doppel", "/metrics", "/console/"];
 
     public static async Task Enforce(HttpContext context, RequestDelegate next)
     {

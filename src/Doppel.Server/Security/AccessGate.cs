@@ -83,7 +83,9 @@ internal static class AccessGate
         route = "/" + route.TrimStart('/');
         return route switch
         {
-            "/" or "/health" => Need.Nothing,
+            "/" or "/health" or "/doppel/auth/config" => Need.Nothing,
+            // The console's files are public static assets: the data they show comes from the API, which checks the credential.
+            _ when route.StartsWith("/console/", StringComparison.Ordinal) => Need.Nothing,
             // The status page shows the figures /metrics exports, as JSON.
             _ when route.StartsWith("/openapi", StringComparison.Ordinal) || route == "/metrics" || route == "/doppel/status" || route == "/doppel/auth/whoami" => Need.SignedIn,
             _ when route.StartsWith("/models", StringComparison.Ordinal) => Need.To(Resource.Models, access),
