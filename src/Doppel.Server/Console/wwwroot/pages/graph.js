@@ -1,7 +1,8 @@
 // The twin graph: the twins of a query and the relationships among them (GET /doppel/graph), drawn by Cytoscape.js on
 // canvas. Expand a twin's neighbours (double-click it, or the button beside it), colour by model, by a property or by
-// open alerts (kept live from the event stream), and open a twin's page. Readable at a few thousand nodes: a layout
-// that costs O(n) beyond a few hundred nodes, labels drawn only when large enough on screen, edges hidden while panning.
+// open alerts (kept live from the event stream), and open a twin's page. Readable at a few thousand nodes: a radial
+// layout that costs O(n + e) beyond a few hundred nodes, labels drawn only when large enough on screen, edges hidden
+// while panning.
 import cytoscape from 'cytoscape';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { subscribeEvents } from '../lib/events.js';
@@ -120,19 +121,112 @@ function edgeId(edge) {
   return `${edge.source}\u241f${edge.id}`;
 }
 
-function layoutOptions(name, count) {
-  const chosen = name === 'auto' ? (count <= FORCE_LAYOUT_LIMIT ? 'cose' : 'concentric') : name;
+/**
+ * A radial tree in O(n + e): a breadth-first spanning tree over the drawing (from twins no relationship points at,
+ * then the best connected), each twin on the ring of its depth, inside a wedge of its parent's as wide as its share
+ * of the leaves, so a subtree stays together. Components hang from one virtual centre. Answers id → { x, y }.
+ */
+function radialPositions(cy) {
+  const nodes = cy.nodes().toArray();
+  const parentOf = new Map();
+  const children = new Map();
+  const roots = [];
+  const seen = new Set();
+  const starts = nodes.slice().sort((a, b) => (b.indegree() === 0) - (a.indegree() === 0) || b.degree() - a.degree());
+  for (const start of starts) {
+    if (seen.has(start.id())) continue;
+    seen.add(start.id());
+    roots.push(start.id());
+    const queue = [start];
+    for (let head = 0; head < queue.length; head++) {
+      const node = queue[head];
+      const kids = [];
+      node.neighborhood('node').forEach((next) => {
+        if (!seen.has(next.id())) {
+          seen.add(next.id());
+          parentOf.set(next.id(), node.id());
+          kids.push(next.id());
+          queue.push(next);
+        }
+      });
+      children.set(node.id(), kids);
+    }
+  }
+  // Leaves per subtree, children before parents (reverse breadth-first order).
+  const leaves = new Map();
+  const order = [];
+  for (const root of roots) {
+    const queue = [root];
+    for (let head = 0; head < queue.length; head++) {
+      order.push(queue[head]);
+      queue.push(...children.get(queue[head]));
+    }
+  }
+  for (let i = order.length - 1; i >= 0; i--) {
+    const kids = children.get(order[i]);
+    leaves.set(order[i], kids.length ? kids.reduce((sum, k) => sum + leaves.get(k), 0) : 1);
+  }
+  const total = roots.reduce((sum, r) => sum + leaves.get(r), 0);
+  // Depth 1 for the roots (a lone component sits in the middle), and the ring gap that fits the fullest ring.
+  const single = roots.length === 1;
+  const depth = new Map();
+  const perRing = [];
+  for (const id of order) {
+    const d = parentOf.has(id) ? depth.get(parentOf.get(id)) + 1 : single ? 0 : 1;
+    depth.set(id, d);
+    perRing[d] = (perRing[d] ?? 0) + 1;
+  }
+  let gap = 60;
+  perRing.forEach((count, d) => { if (d > 0) gap = Math.max(gap, (count * 18) / (2 * Math.PI * d)); });
+  const positions = {};
+  const place = (id, from, to) => {
+    const angle = (from + to) / 2;
+    const r = depth.get(id) * gap;
+    positions[id] = { x: r * Math.cos(angle), y: r * Math.sin(angle) };
+    let at = from;
+    for (const kid of children.get(id)) {
+      const width = ((to - from) * leaves.get(kid)) / leaves.get(id);
+      place(kid, at, at + width);
+      at += width;
+    }
+  };
+  let at = 0;
+  for (const root of roots) {
+    const width = (2 * Math.PI * leaves.get(root)) / total;
+    place(root, at, at + width);
+    at += width;
+  }
+  return positions;
+}
+
+/** The layout to run on the drawing: what the user chose, or for 'auto' the one that stays fast at this size. */
+function runLayout(cy, name) {
+  const count = cy.nodes().length;
+  const chosen = name === 'auto' ? (count <= FORCE_LAYOUT_LIMIT ? 'cose' : 'radial') : name;
+  const common = { animate: false, fit: true, padding: 20 };
+  let layout;
   switch (chosen) {
     case 'cose':
-      return { name: 'cose', animate: false, randomize: true, numIter: 1000, nodeRepulsion: () => 8000, idealEdgeLength: () => 60, fit: true, padding: 20 };
+      layout = cy.layout({ ...common, name: 'cose', randomize: true, numIter: 1000, nodeRepulsion: () => 8000, idealEdgeLength: () => 60 });
+      break;
+    case 'radial': {
+      const positions = radialPositions(cy);
+      layout = cy.layout({ ...common, name: 'preset', positions: (n) => positions[n.id()] });
+      break;
+    }
     case 'concentric':
-      // Rings by degree: hubs in the middle; a ring per distinct degree band.
-      return { name: 'concentric', animate: false, fit: true, padding: 20, minNodeSpacing: 6, concentric: (n) => n.degree(), levelWidth: () => 2 };
+      // Rings by degree: hubs in the middle.
+      layout = cy.layout({ ...common, name: 'concentric', minNodeSpacing: 6, concentric: (n) => n.degree(), levelWidth: () => 2 });
+      break;
     case 'breadthfirst':
-      return { name: 'breadthfirst', animate: false, directed: true, fit: true, padding: 20, spacingFactor: 1.1 };
+      layout = cy.layout({ ...common, name: 'breadthfirst', directed: true, spacingFactor: 1.1 });
+      break;
     default:
-      return { name: chosen, animate: false, fit: true, padding: 20 };
+      layout = cy.layout({ ...common, name: chosen });
   }
+  const stopped = layout.promiseOn('layoutstop');
+  layout.run();
+  return stopped;
 }
 
 /** The worst open alert of each twin, from the list of open alerts. */
@@ -255,10 +349,7 @@ export default function GraphPage({ params, api, signal }) {
         cy.elements().remove();
         cy.add(elementsOf(graph, colour));
       });
-      const running = cy.layout(layoutOptions(layout, graph.nodes.length));
-      const stopped = running.promiseOn('layoutstop');
-      running.run();
-      await stopped;
+      await runLayout(cy, layout);
       await nextFrame();
       const drawn = performance.now();
       setInfo({
@@ -332,7 +423,7 @@ export default function GraphPage({ params, api, signal }) {
       <${Field} label="Max nodes"><input type="number" min="1" max="10000" style="width:6rem" aria-label="Max nodes" value=${max} onInput=${(e) => setMax(Number(e.target.value))} /><//>
       <${Field} label="Layout">
         <select aria-label="Layout" value=${layout} onChange=${(e) => setLayout(e.target.value)}>
-          ${['auto', 'cose', 'concentric', 'breadthfirst', 'grid', 'circle'].map((l) => html`<option value=${l}>${l}</option>`)}
+          ${['auto', 'radial', 'cose', 'concentric', 'breadthfirst', 'grid', 'circle'].map((l) => html`<option value=${l}>${l}</option>`)}
         </select>
       <//>
       <button type="submit" class="primary" disabled=${busy} data-testid="graph-draw">${busy ? 'Drawing…' : 'Draw'}</button>

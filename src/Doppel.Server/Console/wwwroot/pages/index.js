@@ -3,4 +3,8 @@
 // whose default export is the page component: Page({ params, api, signal })).
 export default [
   { path: 'overview', title: 'Overview', load: () => import('./overview.js') },
+  { path: 'graph', title: 'Graph', needs: 'twins', load: () => import('./graph.js') },
+  { path: 'alerts', title: 'Alerts', needs: 'twins', load: () => import('./alerts.js') },
+  { path: 'rules', title: 'Rules', needs: 'rules', load: () => import('./rules.js') },
+  { path: 'operations', title: 'Operations', load: () => import('./operations.js') },
 ];
