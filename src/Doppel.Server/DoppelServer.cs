@@ -197,6 +197,8 @@ public sealed class DoppelServer : IAsyncDisposable
         builder.Services.AddSignalR(hub => hub.AddFilter<HubErrors>());
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<DoppelMetrics>();
+        builder.Services.AddSingleton<RuleMonitor>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<RuleMonitor>());
         builder.Services.AddSingleton<IngestPipeline>();
         builder.Services.AddSingleton<HistoryMaintenance>();
         builder.Services.AddHostedService(services => services.GetRequiredService<HistoryMaintenance>());
@@ -249,6 +251,8 @@ public sealed class DoppelServer : IAsyncDisposable
         ImportJobEndpoints.Map(app);
         EventStreamEndpoints.Map(app);
         AuditEndpoints.Map(app);
+        RuleEndpoints.Map(app);
+        AlertEndpoints.Map(app);
         app.MapHub<EventHub>("/doppel/hubs/events");
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPrometheusScrapingEndpoint("/metrics");
