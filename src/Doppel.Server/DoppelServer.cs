@@ -198,6 +198,8 @@ public sealed class DoppelServer : IAsyncDisposable
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<DoppelMetrics>();
         builder.Services.AddSingleton<MetricTotals>();
+        builder.Services.AddSingleton<RuleMonitor>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<RuleMonitor>());
         builder.Services.AddSingleton<IngestPipeline>();
         builder.Services.AddSingleton<HistoryMaintenance>();
         builder.Services.AddHostedService(services => services.GetRequiredService<HistoryMaintenance>());
@@ -255,6 +257,8 @@ public sealed class DoppelServer : IAsyncDisposable
         AuditEndpoints.Map(app);
         GraphEndpoints.Map(app);
         StatusEndpoints.Map(app);
+        RuleEndpoints.Map(app);
+        AlertEndpoints.Map(app);
         app.MapHub<EventHub>("/doppel/hubs/events");
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPrometheusScrapingEndpoint("/metrics");
