@@ -172,6 +172,7 @@ function Editor({ api, rule, onSaved, onDeleted }) {
         <//>
         <${Field} label="Description"><input type="text" value=${form.description} onInput=${set('description')} /><//>
       </div>
+      ${where.field === 'scope' ? html`<${Pointer} text=${form.scope} line=${where.line} column=${where.column} />` : null}
       <${Field} label="Condition" hint="The query expression language: temperature > 90, AVG(temperature, 10m) > 80, …">
         <textarea rows="2" class=${bad('condition')} value=${form.condition} onInput=${set('condition')} data-testid="rule-condition"></textarea>
       <//>
