@@ -140,6 +140,50 @@ public sealed class AlertsPageTests(BrowserFixture browser, ServerFixture server
     }
 
     [Fact]
+    public async Task The_graph_colours_twins_by_their_worst_open_alert_and_follows_new_alerts_live()
+    {
+        foreach (var twin in new[] { "pump-g1", "pump-g2" })
+        {
+            await server.SendOkAsync(HttpMethod.Put, $"/digitaltwins/{twin}", $$$"""{"$metadata":{"$model":"{{{Pump}}}"}}""");
+        }
+        await server.SendOkAsync(HttpMethod.Put, "/doppel/rules/graph-warm", """
+            {"scope":{"query":"SELECT * FROM DIGITALTWINS WHERE STARTSWITH($dtId, 'pump-g')"},"condition":"temperature > 50","severity":"warning","message":"{twinId} warm"}
+            """);
+        await server.SendOkAsync(HttpMethod.Put, "/doppel/rules/graph-hot", """
+            {"scope":{"query":"SELECT * FROM DIGITALTWINS WHERE STARTSWITH($dtId, 'pump-g')"},"condition":"temperature > 90","severity":"critical","message":"{twinId} hot"}
+            """);
+        await TelemetryAsync("pump-g1", 60, "g1");
+        await Poll.UntilAsync(() => server.SendOkAsync(HttpMethod.Get, "/doppel/alerts?state=open&twinId=pump-g1"), a => a["value"]!.AsArray().Count == 1, "pump-g1's alert");
+        await using var tab = await browser.OpenAsync(server.Server.HttpAddress!, nameof(The_graph_colours_twins_by_their_worst_open_alert_and_follows_new_alerts_live),
+            "graph?colour=alerts&query=" + Uri.EscapeDataString("SELECT * FROM DIGITALTWINS WHERE STARTSWITH($dtId, 'pump-g')"));
+        var page = tab.Page;
+        await Assertions.Expect(page.GetByTestId("graph-info")).ToHaveAttributeAsync("data-nodes", "2");
+        await Assertions.Expect(page.GetByTestId("graph-legend")).ToContainTextAsync("no open alert");
+
+        await FindAsync(page, "pump-g1");
+        await Assertions.Expect(page.GetByTestId("graph-selected")).ToContainTextAsync("Worst open alert: warning");
+        await FindAsync(page, "pump-g2");
+        await Assertions.Expect(page.GetByTestId("graph-selected")).Not.ToContainTextAsync("Worst open alert");
+
+        // A reading over both thresholds raises two alerts on pump-g2 while the page is open: the worst one counts.
+        await TelemetryAsync("pump-g2", 95, "g2");
+        await Assertions.Expect(page.GetByTestId("graph-selected")).ToContainTextAsync("Worst open alert: critical");
+    }
+
+    private async Task TelemetryAsync(string twin, double temperature, string messageId)
+    {
+        using var sent = await server.SendAsync(HttpMethod.Post, $"/digitaltwins/{twin}/telemetry", $$"""{"temperature":{{temperature.ToString(CultureInfo.InvariantCulture)}}}""", configure: r => r.Headers.Add("Message-Id", messageId));
+        Assert.True(sent.IsSuccessStatusCode, $"telemetry -> {(int)sent.StatusCode}");
+    }
+
+    private static async Task FindAsync(IPage page, string id)
+    {
+        await page.GetByTestId("graph-find").FillAsync(id);
+        await page.GetByTestId("graph-find").PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("graph-selected")).ToContainTextAsync(id);
+    }
+
+    [Fact]
     public async Task The_operations_page_shows_ingest_dead_letters_history_and_the_metrics()
     {
         await server.SendOkAsync(HttpMethod.Put, "/digitaltwins/pump-ops", $$$"""{"$metadata":{"$model":"{{{Pump}}}"}}""");
