@@ -95,6 +95,54 @@ internal static class HistoryEndpoints
             return Responses.Json(new JsonObject { ["value"] = value, ["bucket"] = bucket.Value.ToString("c", CultureInfo.InvariantCulture) });
         }).WithName("History_Aggregate");
 
+        // The download form of export: the file streams back to the caller (CSV or Parquet), limited to what it may read.
+        history.MapGet("/export", async (HttpRequest request, TwinRuntime runtime, QueryEngine engine, CancellationToken ct) =>
+        {
+            var format = request.Query["format"].ToString() is { Length: > 0 } f ? f.ToLowerInvariant() : "csv";
+            if (format is not ("csv" or "parquet"))
+            {
+                return AdtErrors.ToResult("InvalidArgument", $"'format' must be csv or parquet, not '{request.Query["format"]}'.");
+            }
+            var range = Range(request);
+            var twins = Permitted(request, runtime, Twins(request, runtime, engine, ct));
+            if ((range.Error ?? twins.Error) is { } error)
+            {
+                return AdtErrors.ToResult(error);
+            }
+            foreach (var id in List(request, "twinIds"))
+            {
+                if (Denied(request.HttpContext, runtime, id) is { } denied)
+                {
+                    return denied;
+                }
+            }
+            var (from, to) = range.Value;
+            var read = new HistoryRead(twins.Value!, List(request, "names"), from, to, MaxPageSize);
+            var name = string.Create(CultureInfo.InvariantCulture, $"doppel-history-{runtime.Time.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}.{format}");
+            if (format == "csv")
+            {
+                return new HistoryCsv(runtime, read, name);
+            }
+            if (request.HttpContext.Access().MayHideProperties)
+            {
+                return AdtErrors.ToResult(new DoppelError("Forbidden",
+                    "A policy hides some properties from you, and a Parquet export cannot leave them out point by point: export as CSV (format=csv), which does."), StatusCodes.Status403Forbidden);
+            }
+            // DuckDB writes Parquet to a file: a temporary one, deleted once it has been sent.
+            var path = Path.Combine(Path.GetTempPath(), $"doppel-export-{Guid.NewGuid():N}.parquet");
+            try
+            {
+                await runtime.History.ExportParquetAsync(read, path, ct);
+                var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+                return Results.File(stream, "application/vnd.apache.parquet", name);
+            }
+            catch
+            {
+                File.Delete(path);
+                throw;
+            }
+        }).WithName("History_Download");
+
         history.MapPost("/export", async (HttpRequest request, TwinRuntime runtime, QueryEngine engine, CancellationToken ct) =>
         {
             var body = RequestBody.ExpectObject(await RequestBody.ReadJsonAsync(request, 1 << 20, ct), "an export request");
@@ -343,5 +391,43 @@ internal static class HistoryEndpoints
             return id.GetValue<string>();
         }
         return obj.Select(p => p.Value is JsonObject inner && inner["$dtId"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null).FirstOrDefault(s => s is not null);
+    }
+
+    /// <summary>History points as CSV (twinId,name,kind,time,value), read page by page and written as they come.</summary>
+    private sealed class HistoryCsv(TwinRuntime runtime, HistoryRead read, string fileName) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            var ct = httpContext.RequestAborted;
+            response.ContentType = "text/csv; charset=utf-8";
+            response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment") { FileName = fileName }.ToString();
+            await using var writer = new StreamWriter(response.Body, new System.Text.UTF8Encoding(false), 64 * 1024);
+            await writer.WriteAsync("twinId,name,kind,time,value\n");
+            var page = read;
+            while (true)
+            {
+                var points = await runtime.History.ReadAsync(page, ct);
+                foreach (var point in points.Points)
+                {
+                    if (!Readable(httpContext, runtime, point.TwinId, point.Name))
+                    {
+                        continue;
+                    }
+                    var value = point.Number is { } n ? n.ToString("R", CultureInfo.InvariantCulture) : point.Json ?? "";
+                    await writer.WriteAsync(string.Join(',', Csv(point.TwinId), Csv(point.Name), point.Kind == HistoryKind.Telemetry ? "telemetry" : "property", Timestamp(point.Time), Csv(value)));
+                    await writer.WriteAsync('\n');
+                }
+                if (points.Next is not { } next)
+                {
+                    break;
+                }
+                page = page with { After = next };
+            }
+        }
+
+        /// <summary>A CSV field, quoted when it holds a comma, quote or line break (RFC 4180).</summary>
+        private static string Csv(string text) =>
+            text.AsSpan().IndexOfAny(",\"\r\n") < 0 ? text : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 }

@@ -102,8 +102,8 @@ internal static class AccessGate
                 || route.StartsWith("/doppel/mappings", StringComparison.Ordinal) => Need.To(Resource.Routes, access),
             _ when route.StartsWith("/doppel/history/twins", StringComparison.Ordinal) => Need.To(Resource.Properties, Access.Read),
             "/doppel/history/aggregates" => Need.To(Resource.Telemetry, Access.Read),
-            // Export writes a file on the server's disk.
-            "/doppel/history/export" => Need.Role(Role.Owner),
+            // GET streams the export back (limited to the twins the caller may read); POST writes a file on the server's disk.
+            "/doppel/history/export" => read ? Need.To(Resource.Telemetry, Access.Read) : Need.Role(Role.Owner),
             // Retention, downsampling and compaction delete history: the owner's decision.
             _ when route.StartsWith("/doppel/history", StringComparison.Ordinal) => read ? Need.To(Resource.Telemetry, Access.Read) : Need.Role(Role.Owner),
             "/doppel/ingest" => Need.To(Resource.Telemetry, Access.Write),

@@ -48,6 +48,14 @@ public sealed class ConsolePage : IAsyncDisposable
         await Assertions.Expect(Page.Locator(".shell, .sign-in")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 30_000 });
     }
 
+    /// <summary>Signs in on the sign-in page with an API key, as a user pastes it, and waits for the shell.</summary>
+    public async Task SignInAsync(string apiKey)
+    {
+        await Page.GetByLabel("API key").FillAsync(apiKey);
+        await Page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Sign in", Exact = true }).ClickAsync();
+        await Assertions.Expect(Page.GetByTestId("who")).ToBeVisibleAsync();
+    }
+
     /// <summary>An error the test causes on purpose (a refused request, which Chromium logs), so it does not fail the test.</summary>
     public void ExpectConsoleError(string pattern) => _expected.Add(new Regex(pattern, RegexOptions.IgnoreCase));
 

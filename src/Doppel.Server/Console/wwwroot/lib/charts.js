@@ -103,6 +103,7 @@ export function createLiveChart(el, { title, series = ['value'], capacity = 1200
     push(timeMs, values) {
       buffer.push(timeMs / 1000, Array.isArray(values) ? values : [values]);
       pushed += 1;
+      el.dataset.points = String(pushed); // what a test or a counter can read without the chart
       if (!frame) frame = requestAnimationFrame(draw);
     },
     clear() {

@@ -161,3 +161,43 @@ export function useInterval(fn, ms) {
     return () => clearInterval(id);
   }, [ms]);
 }
+
+/**
+ * Where an API error points in a text: "… at 2:12" (queries) or "line 2, column 12" (rules). Answers { line, column } or null.
+ */
+export function errorPosition(message) {
+  const m = /\bat (\d+):(\d+)\b/.exec(message ?? '') ?? /\bline (\d+),? column (\d+)/i.exec(message ?? '');
+  return m ? { line: Number(m[1]), column: Number(m[2]) } : null;
+}
+
+/**
+ * A plain code editor: a textarea with line numbers, that marks an error's line in the gutter, shows the line with a
+ * caret under the column, and puts the cursor there. error: { line, column, message } or null; onRun: Ctrl+Enter.
+ */
+export function CodeEditor({ value, onInput, error, onRun, rows = 6, label = 'Code', name }) {
+  const area = useRef(null);
+  const gutter = useRef(null);
+  const lines = value.split('\n');
+  useEffect(() => {
+    if (!error?.line || !area.current) return;
+    let offset = 0;
+    for (let i = 0; i < error.line - 1 && i < lines.length; i++) offset += lines[i].length + 1;
+    offset += Math.max(0, (error.column ?? 1) - 1);
+    area.current.focus();
+    area.current.setSelectionRange(offset, Math.min(value.length, offset + 1));
+  }, [error?.line, error?.column, error?.message]);
+  const badLine = error?.line ? lines[error.line - 1] ?? '' : null;
+  return html`<div>
+    <div class=${`code-editor${error ? ' has-error' : ''}`}>
+      <div class="gutter" ref=${gutter} aria-hidden="true">${lines.map((_, i) => html`<div class=${error?.line === i + 1 ? 'bad' : ''}>${i + 1}</div>`)}</div>
+      <textarea ref=${area} name=${name} aria-label=${label} rows=${Math.max(rows, lines.length)} spellcheck="false" value=${value}
+        onInput=${(e) => onInput(e.target.value)}
+        onScroll=${(e) => { if (gutter.current) gutter.current.scrollTop = e.target.scrollTop; }}
+        onKeyDown=${(e) => { if (onRun && e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); onRun(); } }}></textarea>
+    </div>
+    ${error ? html`<div class="code-error" role="alert" data-testid="code-error">
+      ${error.line ? html`<strong>Line ${error.line}, column ${error.column}:</strong> ` : null}${error.message}
+      ${badLine !== null ? html`<pre class="caret">${badLine}\n${' '.repeat(Math.max(0, (error.column ?? 1) - 1))}^</pre>` : null}
+    </div>` : null}
+  </div>`;
+}
