@@ -80,11 +80,17 @@ internal sealed class RuleExpression
             }
             var (function, end) = call.Value;
             functions.Add(function);
-            // The call becomes a name of the same length (newlines kept), so every position after it is unchanged.
+            // The call becomes a name of the same length (newlines kept), so every position after it is unchanged; an
+            // absence is a truth value, and the grammar wants a comparison for one.
+            var replacement = kind == RuleFunctionKind.Absent ? function.Slot + " = true" : function.Slot;
+            if (replacement.Length > tokens[end].End - token.Start)
+            {
+                return Fail(field, 1, 1, "a condition calls at most 100 rule functions");
+            }
             for (var c = token.Start; c < tokens[end].End; c++)
             {
                 var offset = c - token.Start;
-                rewritten[c] = offset < function.Slot.Length ? function.Slot[offset] : text[c] is '\n' or '\r' ? text[c] : ' ';
+                rewritten[c] = offset < replacement.Length ? replacement[offset] : text[c] is '\n' or '\r' ? text[c] : ' ';
             }
             i = end;
         }
