@@ -40,8 +40,8 @@ public sealed class AlertsPageTests(BrowserFixture browser, ServerFixture server
         await page.GetByTestId("rule-id").FillAsync("hot-e2e");
         await page.GetByTestId("rule-scope-kind").SelectOptionAsync("query");
         await page.GetByTestId("rule-scope").FillAsync($"SELECT * FROM DIGITALTWINS WHERE $dtId = '{Twin}'");
-        await page.GetByTestId("rule-condition").FillAsync("temperature > 90");
-        await page.GetByTestId("rule-clear").FillAsync("temperature < 85");
+        await page.Locator("textarea[name=condition]").FillAsync("temperature > 90");
+        await page.Locator("textarea[name=clear]").FillAsync("temperature < 85");
         await page.GetByTestId("rule-severity").SelectOptionAsync("critical");
         await page.GetByTestId("rule-message").FillAsync("{twinId} runs hot: {value} °C");
         await page.GetByTestId("rule-save").ClickAsync();
@@ -97,15 +97,21 @@ public sealed class AlertsPageTests(BrowserFixture browser, ServerFixture server
 
         await page.GetByTestId("rule-id").FillAsync("bad-rule");
         await page.GetByTestId("rule-scope").FillAsync(Pump);
-        await page.GetByTestId("rule-condition").FillAsync("temperature > 90 AND\ntemperature >> 1");
+        await page.Locator("textarea[name=condition]").FillAsync("temperature > 90 AND\ntemperature >> 1");
         await page.GetByTestId("rule-save").ClickAsync();
 
         await Assertions.Expect(page.Locator(".error-box")).ToContainTextAsync("RuleInvalid");
         await Assertions.Expect(page.Locator(".error-box")).ToContainTextAsync("condition: line 2, column");
-        var pointer = page.GetByTestId("rule-error-pointer");
-        await Assertions.Expect(pointer).ToContainTextAsync("temperature >> 1");
-        Assert.Matches(@"\n\s*\^$", await pointer.InnerTextAsync());
-        await Assertions.Expect(page.GetByTestId("rule-condition")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("has-error"));
+        // The condition's editor marks line 2 and shows it with a caret under the column.
+        var editor = page.Locator(".code-editor.has-error");
+        await Assertions.Expect(editor).ToHaveCountAsync(1);
+        await Assertions.Expect(editor.Locator(".gutter .bad")).ToHaveTextAsync("2");
+        var caret = page.GetByTestId("code-error").Locator("pre.caret");
+        await Assertions.Expect(caret).ToContainTextAsync("temperature >> 1");
+        var column = int.Parse(System.Text.RegularExpressions.Regex.Match(await page.Locator(".error-box").InnerTextAsync(), @"line 2, column (\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        var shown = (await caret.InnerTextAsync()).Split('\n');
+        Assert.Equal(column - 1, shown[1].IndexOf('^', StringComparison.Ordinal));
+        Assert.Equal('>', shown[0][column - 1]);
     }
 
     [Fact]

@@ -3,7 +3,7 @@
 // when and on which twins the rule (saved or as edited) would have fired.
 import { useMemo, useState } from 'preact/hooks';
 import { HistoryChart } from '../lib/charts.js';
-import { ErrorBox, Field, Loading, Table, TimeRangePicker, formatTime, formatValue, href, html, navigate, resolveRange, useAsync } from '../lib/ui.js';
+import { CodeEditor, ErrorBox, Field, Loading, Table, TimeRangePicker, errorPosition, formatTime, formatValue, href, html, navigate, resolveRange, useAsync } from '../lib/ui.js';
 import { SEVERITIES, SeverityBadge } from './alerts.js';
 
 const EMPTY = { id: '', description: '', scopeKind: 'model', scope: '', condition: '', clear: '', for: '', severity: 'major', message: '{twinId}: {value}', enabled: true };
@@ -40,19 +40,10 @@ function toRule(form) {
 
 const FIELDS = ['description', 'scope', 'condition', 'clear', 'for', 'severity', 'message', 'enabled', 'id'];
 
-/** Where an API error points: the field its message names first, and 'line L, column C' (or 'at L:C') when given. */
-export function errorPosition(message) {
+/** The field an API error names first ("condition: line 2, column 18: …", "scope.query: …"), or null. */
+export function fieldOf(message) {
   const text = String(message ?? '');
-  const field = FIELDS.map((f) => ({ f, at: text.search(new RegExp(`\\b${f}\\b`)) })).filter((x) => x.at >= 0).sort((a, b) => a.at - b.at)[0]?.f ?? null;
-  const lc = /line (\d+), column (\d+)/i.exec(text) ?? /\bat (\d+):(\d+)\b/.exec(text);
-  return { field, line: lc ? Number(lc[1]) : null, column: lc ? Number(lc[2]) : null };
-}
-
-/** The text of a field with a caret under the line and column an error names. */
-function Pointer({ text, line, column }) {
-  if (!line) return null;
-  const source = String(text ?? '').split('\n')[line - 1] ?? '';
-  return html`<pre class="json error-pointer" data-testid="rule-error-pointer">${`line ${line}, column ${column}\n${source}\n${' '.repeat(Math.max(0, column - 1))}^`}</pre>`;
+  return FIELDS.map((f) => ({ f, at: text.search(new RegExp(`\\b${f}\\b`)) })).filter((x) => x.at >= 0).sort((a, b) => a.at - b.at)[0]?.f ?? null;
 }
 
 /** Firings per time bucket, as uPlot data. */
@@ -119,8 +110,10 @@ function Editor({ api, rule, onSaved, onDeleted }) {
   const [error, setError] = useState(null);
   const [notice, setNotice] = useState(null);
   const set = (name) => (e) => setForm((f) => ({ ...f, [name]: e.target.type === 'checkbox' ? e.target.checked : e.target.value }));
-  const where = error ? errorPosition(error.message) : {};
-  const bad = (name) => (where.field === name ? 'has-error' : '');
+  const field = error ? fieldOf(error.message) : null;
+  const bad = (name) => (field === name ? 'has-error' : '');
+  // An expression's error, for the editor that holds it: its line and column, and the message.
+  const codeError = (name) => (field === name ? { ...(errorPosition(error.message) ?? {}), message: error.message } : null);
   const unchanged = stored && JSON.stringify(toForm(stored)) === JSON.stringify(form);
 
   const save = async (e) => {
@@ -172,16 +165,15 @@ function Editor({ api, rule, onSaved, onDeleted }) {
         <//>
         <${Field} label="Description"><input type="text" value=${form.description} onInput=${set('description')} /><//>
       </div>
-      ${where.field === 'scope' ? html`<${Pointer} text=${form.scope} line=${where.line} column=${where.column} />` : null}
-      <${Field} label="Condition" hint="The query expression language: temperature > 90, AVG(temperature, 10m) > 80, …">
-        <textarea rows="2" class=${bad('condition')} value=${form.condition} onInput=${set('condition')} data-testid="rule-condition"></textarea>
+      <${Field} label="Condition" hint="The query expression language: temperature > 90, AVG(temperature, '10m') > 80, …">
+        <${CodeEditor} name="condition" label="Condition" rows=${2} value=${form.condition} onInput=${(v) => setForm((f) => ({ ...f, condition: v }))} error=${codeError('condition')} />
       <//>
-      ${where.field === 'condition' ? html`<${Pointer} text=${form.condition} line=${where.line} column=${where.column} />` : null}
       <div class="grid-2">
-        <${Field} label="Clear when (hysteresis, optional)"><textarea rows="1" class=${bad('clear')} value=${form.clear} onInput=${set('clear')} data-testid="rule-clear"></textarea><//>
+        <${Field} label="Clear when (hysteresis, optional)">
+          <${CodeEditor} name="clear" label="Clear when" rows=${1} value=${form.clear} onInput=${(v) => setForm((f) => ({ ...f, clear: v }))} error=${codeError('clear')} />
+        <//>
         <${Field} label="For (optional)" hint="How long the condition must hold: 30s, 2m"><input type="text" class=${bad('for')} value=${form.for} onInput=${set('for')} data-testid="rule-for" /><//>
       </div>
-      ${where.field === 'clear' ? html`<${Pointer} text=${form.clear} line=${where.line} column=${where.column} />` : null}
       <${Field} label="Message" hint="{twinId}, {value} and the twin's properties in braces"><input type="text" class=${bad('message')} value=${form.message} onInput=${set('message')} data-testid="rule-message" /><//>
       <label class="row"><input type="checkbox" checked=${form.enabled} onChange=${set('enabled')} /> Enabled</label>
       <${ErrorBox} error=${error} title=${error?.code === 'RuleInvalid' ? 'The rule is not valid' : undefined} />
