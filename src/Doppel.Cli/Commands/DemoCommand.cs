@@ -88,6 +88,7 @@ internal static class DemoCommand
             var prefix = CliInvocation.Prefix();
             Console.WriteLine($"Doppel demo: {session.Value.Headline}");
             Console.WriteLine($"  API {http}   MQTT {broker}   data {Path.GetFullPath(options.DataDirectory)}");
+            Console.WriteLine($"  console {http} (open it in a browser)");
             foreach (var line in TransportOptions.Describe(server, options).Where(l => !l.Contains("development certificate", StringComparison.Ordinal)))
             {
                 Console.WriteLine(line);

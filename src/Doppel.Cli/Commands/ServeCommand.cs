@@ -107,6 +107,10 @@ internal static class ServeCommand
                 {
                     Console.WriteLine($"  listening on {address}");
                 }
+                if ((server.HttpAddress ?? server.HttpsAddress) is { } site)
+                {
+                    Console.WriteLine($"  web console at {site} (open it in a browser)");
+                }
                 if (server.MqttPort is { } port)
                 {
                     Console.WriteLine($"  MQTT broker on mqtt://{options.MqttBindAddress}:{port} (publish to doppel/twins/{{twinId}}/telemetry)");

@@ -92,10 +92,14 @@ export function createLiveChart(el, { title, series = ['value'], capacity = 1200
   const draw = () => {
     frame = 0;
     const data = buffer.toData();
-    const last = data[0].length ? data[0][data[0].length - 1] : Date.now() / 1000;
+    const times = data[0];
+    const last = times.length ? times[times.length - 1] : Date.now() / 1000;
+    // The window, or less while the buffer holds less, so a young chart is not squeezed to one side.
+    const first = times.length ? times[0] : last;
+    const min = last - first >= 1 ? Math.max(first, last - windowSeconds) : last - windowSeconds;
     plot.batch(() => {
       plot.setData(data, false);
-      plot.setScale('x', { min: last - windowSeconds, max: last });
+      plot.setScale('x', { min, max: last });
     });
   };
   return {
