@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Doppel.Server.Observability;
@@ -62,29 +61,50 @@ internal sealed class MetricTotals : IDisposable
 
     public void Dispose() => _listener.Dispose();
 
-    private sealed class Series(Instrument instrument)
+    /// <summary>
+    /// One instrument's cells, one per tag set. Measurements come on the hot paths (ingest), so finding a cell scans the
+    /// few there are and compares tags in place, without allocating; a new tag set copies the array once.
+    /// </summary>
+    private sealed class Series
     {
-        private readonly ConcurrentDictionary<string, Cell> _cells = new(StringComparer.Ordinal);
+        private readonly Lock _adding = new();
+        private readonly bool _accumulates;
+        private volatile Cell[] _cells = [];
 
-        public Instrument Instrument { get; } = instrument;
+        public Series(Instrument instrument)
+        {
+            Instrument = instrument;
+            var type = instrument.GetType().Name;
+            IsGauge = type.StartsWith("Gauge", StringComparison.Ordinal) || type.StartsWith("ObservableGauge", StringComparison.Ordinal);
+            IsHistogram = instrument is Histogram<double> or Histogram<long>;
+            // Observable instruments report their value now, gauges their latest value; the others report increments.
+            _accumulates = !instrument.IsObservable && !IsGauge;
+        }
 
-        // Observable instruments report their value now, gauges their latest value; the others report increments.
-        private bool Accumulates => !Instrument.IsObservable && !IsGauge;
+        public Instrument Instrument { get; }
 
-        private bool IsGauge => Instrument.GetType().Name.StartsWith("Gauge", StringComparison.Ordinal) || Instrument.GetType().Name.StartsWith("ObservableGauge", StringComparison.Ordinal);
+        private bool IsGauge { get; }
 
-        private bool IsHistogram => Instrument is Histogram<double> or Histogram<long>;
+        private bool IsHistogram { get; }
 
-        public IEnumerable<(KeyValuePair<string, object?>[] Tags, Cell Cell)> Cells => _cells.Values.Select(c => (c.Tags, c));
+        public IEnumerable<(KeyValuePair<string, object?>[] Tags, Cell Cell)> Cells => _cells.Select(c => (c.Tags, c));
 
         public void Add(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
-            var key = Key(tags);
-            if (!_cells.TryGetValue(key, out var cell))
+            var cell = Find(_cells, tags);
+            if (cell is null)
             {
-                cell = _cells.GetOrAdd(key, new Cell(tags.ToArray()));
+                lock (_adding)
+                {
+                    cell = Find(_cells, tags);
+                    if (cell is null)
+                    {
+                        cell = new Cell(tags.ToArray());
+                        _cells = [.. _cells, cell];
+                    }
+                }
             }
-            cell.Record(value, Accumulates);
+            cell.Record(value, _accumulates);
         }
 
         public JsonObject ToJson() => new()
@@ -93,21 +113,19 @@ internal sealed class MetricTotals : IDisposable
             ["unit"] = Instrument.Unit,
             ["description"] = Instrument.Description,
             ["kind"] = IsHistogram ? "histogram" : IsGauge ? "gauge" : "counter",
-            ["values"] = new JsonArray([.. _cells.Values.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => c.ToJson(IsHistogram))]),
+            ["values"] = new JsonArray([.. _cells.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => c.ToJson(IsHistogram))]),
         };
 
-        private static string Key(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        private static Cell? Find(Cell[] cells, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
-            if (tags.Length == 0)
+            foreach (var cell in cells)
             {
-                return "";
+                if (cell.Matches(tags))
+                {
+                    return cell;
+                }
             }
-            var key = new StringBuilder();
-            foreach (var (name, value) in tags)
-            {
-                key.Append(name).Append('=').Append(value).Append('\u001f');
-            }
-            return key.ToString();
+            return null;
         }
     }
 
@@ -121,6 +139,32 @@ internal sealed class MetricTotals : IDisposable
         public KeyValuePair<string, object?>[] Tags { get; } = [.. tags.OrderBy(t => t.Key, StringComparer.Ordinal)];
 
         public string Key => string.Join(",", Tags.Select(t => $"{t.Key}={t.Value}"));
+
+        /// <summary>True when the tags are this cell's, in any order.</summary>
+        public bool Matches(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            if (tags.Length != Tags.Length)
+            {
+                return false;
+            }
+            foreach (var (name, value) in tags)
+            {
+                var found = false;
+                foreach (var (ownName, ownValue) in Tags)
+                {
+                    if (ownName == name)
+                    {
+                        found = Equals(ownValue, value);
+                        break;
+                    }
+                }
+                if (!found)
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
 
         public double Value
         {
