@@ -26,7 +26,7 @@ public sealed partial class GrafanaDashboardTests
         var server = new ServerFixture
         {
             Time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)),
-            Configure = o => (o.RequireAuthentication, o.RequestsPerSecond) = (true, 20),
+            Configure = o => (o.RequireAuthentication, o.RequestsPerSecond) = (true, 1000),
         };
         await server.InitializeAsync();
         try
@@ -37,6 +37,13 @@ public sealed partial class GrafanaDashboardTests
             await Ok(owner, HttpMethod.Put, $"/digitaltwins/meter-1?api-version={ServerFixture.ApiVersion}", """{"$metadata":{"$model":"dtmi:test:Meter;1"}}""");
             // Ingest: one stored message and one dead letter.
             await Ok(owner, HttpMethod.Post, "/doppel/ingest", "{\"twinId\":\"meter-1\",\"values\":{\"flow\":1.5}}\n{\"twinId\":\"meter-1\",\"values\":{\"flow\":\"x\"}}\n", "application/x-ndjson");
+            // An alert raised, acknowledged and resolved by a rule.
+            await Ok(owner, HttpMethod.Put, "/doppel/rules/fast", """{"scope":{"model":"dtmi:test:Meter;1"},"condition":"flow > 10","clear":"flow < 5","severity":"minor","message":"{twinId} fast"}""");
+            await Ok(owner, HttpMethod.Post, "/doppel/ingest", "{\"twinId\":\"meter-1\",\"values\":{\"flow\":15},\"time\":\"2026-01-01T00:00:01Z\"}\n", "application/x-ndjson");
+            var alert = await Poll.UntilAsync(() => Ok(owner, HttpMethod.Get, "/doppel/alerts?state=open"), a => a["value"]!.AsArray().Count == 1, "the alert");
+            await Ok(owner, HttpMethod.Post, $"/doppel/alerts/{(string)alert["value"]![0]!["id"]!}/ack", "{}");
+            await Ok(owner, HttpMethod.Post, "/doppel/ingest", "{\"twinId\":\"meter-1\",\"values\":{\"flow\":1},\"time\":\"2026-01-01T00:00:02Z\"}\n", "application/x-ndjson");
+            await Poll.UntilAsync(() => Ok(owner, HttpMethod.Get, "/doppel/alerts?state=open"), a => a["value"]!.AsArray().Count == 0, "the alert to resolve");
             // A refusal by access rules.
             var created = await Ok(owner, HttpMethod.Post, "/doppel/auth/keys", """{"name":"reader","role":"reader"}""");
             using var reader = Client(server, (string)created["key"]!);
@@ -46,7 +53,7 @@ public sealed partial class GrafanaDashboardTests
             }
             // A subject over its request budget.
             var throttled = false;
-            for (var i = 0; i < 100 && !throttled; i++)
+            for (var i = 0; i < 1200 && !throttled; i++)
             {
                 using var response = await reader.GetAsync("/doppel/status");
                 throttled = response.StatusCode == HttpStatusCode.TooManyRequests;
@@ -146,9 +153,9 @@ public sealed partial class GrafanaDashboardTests
         return client;
     }
 
-    private static async Task<JsonNode> Ok(HttpClient client, HttpMethod method, string path, string body, string contentType = "application/json")
+    private static async Task<JsonNode> Ok(HttpClient client, HttpMethod method, string path, string? body = null, string contentType = "application/json")
     {
-        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(body, Encoding.UTF8, contentType) };
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : new StringContent(body, Encoding.UTF8, contentType) };
         using var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{method} {path} -> {(int)response.StatusCode}: {text}");

@@ -136,6 +136,7 @@ public sealed class GraphApiTests : IAsyncLifetime
     public async Task Status_counts_messages_dead_letters_and_history_and_any_signed_in_subject_reads_it()
     {
         using var reader = Client(await CreateKeyAsync("erin", "reader"));
+        await Ok(_owner, HttpMethod.Put, "/doppel/rules/flowing", $$"""{"scope":{"model":"{{Pump}}"},"condition":"flow > 2","severity":"major","message":"{twinId} flows"}""");
         const string Lines = """
             {"twinId":"pump-1","values":{"flow":2.5},"messageId":"m1"}
             {"twinId":"pump-1","values":{"flow":"fast"},"messageId":"m2"}
@@ -143,7 +144,7 @@ public sealed class GraphApiTests : IAsyncLifetime
         var ingested = await Ok(_owner, HttpMethod.Post, "/doppel/ingest", Lines, "application/x-ndjson");
         Assert.Equal(1, (int)ingested["deadLettered"]!);
 
-        var status = await Ok(reader, HttpMethod.Get, "/doppel/status");
+        var status = await Poll.UntilAsync(() => Ok(reader, HttpMethod.Get, "/doppel/status"), s => (double)s["alerts"]!["open"]! == 1, "the open alert in the status");
 
         Assert.Equal(4, (int)status["twins"]!);
         Assert.Equal(2, (int)status["models"]!);
@@ -152,6 +153,7 @@ public sealed class GraphApiTests : IAsyncLifetime
         Assert.Equal(1, (double)status["ingest"]!["messages"]!["dead_letter"]!);
         Assert.Equal(2, (double)status["ingest"]!["bySource"]!["http"]!);
         Assert.Equal(1, (long)status["deadLetters"]!["total"]!);
+        Assert.Equal(1, (double)status["alerts"]!["raised"]!["major"]!);
         // Twin writes land in history as property points, and the one reading as a telemetry point.
         Assert.True((long)status["history"]!["points"]! >= 1);
         Assert.True((long)status["history"]!["bytes"]! > 0);

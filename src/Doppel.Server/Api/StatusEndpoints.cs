@@ -10,7 +10,7 @@ namespace Doppel.Server.Api;
 
 /// <summary>
 /// <c>GET /doppel/status</c>: what an operator watches, as JSON: twins and models, device messages by outcome and
-/// source, points stored, dead letters, history's size, and every instrument of the <c>Doppel</c> meter with its totals
+/// source, points stored, dead letters, history's size, open alerts, and every instrument of the <c>Doppel</c> meter with its totals
 /// since start (the figures <c>/metrics</c> exports). Rates are the difference of two readings over their times.
 /// </summary>
 internal static class StatusEndpoints
@@ -21,6 +21,8 @@ internal static class StatusEndpoints
             var deadLetters = await runtime.DeadLetters.ReadDeadLettersAsync(new DeadLetterQuery(PageSize: 1), ct);
             var points = await runtime.History.CountAsync(ct);
             var folder = Path.GetFullPath(options.Value.DataDirectory);
+            // First, so that the gauges read below are of now.
+            var metrics = totals.Snapshot();
             return Responses.Json(new JsonObject
             {
                 ["version"] = RootEndpoint.Version,
@@ -42,7 +44,12 @@ internal static class StatusEndpoints
                     ["queue"] = runtime.HistoryQueueDepth,
                 },
                 ["events"] = new JsonObject { ["dropped"] = runtime.Events.TotalDropped },
-                ["metrics"] = totals.Snapshot(),
+                ["alerts"] = new JsonObject
+                {
+                    ["open"] = totals.Total("doppel.alerts.open"),
+                    ["raised"] = Object(totals.By("doppel.alerts.raised", "severity")),
+                },
+                ["metrics"] = metrics,
             });
         }).WithTags("Status").WithName("Status_Get");
 

@@ -204,6 +204,7 @@ public sealed class AlertsPageTests(BrowserFixture browser, ServerFixture server
         await Assertions.Expect(page.GetByTestId("ops-ingest-rate")).ToContainTextAsync("msg/s");
         await Assertions.Expect(page.GetByTestId("ops-history")).ToContainTextAsync("points");
         await Assertions.Expect(page.GetByTestId("ops-deadletters")).ToContainTextAsync("ValidationFailed");
+        await Assertions.Expect(page.GetByTestId("ops-alerts")).ToContainTextAsync("Open alerts");
         var letters = page.GetByTestId("operations-deadletters");
         await Assertions.Expect(letters.Locator("td", new() { HasTextString = "pump-ops" }).First).ToBeVisibleAsync();
         await Assertions.Expect(letters).ToContainTextAsync("ValidationFailed");

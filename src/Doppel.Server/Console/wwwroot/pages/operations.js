@@ -129,6 +129,8 @@ export default function OperationsPage({ api, signal }) {
         <${Card} testid="ops-history" title="History" value=${bytes(status.history.bytes)} hint=${`${status.history.points.toLocaleString()} points · ${status.history.queue} queued`} />
         <${Card} testid="ops-twins" title="Twins" value=${status.twins.toLocaleString()} hint=${`${status.models} models`} />
         <${Card} testid="ops-events" title="Events dropped" value=${status.events.dropped.toLocaleString()} hint="slow live-stream readers" />
+        ${status.alerts ? html`<${Card} testid="ops-alerts" title=${html`<a href="#/alerts">Open alerts</a>`} value=${status.alerts.open.toLocaleString()}
+          hint=${`raised since start: ${Object.entries(status.alerts.raised).map(([k, v]) => `${k} ${v}`).join(' · ') || 'none'}`} />` : null}
       </div>
       <h2>Ingest</h2>
       <${LiveChart} title="Per second" series=${['messages', 'points', 'dead letters']} windowSeconds=${300} capacity=${600} height=${180} onReady=${(c) => { chart.current = c; }} />
