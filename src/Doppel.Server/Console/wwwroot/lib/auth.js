@@ -154,6 +154,7 @@ async function completeOidc(config) {
   const pending = JSON.parse(sessionStorage.getItem(PENDING) ?? 'null');
   sessionStorage.removeItem(PENDING);
   history.replaceState(null, '', `/${pending?.returnTo ?? ''}`);
+  dispatchEvent(new HashChangeEvent('hashchange')); // replaceState does not tell the router the page changed
   if (params.has('error')) {
     throw new Error(`The identity provider refused the sign-in: ${params.get('error_description') ?? params.get('error')}.`);
   }

@@ -317,7 +317,9 @@ const TABS = [['overview', 'Properties and relationships'], ['live', 'Live'], ['
 
 export default function TwinPage({ params }) {
   const id = params.id;
-  const tab = TABS.some(([t]) => t === params.query.tab) ? params.query.tab : 'overview';
+  // History needs read access to telemetry: without it the tab is not offered (the API would refuse it anyway).
+  const tabs = TABS.filter(([t]) => t !== 'history' || auth.can('telemetry', 'read'));
+  const tab = tabs.some(([t]) => t === params.query.tab) ? params.query.tab : 'overview';
   const twin = useAsync((signal) => api.getWithEtag(api.adt(`/digitaltwins/${encodeURIComponent(id)}`), { signal }), [id]);
   const models = useAsync((signal) => loadModels(signal), []);
   const index = useMemo(() => (models.data ? modelIndex(models.data) : null), [models.data]);
@@ -357,7 +359,7 @@ export default function TwinPage({ params }) {
     <h1>${id}</h1>
     <p>Model <a href=${href('models', modelId)}>${modelId}</a>
       ${packPages.map((p) => html` · <a href=${`#/${p.path}?twin=${encodeURIComponent(id)}`}>${p.title}</a>`)}</p>
-    <nav class="tabs">${TABS.map(([t, title]) => html`<a href=${`#/twins/${encodeURIComponent(id)}${t === 'overview' ? '' : `?tab=${t}`}`} class=${t === tab ? 'active' : ''}>${title}</a>`)}</nav>
+    <nav class="tabs">${tabs.map(([t, title]) => html`<a href=${`#/twins/${encodeURIComponent(id)}${t === 'overview' ? '' : `?tab=${t}`}`} class=${t === tab ? 'active' : ''}>${title}</a>`)}</nav>
     ${tab === 'overview' ? html`
       <${Properties} twin=${doc} etag=${twin.data.etag} contents=${contents} onFresh=${fresh}
         onSaved=${(etag) => { fresh().catch(() => twin.setData((d) => ({ ...d, etag }))); }} />
