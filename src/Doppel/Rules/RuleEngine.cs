@@ -52,7 +52,13 @@ public sealed class RuleEngine : IDisposable
         _options = options ?? new RuleEngineOptions();
         _live = live;
         _replay = replay;
+        _related = id => _graph.TryGetTwin(id, out var twin) ? Observe(twin, _twins.TryGetValue(id, out var watch) ? watch.Latest : _live?.Get(id), null) : null;
+        _outgoing = (id, name) => _graph.Outgoing(id, name);
     }
+
+    // Made once: conditions comparing across relationships read related twins through these.
+    private readonly Func<string, JsonObject?> _related;
+    private readonly Func<string, string, IReadOnlyList<RelationshipDocument>> _outgoing;
 
     /// <summary>The rules in force, by id.</summary>
     public IReadOnlyList<AlertRule> Rules => _rules;
@@ -168,6 +174,7 @@ public sealed class RuleEngine : IDisposable
             {
                 var now = _time.GetUtcNow();
                 var latest = new Dictionary<string, HistoryPoint>(watch.Latest, StringComparer.Ordinal);
+                watch.Stamp++;
                 for (var i = 0; i < points.Count; i++)
                 {
                     var point = points[i];
@@ -182,7 +189,7 @@ public sealed class RuleEngine : IDisposable
                     }
                     if (point.Number is { } number)
                     {
-                        AddToSeries(watch, rules, point.Name, point.Time, number, now);
+                        AddToSeries(watch, rules, i, point, number);
                     }
                 }
                 watch.Latest = latest;
@@ -502,31 +509,28 @@ public sealed class RuleEngine : IDisposable
         return watch;
     });
 
-    private static void AddToSeries(TwinWatch watch, List<AlertRule> rules, string name, DateTimeOffset time, double value, DateTimeOffset now)
+    private static void AddToSeries(TwinWatch watch, List<AlertRule> rules, int index, HistoryPoint point, double value)
     {
-        var keep = TimeSpan.Zero;
         foreach (var rule in rules)
         {
             foreach (var function in rule.Functions)
             {
-                if (function.NeedsSeries && function.Name == name && function.Window > keep)
+                if (!function.NeedsSeries || function.Name != point.Name)
                 {
-                    keep = function.Window;
+                    continue;
+                }
+                if (!watch.Series.TryGetValue(function.SeriesKey, out var series))
+                {
+                    series = new Series(function.Window);
+                    watch.Series[function.SeriesKey] = series;
+                }
+                if (series.Last != (watch.Stamp, index))
+                {
+                    series.Last = (watch.Stamp, index);
+                    series.Add(point.Time, value);
                 }
             }
         }
-        if (keep == TimeSpan.Zero)
-        {
-            return;
-        }
-        if (!watch.Series.TryGetValue(name, out var series))
-        {
-            series = new Series();
-            watch.Series[name] = series;
-        }
-        series.Keep = keep;
-        series.Add(time, value);
-        series.Trim(now);
     }
 
     /// <summary>Evaluates rules on a twin under its lock: one observed document for all of them.</summary>
@@ -650,7 +654,7 @@ public sealed class RuleEngine : IDisposable
                 var seen = watch.Seen.TryGetValue(function.Name ?? "", out var at) ? at : watch.Started;
                 document[function.Slot] = now - seen >= function.Window;
             }
-            else if (watch.Series.TryGetValue(function.Name!, out var series))
+            else if (watch.Series.TryGetValue(function.SeriesKey, out var series))
             {
                 if (series.Compute(function, now) is { } computed)
                 {
@@ -662,8 +666,7 @@ public sealed class RuleEngine : IDisposable
                 document[function.Slot] = 0;
             }
         }
-        return expression.Evaluate(document, id => _graph.TryGetTwin(id, out var related) ? Observe(related, _twins.TryGetValue(id, out var w) ? w.Latest : _live?.Get(id), null) : null,
-            (id, name) => _graph.Outgoing(id, name));
+        return expression.Evaluate(document, _related, _outgoing);
     }
 
     /// <summary>Arms the rule's timer for the next moment its outcome can change with time alone.</summary>
@@ -688,12 +691,17 @@ public sealed class RuleEngine : IDisposable
             {
                 Consider((watch.Seen.TryGetValue(function.Name ?? "", out var seen) ? seen : watch.Started) + function.Window);
             }
-            else if (watch.Series.TryGetValue(function.Name!, out var series) && series.Oldest is { } oldest)
+            else if (watch.Series.TryGetValue(function.SeriesKey, out var series) && series.Oldest is { } oldest)
             {
                 // The value changes when the oldest point leaves the window.
                 Consider(oldest + function.Window + TimeSpan.FromTicks(1));
             }
         }
+        if (due == state.Due)
+        {
+            return; // armed for that moment already
+        }
+        state.Due = due;
         if (due is { } at)
         {
             state.Timer ??= _time.CreateTimer(static s => ((RuleEngine)((object[])s!)[0]).Wake((RuleWatch)((object[])s!)[1]), new object[] { this, state }, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -710,6 +718,7 @@ public sealed class RuleEngine : IDisposable
         var watch = state.Twin;
         lock (watch.Gate)
         {
+            state.Due = null;
             if (state.Disposed || watch.Removed || !_graph.TryGetTwin(watch.Id, out var twin))
             {
                 return;

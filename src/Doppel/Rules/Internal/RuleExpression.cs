@@ -20,15 +20,16 @@ internal sealed class RuleExpression
     private const string JoinPrefix = "SELECT T FROM digitaltwins T\n";
 
     private readonly QueryPlan _plan;
-    private readonly Evaluator _evaluator;
+    // The evaluator caches model sets in a plain dictionary; one per thread, so twins are evaluated in parallel.
+    private readonly ThreadLocal<Evaluator> _evaluator;
     private readonly PathExpr? _valuePath;
-    private readonly Lock _gate = new();
 
     private RuleExpression(string text, QueryPlan plan, Func<string, IReadOnlySet<string>> models, IReadOnlyList<RuleFunction> functions, IReadOnlySet<string> reads, PathExpr? valuePath)
     {
         Text = text;
         _plan = plan;
-        _evaluator = new Evaluator(plan, new ModelsOnly(models));
+        var source = new ModelsOnly(models);
+        _evaluator = new ThreadLocal<Evaluator>(() => new Evaluator(plan, source));
         Functions = functions;
         Reads = reads;
         _valuePath = valuePath;
@@ -139,12 +140,9 @@ internal sealed class RuleExpression
     /// <param name="outgoing">The twin's relationships of a name (JOIN conditions only).</param>
     public (bool Holds, JsonNode? Value) Evaluate(JsonObject twin, Func<string, JsonObject?> related, Func<string, string, IReadOnlyList<RelationshipDocument>> outgoing)
     {
-        lock (_gate)
-        {
-            var row = new Doc?[_plan.Slots.Count];
-            row[0] = Doc.Of(twin);
-            return Joins.Count == 0 ? Decide(row) : Join(row, 0, related, outgoing);
-        }
+        var row = new Doc?[_plan.Slots.Count];
+        row[0] = Doc.Of(twin);
+        return Joins.Count == 0 ? Decide(row) : Join(row, 0, related, outgoing);
     }
 
     private (bool Holds, JsonNode? Value) Join(Doc?[] row, int index, Func<string, JsonObject?> related, Func<string, string, IReadOnlyList<RelationshipDocument>> outgoing)
@@ -184,12 +182,13 @@ internal sealed class RuleExpression
 
     private (bool Holds, JsonNode? Value) Decide(Doc?[] row)
     {
-        if (!_evaluator.Matches(row))
+        var evaluator = _evaluator.Value!;
+        if (!evaluator.Matches(row))
         {
             return (false, null);
         }
         JsonNode? value = null;
-        if (_valuePath is not null && _evaluator.TryProject(_valuePath, row, out var projected))
+        if (_valuePath is not null && evaluator.TryProject(_valuePath, row, out var projected))
         {
             value = projected;
         }

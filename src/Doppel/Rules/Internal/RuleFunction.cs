@@ -33,4 +33,7 @@ internal sealed record RuleFunction(RuleFunctionKind Kind, string? Name, TimeSpa
 
     /// <summary>True when the function keeps a window of the named telemetry's points.</summary>
     public bool NeedsSeries => Kind != RuleFunctionKind.Absent;
+
+    /// <summary>The series it reads: one per name and window, shared by the functions that read the same.</summary>
+    public string SeriesKey { get; } = Name + "|" + Window.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
