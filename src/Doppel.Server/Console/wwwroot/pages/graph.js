@@ -16,6 +16,8 @@ const SEVERITY_COLOURS = { critical: '#b91c1c', major: '#ea580c', minor: '#d9770
 const NO_ALERT = '#16a34a';
 // Above this many nodes, a force-directed layout costs seconds: concentric rings by degree cost milliseconds.
 const FORCE_LAYOUT_LIMIT = 300;
+// Up to this many relationships, their names are drawn (when zoomed in enough).
+const NAMED_EDGES_LIMIT = 500;
 
 const STYLE = [
   { selector: 'node', style: {
@@ -26,8 +28,10 @@ const STYLE = [
   { selector: 'node:selected', style: { 'border-width': 3, 'border-color': '#111827' } },
   { selector: 'edge', style: {
     width: 1, 'line-color': '#cbd5e1', 'curve-style': 'straight', 'target-arrow-shape': 'triangle', 'target-arrow-color': '#cbd5e1',
-    'arrow-scale': 0.6, label: 'data(name)', 'font-size': 8, 'min-zoomed-font-size': 9, color: '#6b7280',
+    'arrow-scale': 0.6,
   } },
+  // Relationship names only on smaller drawings: measuring thousands of edge labels costs more than drawing the edges.
+  { selector: 'edge.named', style: { label: 'data(name)', 'font-size': 8, 'min-zoomed-font-size': 9, color: '#6b7280' } },
   { selector: 'edge:selected', style: { 'line-color': '#111827', 'target-arrow-color': '#111827', width: 2 } },
 ];
 
@@ -126,30 +130,38 @@ function edgeId(edge) {
  * then the best connected), each twin on the ring of its depth, inside a wedge of its parent's as wide as its share
  * of the leaves, so a subtree stays together. Components hang from one virtual centre. Answers id → { x, y }.
  */
-function radialPositions(cy) {
-  const nodes = cy.nodes().toArray();
+function radialPositions(ids, edges) {
+  // Plain adjacency from one pass over the edges, before Cytoscape holds them: its per-node queries cost too much here.
+  const neighbours = new Map(ids.map((id) => [id, []]));
+  const indegree = new Map(ids.map((id) => [id, 0]));
+  for (const { source, target } of edges) {
+    if (!neighbours.has(source) || !neighbours.has(target)) continue;
+    neighbours.get(source).push(target);
+    neighbours.get(target).push(source);
+    indegree.set(target, indegree.get(target) + 1);
+  }
   const parentOf = new Map();
   const children = new Map();
   const roots = [];
   const seen = new Set();
-  const starts = nodes.slice().sort((a, b) => (b.indegree() === 0) - (a.indegree() === 0) || b.degree() - a.degree());
+  const starts = ids.slice().sort((a, b) => (indegree.get(b) === 0) - (indegree.get(a) === 0) || neighbours.get(b).length - neighbours.get(a).length);
   for (const start of starts) {
-    if (seen.has(start.id())) continue;
-    seen.add(start.id());
-    roots.push(start.id());
+    if (seen.has(start)) continue;
+    seen.add(start);
+    roots.push(start);
     const queue = [start];
     for (let head = 0; head < queue.length; head++) {
       const node = queue[head];
       const kids = [];
-      node.neighborhood('node').forEach((next) => {
-        if (!seen.has(next.id())) {
-          seen.add(next.id());
-          parentOf.set(next.id(), node.id());
-          kids.push(next.id());
+      for (const next of neighbours.get(node)) {
+        if (!seen.has(next)) {
+          seen.add(next);
+          parentOf.set(next, node);
+          kids.push(next);
           queue.push(next);
         }
-      });
-      children.set(node.id(), kids);
+      }
+      children.set(node, kids);
     }
   }
   // Leaves per subtree, children before parents (reverse breadth-first order).
@@ -199,21 +211,36 @@ function radialPositions(cy) {
   return positions;
 }
 
-/** The layout to run on the drawing: what the user chose, or for 'auto' the one that stays fast at this size. */
-function runLayout(cy, name) {
-  const count = cy.nodes().length;
-  const chosen = name === 'auto' ? (count <= FORCE_LAYOUT_LIMIT ? 'cose' : 'radial') : name;
+function layoutName(name, count) {
+  return name === 'auto' ? (count <= FORCE_LAYOUT_LIMIT ? 'cose' : 'radial') : name;
+}
+
+/**
+ * Shows every position in the canvas, from the positions' extent: Cytoscape's fit measures every label for the
+ * bounding box first, which at thousands of elements costs more than the drawing.
+ */
+function fitPositions(cy, positions, padding = 20) {
+  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const { x, y } of Object.values(positions)) {
+    minX = Math.min(minX, x); maxX = Math.max(maxX, x);
+    minY = Math.min(minY, y); maxY = Math.max(maxY, y);
+  }
+  if (!Number.isFinite(minX)) return;
+  const node = 14;
+  const width = Math.max(1, maxX - minX + node);
+  const height = Math.max(1, maxY - minY + node);
+  const zoom = Math.min(cy.maxZoom(), Math.max(cy.minZoom(), Math.min((cy.width() - 2 * padding) / width, (cy.height() - 2 * padding) / height)));
+  cy.viewport({ zoom, pan: { x: cy.width() / 2 - (zoom * (minX + maxX)) / 2, y: cy.height() / 2 - (zoom * (minY + maxY)) / 2 } });
+}
+
+/** Runs one of Cytoscape's layouts on the drawing ('radial' places the elements as they are added instead). */
+function runLayout(cy, chosen) {
   const common = { animate: false, fit: true, padding: 20 };
   let layout;
   switch (chosen) {
     case 'cose':
       layout = cy.layout({ ...common, name: 'cose', randomize: true, numIter: 1000, nodeRepulsion: () => 8000, idealEdgeLength: () => 60 });
       break;
-    case 'radial': {
-      const positions = radialPositions(cy);
-      layout = cy.layout({ ...common, name: 'preset', positions: (n) => positions[n.id()] });
-      break;
-    }
     case 'concentric':
       // Rings by degree: hubs in the middle.
       layout = cy.layout({ ...common, name: 'concentric', minNodeSpacing: 6, concentric: (n) => n.degree(), levelWidth: () => 2 });
@@ -330,7 +357,7 @@ export default function GraphPage({ params, api, signal }) {
 
   const elementsOf = (graph, colour) => [
     ...graph.nodes.map((n) => ({ group: 'nodes', data: { id: n.id, label: n.id, model: n.model, color: colour(n) } })),
-    ...graph.edges.map((e) => ({ group: 'edges', data: { id: edgeId(e), source: e.source, target: e.target, name: e.name } })),
+    ...graph.edges.map((e) => ({ group: 'edges', data: { id: edgeId(e), source: e.source, target: e.target, name: e.name }, classes: graph.edges.length <= NAMED_EDGES_LIMIT ? 'named' : '' })),
   ];
 
   const draw = async (event) => {
@@ -345,17 +372,23 @@ export default function GraphPage({ params, api, signal }) {
       const started = performance.now();
       nodesRef.current = new Map(graph.nodes.map((n) => [n.id, n]));
       const colour = palette(mode, property, graph.nodes, alerts).colour;
+      const chosen = layoutName(layout, graph.nodes.length);
+      // The radial tree is computed from the answer and the elements added in place: no layout pass over Cytoscape.
+      const positions = chosen === 'radial' ? radialPositions(graph.nodes.map((n) => n.id), graph.edges) : null;
+      const elements = elementsOf(graph, colour);
+      if (positions) for (const e of elements) if (e.group === 'nodes') e.position = positions[e.data.id];
       cy.batch(() => {
         cy.elements().remove();
-        cy.add(elementsOf(graph, colour));
+        cy.add(elements);
       });
-      await runLayout(cy, layout);
+      if (positions) fitPositions(cy, positions);
+      else await runLayout(cy, chosen);
       await nextFrame();
       const drawn = performance.now();
-      setInfo({
+      setInfo((before) => ({
         nodes: graph.nodes.length, edges: graph.edges.length, truncated: graph.truncated,
-        fetchMs: Math.round(started - fetched), drawMs: Math.round(drawn - started),
-      });
+        fetchMs: Math.round(started - fetched), drawMs: Math.round(drawn - started), draws: (before?.draws ?? 0) + 1,
+      }));
       setVersion((v) => v + 1);
     } catch (e) {
       if (e.name !== 'AbortError') setError(e);
@@ -383,7 +416,7 @@ export default function GraphPage({ params, api, signal }) {
           cy.add({ group: 'nodes', data: { id: n.id, label: n.id, model: n.model, color: colour(n) }, position: { x: at.x + radius * Math.cos(angle), y: at.y + radius * Math.sin(angle) } });
         });
         for (const e of around.edges) {
-          if (cy.getElementById(edgeId(e)).empty()) cy.add({ group: 'edges', data: { id: edgeId(e), source: e.source, target: e.target, name: e.name } });
+          if (cy.getElementById(edgeId(e)).empty()) cy.add({ group: 'edges', data: { id: edgeId(e), source: e.source, target: e.target, name: e.name }, classes: cy.edges().length < NAMED_EDGES_LIMIT ? 'named' : '' });
         }
         centre.addClass('expanded');
       });
@@ -443,7 +476,7 @@ export default function GraphPage({ params, api, signal }) {
         <button type="submit">Find</button>
       </form>
       <span class="spacer"></span>
-      ${info ? html`<span class="muted" data-testid="graph-info" data-nodes=${info.nodes} data-edges=${info.edges} data-draw-ms=${info.drawMs ?? ''}>
+      ${info ? html`<span class="muted" data-testid="graph-info" data-nodes=${info.nodes} data-edges=${info.edges} data-draw-ms=${info.drawMs ?? ''} data-draws=${info.draws ?? 0}>
         ${info.nodes} nodes, ${info.edges} edges${info.truncated ? ' (truncated: raise Max nodes or narrow the query)' : ''}
         ${info.drawMs !== undefined ? ` · fetched in ${info.fetchMs} ms, drawn in ${info.drawMs} ms` : ''}
         ${info.expanded ? ` · ${info.expanded.id}: ${info.expanded.added} new neighbours` : ''}</span>` : null}
