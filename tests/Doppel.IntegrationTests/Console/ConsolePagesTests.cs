@@ -83,4 +83,48 @@ public sealed class ConsolePagesTests(BrowserFixture browser, DemoFixture demo) 
         // The cursor is put where the error is.
         Assert.Equal("SELECT *\nFROM DIGITALTWINS T\n".Length + 15, await tab.Page.GetByLabel("Query").EvaluateAsync<int>("e => e.selectionStart"));
     }
+
+    [Fact]
+    public async Task Twins_are_found_by_model_id_and_property_and_the_search_is_shown_as_its_query()
+    {
+        await using var tab = await browser.OpenAsync(demo.Address, nameof(Twins_are_found_by_model_id_and_property_and_the_search_is_shown_as_its_query), "twins");
+        var search = tab.Page.GetByTestId("twin-search");
+        await search.Locator("select[name=model]").SelectOptionAsync(Station);
+        await search.Locator("input[name=id]").FillAsync("p");
+        await search.Locator("input[name=prop]").FillAsync("scrapRate");
+        await search.Locator("select[name=op]").SelectOptionAsync(">=");
+        await search.Locator("input[name=value]").FillAsync("0");
+        await search.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Search" }).ClickAsync();
+
+        // press, paint, inspect and pack have a "p" in their ids; weld has none.
+        await Assertions.Expect(tab.Page.Locator(".twin-list tbody tr")).ToHaveCountAsync(4);
+        await Assertions.Expect(tab.Page.Locator(".twin-list")).Not.ToContainTextAsync("weld");
+        await Assertions.Expect(tab.Page.Locator("main")).ToContainTextAsync($"IS_OF_MODEL(T, '{Station}') AND CONTAINS(T.$dtId, 'p') AND T.scrapRate >= 0");
+    }
+
+    [Fact]
+    public async Task History_follows_the_aggregate_bucket_and_raw_pickers_and_exports_a_CSV_download()
+    {
+        await using var tab = await browser.OpenAsync(demo.Address, nameof(History_follows_the_aggregate_bucket_and_raw_pickers_and_exports_a_CSV_download), "twins/weld?tab=history");
+        var chart = tab.Page.Locator(".history-chart[data-name=temperature]");
+        await Assertions.Expect(chart).ToContainTextAsync("of 30s");
+
+        await tab.Page.GetByLabel("Bucket").SelectOptionAsync("1s");
+        await Assertions.Expect(chart).ToContainTextAsync("of 1s");
+        await tab.Page.GetByRole(AriaRole.Checkbox, new PageGetByRoleOptions { Name = "stddev" }).CheckAsync();
+        await Assertions.Expect(chart.Locator(".u-legend")).ToContainTextAsync("stddev");
+        await tab.Page.GetByLabel("Points").SelectOptionAsync("raw");
+        await Assertions.Expect(chart).ToContainTextAsync("points)");
+        await Assertions.Expect(chart).Not.ToHaveAttributeAsync("data-count", "0");
+
+        var download = await tab.Page.RunAndWaitForDownloadAsync(() => tab.Page.GetByTestId("export-csv").ClickAsync());
+        Assert.EndsWith(".csv", download.SuggestedFilename, StringComparison.Ordinal);
+        using var reader = new StreamReader(await download.CreateReadStreamAsync());
+        Assert.Equal("twinId,name,kind,time,value", await reader.ReadLineAsync());
+        var rows = (await reader.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(rows);
+        Assert.All(rows, r => Assert.StartsWith("weld,", r, StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.StartsWith("weld,temperature,telemetry,", StringComparison.Ordinal));
+        await Assertions.Expect(tab.Page.GetByTestId("exported")).ToContainTextAsync(download.SuggestedFilename);
+    }
 }

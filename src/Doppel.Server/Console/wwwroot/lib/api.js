@@ -27,6 +27,9 @@ export function configureApi({ token, unauthorized }) {
   if (unauthorized) onUnauthorized = unauthorized;
 }
 
+/** Tells lib/auth.js that the server refused the credential (a 401 met outside api's own requests, e.g. by a stream). */
+export function reportUnauthorized(error) { onUnauthorized(error); }
+
 /** The current bearer credential (API key or OIDC access token), or null when anonymous. */
 export function currentToken() { return credential(); }
 

@@ -64,7 +64,6 @@ function options(el, { title, series, height, live }) {
         stroke: PALETTE[i % PALETTE.length],
         width: 1.5,
         spanGaps: true,
-        points: { show: false },
         ...s,
       })),
     ],
@@ -127,15 +126,22 @@ export function createLiveChart(el, { title, series = ['value'], capacity = 1200
 }
 
 /**
- * A history chart in el from uPlot data [timesInSeconds, series1, …]. Answers { setData(data), destroy, plot }.
- * Drag across it to zoom, double-click to zoom out.
+ * A history chart in el from uPlot data [timesInSeconds, series1, …], over range [fromSeconds, toSeconds] when given
+ * (else the data's own span). Answers { setData(data, range?), destroy, plot }. Drag across it to zoom.
  */
-export function createHistoryChart(el, { title, series = ['value'], data, height } = {}) {
+export function createHistoryChart(el, { title, series = ['value'], data, height, range } = {}) {
   const plot = new uPlot(options(el, { title, series, height, live: false }), data ?? [[], ...series.map(() => [])], el);
   const unfollow = followWidth(el, plot);
+  const show = (next, span) => {
+    plot.batch(() => {
+      plot.setData(next, !span);
+      if (span) plot.setScale('x', { min: span[0], max: span[1] });
+    });
+  };
+  if (range) show(plot.data, range);
   return {
     plot,
-    setData(next) { plot.setData(next); },
+    setData(next, span = range) { show(next, span); },
     destroy() {
       unfollow();
       plot.destroy();
@@ -154,16 +160,16 @@ export function LiveChart({ title, series = ['value'], capacity, windowSeconds, 
   return h('div', { class: 'chart live-chart', ref, ...rest });
 }
 
-/** Preact: a history chart of data ([times in seconds, series…]); redrawn when data changes. */
-export function HistoryChart({ title, series = ['value'], data, height, ...rest }) {
+/** Preact: a history chart of data ([times in seconds, series…]) over range ([from, to] in seconds, optional); redrawn when they change. */
+export function HistoryChart({ title, series = ['value'], data, height, range, ...rest }) {
   const ref = useRef(null);
   const chart = useRef(null);
   useEffect(() => {
-    chart.current = createHistoryChart(ref.current, { title, series, data, height });
+    chart.current = createHistoryChart(ref.current, { title, series, data, height, range });
     return () => chart.current.destroy();
   }, [title, series.join('\u0000'), height]);
   useEffect(() => {
-    if (data) chart.current?.setData(data);
-  }, [data]);
+    if (data) chart.current?.setData(data, range);
+  }, [data, range?.[0], range?.[1]]);
   return h('div', { class: 'chart history-chart', ref, ...rest });
 }

@@ -1,6 +1,6 @@
 // Live events: one EventSource on /doppel/streams/events with the filter of the caller, the credential as access_token
 // (a browser's EventSource cannot set headers), and reconnection after the server refuses or drops the stream.
-import { ApiError, currentToken, readError, url } from './api.js';
+import { ApiError, currentToken, readError, reportUnauthorized, url } from './api.js';
 
 /** The CloudEvents types the server sends (and the stream's own notices); EventSource hears only named events it listens for. */
 export const EVENT_TYPES = [
@@ -71,6 +71,7 @@ export function subscribeEvents(filter, { onEvent, onStatus = () => {}, onError 
       probe.abort();
       if (closed) return;
       if (error && error.status >= 400 && error.status < 500 && error.status !== 429) {
+        if (error.status === 401) reportUnauthorized(error);
         onError(error);
         onStatus('closed');
         return;

@@ -307,7 +307,8 @@ function History({ id, names }) {
     </div>
     ${data.error ? html`<${ErrorBox} error=${data.error} onRetry=${data.reload} />` : data.loading && !data.data ? html`<${Loading} />` : html`<div class="charts">
       ${(data.data ?? []).map((chart) => html`<div key=${chart.name}>
-        <${HistoryChart} title=${`${chart.name} (${chart.count} ${mode === 'raw' ? 'points' : `buckets of ${size}`})`} series=${chart.series} data=${chart.data} data-name=${chart.name} data-count=${chart.count} />
+        <${HistoryChart} title=${`${chart.name} (${chart.count} ${mode === 'raw' ? `point${chart.count === 1 ? '' : 's'}` : `bucket${chart.count === 1 ? '' : 's'} of ${size}`})`} series=${chart.series} data=${chart.data}
+          range=${[from.getTime() / 1000, to.getTime() / 1000]} data-name=${chart.name} data-count=${chart.count} />
       </div>`)}
     </div>`}
   </section>`;
