@@ -165,4 +165,50 @@ public sealed class RuleAlertTests(ServerFixture server) : IClassFixture<ServerF
         await server.SendOkAsync(HttpMethod.Patch, $"/digitaltwins/{pipe}", """[{"op":"replace","path":"/rating","value":20}]""", "application/json-patch+json");
         Assert.Equal("doppel.alert.resolved", (string)(await stream.NextAsync()).Json["type"]!);
     }
+
+    [Fact]
+    public async Task After_a_restart_an_open_alert_is_loaded_and_clears_with_its_rule()
+    {
+        var data = Repository.TempFolder();
+        var options = new Doppel.Server.DoppelServerOptions { DataDirectory = data, Urls = "http://127.0.0.1:0", MqttPort = null };
+        string id;
+        await using (var first = await Doppel.Server.DoppelServer.StartAsync(options))
+        {
+            using var http = Client(first);
+            await Ok(http, HttpMethod.Post, "/models", $$"""[{"@context":"dtmi:dtdl:context;3","@id":"{{_ns}}:Tank;1","@type":"Interface","contents":[{"@type":"Telemetry","name":"level","schema":"double"}]}]""");
+            await Ok(http, HttpMethod.Put, "/digitaltwins/tank", $$$"""{"$metadata":{"$model":"{{{_ns}}}:Tank;1"}}""");
+            await Ok(http, HttpMethod.Put, "/doppel/rules/full", $$"""{"scope":{"model":"{{_ns}}:Tank;1"},"condition":"level > 95","clear":"level < 90","severity":"major","message":"full"}""");
+            await Ok(http, HttpMethod.Post, "/digitaltwins/tank/telemetry", """{"level":99}""", "m1");
+            var open = await Poll.UntilAsync(async () => (await Ok(http, HttpMethod.Get, "/doppel/alerts?state=open"))["value"]!.AsArray(), a => a.Count == 1, "the alert to be stored");
+            id = (string)open[0]!["id"]!;
+        }
+
+        await using var second = await Doppel.Server.DoppelServer.StartAsync(options);
+        using var client = Client(second);
+        Assert.Equal(1, second.Runtime.Rules!.OpenAlerts);
+        await Ok(client, HttpMethod.Post, "/digitaltwins/tank/telemetry", """{"level":92}""", "m2");
+        Assert.Equal("raised", (string)(await Ok(client, HttpMethod.Get, $"/doppel/alerts/{id}"))["state"]!);
+        await Ok(client, HttpMethod.Post, "/digitaltwins/tank/telemetry", """{"level":50}""", "m3");
+        var resolved = await Poll.UntilAsync(() => Ok(client, HttpMethod.Get, $"/doppel/alerts/{id}"), a => (string)a["state"]! == "resolved", "the alert to resolve");
+        Assert.Equal("cleared", (string)resolved["resolved"]!["reason"]!);
+    }
+
+    private static HttpClient Client(Doppel.Server.DoppelServer server) => new() { BaseAddress = server.HttpAddress };
+
+    private static async Task<System.Text.Json.Nodes.JsonNode> Ok(HttpClient http, HttpMethod method, string path, string? body = null, string? messageId = null)
+    {
+        using var request = new HttpRequestMessage(method, path.StartsWith("/doppel", StringComparison.Ordinal) ? path : path + "?api-version=" + ServerFixture.ApiVersion);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        }
+        if (messageId is not null)
+        {
+            request.Headers.Add("Message-Id", messageId);
+        }
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path} -> {(int)response.StatusCode}: {text}");
+        return text.Length == 0 ? new System.Text.Json.Nodes.JsonObject() : System.Text.Json.Nodes.JsonNode.Parse(text)!;
+    }
 }

@@ -217,6 +217,23 @@ public sealed class RuleEngineTests
     }
 
     [Fact]
+    public void A_reading_evaluates_its_own_twin_only_however_many_twins_are_in_scope()
+    {
+        using var world = new RuleWorld();
+        for (var i = 0; i < 500; i++)
+        {
+            world.Twin("m" + i);
+        }
+        world.Rule("hot", Hot);
+        world.Rule("avg", """{"scope":{"model":"dtmi:rules:Machine;1"},"condition":"AVG(temperature, '10m') > 80","severity":"minor","message":"m"}""");
+        var evaluations = world.Engine.Evaluations;
+
+        world.Send("m7", "temperature", 50);
+
+        Assert.Equal(evaluations + 2, world.Engine.Evaluations); // two rules on one twin, not 500 twins
+    }
+
+    [Fact]
     public void A_manually_resolved_alert_is_raised_again_only_after_its_condition_cleared()
     {
         using var world = new RuleWorld();
