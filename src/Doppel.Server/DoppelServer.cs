@@ -197,6 +197,9 @@ public sealed class DoppelServer : IAsyncDisposable
         builder.Services.AddSignalR(hub => hub.AddFilter<HubErrors>());
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<DoppelMetrics>();
+        builder.Services.AddSingleton<MetricTotals>();
+        builder.Services.AddSingleton<RuleMonitor>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<RuleMonitor>());
         builder.Services.AddSingleton<IngestPipeline>();
         builder.Services.AddSingleton<HistoryMaintenance>();
         builder.Services.AddHostedService(services => services.GetRequiredService<HistoryMaintenance>());
@@ -226,6 +229,8 @@ public sealed class DoppelServer : IAsyncDisposable
         services?.Invoke(builder.Services);
 
         var app = builder.Build();
+        // Totals count from the first measurement, so the listener exists before any request.
+        app.Services.GetRequiredService<MetricTotals>();
         app.Use(UnhandledErrors);
         app.Use(ApiVersions.Enforce);
         // The limiter partitions by subject, so it runs once the request is authenticated.
@@ -250,6 +255,10 @@ public sealed class DoppelServer : IAsyncDisposable
         ImportJobEndpoints.Map(app);
         EventStreamEndpoints.Map(app);
         AuditEndpoints.Map(app);
+        GraphEndpoints.Map(app);
+        StatusEndpoints.Map(app);
+        RuleEndpoints.Map(app);
+        AlertEndpoints.Map(app);
         app.MapHub<EventHub>("/doppel/hubs/events");
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPrometheusScrapingEndpoint("/metrics");

@@ -76,6 +76,9 @@ public sealed class DoppelServerOptions
     /// <summary>How often a Server-Sent Events stream sends a comment when idle, so proxies and clients see it is alive.</summary>
     public TimeSpan StreamHeartbeat { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>A rule's condition that holds again within this time after its alert cleared reopens that alert instead of raising a new one (flapping).</summary>
+    public TimeSpan AlertReopenWithin { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Scenario and experiment runs that execute at once; each already uses every core for its replications.</summary>
     public int MaxConcurrentRuns { get; set; } = 1;
 

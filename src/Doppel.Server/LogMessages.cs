@@ -74,4 +74,10 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 45, Level = LogLevel.Error, Message = "Deleting audit records older than the retention failed; it is tried again in an hour")]
     public static partial void AuditPruneFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 50, Level = LogLevel.Error, Message = "Storing alert changes failed; they are tried again")]
+    public static partial void AlertWriteFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 51, Level = LogLevel.Error, Message = "The stored rule {RuleId} no longer loads and is left out: {Error}")]
+    public static partial void RuleLeftOut(this ILogger logger, string ruleId, string error);
 }

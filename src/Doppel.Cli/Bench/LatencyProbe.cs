@@ -52,6 +52,20 @@ internal sealed class LatencyProbe
         Count();
     }
 
+    /// <summary>Something caused by a message published at <paramref name="sent"/> (a Stopwatch timestamp) arrived now.</summary>
+    public void RecordSent(long sent)
+    {
+        Measure(sent, Stopwatch.GetTimestamp());
+        Count();
+    }
+
+    /// <summary>The publish timestamp a message id of the form <c>{timestamp}-...</c> starts with, or null.</summary>
+    public static long? SentAt(ReadOnlySpan<char> messageId)
+    {
+        var dash = messageId.IndexOf('-');
+        return dash > 0 && long.TryParse(messageId[..dash], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sent) ? sent : null;
+    }
+
     /// <summary>Completes once <paramref name="count"/> messages have arrived (or at once if they already have).</summary>
     public Task WaitForAsync(long count)
     {

@@ -37,15 +37,20 @@ internal static class BenchIngestCommand
         var warmup = new Option<double>("--warmup") { Description = "Warm-up seconds per run, not measured.", DefaultValueFactory = _ => 3 };
         var runs = new Option<int>("--runs") { Description = "Runs of each workload; medians are reported.", DefaultValueFactory = _ => 3 };
         var qos = new Option<int>("--qos") { Description = "Publish QoS: 1 (acknowledged once durable) or 0.", DefaultValueFactory = _ => 1 };
+        var rules = new Option<int>("--rules") { Description = "Alert rules on the twins' model: each run is repeated with them in force, the rate ratio is reported, and the half-rate runs measure publish-to-alert latency (0: no rules).", DefaultValueFactory = _ => 0 };
         var command = new Command("ingest", "MQTT telemetry ingest (durable, then visible to a live subscriber) against an embedded server, beside Mosquitto passing the same load through, and latency at half the sustained rate.")
         {
-            twins, clients, inflight, seconds, warmup, runs, qos,
+            twins, clients, inflight, seconds, warmup, runs, qos, rules,
         };
         command.SetAction(async (parse, ct) =>
         {
             var settings = new Settings(parse.GetValue(twins), parse.GetValue(clients), parse.GetValue(inflight),
                 TimeSpan.FromSeconds(parse.GetValue(seconds)), TimeSpan.FromSeconds(parse.GetValue(warmup)), parse.GetValue(runs),
-                (MqttQualityOfServiceLevel)parse.GetValue(qos));
+                (MqttQualityOfServiceLevel)parse.GetValue(qos), parse.GetValue(rules));
+            if (settings.Rules < 0)
+            {
+                throw CommandFailure.Usage("--rules must not be negative.");
+            }
             if (settings.Twins < 1 || settings.Clients < 1 || settings.InFlight < 1 || settings.Runs < 1 || settings.Duration <= TimeSpan.Zero || settings.Warmup < TimeSpan.Zero)
             {
                 throw CommandFailure.Usage("--twins, --clients, --inflight, --runs and --seconds must be positive, --warmup not negative.");
@@ -59,7 +64,21 @@ internal static class BenchIngestCommand
         return command;
     }
 
-    private sealed record Settings(int Twins, int Clients, int InFlight, TimeSpan Duration, TimeSpan Warmup, int Runs, MqttQualityOfServiceLevel Qos);
+    private sealed record Settings(int Twins, int Clients, int InFlight, TimeSpan Duration, TimeSpan Warmup, int Runs, MqttQualityOfServiceLevel Qos, int Rules);
+
+    /// <summary>
+    /// Rules of the kinds users write, over the bench payload (temperature 20 to 29.99, pressure 101 to 101.99, vibration
+    /// 0 to 0.096, cycling with each device's sequence): thresholds with hysteresis that fire now and then, a windowed
+    /// average, a rate and a duration that read every message.
+    /// </summary>
+    private static readonly string[] RuleConditions =
+    [
+        "\"condition\":\"temperature > 29.9\",\"clear\":\"temperature < 25\"",
+        "\"condition\":\"pressure > 101.98\",\"clear\":\"pressure < 101.5\"",
+        "\"condition\":\"vibration > 0.095\",\"clear\":\"vibration < 0.05\"",
+        "\"condition\":\"AVG(temperature, '1m') > 100\"",
+        "\"condition\":\"RATE(pressure, '1m', '1s') > 1000\",\"for\":\"30s\"",
+    ];
 
     private static async Task<int> RunAsync(Settings settings, CancellationToken ct)
     {
@@ -76,25 +95,43 @@ internal static class BenchIngestCommand
             Console.WriteLine($"{Environment.ProcessorCount} cores, {settings.Twins:N0} twins, {settings.Clients} clients x {settings.InFlight} in flight, QoS {(int)settings.Qos}, ~{payload}-byte payloads ({Signals} telemetries), {settings.Runs} runs x {settings.Duration.TotalSeconds:0.#}s (+{settings.Warmup.TotalSeconds:0.#}s warm-up); medians:");
 
             var ours = new List<MqttLoadResult>();
+            var withRules = new List<MqttLoadResult>();
             var peers = new List<MqttLoadResult>();
             long acknowledged = 0, stored = 0;
-            // Runs interleave ours and the peer's, so a neighbour's burst on a shared machine hits both alike.
+            using var http = new HttpClient { BaseAddress = server.HttpAddress };
+            // Runs interleave ours and the peer's (and with and without rules), so a neighbour's burst on a shared machine hits all alike.
             for (var run = 0; run < settings.Runs; run++)
             {
-                var (result, points) = await RunDoppelAsync(server, Options(doppel, settings, rate: null), ct);
+                var (result, points, _) = await RunDoppelAsync(server, Options(doppel, settings, rate: null), ct);
                 ours.Add(result);
                 (acknowledged, stored) = (acknowledged + result.Acknowledged, stored + points);
+                if (settings.Rules > 0)
+                {
+                    await PutRulesAsync(http, settings.Rules, ct);
+                    (result, points, _) = await RunDoppelAsync(server, Options(doppel, settings, rate: null), ct);
+                    withRules.Add(result);
+                    (acknowledged, stored) = (acknowledged + result.Acknowledged, stored + points);
+                    await DeleteRulesAsync(http, settings.Rules, ct);
+                }
                 if (mosquitto is not null)
                 {
                     peers.Add(await RunMosquittoAsync(Options(mosquitto.Address, settings, rate: null), settings.Qos, ct));
                 }
             }
             var sustained = Median(ours);
+            var sustainedWithRules = settings.Rules > 0 ? Median(withRules) : null;
+            if (settings.Rules > 0)
+            {
+                await PutRulesAsync(http, settings.Rules, ct);
+            }
             var half = new List<MqttLoadResult>();
+            var alertLatencies = new List<MqttLoadResult>();
             for (var run = 0; run < settings.Runs; run++)
             {
-                var (result, points) = await RunDoppelAsync(server, Options(doppel, settings, rate: Math.Max(1, sustained.MessagesPerSecond / 2)), ct);
+                var rate = Math.Max(1, (sustainedWithRules ?? sustained).MessagesPerSecond / 2);
+                var (result, points, alerts) = await RunDoppelAsync(server, Options(doppel, settings, rate), ct);
                 half.Add(result);
+                alertLatencies.Add(alerts);
                 (acknowledged, stored) = (acknowledged + result.Acknowledged, stored + points);
             }
 
@@ -110,10 +147,21 @@ internal static class BenchIngestCommand
                 Console.WriteLine($"  peer: Mosquitto not run ({Mosquitto.Executable} not found; apt install mosquitto)");
             }
             Print("Doppel: durable + live state, 1 in-process subscriber", sustained);
-            Print(string.Create(CultureInfo.InvariantCulture, $"Doppel at half rate ({Median(half).MessagesPerSecond:N0} msg/s paced)"), Median(half));
+            if (sustainedWithRules is not null)
+            {
+                Print($"Doppel with {settings.Rules} rules on every twin's model", sustainedWithRules);
+            }
+            var halfName = sustainedWithRules is null ? "Doppel at half rate" : "Doppel with rules at half rate";
+            Print(string.Create(CultureInfo.InvariantCulture, $"{halfName} ({Median(half).MessagesPerSecond:N0} msg/s paced)"), Median(half));
             if (peer is not null)
             {
                 Console.WriteLine($"  Doppel = {sustained.MessagesPerSecond / peer.MessagesPerSecond:P0} of Mosquitto's rate; latency is publish -> subscriber (for Doppel: after history commit and live update)");
+            }
+            if (sustainedWithRules is not null)
+            {
+                var alerts = alertLatencies.OrderBy(a => a.P99).ElementAt(alertLatencies.Count / 2);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  rules: {sustainedWithRules.MessagesPerSecond / sustained.MessagesPerSecond:P1} of the rate without rules ({1 - (sustainedWithRules.MessagesPerSecond / sustained.MessagesPerSecond):P1} lost); publish -> alert raised (stored, then announced) at half rate: p50 {alerts.P50.TotalMilliseconds:0.00} ms, p99 {alerts.P99.TotalMilliseconds:0.00} ms over {alerts.Acknowledged:N0} alerts"));
             }
             var complete = stored == acknowledged * Signals;
             Console.WriteLine($"  history: {stored:N0} points for {acknowledged:N0} acknowledged messages x {Signals} telemetries: {(complete ? "every acknowledged message is stored" : "MISSING POINTS")}");
@@ -131,22 +179,42 @@ internal static class BenchIngestCommand
     private static MqttLoadOptions Options(Uri broker, Settings settings, double? rate) =>
         new(broker, settings.Twins, TwinPrefix, settings.Clients, settings.InFlight, settings.Duration, settings.Warmup, settings.Qos, rate);
 
-    /// <summary>One run against Doppel with an in-process live subscriber; returns the history points the run added.</summary>
-    private static async Task<(MqttLoadResult Result, long Points)> RunDoppelAsync(DoppelServer server, MqttLoadOptions options, CancellationToken ct)
+    /// <summary>
+    /// One run against Doppel with an in-process live subscriber; returns the history points the run added and the
+    /// latency from the publish of a twin's latest message to each alert raised on it (in an <see cref="MqttLoadResult"/>:
+    /// its count is the number of alerts).
+    /// </summary>
+    private static async Task<(MqttLoadResult Result, long Points, MqttLoadResult Alerts)> RunDoppelAsync(DoppelServer server, MqttLoadOptions options, CancellationToken ct)
     {
         var before = await server.Runtime.History.CountAsync(ct);
         var probe = new LatencyProbe();
+        var alertProbe = new LatencyProbe();
+        var lastSent = new Dictionary<string, long>(StringComparer.Ordinal);
         MqttLoadResult result;
         // Capacity beyond anything a run publishes: a dropped event would be a missing latency sample, not a faster run.
-        using (var subscription = server.Runtime.Events.Subscribe(e => e.Type == TwinEventTypes.Telemetry, capacity: 10_000_000))
+        using (var subscription = server.Runtime.Events.Subscribe(e => e.Type is TwinEventTypes.Telemetry or Doppel.Rules.AlertEventTypes.Raised, capacity: 10_000_000))
         {
             var reader = Task.Run(async () =>
             {
                 await foreach (var e in subscription.Reader.ReadAllAsync(CancellationToken.None))
                 {
-                    probe.Record(e.MessageId);
+                    if (e.Type == TwinEventTypes.Telemetry)
+                    {
+                        probe.Record(e.MessageId);
+                        if (LatencyProbe.SentAt(e.MessageId) is { } sent)
+                        {
+                            lastSent[e.TwinId] = sent;
+                        }
+                    }
+                    else if (lastSent.TryGetValue(e.TwinId, out var sent))
+                    {
+                        // The alert's message is the twin's latest one seen before it: the telemetry event is published before the alert is stored.
+                        alertProbe.RecordSent(sent);
+                    }
                 }
             }, CancellationToken.None);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            alertProbe.Window(started + (long)(options.Warmup.TotalSeconds * System.Diagnostics.Stopwatch.Frequency), long.MaxValue);
             result = await MqttLoad.RunAsync(options, probe, ct);
             subscription.Dispose();
             await reader;
@@ -156,7 +224,26 @@ internal static class BenchIngestCommand
             }
         }
         var after = await server.Runtime.History.CountAsync(ct);
-        return (result, after - before);
+        var (p50, p99, samples) = alertProbe.Latencies();
+        return (result, after - before, result with { P50 = p50, P99 = p99, Acknowledged = samples });
+    }
+
+    private static async Task PutRulesAsync(HttpClient http, int count, CancellationToken ct)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await SendAsync(http, HttpMethod.Put, $"/doppel/rules/bench-{i}",
+                $$"""{"scope":{"model":"{{ModelId}}"},{{RuleConditions[i % RuleConditions.Length]}},"severity":"warning","message":"{twinId}: {value}"}""", ct);
+        }
+    }
+
+    private static async Task DeleteRulesAsync(HttpClient http, int count, CancellationToken ct)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Delete, $"/doppel/rules/bench-{i}");
+            using var response = await http.SendAsync(request, ct);
+        }
     }
 
     /// <summary>One run against Mosquitto, with one MQTT subscriber on the same topics.</summary>

@@ -23,6 +23,8 @@ internal static class DoppelCommand
             EndpointsCommands.Create(),
             AuthCommands.Create(),
             RoutesCommands.Create(),
+            RulesCommands.Create(),
+            AlertsCommands.Create(),
             WatchCommand.Create(),
             AuditCommands.Create(),
             ImportCommand.Create(),

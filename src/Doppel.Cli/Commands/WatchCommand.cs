@@ -11,7 +11,7 @@ internal static class WatchCommand
     {
         var twins = new Option<string[]>("--twin") { Description = "Only events of these twins (repeatable).", AllowMultipleArgumentsPerToken = true };
         var model = new Option<string?>("--model") { Description = "Only twins of this model or a model that extends it, e.g. dtmi:example:Room;1." };
-        var types = new Option<string[]>("--type") { Description = "Only these event types (repeatable): twin, relationship, telemetry, lifecycle, or a CloudEvents type such as Microsoft.DigitalTwins.Twin.Update.", AllowMultipleArgumentsPerToken = true };
+        var types = new Option<string[]>("--type") { Description = "Only these event types (repeatable): twin, relationship, telemetry, lifecycle, alert, or a CloudEvents type such as Microsoft.DigitalTwins.Twin.Update.", AllowMultipleArgumentsPerToken = true };
         var where = new Option<string?>("--where") { Description = "Only twins for which this query condition holds when the event happens, e.g. \"T.temperature > 50\"." };
         var count = new Option<int?>("--count") { Description = "Stop after this many events (default: run until Ctrl+C)." };
         count.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) { r.AddError("--count must be at least 1."); } });
@@ -31,7 +31,7 @@ internal static class WatchCommand
         return command;
     }
 
-    private static async Task<int> WatchAsync(DoppelClient client, string path, int? count, bool json, CancellationToken ct)
+    internal static async Task<int> WatchAsync(DoppelClient client, string path, int? count, bool json, CancellationToken ct)
     {
         using var response = await client.OpenStreamAsync(path, ct);
         if (!response.IsSuccessStatusCode)

@@ -58,6 +58,7 @@ internal static class IngestEndpoints
             {
                 await summary.CompleteAsync(pipeline, pending.Dequeue());
             }
+            pipeline.CountBulk("http", summary.Stored, summary.Duplicates);
             return Responses.Json(new JsonObject
             {
                 ["lines"] = line,

@@ -167,6 +167,7 @@ public sealed class IngestPipeline(TwinRuntime runtime, IGrainFactory grains, Do
         }
         metrics.Points.Add(stored);
         runtime.Live.Apply(points);
+        runtime.Rules?.OnTelemetry(twin, points);
         if (runtime.Events.HasSubscribers)
         {
             runtime.Events.Publish(TwinEvents.Telemetry(message.TwinId, twin.Model.Value, message.Component, Encoding.UTF8.GetBytes(values.GetRawText()), time, message.MessageId));
@@ -212,6 +213,13 @@ public sealed class IngestPipeline(TwinRuntime runtime, IGrainFactory grains, Do
         metrics.DeadLetters.Add(1, new KeyValuePair<string, object?>("reason", reason));
         Count(source, IngestOutcome.DeadLettered, started);
         return IngestOutcome.DeadLettered;
+    }
+
+    /// <summary>Counts the messages a bulk request stored or skipped as duplicates (its dead letters are counted as they are written).</summary>
+    public void CountBulk(string source, long stored, long duplicates)
+    {
+        metrics.Messages.Add(stored, new KeyValuePair<string, object?>("source", source), new KeyValuePair<string, object?>("outcome", "stored"));
+        metrics.Messages.Add(duplicates, new KeyValuePair<string, object?>("source", source), new KeyValuePair<string, object?>("outcome", "duplicate"));
     }
 
     private void Count(string source, IngestOutcome outcome, long started)

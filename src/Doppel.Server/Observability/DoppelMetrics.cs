@@ -24,6 +24,12 @@ public sealed class DoppelMetrics : IDisposable
         Throttled = _meter.CreateCounter<long>("doppel.http.throttled", "{request}", "Requests refused with 429 because their subject was over its budget, by budget (requests, queries).");
         _meter.CreateObservableGauge("doppel.history.queue", () => (long)runtime.HistoryQueueDepth, "{append}", "Appends waiting for the history writer.");
         _meter.CreateObservableCounter("doppel.events.dropped", () => runtime.Events.TotalDropped, "{event}", "Events dropped because a subscriber's buffer was full.");
+        AlertsRaised = _meter.CreateCounter<long>("doppel.alerts.raised", "{alert}", "Alerts raised (or reopened) by rules, by severity.");
+        AlertsAcknowledged = _meter.CreateCounter<long>("doppel.alerts.acknowledged", "{alert}", "Alerts acknowledged, by severity.");
+        AlertsResolved = _meter.CreateCounter<long>("doppel.alerts.resolved", "{alert}", "Alerts resolved (cleared or by hand), by severity.");
+        RuleEvaluation = _meter.CreateHistogram<double>("doppel.rules.evaluation.duration", "ms", "Time spent evaluating the rules one change of a twin concerns.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 50] });
+        _meter.CreateObservableGauge("doppel.alerts.open", () => (long)(runtime.Rules?.OpenAlerts ?? 0), "{alert}", "Alerts raised or acknowledged, not resolved.");
         _meter.CreateObservableGauge("doppel.twins", () => (long)runtime.Graph.TwinCount, "{twin}", "Twins in the graph.");
     }
 
@@ -39,6 +45,14 @@ public sealed class DoppelMetrics : IDisposable
     public Histogram<double> Latency { get; }
 
     public Counter<long> Throttled { get; }
+
+    public Counter<long> AlertsRaised { get; }
+
+    public Counter<long> AlertsAcknowledged { get; }
+
+    public Counter<long> AlertsResolved { get; }
+
+    public Histogram<double> RuleEvaluation { get; }
 
     public void Dispose() => _meter.Dispose();
 }

@@ -50,6 +50,7 @@ internal sealed class TwinGrain(TwinRuntime runtime) : Grain, ITwinGrain
         await runtime.Store.CommitAsync(new StoreBatch().PutTwin(Id, text));
         await runtime.History.AppendAsync(HistoryPoints.PropertyChanges(exists ? before : null, twin));
         runtime.Graph.PutTwin(twin);
+        runtime.Rules?.OnTwinChanged(exists ? before : null, twin);
         Announce(() => exists ? TwinEvents.TwinUpdated(before!, twin, now) : TwinEvents.TwinCreated(twin, now));
         return WriteOutcome.Written(text, twin.ETag);
     }
@@ -78,6 +79,7 @@ internal sealed class TwinGrain(TwinRuntime runtime) : Grain, ITwinGrain
         await runtime.Store.CommitAsync(new StoreBatch().DeleteTwin(Id));
         runtime.Graph.RemoveTwin(Id);
         runtime.Live.Remove(Id);
+        runtime.Rules?.OnTwinChanged(current, null);
         Announce(() => TwinEvents.TwinDeleted(current, runtime.Time.GetUtcNow()));
         return WriteOutcome.Deleted;
     }
@@ -139,6 +141,7 @@ internal sealed class TwinGrain(TwinRuntime runtime) : Grain, ITwinGrain
             return WriteOutcome.Written(current.ToJsonString(), current.ETag);
         }
         runtime.Graph.PutTwin(twin);
+        runtime.Rules?.OnTwinChanged(current, twin);
         Announce(() => TwinEvents.TwinUpdated(current, twin, twin.LastUpdateTime));
         return WriteOutcome.Written(twin.ToJsonString(), twin.ETag);
     }
@@ -230,6 +233,7 @@ internal sealed class TwinGrain(TwinRuntime runtime) : Grain, ITwinGrain
         }
         await runtime.Store.CommitAsync(new StoreBatch().DeleteRelationship(Id, relationshipId));
         runtime.Graph.RemoveRelationship(Id, relationshipId);
+        runtime.Rules?.OnRelationshipChanged(Id);
         Announce(() => TwinEvents.RelationshipDeleted(current, source.Model.Value, runtime.Time.GetUtcNow()));
         return WriteOutcome.Deleted;
     }
@@ -264,6 +268,7 @@ internal sealed class TwinGrain(TwinRuntime runtime) : Grain, ITwinGrain
         // The change is in history before it is acknowledged; a crash between the two commits loses only its history point.
         await runtime.History.AppendAsync(HistoryPoints.PropertyChanges(current, twin));
         runtime.Graph.PutTwin(twin);
+        runtime.Rules?.OnTwinChanged(current, twin);
         Announce(() => TwinEvents.TwinUpdated(current, twin, twin.LastUpdateTime));
         return WriteOutcome.Written(text, twin.ETag);
     }
@@ -274,6 +279,7 @@ internal sealed class TwinGrain(TwinRuntime runtime) : Grain, ITwinGrain
         var text = relationship.ToJsonString();
         await runtime.Store.CommitAsync(new StoreBatch().PutRelationship(Id, relationship.Id, relationship.TargetId, relationship.Name, text));
         runtime.Graph.PutRelationship(relationship);
+        runtime.Rules?.OnRelationshipChanged(Id);
         Announce(() => before is null
             ? TwinEvents.RelationshipCreated(relationship, source.Model.Value, runtime.Time.GetUtcNow())
             : TwinEvents.RelationshipUpdated(before, relationship, source.Model.Value, runtime.Time.GetUtcNow()));

@@ -69,6 +69,9 @@ public sealed class TwinRuntime : IAsyncDisposable
     /// <summary>The CloudEvents <c>source</c> of this instance's events (its address, as ADT uses its host name); set when the server starts.</summary>
     public string EventSource { get; set; } = "doppel";
 
+    /// <summary>Alert rules and alerts; set when the server starts, evaluated on every durable change.</summary>
+    public RuleMonitor? Rules { get; internal set; }
+
     internal StripedLocks Locks { get; } = new();
 
     /// <summary>Opens the store under the data folder and loads everything it holds into memory.</summary>

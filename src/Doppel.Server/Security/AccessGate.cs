@@ -86,7 +86,8 @@ internal static class AccessGate
             "/" or "/health" or "/doppel/auth/config" => Need.Nothing,
             // The console's files are public static assets: the data they show comes from the API, which checks the credential.
             _ when route.StartsWith("/console/", StringComparison.Ordinal) => Need.Nothing,
-            _ when route.StartsWith("/openapi", StringComparison.Ordinal) || route == "/metrics" || route == "/doppel/auth/whoami" => Need.SignedIn,
+            // The status page shows the figures /metrics exports, as JSON.
+            _ when route.StartsWith("/openapi", StringComparison.Ordinal) || route == "/metrics" || route == "/doppel/status" || route == "/doppel/auth/whoami" => Need.SignedIn,
             _ when route.StartsWith("/models", StringComparison.Ordinal) => Need.To(Resource.Models, access),
             _ when route.StartsWith("/digitaltwins/{id}/relationships", StringComparison.Ordinal) || route.StartsWith("/digitaltwins/{id}/incomingrelationships", StringComparison.Ordinal)
                 => Need.To(Resource.Relationships, access),
@@ -95,6 +96,8 @@ internal static class AccessGate
             // A patch changes properties: rights on some properties are enough to try; the handler checks each one.
             _ when route.StartsWith("/digitaltwins", StringComparison.Ordinal) => Need.To(HttpMethods.IsPatch(method) ? Resource.Properties : Resource.Twins, access),
             "/query" => Need.To(Resource.Twins, Access.Read),
+            // The graph is a query's twins and their relationships, filtered per subject as queries are.
+            _ when route.StartsWith("/doppel/graph", StringComparison.Ordinal) => Need.To(Resource.Twins, Access.Read),
             _ when route.StartsWith("/eventroutes", StringComparison.Ordinal) || route.StartsWith("/doppel/endpoints", StringComparison.Ordinal)
                 || route.StartsWith("/doppel/mappings", StringComparison.Ordinal) => Need.To(Resource.Routes, access),
             _ when route.StartsWith("/doppel/history/twins", StringComparison.Ordinal) => Need.To(Resource.Properties, Access.Read),
@@ -119,6 +122,10 @@ internal static class AccessGate
             _ when route.StartsWith("/doppel/auth/keys", StringComparison.Ordinal) => Need.To(Resource.Keys, access),
             _ when route.StartsWith("/doppel/auth/policies", StringComparison.Ordinal) => Need.To(Resource.Policies, access),
             _ when route.StartsWith("/doppel/audit", StringComparison.Ordinal) => Need.To(Resource.Audit, Access.Read),
+            // A backtest is a POST that reads history, but it is the rule editor's: rules write access.
+            _ when route.StartsWith("/doppel/rules", StringComparison.Ordinal) => Need.To(Resource.Rules, access),
+            // An alert is its twin's: the handler checks the twin (read to see it, write to acknowledge or resolve it).
+            _ when route.StartsWith("/doppel/alerts", StringComparison.Ordinal) => Need.To(Resource.Twins, access),
             _ => Need.Role(Role.Owner),
         };
     }

@@ -40,6 +40,10 @@ internal static class EventAccess
         {
             return rules.Allows(Resource.Telemetry, Access.Read, twin);
         }
+        if (e.Type.StartsWith("doppel.alert.", StringComparison.Ordinal))
+        {
+            return true; // an alert is visible to whoever may read its twin
+        }
         if (e.Type.StartsWith("Microsoft.DigitalTwins.Relationship.", StringComparison.Ordinal))
         {
             return rules.Allows(Resource.Relationships, Access.Read, twin);

@@ -13,7 +13,7 @@ namespace Doppel.Events;
 public sealed class TwinEventFilter
 {
     /// <summary>The short names accepted besides full CloudEvents types.</summary>
-    public static IReadOnlyList<string> Aliases { get; } = ["twin", "relationship", "telemetry", "lifecycle"];
+    public static IReadOnlyList<string> Aliases { get; } = ["twin", "relationship", "telemetry", "lifecycle", "alert"];
 
     private const int AllTypes = 0x7F;
 
@@ -36,7 +36,7 @@ public sealed class TwinEventFilter
     /// <param name="models">The catalog, for <paramref name="model"/> and IS_OF_MODEL.</param>
     /// <param name="twinIds">The event's twin (the source twin of a relationship event) is one of these.</param>
     /// <param name="model">The event's twin is of this model or one that extends it.</param>
-    /// <param name="types">CloudEvents types, or the aliases twin, relationship, telemetry and lifecycle (create and delete of twins and relationships).</param>
+    /// <param name="types">CloudEvents types, or the aliases twin, relationship, telemetry, lifecycle (create and delete of twins and relationships) and alert (raised, acknowledged, resolved).</param>
     /// <param name="where">An ADT WHERE condition, true for the twin's current document (the deleted document for Twin.Delete).</param>
     /// <param name="limits">Query limits for <paramref name="where"/>.</param>
     public static Result<TwinEventFilter> Create(TwinGraph graph, ModelCatalog models, IEnumerable<string>? twinIds = null, string? model = null, IEnumerable<string>? types = null, string? where = null, QueryLimits? limits = null)
@@ -151,6 +151,8 @@ public sealed class TwinEventFilter
         "relationship" => 8 | 16 | 32,
         "telemetry" => 64,
         "lifecycle" => 1 | 4 | 8 | 32,
+        // Alert events (doppel.alert.*) come only to streams that ask for them, so existing subscribers see what they saw.
+        "alert" or "doppel.alert.raised" or "doppel.alert.acknowledged" or "doppel.alert.resolved" => 128,
         _ => 0,
     };
 }

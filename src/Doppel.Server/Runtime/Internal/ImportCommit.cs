@@ -163,6 +163,14 @@ internal sealed class ImportCommit(ImportJob job, ImportLog log, TwinRuntime run
             }
             await runtime.Store.CommitAsync(batch, CancellationToken.None);
             runtime.Graph.PutNewTwins(accepted);
+            if (runtime.Rules is { } rules)
+            {
+                // Imported twins join the scopes of rules (absences start counting) as twins created one by one do.
+                foreach (var twin in accepted)
+                {
+                    rules.OnTwinChanged(null, twin);
+                }
+            }
         }
         job.AddTwins(accepted.Count);
         job.Touch(runtime.Time.GetUtcNow());

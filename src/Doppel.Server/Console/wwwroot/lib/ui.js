@@ -197,7 +197,7 @@ export function CodeEditor({ value, onInput, error, onRun, rows = 6, label = 'Co
     </div>
     ${error ? html`<div class="code-error" role="alert" data-testid="code-error">
       ${error.line ? html`<strong>Line ${error.line}, column ${error.column}:</strong> ` : null}${error.message}
-      ${badLine !== null ? html`<pre class="caret">${badLine}\n${' '.repeat(Math.max(0, (error.column ?? 1) - 1))}^</pre>` : null}
+      ${badLine !== null ? html`<pre class="caret">${`${badLine}\n${' '.repeat(Math.max(0, (error.column ?? 1) - 1))}^`}</pre>` : null}
     </div>` : null}
   </div>`;
 }

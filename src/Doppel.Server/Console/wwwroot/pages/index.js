@@ -6,5 +6,9 @@ export default [
   { path: 'models', title: 'Models', needs: 'models', load: () => import('./models.js') },
   { path: 'twins', title: 'Twins', needs: 'twins', load: () => import('./twins.js') },
   { path: 'query', title: 'Query', needs: 'twins', load: () => import('./query.js') },
+  { path: 'graph', title: 'Graph', needs: 'twins', load: () => import('./graph.js') },
+  { path: 'alerts', title: 'Alerts', needs: 'twins', load: () => import('./alerts.js') },
+  { path: 'rules', title: 'Rules', needs: 'rules', load: () => import('./rules.js') },
   { path: 'simulation', title: 'Simulation', needs: 'simulations', load: () => import('./simulation.js') },
+  { path: 'operations', title: 'Operations', load: () => import('./operations.js') },
 ];
