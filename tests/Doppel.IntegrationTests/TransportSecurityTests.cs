@@ -48,7 +48,8 @@ public sealed class TransportSecurityTests(TransportSecurityTests.TlsServer tls)
     {
         using var client = await ConnectAsync("tls-press-7", tls.Pki.Client);
 
-        var presented = await Broker.ClientCertificateAsync("tls-press-7");
+        // MQTTnet lists the session a moment after the CONNACK the client returns on: wait for it.
+        var presented = await Poll.UntilAsync(() => Broker.ClientCertificateAsync("tls-press-7"), c => c is not null, "the session of tls-press-7 with its certificate");
 
         Assert.True(client.IsConnected);
         Assert.NotNull(presented);
