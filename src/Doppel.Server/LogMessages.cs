@@ -80,4 +80,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 51, Level = LogLevel.Error, Message = "The stored rule {RuleId} no longer loads and is left out: {Error}")]
     public static partial void RuleLeftOut(this ILogger logger, string ruleId, string error);
+
+    [LoggerMessage(EventId = 52, Level = LogLevel.Error, Message = "Evaluating the rules of twin {TwinId} failed; the change itself is stored")]
+    public static partial void RuleEvaluationFailed(this ILogger logger, Exception exception, string twinId);
 }

@@ -130,7 +130,16 @@ public sealed class RuleMonitor : IHostedService, IDisposable
         }
         var started = Stopwatch.GetTimestamp();
         var before = _engine.Evaluations;
-        _engine.OnPoints(twin, points);
+        try
+        {
+            _engine.OnPoints(twin, points);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The reading is durable and acknowledged regardless: a fault in a rule must not fail ingestion.
+            _log.RuleEvaluationFailed(e, twin.Id);
+            return;
+        }
         if (_engine.Evaluations != before)
         {
             _metrics.RuleEvaluation.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -146,7 +155,16 @@ public sealed class RuleMonitor : IHostedService, IDisposable
         }
         var started = Stopwatch.GetTimestamp();
         var evaluations = _engine.Evaluations;
-        _engine.OnTwinChanged(before, after);
+        try
+        {
+            _engine.OnTwinChanged(before, after);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The write is committed regardless: a fault in a rule must not fail it.
+            _log.RuleEvaluationFailed(e, after?.Id ?? before?.Id ?? "");
+            return;
+        }
         if (_engine.Evaluations != evaluations)
         {
             _metrics.RuleEvaluation.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);

@@ -77,15 +77,16 @@ public static class RuleBacktest
         }, null, null, replay: true);
         engine.Put(rule.Stamped(rule.ETag, rule.CreatedTime, rule.LastUpdatedTime));
         var scope = graph.Twins.Where(t => engine.Covers(engine.Rules[0], t)).Select(t => t.Id).ToList();
-        var names = rule.DocumentNames.ToList();
-        if (scope.Count > 0 && names.Count > 0)
+        // An absence of any telemetry needs every name; otherwise only what the rule reads.
+        List<string> names = rule.Functions.Any(f => f.Kind == RuleFunctionKind.Absent && f.Name is null) ? [] : [.. rule.DocumentNames];
+        if (scope.Count > 0)
         {
             // Where the twins stood when the replay starts, then every point after it in time order.
             foreach (var group in (await history.LatestAtAsync(scope, names, warmUp, ct)).GroupBy(p => p.TwinId))
             {
                 if (graph.TryGetTwin(group.Key, out var twin))
                 {
-                    engine.OnPoints(twin, [.. group.Select(p => p with { Kind = HistoryKind.Property })]);
+                    engine.OnPoints(twin, [.. group]);
                 }
             }
             HistoryCursor? after = null;

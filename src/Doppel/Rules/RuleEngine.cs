@@ -184,8 +184,16 @@ public sealed class RuleEngine : IDisposable
                     }
                     if (point.Kind == HistoryKind.Telemetry)
                     {
-                        watch.Seen[point.Name] = now;
-                        watch.Seen[""] = now;
+                        // Live, a point is seen when it arrives; replayed, at its own time (where history stood before the replay counts too).
+                        var seen = _replay ? point.Time : now;
+                        if (!watch.Seen.TryGetValue(point.Name, out var last) || last < seen)
+                        {
+                            watch.Seen[point.Name] = seen;
+                        }
+                        if (!watch.Seen.TryGetValue("", out var any) || any < seen)
+                        {
+                            watch.Seen[""] = seen;
+                        }
                     }
                     if (point.Number is { } number)
                     {
@@ -258,7 +266,7 @@ public sealed class RuleEngine : IDisposable
             {
                 foreach (var state in existing.Rules.Values.ToList())
                 {
-                    if (!rules.Contains(state.Rule))
+                    if (!rules.Exists(r => r.Id == state.Rule.Id))
                     {
                         Drop(existing, state, "the twin left the rule's scope");
                     }

@@ -323,6 +323,25 @@ public sealed class RuleEngineTests
         Assert.Equal([("m1", 1)], result.ByTwin);
     }
 
+    [Fact]
+    public async Task A_backtest_of_an_absence_reads_every_telemetry_and_fires_when_a_twin_went_silent()
+    {
+        using var folder = new TempDataDirectory();
+        await using var history = DuckDbHistoryStore.Open(folder.Path);
+        using var world = new RuleWorld();
+        world.Twin("m1");
+        var rule = world.Rule("silent", """{"scope":{"model":"dtmi:rules:Machine;1"},"condition":"ABSENT('5m')","severity":"critical","message":"m"}""");
+        var t0 = new DateTimeOffset(2026, 4, 20, 0, 0, 0, TimeSpan.Zero);
+        // A reading each minute from well before the range to minute 9, a silence of 8, then readings again.
+        int[] minutes = [.. Enumerable.Range(-10, 20), 17, 18, 19];
+        await history.AppendAsync([.. minutes.Select(m => new HistoryPoint("m1", "pressure", t0 + m * Minute, HistoryKind.Telemetry, m, null))]);
+
+        var result = await RuleBacktest.RunAsync(rule, world.Graph, world.Models, history, t0, t0 + 20 * Minute);
+
+        var alert = Assert.Single(result.Alerts);
+        Assert.Equal((t0 + 14 * Minute, (DateTimeOffset?)(t0 + 17 * Minute)), (alert.RaisedTime, alert.ResolvedTime));
+    }
+
     private static HistoryPoint Point(string twin, DateTimeOffset time, double value) => new(twin, "temperature", time, HistoryKind.Telemetry, value, null);
 
     private static StoredAlert Stored(Alert alert) =>
