@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Doppel.Rules;
 using Doppel.Security;
@@ -14,7 +13,7 @@ internal static class AlertEndpoints
 {
     private const int MaxPageSize = 1000;
 
-    private static readonly string[] Parameters = ["api-version", Paging.TokenParameter, "state", "ruleId", "twinId", "severity", "from", "to"];
+    private static readonly string[] Filters = ["state", "ruleId", "twinId", "severity", "from", "to"];
 
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -22,29 +21,25 @@ internal static class AlertEndpoints
 
         alerts.MapGet("", (HttpRequest request, RuleMonitor monitor, TwinRuntime runtime) =>
         {
-            foreach (var (key, _) in request.Query)
+            if (ListFilters.Unknown(request, Filters) is { } unknown)
             {
-                if (!Parameters.Contains(key, StringComparer.OrdinalIgnoreCase))
-                {
-                    var nearest = NearestName.Find(key, Parameters[2..]);
-                    return AdtErrors.ToResult("InvalidArgument", $"Unknown query parameter '{key}'" + (nearest is null ? $"; the filters are {string.Join(", ", Parameters[2..])}." : $"; did you mean '{nearest}'?"));
-                }
+                return AdtErrors.ToResult(unknown);
             }
             var size = Paging.PageSize(request, MaxPageSize);
             var after = Paging.ResumeAfter(request);
-            var from = Time(request, "from");
-            var to = Time(request, "to");
+            var from = ListFilters.Time(request, "from");
+            var to = ListFilters.Time(request, "to");
             var states = States(request);
             if (!size.IsSuccess || !after.IsSuccess || !from.IsSuccess || !to.IsSuccess || !states.IsSuccess)
             {
                 return AdtErrors.ToResult(size.Error ?? after.Error ?? from.Error ?? to.Error ?? states.Error!);
             }
-            var severity = Text(request, "severity");
+            var severity = ListFilters.Text(request, "severity");
             if (severity is not null && AlertSeverities.Find(severity) is null)
             {
                 return AdtErrors.ToResult("InvalidArgument", $"'{severity}' is not a severity; use one of {string.Join(", ", AlertSeverities.Names)}.");
             }
-            var search = new AlertSearch(states.Value, Text(request, "ruleId"), Text(request, "twinId"), severity?.ToLowerInvariant(), from.Value, to.Value);
+            var search = new AlertSearch(states.Value, ListFilters.Text(request, "ruleId"), ListFilters.Text(request, "twinId"), severity?.ToLowerInvariant(), from.Value, to.Value);
             var rules = request.HttpContext.Access();
             var everywhere = rules.AllowsEverywhere(Resource.Twins, Access.Read);
             // Pages of the store are read until a page of visible alerts (and one more) is found.
@@ -153,7 +148,7 @@ internal static class AlertEndpoints
     private static Result<IReadOnlyList<string>> States(HttpRequest request)
     {
         var states = new List<string>();
-        foreach (var value in (Text(request, "state") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var value in (ListFilters.Text(request, "state") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (value.Equals("open", StringComparison.OrdinalIgnoreCase))
             {
@@ -169,19 +164,6 @@ internal static class AlertEndpoints
             }
         }
         return Result<IReadOnlyList<string>>.Ok([.. states.Distinct()]);
-    }
-
-    private static string? Text(HttpRequest request, string name) => request.Query[name].ToString() is { Length: > 0 } value ? value : null;
-
-    private static Result<DateTimeOffset?> Time(HttpRequest request, string name)
-    {
-        if (Text(request, name) is not { } text)
-        {
-            return Result<DateTimeOffset?>.Ok(null);
-        }
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
-            ? Result<DateTimeOffset?>.Ok(time)
-            : Result<DateTimeOffset?>.Fail("InvalidArgument", $"'{name}' must be an RFC 3339 date-time such as 2026-05-01T12:00:00Z, got '{text}'.");
     }
 
     private static IResult NotFound(string id) => AdtErrors.ToResult("AlertNotFound", $"There is no alert with id '{id}'.");

@@ -10,24 +10,20 @@ internal static class AuditEndpoints
 {
     private const int MaxPageSize = 1000;
 
-    private static readonly string[] Parameters = ["api-version", Paging.TokenParameter, "subject", "action", "resourceKind", "resourceId", "resourcePrefix", "since", "until"];
+    private static readonly string[] Filters = ["subject", "action", "resourceKind", "resourceId", "resourcePrefix", "since", "until"];
 
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/doppel/audit", async (HttpRequest request, AuditLog audit, CancellationToken ct) =>
         {
-            foreach (var (key, _) in request.Query)
+            if (ListFilters.Unknown(request, Filters) is { } unknown)
             {
-                if (!Parameters.Contains(key, StringComparer.OrdinalIgnoreCase))
-                {
-                    var nearest = NearestName.Find(key, Parameters[2..]);
-                    return AdtErrors.ToResult("InvalidArgument", $"Unknown query parameter '{key}'" + (nearest is null ? $"; the filters are {string.Join(", ", Parameters[2..])}." : $"; did you mean '{nearest}'?"));
-                }
+                return AdtErrors.ToResult(unknown);
             }
             var size = Paging.PageSize(request, MaxPageSize);
             var after = Paging.ResumeAfter(request);
-            var since = Time(request, "since");
-            var until = Time(request, "until");
+            var since = ListFilters.Time(request, "since");
+            var until = ListFilters.Time(request, "until");
             if (!size.IsSuccess || !after.IsSuccess || !since.IsSuccess || !until.IsSuccess)
             {
                 return AdtErrors.ToResult(size.Error ?? after.Error ?? since.Error ?? until.Error!);
@@ -41,7 +37,7 @@ internal static class AuditEndpoints
                 }
                 before = sequence;
             }
-            var search = new AuditSearch(Text(request, "subject"), Text(request, "action"), Text(request, "resourceKind"), Text(request, "resourceId"), Text(request, "resourcePrefix"), since.Value, until.Value, before);
+            var search = new AuditSearch(ListFilters.Text(request, "subject"), ListFilters.Text(request, "action"), ListFilters.Text(request, "resourceKind"), ListFilters.Text(request, "resourceId"), ListFilters.Text(request, "resourcePrefix"), since.Value, until.Value, before);
             // One more than a page tells whether there is a next one.
             var records = await audit.ReadAsync(search, size.Value + 1, ct);
             var page = records.Count > size.Value ? records.Take(size.Value).ToList() : records;
@@ -62,17 +58,4 @@ internal static class AuditEndpoints
         ["status"] = record.Status,
         ["summary"] = record.Summary,
     };
-
-    private static string? Text(HttpRequest request, string name) => request.Query[name].ToString() is { Length: > 0 } value ? value : null;
-
-    private static Result<DateTimeOffset?> Time(HttpRequest request, string name)
-    {
-        if (Text(request, name) is not { } text)
-        {
-            return Result<DateTimeOffset?>.Ok(null);
-        }
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
-            ? Result<DateTimeOffset?>.Ok(time)
-            : Result<DateTimeOffset?>.Fail("InvalidArgument", $"'{name}' must be an RFC 3339 date-time such as 2024-05-01T12:00:00Z, got '{text}'.");
-    }
 }
