@@ -97,6 +97,8 @@ public sealed class DoppelServer : IAsyncDisposable
         {
             var app = Build(options, runtime, certificate, logging, time, services);
             var console = app.Services.GetService<StartupLogGate>();
+            var watcherLog = app.Services.GetRequiredService<ILogger<DoppelServer>>();
+            runtime.WatcherFailed = (watcher, e) => watcherLog.WatcherFailed(e, watcher.Name);
             try
             {
                 await app.Services.GetRequiredService<SimulationRuns>().RestoreAsync(ct);

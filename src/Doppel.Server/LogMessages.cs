@@ -83,4 +83,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 52, Level = LogLevel.Error, Message = "Evaluating the rules of twin {TwinId} failed; the change itself is stored")]
     public static partial void RuleEvaluationFailed(this ILogger logger, Exception exception, string twinId);
+
+    [LoggerMessage(EventId = 53, Level = LogLevel.Error, Message = "The telemetry watcher {Watcher} failed; the reading itself is stored")]
+    public static partial void WatcherFailed(this ILogger logger, Exception exception, string watcher);
 }

@@ -176,7 +176,7 @@ internal static class DigitalTwinEndpoints
                 return Responses.NoContent(); // a retry: stored before, already live and announced
             }
             runtime.Live.Apply(points);
-            runtime.Rules?.OnTelemetry(twin, points);
+            runtime.OnTelemetryStored(twin, points);
             if (runtime.Events.HasSubscribers)
             {
                 runtime.Events.Publish(TwinEvents.Telemetry(id, twin.Model.Value, componentPath, Encoding.UTF8.GetBytes(document.RootElement.GetRawText()), time, messageId));

@@ -167,7 +167,7 @@ public sealed class IngestPipeline(TwinRuntime runtime, IGrainFactory grains, Do
         }
         metrics.Points.Add(stored);
         runtime.Live.Apply(points);
-        runtime.Rules?.OnTelemetry(twin, points);
+        runtime.OnTelemetryStored(twin, points);
         if (runtime.Events.HasSubscribers)
         {
             runtime.Events.Publish(TwinEvents.Telemetry(message.TwinId, twin.Model.Value, message.Component, Encoding.UTF8.GetBytes(values.GetRawText()), time, message.MessageId));

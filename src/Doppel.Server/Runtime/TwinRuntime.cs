@@ -72,6 +72,44 @@ public sealed class TwinRuntime : IAsyncDisposable
     /// <summary>Alert rules and alerts; set when the server starts, evaluated on every durable change.</summary>
     public RuleMonitor? Rules { get; internal set; }
 
+    /// <summary>Predictors and detectors following telemetry; added when the server starts.</summary>
+    public IReadOnlyList<ITelemetryWatcher> Watchers => _watchers;
+
+    private volatile ITelemetryWatcher[] _watchers = [];
+    private readonly Lock _watchersGate = new();
+
+    /// <summary>Told when a watcher throws (the server logs it); the reading stays stored either way.</summary>
+    public Action<ITelemetryWatcher, Exception>? WatcherFailed { get; set; }
+
+    public void AddWatcher(ITelemetryWatcher watcher)
+    {
+        ArgumentNullException.ThrowIfNull(watcher);
+        lock (_watchersGate)
+        {
+            _watchers = [.. _watchers, watcher];
+        }
+    }
+
+    /// <summary>
+    /// Telemetry points of a twin are durable and live: the rules, then the watchers, see them. A watcher's fault is
+    /// reported to <see cref="WatcherFailed"/> and never fails the reading, which is stored already.
+    /// </summary>
+    public void OnTelemetryStored(TwinDocument twin, IReadOnlyList<HistoryPoint> points)
+    {
+        Rules?.OnTelemetry(twin, points);
+        foreach (var watcher in _watchers)
+        {
+            try
+            {
+                watcher.OnTelemetry(twin, points);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                WatcherFailed?.Invoke(watcher, e);
+            }
+        }
+    }
+
     internal StripedLocks Locks { get; } = new();
 
     /// <summary>Opens the store under the data folder and loads everything it holds into memory.</summary>
