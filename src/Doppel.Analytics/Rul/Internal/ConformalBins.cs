@@ -1,10 +1,13 @@
 namespace Doppel.Analytics.Rul.Internal;
 
 /// <summary>
-/// Mondrian split-conformal intervals: validation residuals (true − predicted, true uncapped) are grouped into bins of
-/// the predicted RUL, and each bin's interval is [predicted + q_lo, predicted + q_hi] with the finite-sample conformal
-/// quantiles of its residuals. Bins matter because the truth is uncapped while the model learns a capped target: near
-/// the cap the residuals reach far above, at low RUL they are narrow.
+/// Mondrian split-conformal intervals: validation residuals are grouped into bins of the predicted RUL, and each bin's
+/// interval is [predicted + q_lo, predicted + q_hi] with finite-sample conformal quantiles at α/2 on each side. Bins
+/// matter because the truth is uncapped while the model learns a capped target: near the cap the residuals reach far
+/// above, at low RUL they are narrow. The upper quantile comes from residuals against the uncapped truth; the lower one
+/// from residuals against the capped truth, which is never above the uncapped one, so the lower bound stays valid
+/// (conservatively) whatever share of long-lived units a test set truncates early, which would otherwise lift the
+/// lower bound of the top bin above the cap.
 /// </summary>
 internal sealed class ConformalBins
 {
@@ -24,7 +27,7 @@ internal sealed class ConformalBins
     }
 
     /// <summary>Bins of equal count by predicted RUL (each holding at least <paramref name="minimumPerBin"/> residuals, fewer make quantiles unstable), at most five.</summary>
-    public static ConformalBins Fit(IReadOnlyList<double> predicted, IReadOnlyList<double> truth, double coverage, int minimumPerBin = 60)
+    public static ConformalBins Fit(IReadOnlyList<double> predicted, IReadOnlyList<double> truth, double cap, double coverage, int minimumPerBin = 200)
     {
         var n = predicted.Count;
         var bins = Math.Clamp(n / minimumPerBin, 1, 5);
@@ -42,12 +45,13 @@ internal sealed class ConformalBins
                 edges[b] = (predicted[order[to - 1]] + predicted[order[to]]) / 2;
             }
             var residuals = order[from..to].Select(i => truth[i] - predicted[i]).Order().ToArray();
+            var cappedResiduals = order[from..to].Select(i => Math.Min(truth[i], cap) - predicted[i]).Order().ToArray();
             var m = residuals.Length;
             // The conformal rank ceil((m + 1)(1 − α/2)) on each side; beyond the sample the bound is its extreme.
             var high = (int)Math.Ceiling((m + 1) * (1 - alpha / 2)) - 1;
             var low = (int)Math.Floor((m + 1) * (alpha / 2)) - 1;
             upper[b] = residuals[Math.Min(m - 1, high)];
-            lower[b] = residuals[Math.Max(0, low)];
+            lower[b] = cappedResiduals[Math.Max(0, low)];
         }
         return new ConformalBins { Edges = edges, Lower = lower, Upper = upper };
     }
