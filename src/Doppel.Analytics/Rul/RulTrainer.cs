@@ -17,7 +17,7 @@ public static class RulTrainer
         new(Leaves: 15, MinLeaf: 100, LearningRate: 0.03, Iterations: 700, FeatureFraction: 0.8, Subsample: 0.8),
     ];
 
-    private static readonly SequenceModel.Settings SequenceSettings = new(Filters: 10, Kernel: 10, Layers: 3, Hidden: 64, LearningRate: 1e-3, BatchSize: 128, MaxEpochs: 100, Patience: 12, Plateau: 4);
+    private static readonly SequenceModel.Settings SequenceSettings = new(Filters: 10, Kernel: 10, Layers: 3, Hidden: 64, LearningRate: 1e-3, BatchSize: 128, MaxEpochs: 100, Patience: 8, Plateau: 3);
 
     public static RulPredictor Train(IReadOnlyList<Trajectory> units, RulTrainingOptions options, IProgress<string>? progress = null, CancellationToken ct = default)
     {
