@@ -291,12 +291,18 @@ public sealed partial class PredictorRegistry
     /// <summary>The predictor serving twins of a model: an assignment on the model itself, else on its nearest assigned base.</summary>
     public Result<PredictorVersion>? For(Dtmi model)
     {
-        var resolved = _resolved;
-        if (!resolved.TryGetValue(model.Value, out var assigned))
+        if (!_resolved.TryGetValue(model.Value, out var assigned))
         {
-            assigned = Resolve(model);
-            var copy = new Dictionary<string, (string, int?)?>(resolved, StringComparer.Ordinal) { [model.Value] = assigned };
-            _resolved = copy;
+            // Resolved and published under the gate, so a change of assignments (which clears what was resolved, under
+            // the gate too) can never be overwritten by a resolution made before it.
+            lock (_gate)
+            {
+                if (!_resolved.TryGetValue(model.Value, out assigned))
+                {
+                    assigned = Resolve(model);
+                    _resolved = new Dictionary<string, (string, int?)?>(_resolved, StringComparer.Ordinal) { [model.Value] = assigned };
+                }
+            }
         }
         return assigned is { } a ? (Result<PredictorVersion>?)Find(a.Name, a.Version) : null;
     }
