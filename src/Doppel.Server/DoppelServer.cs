@@ -224,6 +224,8 @@ public sealed class DoppelServer : IAsyncDisposable
         builder.Services.AddHttpClient(EventDispatcher.HttpClientName, client => client.Timeout = options.WebhookTimeout);
         builder.Services.AddSingleton<EventDispatcher>();
         builder.Services.AddHostedService(s => s.GetRequiredService<EventDispatcher>());
+        builder.Services.AddSingleton<Analytics.DetectorService>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<Analytics.DetectorService>());
         if (options.MqttPort is not null || options.MqttsPort is not null || options.MqttBridge is not null)
         {
             builder.Services.AddSingleton<IMqttEventPublisher, MqttEventPublisher>();
@@ -261,6 +263,7 @@ public sealed class DoppelServer : IAsyncDisposable
         StatusEndpoints.Map(app);
         RuleEndpoints.Map(app);
         AlertEndpoints.Map(app);
+        DetectorEndpoints.Map(app);
         app.MapHub<EventHub>("/doppel/hubs/events");
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPrometheusScrapingEndpoint("/metrics");

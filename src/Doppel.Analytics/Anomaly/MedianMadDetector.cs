@@ -18,6 +18,9 @@ public sealed class MedianMadDetector : IAnomalyDetector
 
     public string Name => "mad";
 
+    /// <summary>The signed deviation of the last reading in robust sigmas (0 during warm-up).</summary>
+    internal double LastDeviations { get; private set; }
+
     public AnomalyScore Next(DateTimeOffset time, double value)
     {
         var score = new AnomalyScore(0, null);
@@ -27,6 +30,7 @@ public sealed class MedianMadDetector : IAnomalyDetector
             // 1.4826 MAD estimates sigma for normal data; a floor keeps constant series from dividing by zero.
             var sigma = Math.Max(1.4826 * _window.Mad(), Floor(median, _window));
             var z = (value - median) / sigma;
+            LastDeviations = z;
             var s = Scores.FromDeviations(z);
             score = new AnomalyScore(s, s > 0 ? $"{Scores.Format(Math.Abs(z))} MADs {(z > 0 ? "above" : "below")} the median {Scores.Format(median)}" : null);
         }

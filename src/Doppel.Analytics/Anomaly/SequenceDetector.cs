@@ -15,11 +15,11 @@ public sealed class SequenceDetector : IAnomalyDetector
     public const int WarmUp = 150;
 
     /// <summary>Levels across the warm-up range.</summary>
-    public const int Levels = 24;
+    public static readonly int Levels = int.Parse(Environment.GetEnvironmentVariable("SEQ_LEVELS") ?? "24");
 
     private readonly List<double> _warm = new(WarmUp);
     private readonly Dictionary<long, Counts> _memory = [];
-    private readonly AnomalyLikelihood _likelihood = new();
+    private readonly AnomalyLikelihood _likelihood = new(int.Parse(Environment.GetEnvironmentVariable("SEQ_SHORT") ?? "10"), int.Parse(Environment.GetEnvironmentVariable("SEQ_LONG") ?? "2000"), 300, double.Parse(Environment.GetEnvironmentVariable("SEQ_FLOOR") ?? "0.03"));
     private readonly MedianMadDetector _deviation = new();
     private double _origin;
     private double _resolution;
@@ -52,10 +52,14 @@ public sealed class SequenceDetector : IAnomalyDetector
             return default;
         }
         var level = Level(value);
-        var raw = Surprise(level);
+        var markov = Surprise(level);
+        var z = _deviation.LastDeviations;
+        var dev = 1 - Math.Exp(-0.5 * z * z / 9);
+        var mode = Environment.GetEnvironmentVariable("SEQ_RAW") ?? "markov";
+        var raw = mode == "markov" ? markov : mode == "mad" ? dev : Math.Max(markov, dev);
         Learn(level);
         var score = _likelihood.Next(raw);
-        if (deviation.Score > score)
+        if (Environment.GetEnvironmentVariable("SEQ_DEV") == "1" && deviation.Score > score)
         {
             return deviation;
         }

@@ -22,7 +22,8 @@ internal static class BenchNabCommand
     {
         var data = new Option<string?>("--data") { Description = "A NAB folder (data/, labels/, results/); default ../shared/data/nab when present." };
         var detectors = new Option<string?>("--detectors") { Description = $"Doppel detectors to score, comma-separated (default: all: {string.Join(", ", AnomalyDetectors.Names)})." };
-        var command = new Command("nab", "Numenta Anomaly Benchmark: NAB's scores reproduced by Doppel's scorer, and Doppel's detectors scored beside them.") { data, detectors };
+        var files = new Option<bool>("--files") { Description = "Also print each Doppel detector's score per file (standard profile, at its optimised threshold)." };
+        var command = new Command("nab", "Numenta Anomaly Benchmark: NAB's scores reproduced by Doppel's scorer, and Doppel's detectors scored beside them.") { data, detectors, files };
         command.SetAction((parse, ct) =>
         {
             var root = parse.GetValue(data) ?? DefaultData()
@@ -36,7 +37,7 @@ internal static class BenchNabCommand
                     throw CommandFailure.Usage(created.Error.Message);
                 }
             }
-            return Task.FromResult(Run(root, names, ct));
+            return Task.FromResult(Run(root, names, parse.GetValue(files), ct));
         });
         return command;
     }
@@ -54,7 +55,7 @@ internal static class BenchNabCommand
         return null;
     }
 
-    private static int Run(string root, IReadOnlyList<string> detectorNames, CancellationToken ct)
+    private static int Run(string root, IReadOnlyList<string> detectorNames, bool perFile, CancellationToken ct)
     {
         var corpus = NabCorpus.Load(root);
         if (!corpus.IsSuccess)
@@ -78,6 +79,14 @@ internal static class BenchNabCommand
             ct.ThrowIfCancellationRequested();
             var (scores, rate) = RunDetector(name, series);
             var optimised = NabProfile.All.Select(p => NabScorer.Optimize(series, scores, p)).ToArray();
+            if (perFile)
+            {
+                Console.WriteLine($"  doppel {name}, standard profile, threshold {optimised[0].Threshold.ToString("G6", CultureInfo.InvariantCulture)}:");
+                foreach (var (file, windows) in optimised[0].Files.Zip(series, (f, s) => (f, s.Windows.Count)))
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {file.File,-58} {windows} windows  raw {file.RawScore,8:0.000}  tp {file.TruePositives,5}  fp {file.FalsePositives,5}  fn {file.FalseNegatives,5}"));
+                }
+            }
             rows.Add(($"doppel {name}", [.. optimised.Select(o => o.NormalizedScore)],
                 string.Create(CultureInfo.InvariantCulture, $"{rate / 1e6:0.00} M points/s; thresholds {string.Join(" / ", optimised.Select(o => o.Threshold.ToString("G4", CultureInfo.InvariantCulture)))}")));
         }

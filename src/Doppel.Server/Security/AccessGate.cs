@@ -123,7 +123,7 @@ internal static class AccessGate
             _ when route.StartsWith("/doppel/auth/policies", StringComparison.Ordinal) => Need.To(Resource.Policies, access),
             _ when route.StartsWith("/doppel/audit", StringComparison.Ordinal) => Need.To(Resource.Audit, Access.Read),
             // A backtest is a POST that reads history, but it is the rule editor's: rules write access.
-            _ when route.StartsWith("/doppel/rules", StringComparison.Ordinal) => Need.To(Resource.Rules, access),
+            _ when route.StartsWith("/doppel/rules", StringComparison.Ordinal) || route.StartsWith("/doppel/detectors", StringComparison.Ordinal) => Need.To(Resource.Rules, access),
             // An alert is its twin's: the handler checks the twin (read to see it, write to acknowledge or resolve it).
             _ when route.StartsWith("/doppel/alerts", StringComparison.Ordinal) => Need.To(Resource.Twins, access),
             _ => Need.Role(Role.Owner),

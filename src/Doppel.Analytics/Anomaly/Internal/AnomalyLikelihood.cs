@@ -6,7 +6,7 @@ namespace Doppel.Analytics.Anomaly.Internal;
 /// on a noisy series is thereby quiet there, and loud where its raw score departs from its own habit. Reported on a
 /// log scale so that 0.5 ≈ likelihood 0.99999.
 /// </summary>
-internal sealed class AnomalyLikelihood(int shortWindow = 10, int longWindow = 2000, int learning = 300)
+internal sealed class AnomalyLikelihood(int shortWindow = 10, int longWindow = 2000, int learning = 300, double floor = 0.03)
 {
     private readonly double[] _recent = new double[shortWindow];
     private readonly double[] _averages = new double[longWindow];
@@ -31,7 +31,7 @@ internal sealed class AnomalyLikelihood(int shortWindow = 10, int longWindow = 2
             var mean = _sum / n;
             var variance = Math.Max(0, _sumSquares / n - mean * mean);
             // A floor on the spread, as Numenta's, so that a detector silent for long does not turn every blip into certainty.
-            var sigma = Math.Max(Math.Sqrt(variance), 0.03);
+            var sigma = Math.Max(Math.Sqrt(variance), floor);
             likelihood = average > mean ? 1 - Scores.NormalTail((average - mean) / sigma) : 0.5 * (1 - Scores.NormalTail((mean - average) / sigma));
         }
         var a = (int)(_count % _averages.Length);
