@@ -8,18 +8,20 @@ public static class AnomalyDetectors
         ["ewma"] = _ => new EwmaDetector(),
         ["mad"] = _ => new MedianMadDetector(),
         ["seasonal"] = _ => new SeasonalDetector(),
-        ["sequence"] = _ => new SequenceDetector(),
+        ["entropy"] = _ => new EntropyDetector(),
+        ["novelty"] = _ => new NoveltyDetector(),
+        ["ensemble"] = _ => new EnsembleDetector(),
     };
 
-    /// <summary>The names, baselines first.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["ewma", "mad", "seasonal", "sequence"];
+    /// <summary>The names: the baselines, then the stronger ones.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["ewma", "mad", "seasonal", "entropy", "novelty", "ensemble"];
 
     /// <summary>The best detector Doppel ships (by its NAB score).</summary>
-    public static string Default => "sequence";
+    public static string Default => "ensemble";
 
     /// <summary>A new detector for one series; an unknown name is an error listing the known ones.</summary>
     /// <param name="name">One of <see cref="Names"/>.</param>
-    /// <param name="seed">Seeds any randomness the detector uses (the same seed gives the same scores).</param>
+    /// <param name="seed">Seeds any randomness a detector uses (the shipped ones use none: they are deterministic).</param>
     public static Result<IAnomalyDetector> Create(string name, int seed = 1)
     {
         ArgumentNullException.ThrowIfNull(name);

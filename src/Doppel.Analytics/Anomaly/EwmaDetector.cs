@@ -46,6 +46,6 @@ public sealed class EwmaDetector : IAnomalyDetector
             return default;
         }
         var s = Scores.FromDeviations(z);
-        return new AnomalyScore(s, s > 0 ? $"{Scores.Format(Math.Abs(z))} standard deviations {(z > 0 ? "above" : "below")} the moving average {Scores.Format(_mean - alpha * clipped)}" : null);
+        return new AnomalyScore(s, s >= Scores.Explained ? $"{Scores.Format(Math.Abs(z))} standard deviations {(z > 0 ? "above" : "below")} the moving average {Scores.Format(_mean - alpha * clipped)}" : null);
     }
 }

@@ -32,7 +32,7 @@ public sealed class MedianMadDetector : IAnomalyDetector
             var z = (value - median) / sigma;
             LastDeviations = z;
             var s = Scores.FromDeviations(z);
-            score = new AnomalyScore(s, s > 0 ? $"{Scores.Format(Math.Abs(z))} MADs {(z > 0 ? "above" : "below")} the median {Scores.Format(median)}" : null);
+            score = new AnomalyScore(s, s >= Scores.Explained ? $"{Scores.Format(Math.Abs(z))} MADs {(z > 0 ? "above" : "below")} the median {Scores.Format(median)}" : null);
         }
         _window.Add(value);
         return score;

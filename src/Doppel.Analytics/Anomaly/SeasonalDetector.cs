@@ -68,7 +68,7 @@ public sealed class SeasonalDetector : IAnomalyDetector
             return default;
         }
         var s = Scores.FromDeviations(z);
-        return new AnomalyScore(s, s > 0
+        return new AnomalyScore(s, s >= Scores.Explained
             ? $"{Scores.Format(Math.Abs(z))} sigmas {(z > 0 ? "above" : "below")} the usual {Scores.Format(expected)} for this time of {(useWeekly ? "the week" : "day")}"
             : null);
     }

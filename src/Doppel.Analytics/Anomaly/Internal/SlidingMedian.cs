@@ -18,13 +18,13 @@ internal sealed class SlidingMedian(int capacity)
         if (_count == _ring.Length)
         {
             var old = _ring[_next];
-            var at = Array.BinarySearch(_sorted, 0, _count, old);
+            var at = _sorted.AsSpan(0, _count).BinarySearch(old);
             Array.Copy(_sorted, at + 1, _sorted, at, _count - at - 1);
             _count--;
         }
         _ring[_next] = value;
         _next = (_next + 1) % _ring.Length;
-        var index = Array.BinarySearch(_sorted, 0, _count, value);
+        var index = _sorted.AsSpan(0, _count).BinarySearch(value);
         if (index < 0)
         {
             index = ~index;
@@ -45,7 +45,7 @@ internal sealed class SlidingMedian(int capacity)
         }
         var median = Median;
         // The deviations from the median are two sorted runs meeting at the median: merge them from the inside out.
-        var right = Array.BinarySearch(_sorted, 0, _count, median);
+        var right = _sorted.AsSpan(0, _count).BinarySearch(median);
         if (right < 0)
         {
             right = ~right;
