@@ -14,7 +14,13 @@ public sealed class MedianMadDetector : IAnomalyDetector
     /// <summary>Readings before the first score (the window must hold enough to be robust).</summary>
     public const int WarmUp = 32;
 
+    /// <summary>Every how many readings the median and MAD are recomputed.</summary>
+    public const int Refresh = 8;
+
     private readonly SlidingMedian _window = new(Window);
+    private long _sinceRefresh;
+    private double _median;
+    private double _sigma;
 
     public string Name => "mad";
 
@@ -26,9 +32,14 @@ public sealed class MedianMadDetector : IAnomalyDetector
         var score = new AnomalyScore(0, null);
         if (_window.Count >= WarmUp)
         {
-            var median = _window.Median;
-            // 1.4826 MAD estimates sigma for normal data; a floor keeps constant series from dividing by zero.
-            var sigma = Math.Max(1.4826 * _window.Mad(), Floor(median, _window));
+            // Refreshed every few readings: a window of 256 barely moves in 8, and the MAD costs a walk over half of it.
+            if (_sinceRefresh++ % Refresh == 0)
+            {
+                _median = _window.Median;
+                // 1.4826 MAD estimates sigma for normal data; a floor keeps constant series from dividing by zero.
+                _sigma = Math.Max(1.4826 * _window.Mad(), Floor(_median, _window));
+            }
+            var (median, sigma) = (_median, _sigma);
             var z = (value - median) / sigma;
             LastDeviations = z;
             var s = Scores.FromDeviations(z);
