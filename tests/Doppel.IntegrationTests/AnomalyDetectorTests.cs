@@ -82,7 +82,7 @@ public sealed class AnomalyDetectorTests(ServerFixture server) : IClassFixture<S
         var id = Id("crud");
         var created = await server.SendOkAsync(HttpMethod.Put, $"/doppel/detectors/{id}",
             $$"""{"scope":{"query":"SELECT * FROM DIGITALTWINS T WHERE IS_OF_MODEL('{{_ns}}:Pump;1')"},"property":"temperature"}""");
-        Assert.Equal(("sequence", 0.9, "warning", "temperatureAnomalyScore"),
+        Assert.Equal(("ensemble", 0.9, "warning", "temperatureAnomalyScore"),
             ((string)created["detector"]!, (double)created["threshold"]!, (string)created["severity"]!, (string)created["scoreProperty"]!));
         Assert.Contains(id, (await server.SendOkAsync(HttpMethod.Get, "/doppel/detectors"))["value"]!.AsArray().Select(d => (string)d!["id"]!));
 

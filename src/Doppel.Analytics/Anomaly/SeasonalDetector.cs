@@ -4,7 +4,8 @@ namespace Doppel.Analytics.Anomaly;
 
 /// <summary>
 /// Seasonal baseline: a reading is compared with what is usual at this time of day (daily profile) and at this time of
-/// the week (weekly profile): a moving level plus an exponentially weighted offset per time slot; of the two, the one that has predicted
+/// the week (weekly profile): a moving level plus an exponentially weighted offset per time of day, and an
+/// exponentially weighted mean per time of the week; of the two, the one that has predicted
 /// better so far is used. The residual is scored in robust standard deviations of past residuals. A series without a
 /// daily pattern degrades to a moving baseline (every slot learns the same level).
 /// </summary>
@@ -24,7 +25,6 @@ public sealed class SeasonalDetector : IAnomalyDetector
     private double _level;
     private double _dailyError;
     private double _weeklyError;
-    private double _residualScale;
     private double _min = double.PositiveInfinity;
     private double _max = double.NegativeInfinity;
     private long _count;
@@ -44,25 +44,29 @@ public sealed class SeasonalDetector : IAnomalyDetector
         }
         var dailyOffset = _daily.Expected(slot, 0);
         var dailyExpected = _level + dailyOffset;
-        var weeklyExpected = _level + _weekly.Expected(weekSlot, dailyOffset);
+        var weeklyExpected = _weekly.Expected(weekSlot, dailyExpected);
         var useWeekly = _weekly.Seen(weekSlot) >= 2 && _weeklyError < _dailyError;
         var expected = useWeekly ? weeklyExpected : dailyExpected;
         var residual = value - expected;
 
         var floor = Math.Max(1e-9, Math.Max(1e-3 * Math.Abs(_level), 0.01 * (_max - _min)));
-        // Mean absolute residual * 1.25 estimates sigma for normal residuals.
-        var sigma = Math.Max(1.25 * _residualScale, floor);
+        // Each profile's mean absolute error (x 1.25 estimates sigma for normal residuals), its residuals clipped at 4
+        // sigma so an anomaly does not inflate it; the better profile predicts, with its own spread.
+        var dailySigma = Math.Max(1.25 * _dailyError, floor);
+        var weeklySigma = Math.Max(1.25 * _weeklyError, floor);
+        var sigma = useWeekly ? weeklySigma : dailySigma;
         var z = residual / sigma;
         var clipped = Math.Clamp(residual, -4 * sigma, 4 * sigma);
         var learn = Math.Max(0.01, 1.0 / _count);
-        _residualScale += learn * (Math.Abs(_count <= WarmUp ? residual : clipped) - _residualScale);
-        _dailyError += 0.02 * (Math.Abs(value - dailyExpected) - _dailyError);
-        _weeklyError += 0.02 * (Math.Abs(value - weeklyExpected) - _weeklyError);
+        _dailyError += learn * (Math.Min(Math.Abs(value - dailyExpected), _count <= WarmUp ? double.MaxValue : 4 * dailySigma) - _dailyError);
+        _weeklyError += learn * (Math.Min(Math.Abs(value - weeklyExpected), _count <= WarmUp ? double.MaxValue : 4 * weeklySigma) - _weeklyError);
         var learned = _count <= WarmUp ? value : expected + clipped;
-        // The level follows every reading; the profiles learn each slot's offset from it.
+        // The level follows every reading and the daily profile learns each slot's offset from it; the weekly profile,
+        // seeing each slot once a week, learns the slot's own level.
         _level += Math.Max(0.02, 1.0 / _count) * (learned - _level);
         _daily.Learn(slot, learned - _level);
-        _weekly.Learn(weekSlot, learned - _level);
+        // Each profile learns the reading clipped around its own expectation (a slot seen never before takes it whole).
+        _weekly.Learn(weekSlot, _count <= WarmUp || _weekly.Seen(weekSlot) == 0 ? value : weeklyExpected + Math.Clamp(value - weeklyExpected, -4 * weeklySigma, 4 * weeklySigma));
         if (_count <= WarmUp)
         {
             return default;
