@@ -68,12 +68,19 @@ public sealed class AnomalyDetectorTests(ServerFixture server) : IClassFixture<S
         var open = await server.SendOkAsync(HttpMethod.Get, $"/doppel/alerts?state=open&twinId={pump}");
         Assert.Equal([(string)alert["id"]!], open["value"]!.AsArray().Select(a => (string)a!["id"]!));
 
+        // It is acknowledged as a rule's alert is
+        var acknowledged = await server.SendOkAsync(HttpMethod.Post, $"/doppel/alerts/{alert["id"]}/ack", """{"note":"looking"}""");
+        Assert.Equal("acknowledged", (string)acknowledged["state"]!);
+        Assert.Equal("doppel.alert.acknowledged", (string)(await stream.NextAsync()).Json["type"]!);
+
         // When the readings return to normal, the alert resolves as cleared
         await device.PublishAsync($"doppel/twins/{pump}/telemetry", Normal(1));
         var resolved = await stream.NextAsync();
         Assert.Equal("doppel.alert.resolved", (string)resolved.Json["type"]!);
         Assert.Equal("cleared", (string)resolved.Json["data"]!["resolved"]!["reason"]!);
         Assert.Empty((await server.SendOkAsync(HttpMethod.Get, $"/doppel/alerts?state=open&twinId={pump}"))["value"]!.AsArray());
+        var stored = await server.SendOkAsync(HttpMethod.Get, $"/doppel/alerts/{alert["id"]}");
+        Assert.Equal(["raised", "acknowledged", "resolved"], stored["transitions"]!.AsArray().Select(t => (string)t!["state"]!));
     }
 
     [Fact]
