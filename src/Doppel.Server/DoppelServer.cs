@@ -225,6 +225,8 @@ public sealed class DoppelServer : IAsyncDisposable
         builder.Services.AddHttpClient(EventDispatcher.HttpClientName, client => client.Timeout = options.WebhookTimeout);
         builder.Services.AddSingleton<EventDispatcher>();
         builder.Services.AddHostedService(s => s.GetRequiredService<EventDispatcher>());
+        builder.Services.AddSingleton<Analytics.DetectorService>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<Analytics.DetectorService>());
         if (options.MqttPort is not null || options.MqttsPort is not null || options.MqttBridge is not null)
         {
             builder.Services.AddSingleton<IMqttEventPublisher, MqttEventPublisher>();
@@ -268,6 +270,7 @@ public sealed class DoppelServer : IAsyncDisposable
         RuleEndpoints.Map(app);
         AlertEndpoints.Map(app);
         PredictorEndpoints.Map(app);
+        DetectorEndpoints.Map(app);
         app.MapHub<EventHub>("/doppel/hubs/events");
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPrometheusScrapingEndpoint("/metrics");

@@ -86,4 +86,10 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 53, Level = LogLevel.Error, Message = "The telemetry watcher {Watcher} failed; the reading itself is stored")]
     public static partial void WatcherFailed(this ILogger logger, Exception exception, string watcher);
+
+    [LoggerMessage(EventId = 70, Level = LogLevel.Error, Message = "The stored anomaly detector {DetectorId} no longer loads and is left out: {Error}")]
+    public static partial void DetectorLeftOut(this ILogger logger, string detectorId, string error);
+
+    [LoggerMessage(EventId = 71, Level = LogLevel.Error, Message = "Scoring the readings of twin {TwinId} with the anomaly detectors failed; the readings themselves are stored")]
+    public static partial void DetectorFailed(this ILogger logger, Exception exception, string twinId);
 }

@@ -25,6 +25,8 @@ internal static class DoppelCommand
             RoutesCommands.Create(),
             RulesCommands.Create(),
             AlertsCommands.Create(),
+            DetectorsCommands.Create(),
+            DetectCommands.Create(),
             WatchCommand.Create(),
             AuditCommands.Create(),
             ImportCommand.Create(),

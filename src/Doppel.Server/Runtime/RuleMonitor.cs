@@ -41,7 +41,12 @@ public sealed class RuleMonitor : IHostedService, IDisposable
         _engine = new RuleEngine(runtime.Graph, runtime.Models, runtime.Time, change => _changes.Writer.TryWrite((change, null)),
             new RuleEngineOptions { ReopenWithin = options.Value.AlertReopenWithin }, runtime.Live);
         // Open alerts first, so that each continues as its rule's state on its twin once the rule is back.
-        _engine.Restore(_store.Open().Select(json => Alert.FromJson(JsonNode.Parse(json)!.AsObject())));
+        var open = _store.Open().Select(json => Alert.FromJson(JsonNode.Parse(json)!.AsObject())).ToList();
+        _engine.Restore(open.Where(a => !IsExternalSource(a.RuleId)));
+        foreach (var alert in open.Where(a => IsExternalSource(a.RuleId)))
+        {
+            _external[(alert.RuleId, alert.TwinId)] = alert;
+        }
         foreach (var (id, document) in _store.Rules())
         {
             var rule = Load(id, document);
@@ -58,7 +63,102 @@ public sealed class RuleMonitor : IHostedService, IDisposable
     }
 
     /// <summary>Alerts open now.</summary>
-    public int OpenAlerts => _engine.OpenCount;
+    public int OpenAlerts => _engine.OpenCount + _external.Count;
+
+    // Alerts raised by sources beside the rules (anomaly detectors), by source and twin: at most one open per pair.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Source, string TwinId), Alert> _external = new();
+
+    /// <summary>
+    /// A source id of an alert raised beside the rules, e.g. <c>detector:{id}</c>. Rule ids cannot hold ':', so the
+    /// two never collide.
+    /// </summary>
+    public static bool IsExternalSource(string ruleId) => ruleId.Contains(':', StringComparison.Ordinal);
+
+    /// <summary>
+    /// Raises an alert from a source beside the rules on a twin, unless one from that source is open there already;
+    /// stored and announced as rule alerts are. True when raised.
+    /// </summary>
+    public bool RaiseExternal(string source, TwinDocument twin, AlertSeverity severity, string message, JsonNode? value)
+    {
+        ArgumentNullException.ThrowIfNull(twin);
+        if (!IsExternalSource(source))
+        {
+            throw new ArgumentException($"'{source}' is not an external alert source (it needs a ':').", nameof(source));
+        }
+        var now = _runtime.Time.GetUtcNow();
+        var alert = new Alert(Guid.CreateVersion7(now).ToString(), source, twin.Id, severity, AlertState.Raised, message, value, now)
+            .With(new AlertTransition(AlertState.Raised, now, null, null));
+        if (!_external.TryAdd((source, twin.Id), alert))
+        {
+            return false;
+        }
+        _changes.Writer.TryWrite((new AlertChange(alert, AlertEventTypes.Raised, twin.Model.Value), null));
+        return true;
+    }
+
+    /// <summary>Resolves the open alert of a source on a twin (every twin when <paramref name="twinId"/> is null), as cleared.</summary>
+    public void ResolveExternal(string source, string? twinId, string? note)
+    {
+        foreach (var key in _external.Keys.Where(k => k.Source == source && (twinId is null || k.TwinId == twinId)).ToList())
+        {
+            if (_external.TryRemove(key, out var alert))
+            {
+                var now = _runtime.Time.GetUtcNow();
+                var resolved = (alert with { State = AlertState.Resolved, Resolved = new AlertResolution(null, now, AlertResolution.Cleared, note) })
+                    .With(new AlertTransition(AlertState.Resolved, now, null, note));
+                _changes.Writer.TryWrite((new AlertChange(resolved, AlertEventTypes.Resolved, ModelOf(key.TwinId)), null));
+            }
+        }
+    }
+
+    /// <summary>True when the source has an open alert on the twin.</summary>
+    public bool HasExternal(string source, string twinId) => _external.ContainsKey((source, twinId));
+
+    private string ModelOf(string twinId) => _runtime.Graph.TryGetTwin(twinId, out var twin) ? twin.Model.Value : "";
+
+    private KeyValuePair<(string Source, string TwinId), Alert>? FindExternal(string alertId)
+    {
+        foreach (var entry in _external)
+        {
+            if (entry.Value.Id == alertId)
+            {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Acknowledges or resolves by hand an open alert raised beside the rules; null when the id is not one.</summary>
+    private Task<Result<Alert>>? ChangeExternal(string alertId, string? by, string? note, bool resolve)
+    {
+        if (FindExternal(alertId) is not { } entry)
+        {
+            return null;
+        }
+        var now = _runtime.Time.GetUtcNow();
+        var alert = entry.Value;
+        if (resolve)
+        {
+            if (!_external.TryRemove(entry))
+            {
+                return Task.FromResult(Result<Alert>.Fail("AlertNotOpen", $"Alert '{alertId}' is not open."));
+            }
+            var resolved = (alert with { State = AlertState.Resolved, Resolved = new AlertResolution(by, now, AlertResolution.Manual, note) })
+                .With(new AlertTransition(AlertState.Resolved, now, by, note));
+            return StoreAsync(Result<AlertChange>.Ok(new AlertChange(resolved, AlertEventTypes.Resolved, ModelOf(entry.Key.TwinId))));
+        }
+        if (alert.State != AlertState.Raised)
+        {
+            return Task.FromResult(Result<Alert>.Fail("AlertNotOpen", $"Alert '{alertId}' was acknowledged already."));
+        }
+        var acknowledged = (alert with { State = AlertState.Acknowledged, Acknowledged = new AlertAcknowledgement(by ?? "", now, note) })
+            .With(new AlertTransition(AlertState.Acknowledged, now, by, note));
+        if (!_external.TryUpdate(entry.Key, acknowledged, alert))
+        {
+            return Task.FromResult(Result<Alert>.Fail("AlertNotOpen", $"Alert '{alertId}' changed meanwhile; try again."));
+        }
+        return StoreAsync(Result<AlertChange>.Ok(new AlertChange(acknowledged, AlertEventTypes.Acknowledged, ModelOf(entry.Key.TwinId))));
+    }
 
     /// <summary>The rules, by id.</summary>
     public IReadOnlyList<AlertRule> List() => [.. _engine.Rules.OrderBy(r => r.Id, StringComparer.Ordinal)];
@@ -108,6 +208,10 @@ public sealed class RuleMonitor : IHostedService, IDisposable
         {
             return open;
         }
+        if (FindExternal(id) is { } external)
+        {
+            return external.Value;
+        }
         return _store.Get(id) is { } json ? Alert.FromJson(JsonNode.Parse(json)!.AsObject()) : null;
     }
 
@@ -116,10 +220,10 @@ public sealed class RuleMonitor : IHostedService, IDisposable
         [.. _store.Search(search, beforeId, limit).Select(json => Alert.FromJson(JsonNode.Parse(json)!.AsObject()))];
 
     /// <summary>Acknowledges an open alert; completes once the change is stored.</summary>
-    public Task<Result<Alert>> AcknowledgeAsync(string id, string by, string? note) => StoreAsync(_engine.Acknowledge(id, by, note));
+    public Task<Result<Alert>> AcknowledgeAsync(string id, string by, string? note) => ChangeExternal(id, by, note, resolve: false) ?? StoreAsync(_engine.Acknowledge(id, by, note));
 
     /// <summary>Resolves an open alert by hand; completes once the change is stored.</summary>
-    public Task<Result<Alert>> ResolveAsync(string id, string? by, string? note) => StoreAsync(_engine.Resolve(id, by, note));
+    public Task<Result<Alert>> ResolveAsync(string id, string? by, string? note) => ChangeExternal(id, by, note, resolve: true) ?? StoreAsync(_engine.Resolve(id, by, note));
 
     /// <summary>Telemetry points of a twin, once durable.</summary>
     public void OnTelemetry(TwinDocument twin, IReadOnlyList<HistoryPoint> points) =>

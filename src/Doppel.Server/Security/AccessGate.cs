@@ -123,7 +123,7 @@ internal static class AccessGate
             _ when route.StartsWith("/doppel/auth/policies", StringComparison.Ordinal) => Need.To(Resource.Policies, access),
             _ when route.StartsWith("/doppel/audit", StringComparison.Ordinal) => Need.To(Resource.Audit, Access.Read),
             // A backtest is a POST that reads history, but it is the rule editor's: rules write access.
-            _ when route.StartsWith("/doppel/rules", StringComparison.Ordinal) => Need.To(Resource.Rules, access),
+            _ when route.StartsWith("/doppel/rules", StringComparison.Ordinal) || route.StartsWith("/doppel/detectors", StringComparison.Ordinal) => Need.To(Resource.Rules, access),
             // Evaluating is a POST that only reads; explaining also reads the twin's telemetry, which the handler checks.
             "/doppel/predictors/{name}/evaluate" => Need.To(Resource.Predictors, Access.Read),
             _ when route.StartsWith("/doppel/predictors", StringComparison.Ordinal) => Need.To(Resource.Predictors, access),
