@@ -17,7 +17,7 @@ namespace Doppel.Packs.Foresight;
 ///     - { id: engine-049, rul: 25, lower: 12, upper: 40 }
 /// schedule: { period: 10, periods: 6, capacity: 1 }
 /// costs: { service: 10, failure: 100, grounded: 2, unusedLife: 0.2 }
-/// search: { population: 24, generations: 20 }
+/// search: { population: 24, generations: 20, localEvaluations: 5000 }
 /// run: { replications: 100, seed: 1 }
 /// </code>
 /// </example>
@@ -41,7 +41,7 @@ public sealed record EngineMaintenanceFile(FleetMaintenanceProblem Problem, Main
     private static readonly string[] EngineKeys = ["id", "rul", "lower", "upper"];
     private static readonly string[] ScheduleKeys = ["period", "periods", "capacity"];
     private static readonly string[] CostKeys = ["service", "failure", "grounded", "unusedLife"];
-    private static readonly string[] SearchKeys = ["population", "generations"];
+    private static readonly string[] SearchKeys = ["population", "generations", "localEvaluations"];
 
     /// <summary>Reads a file whose run the host has read; errors say where (line and path) and why.</summary>
     public static EngineMaintenanceFile Read(DocumentMap root, RunSettings run)
@@ -78,7 +78,7 @@ public sealed record EngineMaintenanceFile(FleetMaintenanceProblem Problem, Main
         }
         var schedule = ReadSchedule(root.Map("schedule", "a mapping: { period, periods, capacity }"), DefaultSchedule);
         var costs = ReadCosts(root.Map("costs", "a mapping: { service, failure, grounded, unusedLife }"), DefaultCosts);
-        var search = ReadSearch(root.Map("search", "a mapping: { population, generations }"));
+        var search = ReadSearch(root.Map("search", "a mapping: { population, generations, localEvaluations }"));
         if (root.Map("run") is { } runSection && runSection.Number("warmup") is > 0)
         {
             throw runSection.Required("warmup", "").Error("does not apply to engine-maintenance (every horizon starts now, from the predictions): leave it out");
@@ -150,7 +150,8 @@ public sealed record EngineMaintenanceFile(FleetMaintenanceProblem Problem, Main
             return defaults;
         }
         section.Allow(SearchKeys);
-        var search = new MaintenanceSearch(section.Integer("population") ?? defaults.Population, section.Integer("generations") ?? defaults.Generations);
+        var search = new MaintenanceSearch(section.Integer("population") ?? defaults.Population, section.Integer("generations") ?? defaults.Generations,
+            section.Integer("localEvaluations") ?? defaults.LocalEvaluations);
         if (search.Population is < 2 or > 1000)
         {
             throw section.Required("population", "").Error($"must be from 2 to 1000, got {search.Population}");
@@ -158,6 +159,10 @@ public sealed record EngineMaintenanceFile(FleetMaintenanceProblem Problem, Main
         if (search.Generations is < 1 or > 10_000)
         {
             throw section.Required("generations", "").Error($"must be from 1 to 10000, got {search.Generations}");
+        }
+        if (search.LocalEvaluations is < 0 or > 1_000_000)
+        {
+            throw section.Required("localEvaluations", "").Error($"must be from 0 to 1000000, got {search.LocalEvaluations}");
         }
         return search;
     }

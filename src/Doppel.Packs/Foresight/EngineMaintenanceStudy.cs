@@ -36,8 +36,8 @@ public sealed class EngineMaintenanceStudy(EngineMaintenanceFile file)
 
     public EngineMaintenanceFile File { get; } = file ?? throw new ArgumentNullException(nameof(file));
 
-    /// <summary>Progress steps: the search's generations and the comparison.</summary>
-    public int Total => File.Search.Generations + 1;
+    /// <summary>Progress steps: the genetic search's generations, the local search, and the comparison.</summary>
+    public int Total => File.Search.Generations + 2;
 
     /// <summary>Searches, compares on fresh replications, and returns the result in <see cref="ExperimentJson"/>'s shape with the plan.</summary>
     public JsonObject Execute(IProgress<ExperimentProgress>? progress, CancellationToken ct)
@@ -83,6 +83,8 @@ public sealed class EngineMaintenanceStudy(EngineMaintenanceFile file)
             ["population"] = File.Search.Population,
             ["generations"] = found.Generations,
             ["plansEvaluated"] = found.Evaluated,
+            ["geneticCost"] = found.GeneticCost,
+            ["localOptimum"] = found.LocalOptimum,
             ["replications"] = File.Run.Replications,
             ["cost"] = new JsonObject { ["mean"] = found.Cost.Mean, ["halfWidth"] = found.Cost.HalfWidth },
         };
@@ -121,7 +123,7 @@ public sealed class EngineMaintenanceStudy(EngineMaintenanceFile file)
             ]).ToList();
         return new Report(
         [
-            new ReportText(Describe(problem) + Invariant($" Searched {found.Evaluated} plans over {found.Generations} generations ({File.Run.Replications} simulated horizons per plan, the same lives for every plan); best found {found.Cost.Mean:F1} ± {found.Cost.HalfWidth:F1}.")),
+            new ReportText(Describe(problem) + Invariant($" Searched {found.Evaluated} plans ({File.Run.Replications} simulated horizons each, the same lives for every plan): the genetic search over {found.Generations} generations reached {found.GeneticCost:F1}, the local search {found.Cost.Mean:F1} ± {found.Cost.HalfWidth:F1} ({(found.LocalOptimum ? "no single move or swap improves it" : "its budget ran out")}).")),
             new ReportText(Invariant($"On {File.Run.Replications} fresh horizons (seed {File.Run.Seed + 1}), against the rule (service where the interval's lower end falls); * significant at 95%:")),
             new ReportTable(["plan", "cost", "failures", "services", "vs rule"], rows),
             new ReportText("The optimized plan (period 1 starts now; '-' not within the horizon):"),

@@ -68,7 +68,7 @@ public sealed class FleetMaintenanceScenarioKind : IScenarioKind
             Number(fleet, "failureCost") ?? defaults.Failure,
             Number(fleet, "groundedCost") ?? defaults.Grounded,
             Number(fleet, "unusedLifeCost") ?? defaults.UnusedLife));
-        var search = EngineMaintenanceFile.ReadSearch(document.Map("search", "a mapping: { population, generations }"));
+        var search = EngineMaintenanceFile.ReadSearch(document.Map("search", "a mapping: { population, generations, localEvaluations }"));
         var problem = new FleetMaintenanceProblem(engines, Number(fleet, "coverage") ?? EngineMaintenanceFile.DefaultCoverage, schedule.Period, schedule.Periods, schedule.Capacity, costs);
         if (problem.Validate() is { Count: > 0 } errors)
         {

@@ -26,6 +26,7 @@ public sealed class ForesightPack : IPack
             .AddExperimentKind(new EngineMaintenanceKind())
             .AddScenarioKind(new FleetMaintenanceScenarioKind())
             .AddSample(new PackSample(SampleName, "A fleet of 100 turbofan engines (C-MAPSS FD001's test units) and the fleet twin that plans their maintenance.", () => Resource("engines.ndjson")))
+            .AddDemo(new EngineFleetDemo())
             .AddConsolePage(new ConsolePage("fleet", "Engine fleet", Turbofan.FleetModelId, () => Resource("fleet.js")));
     }
 

@@ -4,16 +4,24 @@ using Doppel.Simulation.Optimization;
 namespace Doppel.Packs.Foresight;
 
 /// <summary>
-/// Chooses when to service each engine: the kernel's <see cref="AllocationOptimizer"/> (a genetic algorithm judging
-/// every candidate on the same replications) searches the plans, each judged by its mean cost over simulated horizons
-/// (<see cref="FleetMaintenanceSimulation"/>), starting from the rule a planner would apply by hand (<see cref="RulePlan"/>).
+/// Chooses when to service each engine. The kernel's <see cref="AllocationOptimizer"/> (a genetic algorithm that judges
+/// every candidate on the same replications) searches the plans from the rule a planner would apply by hand
+/// (<see cref="RulePlan"/>), each plan judged by its mean cost over simulated horizons (<see cref="FleetMaintenanceSimulation"/>);
+/// then a local search on the same replications moves single engines and swaps pairs until no move lowers the cost.
 /// </summary>
 /// <remarks>
-/// A plan is an allocation: a slot per engine holding its period (0 to P − 1, or P for not serviced) and one slack slot
-/// holding what the engines leave of the budget N·P, so that moving a unit between two slots delays one engine and
-/// advances another (or takes it from or gives it to the slack) and every vector of periods is reachable. A plan that
-/// books more services in a period than the crew can do scores worse than any plan that does not (a penalty above the
-/// cost of servicing no engine at all, which bounds the best plan's), so the search returns a plan the crew can keep.
+/// <para>
+/// A candidate is an allocation: a slot per engine holding the period it asks for (0 to P − 1, or P for not serviced)
+/// and one slack slot holding what the engines leave of the budget N·P, so that moving a unit between two slots delays
+/// one engine and advances another (or takes from or gives to the slack) and every vector of periods is reachable.
+/// </para>
+/// <para>
+/// The crew's capacity is kept by decoding, not by a penalty: engines are given the periods they ask for, the most
+/// urgent first (by the interval's lower end), and an engine whose period is full goes to the next one with room (not
+/// serviced when none is left). A plan the crew can keep decodes to itself, so the search space is exactly the feasible
+/// plans; a penalty instead made the full periods of a busy crew walls the search could not cross (measured on
+/// samples/engines/maintenance.yaml: the genetic algorithm alone stayed on the rule's plan, 27% above what swaps reach).
+/// </para>
 /// </remarks>
 public sealed class MaintenancePlanner(FleetMaintenanceSimulation simulation)
 {
@@ -28,8 +36,7 @@ public sealed class MaintenancePlanner(FleetMaintenanceSimulation simulation)
     {
         var plan = new int[_problem.Engines.Count];
         var booked = new int[_problem.Periods];
-        var order = Enumerable.Range(0, plan.Length).OrderBy(i => _problem.Engines[i].Lower).ThenBy(i => i);
-        foreach (var engine in order)
+        foreach (var engine in Urgency())
         {
             var lower = Math.Max(0, _problem.Engines[engine].Lower);
             if (lower >= _problem.Horizon)
@@ -49,22 +56,36 @@ public sealed class MaintenancePlanner(FleetMaintenanceSimulation simulation)
         return plan;
     }
 
-    /// <summary>One replication's value of a plan for the search: minus its cost, or minus the penalty when it overbooks the crew.</summary>
-    public double Objective(IReadOnlyList<int> plan, ulong seed)
+    /// <summary>
+    /// The feasible plan closest to what each engine asks for: the most urgent engines get their period first, and an
+    /// engine whose period is full goes to the next period with room, or is not serviced when none is left.
+    /// </summary>
+    public int[] Decode(IReadOnlyList<int> asked)
     {
-        ArgumentNullException.ThrowIfNull(plan);
-        var over = _problem.Overbooked(plan);
-        return over > 0 ? -Penalty * (1 + over) : -simulation.Run(plan, seed).Cost;
+        ArgumentNullException.ThrowIfNull(asked);
+        var plan = new int[_problem.Engines.Count];
+        var booked = new int[_problem.Periods];
+        foreach (var engine in Urgency().OrderBy(e => Math.Clamp(asked[e], 0, _problem.Periods)))
+        {
+            var period = Math.Clamp(asked[engine], 0, _problem.Periods);
+            while (period < _problem.Periods && booked[period] >= _problem.Capacity)
+            {
+                period++;
+            }
+            plan[engine] = period;
+            if (period < _problem.Periods)
+            {
+                booked[period]++;
+            }
+        }
+        return plan;
     }
 
-    /// <summary>More than any feasible plan can cost in a horizon where nothing is serviced: every engine failing at once and waiting out the horizon.</summary>
-    private double Penalty => 1 + (_problem.Engines.Count * (_problem.Costs.Failure + (_problem.Costs.Grounded * _problem.Horizon)));
-
-    /// <summary>Searches the plans with the kernel's optimizer, every candidate on the same <paramref name="replications"/> seeds.</summary>
-    /// <param name="search">Population and generations of the search.</param>
+    /// <summary>Searches the plans, every candidate on the same <paramref name="replications"/> seeds.</summary>
+    /// <param name="search">Population and generations of the genetic search, and the local search's budget.</param>
     /// <param name="seed">Seeds the search and the replications.</param>
     /// <param name="replications">Simulated horizons per candidate.</param>
-    /// <param name="progress">Reports each finished generation.</param>
+    /// <param name="progress">Reports each finished generation, then the local search as one more step.</param>
     /// <param name="ct">Stops the search.</param>
     public MaintenancePlanResult Optimize(MaintenanceSearch search, ulong seed, int replications, IProgress<int>? progress = null, CancellationToken ct = default)
     {
@@ -81,34 +102,102 @@ public sealed class MaintenancePlanner(FleetMaintenanceSimulation simulation)
             Elite = Math.Min(2, search.Population - 1),
         };
         var rule = RulePlan();
-        var result = new AllocationOptimizer(allocation, options).Maximize(
-            (slots, replicationSeed) => Objective(Plan(slots), replicationSeed), progress, [.. rule, budget - rule.Sum()], ct);
-        var best = Plan(result.Best);
-        return new MaintenancePlanResult(best, rule, Negated(result.Objective), result.Evaluated, result.Generations);
+        var genetic = new AllocationOptimizer(allocation, options).Maximize(
+            (slots, replicationSeed) => -simulation.Run(Decode([.. slots.Take(n)]), replicationSeed).Cost, progress, [.. rule, budget - rule.Sum()], ct);
+        var fromGenetic = Decode([.. genetic.Best.Take(n)]);
+        var polished = new LocalSearch(simulation, seed, replications, search.LocalEvaluations).Improve(fromGenetic, ct);
+        progress?.Report(search.Generations + 1);
+        return new MaintenancePlanResult(polished.Plan, rule, polished.Cost, genetic.Evaluated + polished.Evaluated, genetic.Generations)
+        {
+            GeneticPlan = fromGenetic,
+            GeneticCost = -genetic.Objective.Mean,
+            LocalOptimum = polished.Converged,
+        };
     }
 
-    private static int[] Plan(IReadOnlyList<int> slots) => [.. slots.Take(slots.Count - 1)];
+    /// <summary>Engines from the most urgent (lowest lower end, then lowest prediction) to the least, ties by fleet order.</summary>
+    private IEnumerable<int> Urgency() => Enumerable.Range(0, _problem.Engines.Count)
+        .OrderBy(i => _problem.Engines[i].Lower).ThenBy(i => _problem.Engines[i].Rul).ThenBy(i => i);
 
-    private static KpiSummary Negated(KpiSummary objective) => objective with { Mean = -objective.Mean, Min = -objective.Max, Max = -objective.Min };
-}
-
-/// <summary>How hard the planner searches: candidates per generation and generations.</summary>
-public sealed record MaintenanceSearch(int Population = 24, int Generations = 20)
-{
-    public IReadOnlyList<string> Validate()
+    /// <summary>
+    /// First-improvement descent over feasible plans on fixed replications (common random numbers): move one engine to
+    /// another period with room, or swap the periods of two engines, while a move lowers the mean cost and the budget of
+    /// plan evaluations lasts.
+    /// </summary>
+    private sealed class LocalSearch(FleetMaintenanceSimulation simulation, ulong seed, int replications, int budget)
     {
-        var errors = new List<string>();
-        if (Population < 2)
+        private readonly FleetMaintenanceProblem _problem = simulation.Problem;
+        private readonly ulong[] _seeds = [.. Enumerable.Range(0, replications).Select(r => SeedSequence.For(seed, 0, r))];
+        private readonly Dictionary<string, double> _costs = new(StringComparer.Ordinal);
+
+        public (int[] Plan, KpiSummary Cost, int Evaluated, bool Converged) Improve(int[] start, CancellationToken ct)
         {
-            errors.Add($"population must be at least 2, got {Population}.");
+            var plan = (int[])start.Clone();
+            var cost = Mean(plan);
+            var improved = true;
+            while (improved && _costs.Count < budget)
+            {
+                improved = false;
+                foreach (var candidate in Neighbours(plan))
+                {
+                    ct.ThrowIfCancellationRequested();
+                    if (_costs.Count >= budget)
+                    {
+                        break;
+                    }
+                    var value = Mean(candidate);
+                    if (value < cost - 1e-9)
+                    {
+                        (plan, cost, improved) = (candidate, value, true);
+                        break;
+                    }
+                }
+            }
+            return (plan, Summary(plan), _costs.Count, !improved);
         }
-        if (Generations < 1)
+
+        private IEnumerable<int[]> Neighbours(int[] plan)
         {
-            errors.Add($"generations must be at least 1, got {Generations}.");
+            var booked = _problem.Booked(plan);
+            for (var i = 0; i < plan.Length; i++)
+            {
+                for (var period = 0; period <= _problem.Periods; period++)
+                {
+                    if (period != plan[i] && (period == _problem.NotServiced || booked[period] < _problem.Capacity))
+                    {
+                        var moved = (int[])plan.Clone();
+                        moved[i] = period;
+                        yield return moved;
+                    }
+                }
+            }
+            for (var i = 0; i < plan.Length; i++)
+            {
+                for (var j = i + 1; j < plan.Length; j++)
+                {
+                    if (plan[i] != plan[j])
+                    {
+                        var swapped = (int[])plan.Clone();
+                        (swapped[i], swapped[j]) = (swapped[j], swapped[i]);
+                        yield return swapped;
+                    }
+                }
+            }
         }
-        return errors;
+
+        private double Mean(int[] plan)
+        {
+            var key = string.Join(',', plan);
+            if (!_costs.TryGetValue(key, out var mean))
+            {
+                var values = new double[_seeds.Length];
+                Parallel.For(0, _seeds.Length, r => values[r] = simulation.Run(plan, _seeds[r]).Cost);
+                mean = values.Sum() / values.Length;
+                _costs[key] = mean;
+            }
+            return mean;
+        }
+
+        private KpiSummary Summary(int[] plan) => KpiSummary.Of([.. _seeds.Select(s => simulation.Run(plan, s).Cost)]);
     }
 }
-
-/// <summary>The plan the search found, the rule's plan it started from, the best plan's cost over the search's replications, and the search's size.</summary>
-public sealed record MaintenancePlanResult(IReadOnlyList<int> Plan, IReadOnlyList<int> RulePlan, KpiSummary Cost, int Evaluated, int Generations);

@@ -67,7 +67,7 @@ public sealed class ForesightPackTests
 
         Assert.True(read.IsSuccess, read.Error?.Message);
         Assert.Equal("engine-maintenance", read.Value.Kind.Name);
-        Assert.Equal(60, read.Value.Plan.Run.Duration);
+        Assert.Equal(80, read.Value.Plan.Run.Duration);
         Assert.NotNull(read.Value.Plan.Optimization);
     }
 
