@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Doppel.Modeling;
 using Doppel.Packs;
 using Doppel.Query;
+using Doppel.Server.Analytics;
 using Doppel.Server.Api;
 using Doppel.Server.Audit;
 using Doppel.Server.Hosting;
@@ -228,6 +229,11 @@ public sealed class DoppelServer : IAsyncDisposable
         {
             builder.Services.AddSingleton<IMqttEventPublisher, MqttEventPublisher>();
         }
+        builder.Services.AddSingleton<PredictorRegistry>();
+        builder.Services.AddSingleton<PredictorTrainings>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<PredictorTrainings>());
+        builder.Services.AddSingleton<PredictorWatcher>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<PredictorWatcher>());
         services?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -261,6 +267,7 @@ public sealed class DoppelServer : IAsyncDisposable
         StatusEndpoints.Map(app);
         RuleEndpoints.Map(app);
         AlertEndpoints.Map(app);
+        PredictorEndpoints.Map(app);
         app.MapHub<EventHub>("/doppel/hubs/events");
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPrometheusScrapingEndpoint("/metrics");

@@ -124,6 +124,9 @@ internal static class AccessGate
             _ when route.StartsWith("/doppel/audit", StringComparison.Ordinal) => Need.To(Resource.Audit, Access.Read),
             // A backtest is a POST that reads history, but it is the rule editor's: rules write access.
             _ when route.StartsWith("/doppel/rules", StringComparison.Ordinal) => Need.To(Resource.Rules, access),
+            // Evaluating is a POST that only reads; explaining also reads the twin's telemetry, which the handler checks.
+            "/doppel/predictors/{name}/evaluate" => Need.To(Resource.Predictors, Access.Read),
+            _ when route.StartsWith("/doppel/predictors", StringComparison.Ordinal) => Need.To(Resource.Predictors, access),
             // An alert is its twin's: the handler checks the twin (read to see it, write to acknowledge or resolve it).
             _ when route.StartsWith("/doppel/alerts", StringComparison.Ordinal) => Need.To(Resource.Twins, access),
             _ => Need.Role(Role.Owner),

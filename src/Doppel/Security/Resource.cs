@@ -17,6 +17,7 @@ public enum Resource
     Policies,
     Keys,
     Audit,
+    Predictors,
 }
 
 /// <summary>Names and kinds of <see cref="Resource"/>s as policies write them.</summary>

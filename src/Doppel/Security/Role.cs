@@ -17,7 +17,7 @@ public enum Role
 public static class Roles
 {
     private static readonly Resource[] Data =
-        [Resource.Models, Resource.Twins, Resource.Relationships, Resource.Properties, Resource.Telemetry, Resource.Routes, Resource.Rules, Resource.Simulations];
+        [Resource.Models, Resource.Twins, Resource.Relationships, Resource.Properties, Resource.Telemetry, Resource.Routes, Resource.Rules, Resource.Simulations, Resource.Predictors];
 
     /// <summary>The access a role grants on a resource, before any policy.</summary>
     public static Access Grants(this Role role, Resource resource) => role switch
