@@ -44,7 +44,7 @@ public sealed class EngineFleetDemo : IPackDemo
         }
         var fleet = context.Graph.Twins.FirstOrDefault(t => t.Model.Value == Turbofan.FleetModelId)?.Id ?? "fleet-1";
         var session = new DemoSession(
-            string.Create(CultureInfo.InvariantCulture, $"the engine fleet ({engines.Count} C-MAPSS FD001 engines, {context.Speed:G} cycles a second each) is live; the predictor '{PredictorName}' writes each engine's rul, rulLower and rulUpper (trained on FD001 the first time, which takes a minute or two)."),
+            string.Create(CultureInfo.InvariantCulture, $"the engine fleet ({engines.Count} C-MAPSS FD001 engines, {context.Speed:G} cycles a second each) is live; the predictor '{PredictorName}' writes each engine's rul, rulLower and rulUpper (trained on FD001 the first time, which takes a few minutes)."),
             [
                 ["query", $"SELECT $dtId, rul, rulLower, rulUpper FROM DIGITALTWINS WHERE IS_OF_MODEL('{Turbofan.ModelId}') AND rulLower < 30"],
                 ["watch", "--twin", engines[0].TwinId],
