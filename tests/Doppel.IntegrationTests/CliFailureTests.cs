@@ -23,6 +23,8 @@ public sealed partial class CliFailureTests(ServerFixture server) : IClassFixtur
         ["simulate"] = ["--twin", "line-1"],
         ["devices simulate"] = ["--query", "SELECT * FROM DIGITALTWINS"],
         ["endpoints put"] = ["--webhook", "http://127.0.0.1:9/hook"],
+        ["predict train"] = ["x", "--history-model", "dtmi:cli:Walk;1"],
+        ["predict evaluate"] = ["x", "--history-model", "dtmi:cli:Walk;1"],
         // The generic document has no policy id; the command needs one before it has anything to send.
     };
 

@@ -299,6 +299,101 @@ public sealed class PredictorTests(ServerFixture server) : IClassFixture<ServerF
 
     private static string Twin(string model) => new JsonObject { ["$metadata"] = new JsonObject { ["$model"] = model } }.ToJsonString();
 
+    [Fact]
+    public async Task A_predictor_trains_on_the_history_of_a_models_twins_each_twin_one_run_to_failure()
+    {
+        var model = $"dtmi:registry:t{_suffix}:Bearing;1";
+        await server.PutModelsAsync($$"""
+            [{"@context":"dtmi:dtdl:context;3","@id":"{{model}}","@type":"Interface","contents":[
+              {"@type":"Telemetry","name":"cycle","schema":"integer"},{"@type":"Telemetry","name":"heat","schema":"double"},
+              {"@type":"Telemetry","name":"flow","schema":"double"},{"@type":"Telemetry","name":"label","schema":"string"}]}]
+            """);
+        // Three bearings that wore out over 60, 75 and 90 cycles, one a minute, recorded in history.
+        var start = Turbofans.Start(3);
+        var lines = new System.Text.StringBuilder();
+        foreach (var (unit, life) in new[] { (1, 60), (2, 75), (3, 90) })
+        {
+            var twin = $"bearing-{unit}-{_suffix}";
+            await server.SendOkAsync(HttpMethod.Put, $"/digitaltwins/{twin}", Twin(model));
+            for (var cycle = 1; cycle <= life; cycle++)
+            {
+                var wear = cycle / (double)life;
+                lines.Append(new JsonObject
+                {
+                    ["twinId"] = twin,
+                    ["time"] = start.AddMinutes(cycle).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                    ["values"] = new JsonObject { ["cycle"] = cycle, ["heat"] = 500 + (40 * wear) + (cycle % 3), ["flow"] = 20 - (5 * wear) },
+                }.ToJsonString()).Append('\n');
+            }
+        }
+        await server.SendOkAsync(HttpMethod.Post, "/doppel/ingest", lines.ToString(), "application/x-ndjson");
+
+        var to = start.AddHours(3);
+        var operation = await TrainAsync(server, Name("bearings"), new JsonObject
+        {
+            ["kind"] = "gbt",
+            ["history"] = new JsonObject { ["model"] = model, ["from"] = start.ToString("O", System.Globalization.CultureInfo.InvariantCulture), ["to"] = to.ToString("O", System.Globalization.CultureInfo.InvariantCulture) },
+        });
+
+        Assert.True((string)operation["status"]! == "succeeded", operation.ToJsonString());
+        var training = operation["predictor"]!["training"]!;
+        Assert.Equal(($"history {model}", 3, 225), ((string)training["source"]!, (int)training["units"]!, (int)training["rows"]!));
+        Assert.Equal((start, to), ((DateTimeOffset)training["from"]!, (DateTimeOffset)training["to"]!));
+        Assert.Equal(["cycle", "flow", "heat"], operation["predictor"]!["channels"]!.AsArray().Select(c => (string)c!).Order(StringComparer.Ordinal));
+
+        using var empty = await server.SendAsync(HttpMethod.Post, $"/doppel/predictors/{Name("empty")}/train", new JsonObject
+        {
+            ["history"] = new JsonObject { ["model"] = model, ["from"] = "2001-01-01T00:00:00Z", ["to"] = "2001-02-01T00:00:00Z" },
+        }.ToJsonString());
+        var failed = await Poll.UntilAsync(() => server.SendOkAsync(HttpMethod.Get, new Uri(empty.Headers.GetValues("Operation-Location").Single()).PathAndQuery),
+            o => (string)o["status"]! is "succeeded" or "failed", "the empty training to finish");
+        Assert.Equal("failed", (string)failed["status"]!);
+        Assert.Contains("has two or more rows of cycle, flow, heat", (string)failed["error"]!["message"]!, StringComparison.Ordinal);
+        Assert.Contains("history.channels: 'label' is not numeric telemetry", await FailAsync(HttpMethod.Post, $"/doppel/predictors/{Name("label")}/train", new JsonObject
+        {
+            ["history"] = new JsonObject { ["model"] = model, ["channels"] = new JsonArray("heat", "label") },
+        }.ToJsonString(), 400, "InvalidArgument"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_reader_sees_predictors_but_may_not_change_them_and_every_change_is_audited()
+    {
+        var secured = new ServerFixture { Configure = o => o.RequireAuthentication = true };
+        await secured.InitializeAsync();
+        try
+        {
+            var ownerKey = (await File.ReadAllTextAsync(Path.Combine(secured.DataDirectory, "admin.key"))).Trim();
+            secured.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ownerKey);
+            await UploadAsync(secured, "guarded", 1);
+            var readerKey = (string)(await secured.SendOkAsync(HttpMethod.Post, "/doppel/auth/keys", """{"name":"viewer","role":"reader"}"""))["key"]!;
+            await secured.PutModelsAsync($"[{Turbofans.Model(Model)}]");
+
+            secured.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", readerKey);
+            Assert.Equal(["guarded"], (await secured.SendOkAsync(HttpMethod.Get, "/doppel/predictors"))["value"]!.AsArray().Select(p => (string)p!["name"]!));
+            foreach (var (method, path, body) in new[]
+            {
+                (HttpMethod.Post, "/doppel/predictors/guarded/train", """{"data":{"format":"csv","text":"unit,cycle,a"}}"""),
+                (HttpMethod.Put, $"/doppel/predictors/guarded/assignments/{Uri.EscapeDataString(Model)}", "{}"),
+                (HttpMethod.Delete, "/doppel/predictors/guarded", (string?)null),
+            })
+            {
+                using var refused = await secured.SendAsync(method, path, body);
+                Assert.Equal(403, (int)refused.StatusCode);
+                Assert.Contains("may not write predictors", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
+            secured.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ownerKey);
+            await secured.SendOkAsync(HttpMethod.Put, $"/doppel/predictors/guarded/assignments/{Uri.EscapeDataString(Model)}", "{}");
+            var audit = (await secured.SendOkAsync(HttpMethod.Get, "/doppel/audit?resourceKind=predictor"))["value"]!.AsArray();
+            Assert.Contains(audit, r => (string)r!["action"]! == "predictor.upload" && (string)r["resourceId"]! == "guarded");
+            Assert.Contains(audit, r => (string)r!["action"]! == "predictor.assign" && (string)r["resourceId"]! == "guarded");
+        }
+        finally
+        {
+            await secured.DisposeAsync();
+        }
+    }
+
     /// <summary>Trains over REST and waits for the operation to finish; returns its final state.</summary>
     internal static async Task<JsonNode> TrainAsync(ServerFixture on, string name, JsonObject body)
     {

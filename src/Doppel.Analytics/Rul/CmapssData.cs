@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 
 namespace Doppel.Analytics.Rul;
 
@@ -128,12 +129,12 @@ public static class CmapssData
         return Result<IReadOnlyList<double>>.Ok(truth);
     }
 
-    /// <summary>Reads a file from disk; a missing or unreadable file is an error naming it.</summary>
+    /// <summary>Reads a file from disk (gzipped when its name ends in .gz); a missing or unreadable file is an error naming it.</summary>
     public static Result<IReadOnlyList<Trajectory>> ReadFile(string path)
     {
         try
         {
-            using var reader = new StreamReader(path);
+            using var reader = Open(path);
             return Read(reader, path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -142,12 +143,12 @@ public static class CmapssData
         }
     }
 
-    /// <summary>Reads a RUL file from disk; a missing or unreadable file is an error naming it.</summary>
+    /// <summary>Reads a RUL file from disk (gzipped when its name ends in .gz); a missing or unreadable file is an error naming it.</summary>
     public static Result<IReadOnlyList<double>> ReadTruthFile(string path)
     {
         try
         {
-            using var reader = new StreamReader(path);
+            using var reader = Open(path);
             return ReadTruth(reader, path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -155,6 +156,11 @@ public static class CmapssData
             return Result<IReadOnlyList<double>>.Fail("InvalidArgument", $"{path}: {e.Message}");
         }
     }
+
+    private static StreamReader Open(string path) =>
+        path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
+            ? new StreamReader(new GZipStream(File.OpenRead(path), CompressionMode.Decompress))
+            : new StreamReader(path);
 
     private static Result<IReadOnlyList<Trajectory>> Fail(string source, int line, int column, string why) =>
         Result<IReadOnlyList<Trajectory>>.Fail("InvalidArgument", $"{source}, line {line}, column {column}: {why}");

@@ -6,21 +6,18 @@ namespace Doppel.Analytics.Rul;
 /// <summary>
 /// Trains a <see cref="RulPredictor"/> from run-to-failure trajectories. Protocol: a seeded share of the units is held
 /// out for validation; the models learn min(RUL, cap) from every window of the other units; hyper-parameters, the
-/// ensemble weight and the interval calibration are chosen on the held-out units, each truncated at random cycles as
-/// test units are, with their true RUL uncapped; then the models are refitted on all units with what was chosen.
+/// ensemble weight and the interval calibration are chosen on the held-out units, each truncated at every cycle (every
+/// cut a test unit could have), with their true RUL uncapped; then the models are refitted on all units with what was chosen.
 /// </summary>
 public static class RulTrainer
 {
-    /// <summary>Random truncations of each validation unit.</summary>
-    private const int TruncationsPerUnit = 10;
-
     private static readonly TreeEnsemble.Parameters[] TreeGrid =
     [
         new(Leaves: 31, MinLeaf: 50, LearningRate: 0.03, Iterations: 700, FeatureFraction: 0.8, Subsample: 0.8),
         new(Leaves: 15, MinLeaf: 100, LearningRate: 0.03, Iterations: 700, FeatureFraction: 0.8, Subsample: 0.8),
     ];
 
-    private static readonly SequenceModel.Settings SequenceSettings = new(Filters: 10, Kernel: 10, Layers: 3, Hidden: 64, LearningRate: 1e-3, BatchSize: 128, MaxEpochs: 60, Patience: 6);
+    private static readonly SequenceModel.Settings SequenceSettings = new(Filters: 10, Kernel: 10, Layers: 3, Hidden: 64, LearningRate: 1e-3, BatchSize: 128, MaxEpochs: 100, Patience: 8, Plateau: 3);
 
     public static RulPredictor Train(IReadOnlyList<Trajectory> units, RulTrainingOptions options, IProgress<string>? progress = null, CancellationToken ct = default)
     {
@@ -49,21 +46,20 @@ public static class RulTrainer
         var training = order[validationCount..];
         progress?.Report($"{units.Count} units: {training.Length} to train, {validation.Length} to validate; {preprocessor.Sensors} sensors, {preprocessor.Centroids.Length} regime(s)");
 
-        // Validation truncations: each held-out unit cut at random cycles, true RUL uncapped (the test protocol).
+        // Validation: each held-out unit cut at every cycle (all the truncations a test unit could have), true RUL uncapped.
         var truncations = new List<(int Unit, int End, double Truth)>();
         foreach (var u in validation)
         {
             var length = prepared[u].Cycles.Length;
-            for (var i = 0; i < TruncationsPerUnit; i++)
+            for (var end = 0; end < length; end++)
             {
-                var end = random.Next(length);
                 truncations.Add((u, end, length - 1 - end));
             }
         }
         var capped = truncations.Select(t => Math.Min(t.Truth, options.Cap)).ToArray();
         var hyper = new JsonObject
         {
-            ["protocol"] = $"{validation.Length} of {units.Count} units held out (seed {options.Seed}); each cut at {TruncationsPerUnit} random cycles; choices by RMSE against the capped truth there; intervals from residuals against the uncapped truth; models refitted on all units",
+            ["protocol"] = $"{validation.Length} of {units.Count} units held out (seed {options.Seed}), each cut at every cycle; choices by RMSE against the capped truth there; intervals from residuals against the uncapped truth; models refitted on all units with the choices",
         };
 
         TreeEnsemble? trees = null;
@@ -74,10 +70,12 @@ public static class RulTrainer
             var (features, labels) = TreeSamples(preprocessor, prepared, training, options.Cap);
             var validationFeatures = truncations.Select(t => TreeFeatures(preprocessor, prepared[t.Unit], t.End)).ToArray();
             var best = (Rmse: double.MaxValue, Trees: 0, Parameters: TreeGrid[0], Predictions: Array.Empty<double>());
+            progress?.Report($"gbt: {features.Count} training windows, {validationFeatures.Length} validation windows, {features[0].Length} features");
             foreach (var parameters in TreeGrid)
             {
                 ct.ThrowIfCancellationRequested();
-                var model = TreeEnsemble.Train(features, labels, parameters, options.Seed, options.Threads);
+                var model = TreeEnsemble.Train(features, labels, parameters, options.Seed);
+                progress?.Report($"gbt fitted: {model.Trees.Length} trees");
                 var sums = validationFeatures.Select(_ => model.Bias).ToArray();
                 for (var tree = 0; tree < model.Trees.Length; tree++)
                 {
@@ -99,7 +97,7 @@ public static class RulTrainer
             treeChoice = best.Parameters with { Iterations = best.Trees };
             treeValidation = best.Predictions;
             var (allFeatures, allLabels) = TreeSamples(preprocessor, prepared, order, options.Cap);
-            trees = TreeEnsemble.Train(allFeatures, allLabels, treeChoice, options.Seed, options.Threads);
+            trees = TreeEnsemble.Train(allFeatures, allLabels, treeChoice, options.Seed);
             hyper["gbt"] = new JsonObject
             {
                 ["trainer"] = "LightGBM (ML.NET)",
@@ -123,14 +121,16 @@ public static class RulTrainer
             var (validationInputs, validationTargets) = SequenceSamples(preprocessor, scaling, prepared, validation, options.Cap);
             var settings = SequenceSettings with { MaxEpochs = options.MaxEpochs };
             var fitted = SequenceModel.Train(shape, settings, preprocessor.CycleMean, options.Cap, inputs, targets, validationInputs, validationTargets, null, options.Seed, options.Threads, progress, ct);
+            progress?.Report($"sequence: best validation RMSE {fitted.ValidationRmse:F2} at epoch {fitted.Schedule.Length}; refitting on all units");
             sequenceValidation = truncations.Select(t => Math.Max(0, PredictSequence(fitted.Model, preprocessor, prepared[t.Unit], t.End))).ToArray();
             var (allInputs, allTargets) = SequenceSamples(preprocessor, scaling, prepared, order, options.Cap);
-            sequence = SequenceModel.Train(shape, settings, preprocessor.CycleMean, options.Cap, allInputs, allTargets, null, null, fitted.Epochs, options.Seed, options.Threads, null, ct).Model;
+            sequence = SequenceModel.Train(shape, settings, preprocessor.CycleMean, options.Cap, allInputs, allTargets, null, null, fitted.Schedule, options.Seed, options.Threads, null, ct).Model;
             hyper["sequence"] = new JsonObject
             {
                 ["network"] = $"1D CNN: {shape.Layers} x conv({shape.Filters} filters, kernel {shape.Kernel}, tanh), conv(1, kernel {ConvNet.Shape.LastKernel}), dense({shape.Hidden}, tanh), linear",
-                ["optimizer"] = $"Adam, learning rate {settings.LearningRate}, batch {settings.BatchSize}",
-                ["epochs"] = fitted.Epochs,
+                ["optimizer"] = $"Adam, learning rate {settings.LearningRate} halved after {settings.Plateau} epochs without progress, batch {settings.BatchSize}",
+                ["epochs"] = fitted.Schedule.Length,
+                ["finalLearningRate"] = fitted.Schedule[^1],
                 ["validationRmseWindows"] = Math.Round(fitted.ValidationRmse, 3),
                 ["parameters"] = shape.Count,
             };
@@ -153,14 +153,14 @@ public static class RulTrainer
         }
         var points = Combine(treeValidation ?? sequenceValidation!, sequenceValidation ?? treeValidation!, weight);
         var truths = truncations.Select(t => t.Truth).ToArray();
-        var intervals = ConformalBins.Fit(points, truths, options.Coverage);
-        var metrics = ValidationMetrics(points, truths, truncations.Select(t => t.Unit).ToArray(), validation, options.Coverage);
+        var intervals = ConformalBins.Fit(points, truths, options.Cap, options.Coverage);
+        var metrics = ValidationMetrics(points, truths, truncations.Select(t => t.Unit).ToArray(), validation, options.Cap, options.Coverage);
         progress?.Report($"validation: RMSE {metrics.Rmse:F2}, score {metrics.Score:F1}, interval coverage {metrics.Coverage:P0} (cross-fitted)");
         return new RulPredictor(options.Kind, options.Cap, options.Coverage, preprocessor, trees, sequence, weight, intervals, metrics, hyper);
     }
 
-    /// <summary>RMSE and score per truncation against the uncapped truth; coverage cross-fitted (calibrate on half the validation units, check on the other half, both ways), since in-sample coverage would be nominal by construction.</summary>
-    private static RulMetrics ValidationMetrics(double[] points, double[] truths, int[] unitOf, int[] validation, double coverage)
+    /// <summary>RMSE and score over the truncations against the uncapped truth; coverage cross-fitted (calibrate on half the validation units, check on the other half, both ways), since in-sample coverage would be nominal by construction.</summary>
+    private static RulMetrics ValidationMetrics(double[] points, double[] truths, int[] unitOf, int[] validation, double cap, double coverage)
     {
         double squares = 0, score = 0;
         for (var i = 0; i < points.Length; i++)
@@ -178,7 +178,7 @@ public static class RulTrainer
             {
                 var calibrate = Enumerable.Range(0, points.Length).Where(i => firstHalf.Contains(unitOf[i]) == half).ToArray();
                 var check = Enumerable.Range(0, points.Length).Where(i => firstHalf.Contains(unitOf[i]) != half).ToArray();
-                var bins = ConformalBins.Fit(calibrate.Select(i => points[i]).ToArray(), calibrate.Select(i => truths[i]).ToArray(), coverage);
+                var bins = ConformalBins.Fit(calibrate.Select(i => points[i]).ToArray(), calibrate.Select(i => truths[i]).ToArray(), cap, coverage);
                 foreach (var i in check)
                 {
                     var interval = bins.Interval(points[i]);
@@ -187,7 +187,8 @@ public static class RulTrainer
                 }
             }
         }
-        return new RulMetrics(Math.Sqrt(squares / points.Length), score / TruncationsPerUnit, checkedCount == 0 ? double.NaN : covered / (double)checkedCount, validation.Length);
+        // The score is a sum over units: here its expectation for one random truncation per validation unit.
+        return new RulMetrics(Math.Sqrt(squares / points.Length), score / points.Length * validation.Length, checkedCount == 0 ? double.NaN : covered / (double)checkedCount, validation.Length);
     }
 
     private static double[] Combine(double[] trees, double[] sequence, double weight) =>

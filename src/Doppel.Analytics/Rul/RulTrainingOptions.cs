@@ -24,14 +24,14 @@ public sealed record RulTrainingOptions
     /// <summary>The operating settings clustered into regimes, each sensor then normalised within its regime; null: no regimes.</summary>
     public IReadOnlyList<string>? Settings { get; init; }
 
-    /// <summary>Rows the predictor reads (the window ending now); 0: chosen on validation.</summary>
+    /// <summary>Rows the predictor reads (the window ending now).</summary>
     public int Window { get; init; } = 30;
 
     /// <summary>Share of the training units held out for validation (hyper-parameters, ensemble weight, interval calibration).</summary>
     public double ValidationShare { get; init; } = 0.2;
 
     /// <summary>Upper bound on the sequence model's epochs (early stopping on validation usually ends sooner).</summary>
-    public int MaxEpochs { get; init; } = 60;
+    public int MaxEpochs { get; init; } = 100;
 
     /// <summary>Threads the training may use; results do not depend on it.</summary>
     public int Threads { get; init; } = Math.Max(1, Environment.ProcessorCount);

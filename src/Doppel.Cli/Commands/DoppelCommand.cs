@@ -36,6 +36,7 @@ internal static class DoppelCommand
             SamplesCommands.Create(),
             BenchCommands.Create(),
             DevicesCommands.Create(),
+            PredictCommands.Create(),
         };
         foreach (var verb in PackVerbCommands.Create(packs, [.. root.Subcommands.Select(c => c.Name)]))
         {

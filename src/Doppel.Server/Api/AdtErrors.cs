@@ -43,6 +43,7 @@ internal static class AdtErrors
         ["PredictorVersionConflict"] = 409,
         ["PredictorAssignmentConflict"] = 409,
         ["PredictorUnreadable"] = 409,
+        ["PredictorFailed"] = 409,
         ["ServiceUnavailable"] = 503,
         ["QuotaReachedError"] = 429,
         ["LimitExceeded"] = 413,

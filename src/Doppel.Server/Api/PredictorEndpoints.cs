@@ -136,7 +136,15 @@ internal static class PredictorEndpoints
                 return AdtErrors.ToResult(projected.Error);
             }
             var watch = Stopwatch.StartNew();
-            var metrics = RulEvaluation.Evaluate(predictor.Value, projected.Value, truth!);
+            RulMetrics metrics;
+            try
+            {
+                metrics = RulEvaluation.Evaluate(predictor.Value, projected.Value, truth!);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return Failed(version.Value, e);
+            }
             return Responses.Json(new JsonObject
             {
                 ["predictor"] = version.Value.Label,
@@ -215,8 +223,17 @@ internal static class PredictorEndpoints
             {
                 return AdtErrors.ToResult("InvalidArgument", $"Twin '{twinId}' has no telemetry rows of {string.Join(", ", predictor.Value.Channels)} in history for {version.Value.Label} to explain.");
             }
-            var estimate = predictor.Value.Predict(rows);
-            var contributions = predictor.Value.Explain(rows);
+            RulEstimate estimate;
+            IReadOnlyList<(string Feature, double Contribution)> contributions;
+            try
+            {
+                estimate = predictor.Value.Predict(rows);
+                contributions = predictor.Value.Explain(rows);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return Failed(version.Value, e);
+            }
             return Responses.Json(new JsonObject
             {
                 ["twinId"] = twinId,
@@ -301,6 +318,10 @@ internal static class PredictorEndpoints
 
     private static string OperationLocation(HttpRequest request, string name, string id) =>
         $"{request.Scheme}://{request.Host}{request.PathBase}/doppel/predictors/{Uri.EscapeDataString(name)}/operations/{id}";
+
+    /// <summary>A predictor that throws on the data is the predictor's failure, answered with its message; the server is fine.</summary>
+    private static IResult Failed(PredictorVersion version, Exception e) =>
+        AdtErrors.ToResult("PredictorFailed", $"Predictor {version.Label} failed on this data: {e.Message}");
 
     private static IResult NotFound(string name) => AdtErrors.ToResult("PredictorNotFound", $"There is no predictor named '{name}'.");
 }

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Doppel.Analytics.Rul.Internal;
 
 /// <summary>
@@ -8,6 +10,8 @@ internal sealed class SequenceModel
 {
     /// <summary>Fixed slices of a mini-batch, each with its own gradient, summed in order: results do not depend on the thread count.</summary>
     private const int Slices = 4;
+
+    private const float AverageDecay = 0.995f;
 
     public required ConvNet Network { get; init; }
     public required double CycleMean { get; init; }
@@ -33,17 +37,19 @@ internal sealed class SequenceModel
         }
     }
 
-    public sealed record Settings(int Filters, int Kernel, int Layers, int Hidden, double LearningRate, int BatchSize, int MaxEpochs, int Patience);
+    public sealed record Settings(int Filters, int Kernel, int Layers, int Hidden, double LearningRate, int BatchSize, int MaxEpochs, int Patience, int Plateau);
 
-    public sealed record Fitted(SequenceModel Model, int Epochs, double ValidationRmse);
+    /// <summary>The model, the learning rate of each epoch it was trained for (to replay on a refit), its validation RMSE.</summary>
+    public sealed record Fitted(SequenceModel Model, float[] Schedule, double ValidationRmse);
 
     /// <summary>
     /// Trains on <paramref name="inputs"/> (samples × Time × Inputs) against capped RUL <paramref name="targets"/>; with
-    /// validation data, keeps the epoch with the lowest validation RMSE and stops after <see cref="Settings.Patience"/>
-    /// epochs without improvement; without, runs <paramref name="epochs"/> epochs.
+    /// validation data, halves the learning rate after <see cref="Settings.Plateau"/> epochs without improvement, keeps the
+    /// epoch with the lowest validation RMSE and stops after <see cref="Settings.Patience"/>; without, replays
+    /// <paramref name="schedule"/> (one learning rate per epoch).
     /// </summary>
     public static Fitted Train(ConvNet.Shape shape, Settings settings, double cycleMean, int cap, float[] inputs, float[] targets,
-        float[]? validationInputs, float[]? validationTargets, int? epochs, int seed, int threads, IProgress<string>? progress, CancellationToken ct)
+        float[]? validationInputs, float[]? validationTargets, float[]? schedule, int seed, int threads, IProgress<string>? progress, CancellationToken ct)
     {
         var random = new Random(seed);
         var network = ConvNet.Create(shape, random);
@@ -59,12 +65,24 @@ internal sealed class SequenceModel
         var v = new float[count];
         const float beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-8f;
         var step = 0;
+        // Validation and the final model use an exponential moving average of the weights, which smooths out the noise of
+        // mini-batch steps (Polyak averaging); the raw weights keep training.
+        var average = (float[])parameters.Clone();
+        var averaged = new SequenceModel { Network = new ConvNet { Architecture = shape, Parameters = average }, CycleMean = cycleMean, Cap = cap };
         var order = Enumerable.Range(0, samples).ToArray();
         var best = (Rmse: double.MaxValue, Epoch: 0, Parameters: (float[])parameters.Clone());
-        var maxEpochs = epochs ?? settings.MaxEpochs;
+        var maxEpochs = schedule?.Length ?? settings.MaxEpochs;
+        var rate = (float)settings.LearningRate;
+        var rates = new List<float>();
+        var sinceProgress = 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(threads, 1, Slices), CancellationToken = ct };
         for (var epoch = 1; epoch <= maxEpochs; epoch++)
         {
+            if (schedule is not null)
+            {
+                rate = schedule[epoch - 1];
+            }
+            rates.Add(rate);
             Preprocessor.Shuffle(order, random);
             for (var start = 0; start < samples; start += settings.BatchSize)
             {
@@ -85,12 +103,11 @@ internal sealed class SequenceModel
                 Array.Clear(total);
                 foreach (var gradient in gradients)
                 {
-                    System.Numerics.Tensors.TensorPrimitives.Add(total, gradient, total);
+                    TensorPrimitives.Add(total, gradient, total);
                 }
                 step++;
                 var correction1 = 1 - MathF.Pow(beta1, step);
                 var correction2 = 1 - MathF.Pow(beta2, step);
-                var rate = (float)settings.LearningRate;
                 for (var i = 0; i < count; i++)
                 {
                     var g = total[i];
@@ -98,28 +115,37 @@ internal sealed class SequenceModel
                     v[i] = beta2 * v[i] + (1 - beta2) * g * g;
                     parameters[i] -= rate * (m[i] / correction1) / (MathF.Sqrt(v[i] / correction2) + epsilon);
                 }
+                var decay = Math.Min(AverageDecay, (1f + step) / (10f + step));
+                TensorPrimitives.Lerp(parameters, average, decay, average);
             }
             if (validationInputs is null || validationTargets is null)
             {
                 continue;
             }
-            var rmse = model.Rmse(validationInputs, validationTargets);
-            progress?.Report($"sequence epoch {epoch}: validation RMSE {rmse:F2}");
+            var rmse = averaged.Rmse(validationInputs, validationTargets);
+            progress?.Report($"sequence epoch {epoch}: validation RMSE {rmse:F2} (learning rate {rate:G3})");
             if (rmse < best.Rmse)
             {
-                best = (rmse, epoch, (float[])parameters.Clone());
+                best = (rmse, epoch, (float[])average.Clone());
+
+                sinceProgress = 0;
             }
             else if (epoch - best.Epoch >= settings.Patience)
             {
                 break;
             }
+            else if (++sinceProgress >= settings.Plateau)
+            {
+                rate /= 2;
+                sinceProgress = 0;
+            }
         }
         if (validationInputs is null)
         {
-            return new Fitted(model, maxEpochs, double.NaN);
+            return new Fitted(model, [.. rates], double.NaN);
         }
         best.Parameters.CopyTo(parameters, 0);
-        return new Fitted(model, best.Epoch, best.Rmse);
+        return new Fitted(model, [.. rates.Take(best.Epoch)], best.Rmse);
     }
 
     public double Rmse(float[] inputs, float[] targets)

@@ -49,7 +49,7 @@ internal sealed class TreeEnsemble
         public float Label { get; set; }
     }
 
-    public static TreeEnsemble Train(IReadOnlyList<float[]> features, IReadOnlyList<float> labels, Parameters parameters, int seed, int threads)
+    public static TreeEnsemble Train(IReadOnlyList<float[]> features, IReadOnlyList<float> labels, Parameters parameters, int seed)
     {
         var ml = new MLContext(seed);
         var schema = SchemaDefinition.Create(typeof(Example));
@@ -65,7 +65,8 @@ internal sealed class TreeEnsemble
             MinimumExampleCountPerLeaf = parameters.MinLeaf,
             Seed = seed,
             Deterministic = true,
-            NumberOfThreads = threads,
+            // One thread: LightGBM's OpenMP workers spin-wait, and on a shared machine two of them ran ten times slower than one.
+            NumberOfThreads = 1,
             Silent = true,
             Verbose = false,
             Booster = new GradientBooster.Options

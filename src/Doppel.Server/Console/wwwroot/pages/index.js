@@ -9,6 +9,7 @@ export default [
   { path: 'graph', title: 'Graph', needs: 'twins', load: () => import('./graph.js') },
   { path: 'alerts', title: 'Alerts', needs: 'twins', load: () => import('./alerts.js') },
   { path: 'rules', title: 'Rules', needs: 'rules', load: () => import('./rules.js') },
+  { path: 'predictors', title: 'Predictors', needs: 'predictors', load: () => import('./predictors.js') },
   { path: 'simulation', title: 'Simulation', needs: 'simulations', load: () => import('./simulation.js') },
   { path: 'operations', title: 'Operations', load: () => import('./operations.js') },
 ];
