@@ -49,7 +49,18 @@ internal sealed class TreeEnsemble
         public float Label { get; set; }
     }
 
-    public static TreeEnsemble Train(IReadOnlyList<float[]> features, IReadOnlyList<float> labels, Parameters parameters, int seed)
+    public static TreeEnsemble Train(IReadOnlyList<float[]> features, IReadOnlyList<float> labels, Parameters parameters, int seed) =>
+        Fit(features, labels, parameters, seed).Trees;
+
+    /// <summary>The same model scored by ML.NET itself, so a test can hold the array evaluator to it.</summary>
+    internal static (TreeEnsemble Trees, Func<float[], float> Reference) TrainWithReference(IReadOnlyList<float[]> features, IReadOnlyList<float> labels, Parameters parameters, int seed)
+    {
+        var (trees, ml, schema, transformer) = Fit(features, labels, parameters, seed);
+        var engine = ml.Model.CreatePredictionEngine<Example, Prediction>(transformer, inputSchemaDefinition: schema);
+        return (trees, f => engine.Predict(new Example { Features = f }).Score);
+    }
+
+    private static (TreeEnsemble Trees, MLContext Ml, SchemaDefinition Schema, ITransformer Transformer) Fit(IReadOnlyList<float[]> features, IReadOnlyList<float> labels, Parameters parameters, int seed)
     {
         var ml = new MLContext(seed);
         var schema = SchemaDefinition.Create(typeof(Example));
@@ -76,37 +87,6 @@ internal sealed class TreeEnsemble
                 SubsampleFrequency = parameters.Subsample < 1 ? 1 : 0,
             },
         });
-        var model = trainer.Fit(data).Model;
-        var ensemble = model.TrainedTreeEnsemble;
-        var trees = new Tree[ensemble.Trees.Count];
-        for (var i = 0; i < trees.Length; i++)
-        {
-            var tree = ensemble.Trees[i];
-            trees[i] = new Tree([.. tree.LeftChild], [.. tree.RightChild], [.. tree.NumericalSplitFeatureIndexes], [.. tree.NumericalSplitThresholds], [.. tree.LeafValues], ensemble.TreeWeights[i]);
-        }
-        return new TreeEnsemble { Bias = ensemble.Bias, Trees = trees };
-    }
-
-    /// <summary>The same model scored by ML.NET itself, so a test can hold the array evaluator to it.</summary>
-    internal static (TreeEnsemble Trees, Func<float[], float> Reference) TrainWithReference(IReadOnlyList<float[]> features, IReadOnlyList<float> labels, Parameters parameters, int seed)
-    {
-        var ml = new MLContext(seed);
-        var schema = SchemaDefinition.Create(typeof(Example));
-        schema[nameof(Example.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, features[0].Length);
-        var data = ml.Data.LoadFromEnumerable(features.Select((f, i) => new Example { Features = f, Label = labels[i] }), schema);
-        var trainer = ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
-        {
-            LabelColumnName = nameof(Example.Label),
-            FeatureColumnName = nameof(Example.Features),
-            NumberOfIterations = parameters.Iterations,
-            LearningRate = parameters.LearningRate,
-            NumberOfLeaves = parameters.Leaves,
-            MinimumExampleCountPerLeaf = parameters.MinLeaf,
-            Seed = seed,
-            Deterministic = true,
-            NumberOfThreads = 1,
-            Silent = true,
-        });
         var transformer = trainer.Fit(data);
         var ensemble = transformer.Model.TrainedTreeEnsemble;
         var trees = new Tree[ensemble.Trees.Count];
@@ -115,8 +95,7 @@ internal sealed class TreeEnsemble
             var tree = ensemble.Trees[i];
             trees[i] = new Tree([.. tree.LeftChild], [.. tree.RightChild], [.. tree.NumericalSplitFeatureIndexes], [.. tree.NumericalSplitThresholds], [.. tree.LeafValues], ensemble.TreeWeights[i]);
         }
-        var engine = ml.Model.CreatePredictionEngine<Example, Prediction>(transformer, inputSchemaDefinition: schema);
-        return (new TreeEnsemble { Bias = ensemble.Bias, Trees = trees }, f => engine.Predict(new Example { Features = f }).Score);
+        return (new TreeEnsemble { Bias = ensemble.Bias, Trees = trees }, ml, schema, transformer);
     }
 
     private sealed class Prediction
