@@ -20,9 +20,9 @@ public sealed class PackCatalogTests
 
         var catalog = PackCatalog.Discover([folder, Path.Combine(folder, "missing")]);
 
-        Assert.Equal(["manufacturing"], catalog.Packs.Select(p => p.Name));
+        Assert.Equal(["foresight", "manufacturing"], catalog.Packs.Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal([$"{PackCatalog.PacksVariable} names '{Path.Combine(folder, "missing")}', which is not a folder."], catalog.Problems);
-        var pack = catalog.Packs[0];
+        var pack = catalog.Packs.Single(p => p.Name == "manufacturing");
         Assert.Equal(["line"], pack.ScenarioKinds.Select(k => k.Name));
         Assert.Equal(["line"], pack.ExperimentKinds.Select(k => k.Name));
         Assert.Equal(["factory"], pack.Samples.Select(s => s.Name));
