@@ -64,15 +64,19 @@ internal static class BenchNabCommand
         }
         var series = corpus.Value;
         Console.WriteLine($"NAB on {series.Count} series, {series.Sum(s => s.Windows.Count)} windows, {series.Sum(s => s.Timestamps.Count):N0} rows ({root})");
-        var reproduced = ReproducePublished(root, series, ct);
+        var (reproduced, publishedScores) = ReproducePublished(root, series, ct);
+        var split = NabSplit.Split(series);
 
         Console.WriteLine();
-        Console.WriteLine("Doppel's detectors (thresholds optimised on these series, as column B) among the re-optimised published rows:");
-        var rows = new List<(string Name, double[] Scores, string Note)>();
+        Console.WriteLine("Doppel's detectors (thresholds optimised on these series, as column B) among the re-optimised published rows;");
+        Console.WriteLine($"held-out: thresholds optimised on the tuning half ({split.Tuning.Count} series, {split.Tuning.Sum(s => s.Windows.Count)} windows), scored on the held-out half");
+        Console.WriteLine($"({split.HeldOut.Count} series, {split.HeldOut.Sum(s => s.Windows.Count)} windows: the second, fourth, ... series of each category by name):");
+        var rows = new List<(string Name, double[] Scores, double[] HeldOut, string Note)>();
         foreach (var reference in NabReference.Read(Path.Combine(root, "results", "reference_scores.csv"), "subset25")
             .Where(r => r.Variant == NabReference.SubsetOptimized).GroupBy(r => r.Detector))
         {
-            rows.Add((reference.Key, [.. NabProfile.All.Select(p => reference.First(r => r.Profile == p.Name).NormalizedScore)], "NAB reference, re-optimised"));
+            var heldOut = publishedScores.TryGetValue(reference.Key, out var published) ? HeldOut(series, published) : [.. NabProfile.All.Select(_ => double.NaN)];
+            rows.Add((reference.Key, [.. NabProfile.All.Select(p => reference.First(r => r.Profile == p.Name).NormalizedScore)], heldOut, "NAB reference, re-optimised"));
         }
         foreach (var name in detectorNames)
         {
@@ -87,19 +91,29 @@ internal static class BenchNabCommand
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {file.File,-58} {windows} windows  raw {file.RawScore,8:0.000}  tp {file.TruePositives,5}  fp {file.FalsePositives,5}  fn {file.FalseNegatives,5}"));
                 }
             }
-            rows.Add(($"doppel {name}", [.. optimised.Select(o => o.NormalizedScore)],
-                string.Create(CultureInfo.InvariantCulture, $"{rate / 1e6:0.00} M points/s; thresholds {string.Join(" / ", optimised.Select(o => o.Threshold.ToString("G4", CultureInfo.InvariantCulture)))}")));
+            var tuningHalf = NabSplit.ScoreHeldOut(series, scores, NabProfile.Standard).Tuning;
+            rows.Add(($"doppel {name}", [.. optimised.Select(o => o.NormalizedScore)], HeldOut(series, scores),
+                string.Create(CultureInfo.InvariantCulture, $"tuning half {tuningHalf.NormalizedScore:0.00} at {tuningHalf.Threshold:G4}; {rate / 1e6:0.00} M points/s; thresholds {string.Join(" / ", optimised.Select(o => o.Threshold.ToString("G4", CultureInfo.InvariantCulture)))}")));
         }
-        Console.WriteLine($"  {"detector",-26} {"standard",9} {"low FP",9} {"low FN",9}  note");
-        foreach (var (name, scores, note) in rows.OrderByDescending(r => r.Scores[0]))
+        Console.WriteLine($"  {"",-26} {"all series",-29}  {"held-out half",-29}");
+        Console.WriteLine($"  {"detector",-26} {"standard",9} {"low FP",9} {"low FN",9}  {"standard",9} {"low FP",9} {"low FN",9}  note");
+        foreach (var (name, scores, heldOut, note) in rows.OrderByDescending(r => r.Scores[0]))
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-26} {scores[0],9:0.00} {scores[1],9:0.00} {scores[2],9:0.00}  {note}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {name,-26} {scores[0],9:0.00} {scores[1],9:0.00} {scores[2],9:0.00}  {Cell(heldOut[0]),9} {Cell(heldOut[1]),9} {Cell(heldOut[2]),9}  {note}"));
         }
         return reproduced ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
-    /// <summary>Scores every published detector's outputs at NAB's thresholds and at the re-optimised ones, beside the reference.</summary>
-    private static bool ReproducePublished(string root, IReadOnlyList<NabSeries> series, CancellationToken ct)
+    /// <summary>The held-out half's normalised score under each profile, at the threshold optimised on the tuning half.</summary>
+    private static double[] HeldOut(IReadOnlyList<NabSeries> series, IReadOnlyList<IReadOnlyList<double>> scores) =>
+        [.. NabProfile.All.Select(p => NabSplit.ScoreHeldOut(series, scores, p).HeldOut.NormalizedScore)];
+
+    /// <summary>
+    /// Scores every published detector's outputs at NAB's thresholds and at the re-optimised ones, beside the reference;
+    /// returns whether they are reproduced, and the outputs read.
+    /// </summary>
+    private static (bool Reproduced, Dictionary<string, IReadOnlyList<IReadOnlyList<double>>> Scores) ReproducePublished(string root, IReadOnlyList<NabSeries> series, CancellationToken ct)
     {
         var published = NabCorpus.ReadThresholds(Path.Combine(root, "results", "config", "thresholds.json"));
         var subset = NabCorpus.ReadThresholds(Path.Combine(root, "results", "config", "thresholds_subset25_optimized.json"));
@@ -108,11 +122,12 @@ internal static class BenchNabCommand
         if (!published.IsSuccess || !subset.IsSuccess || detectors.Count == 0)
         {
             Console.WriteLine("  no published results or thresholds under results/: only Doppel's detectors are scored");
-            return true;
+            return (true, []);
         }
         Console.WriteLine("Published detectors scored by Doppel's NAB scorer (ours / NAB's reference; A = NAB's thresholds, B = re-optimised on these series; opt = Doppel's optimiser):");
         Console.WriteLine($"  {"detector",-18} {"A standard",15} {"A low FP",15} {"A low FN",15} {"B standard",15} {"B low FP",15} {"B low FN",15} {"opt standard",13}");
         var worst = 0.0;
+        var read = new Dictionary<string, IReadOnlyList<IReadOnlyList<double>>>(StringComparer.Ordinal);
         foreach (var detector in detectors)
         {
             ct.ThrowIfCancellationRequested();
@@ -122,6 +137,7 @@ internal static class BenchNabCommand
                 Console.WriteLine($"  {detector,-18} skipped: {scores.Error.Message}");
                 continue;
             }
+            read[detector] = scores.Value;
             var cells = new List<string>();
             foreach (var (variant, thresholds) in new[] { (NabReference.Published, published.Value), (NabReference.SubsetOptimized, subset.Value) })
             {
@@ -151,7 +167,7 @@ internal static class BenchNabCommand
         }
         var ok = worst <= Tolerance;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  largest difference from NAB's reference: {worst:0.000000} ({(ok ? "reproduced" : "NOT reproduced")}, tolerance {Tolerance})"));
-        return ok;
+        return (ok, read);
     }
 
     /// <summary>Runs a fresh detector over each series; the rate is points per second on one core.</summary>
@@ -179,6 +195,9 @@ internal static class BenchNabCommand
         }
         return (all, points / watch.Elapsed.TotalSeconds);
     }
+
+    /// <summary>A score, or "-" for a published detector whose outputs are not under results/.</summary>
+    private static string Cell(double value) => double.IsNaN(value) ? "-" : Fixed(value);
 
     private static string Fixed(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
 }

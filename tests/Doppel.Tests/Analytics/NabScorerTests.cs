@@ -128,6 +128,41 @@ public sealed class NabScorerTests
     }
 
     [Fact]
+    public void The_split_alternates_the_series_of_each_category_by_name_and_keeps_the_corpus_order()
+    {
+        static NabSeries Named(string name) => new(name, [], [], []);
+        var corpus = new[] { "b/z.csv", "a/3.csv", "b/x.csv", "a/1.csv", "a/2.csv", "b/y.csv", "c/only.csv" }.Select(Named).ToList();
+
+        var split = NabSplit.Split(corpus);
+
+        Assert.Equal(["b/z.csv", "a/3.csv", "b/x.csv", "a/1.csv", "c/only.csv"], split.Tuning.Select(s => s.Name));
+        Assert.Equal(["a/2.csv", "b/y.csv"], split.HeldOut.Select(s => s.Name));
+        Assert.Equal(split.HeldOut.Select(s => s.Name), NabSplit.Split([.. Enumerable.Reverse(corpus)]).HeldOut.Select(s => s.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void The_held_out_half_is_scored_at_the_threshold_optimised_on_the_tuning_half()
+    {
+        var corpus = Corpus().ToList();
+        var scores = NabCorpus.ReadResults(Root, "numenta", corpus).Value!;
+        var split = NabSplit.Split(corpus);
+        Assert.Equal(["realKnownCause/ec2_request_latency_system_failure.csv", "realTraffic/speed_7578.csv"], split.Tuning.Select(s => s.Name));
+        Assert.Equal(["realKnownCause/rogue_agent_key_hold.csv", "realTraffic/speed_t4013.csv"], split.HeldOut.Select(s => s.Name));
+        IReadOnlyList<IReadOnlyList<double>> ScoresOf(IReadOnlyList<NabSeries> half) => [.. half.Select(s => scores[corpus.IndexOf(s)])];
+
+        foreach (var profile in NabProfile.All)
+        {
+            var held = NabSplit.ScoreHeldOut(corpus, scores, profile);
+
+            var tuning = NabScorer.Optimize(split.Tuning, ScoresOf(split.Tuning), profile);
+            Assert.Equal(tuning.Threshold, held.Tuning.Threshold);
+            var expected = NabScorer.ScoreCorpus(split.HeldOut, ScoresOf(split.HeldOut), tuning.Threshold, profile);
+            Assert.Equal(expected.NormalizedScore, held.HeldOut.NormalizedScore, 1e-9);
+            Assert.Equal(["realKnownCause/rogue_agent_key_hold.csv", "realTraffic/speed_t4013.csv"], held.HeldOut.Files.Select(f => f.File));
+        }
+    }
+
+    [Fact]
     public void A_results_file_of_the_wrong_length_is_an_error_naming_it()
     {
         var corpus = Corpus();
