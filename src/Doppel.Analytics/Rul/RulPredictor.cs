@@ -34,7 +34,7 @@ public sealed partial class RulPredictor
     /// <summary>The rows the predictor reads, ending now; a shorter history is allowed (its first row is repeated).</summary>
     public int Window => Preprocessor.Window;
 
-    /// <summary>Metrics on the validation units held out of training (random truncations, true RUL uncapped).</summary>
+    /// <summary>Metrics on the validation units held out of training, cut at every cycle: RMSE and score against the truth capped at the cap, coverage against the uncapped truth.</summary>
     public RulMetrics Validation { get; }
 
     /// <summary>The models' input features: window statistics of each sensor and the cycle.</summary>

@@ -159,13 +159,14 @@ public static class RulTrainer
         return new RulPredictor(options.Kind, options.Cap, options.Coverage, preprocessor, trees, sequence, weight, intervals, metrics, hyper);
     }
 
-    /// <summary>RMSE and score over the truncations against the uncapped truth; coverage cross-fitted (calibrate on half the validation units, check on the other half, both ways), since in-sample coverage would be nominal by construction.</summary>
+    /// <summary>RMSE and score over the truncations against the truth capped at the target's cap (uncapped, cuts early in a
+    /// unit's life would dominate with errors no capped predictor can avoid); coverage against the uncapped truth, cross-fitted (calibrate on half the validation units, check on the other half, both ways), since in-sample coverage would be nominal by construction.</summary>
     private static RulMetrics ValidationMetrics(double[] points, double[] truths, int[] unitOf, int[] validation, double cap, double coverage)
     {
         double squares = 0, score = 0;
         for (var i = 0; i < points.Length; i++)
         {
-            var d = points[i] - truths[i];
+            var d = points[i] - Math.Min(truths[i], cap);
             squares += d * d;
             score += NasaScore.Of(d);
         }
