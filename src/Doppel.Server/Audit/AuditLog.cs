@@ -88,8 +88,11 @@ public sealed class AuditLog : IHostedService, IAsyncDisposable
         await (await _store.ConfigureAwait(false)).ReadAsync(search, limit, ct).ConfigureAwait(false);
 
     /// <summary>Deletes the records older than the retention now; returns how many went (0 when the log is kept whole).</summary>
-    public async Task<long> PruneAsync() =>
-        _retention is { } retention ? await (await _store.ConfigureAwait(false)).DeleteBeforeAsync(_time.GetUtcNow() - retention).ConfigureAwait(false) : 0;
+    public Task<long> PruneAsync() => PruneAsync(_time.GetUtcNow());
+
+    /// <summary>Deletes what is older than the retention at <paramref name="now"/>: the time the prune fell due, not the time a busy thread pool gets to it.</summary>
+    private async Task<long> PruneAsync(DateTimeOffset now) =>
+        _retention is { } retention ? await (await _store.ConfigureAwait(false)).DeleteBeforeAsync(now - retention).ConfigureAwait(false) : 0;
 
     async Task IHostedService.StartAsync(CancellationToken cancellationToken)
     {
@@ -136,7 +139,7 @@ public sealed class AuditLog : IHostedService, IAsyncDisposable
             {
                 try
                 {
-                    await PruneAsync().ConfigureAwait(false);
+                    await PruneAsync(now).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
                 {

@@ -61,7 +61,8 @@ public sealed class HttpLoadTests : IAsyncDisposable
     public async Task Requests_without_a_response_are_errors_with_no_status()
     {
         var closedPort = new Uri($"http://127.0.0.1:{LoopbackServer.FreePort()}/");
-        var options = new HttpLoadOptions(closedPort, Concurrency: 2, Duration: TimeSpan.FromMilliseconds(100), Warmup: TimeSpan.Zero);
+        // Long enough for a refused connection to come back on a loaded machine (100 ms saw none under CI's load).
+        var options = new HttpLoadOptions(closedPort, Concurrency: 2, Duration: TimeSpan.FromSeconds(1), Warmup: TimeSpan.Zero);
 
         var result = await HttpLoad.RunAsync(options, (_, _) => new HttpRequestMessage(HttpMethod.Get, "ok"));
 
