@@ -136,13 +136,17 @@ function ForkForm({ api, signal, packs, initial, onLaunched, onError }) {
 
   useEffect(() => {
     if (!kind) return;
+    // A kind chosen while the previous kind's twins are still being read: that late answer must not replace these.
+    let current = true;
     setRun(Object.fromEntries(RUN_KEYS.map(k => [k, kind.run?.[k] ?? ''])));
     api.query(`SELECT * FROM DIGITALTWINS WHERE IS_OF_MODEL(${quote(kind.twinModel)})`, { signal })
       .then(({ rows }) => {
+        if (!current) return;
         setTwins(rows.map(t => t.$dtId));
         setTwin(rows.some(t => t.$dtId === initial.twin) ? initial.twin : rows[0]?.$dtId ?? '');
       })
-      .catch(e => { if (e.name !== 'AbortError') onError(e); });
+      .catch(e => { if (current && e.name !== 'AbortError') onError(e); });
+    return () => { current = false; };
   }, [kind?.name, kind?.pack]);
 
   if (kinds.length === 0) return html`<p>No pack forks twins here.</p>`;
