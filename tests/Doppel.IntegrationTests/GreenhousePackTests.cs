@@ -22,7 +22,7 @@ public sealed class GreenhousePackTests(ServerFixture server) : IClassFixture<Se
     {
         var packs = (await server.SendOkAsync(HttpMethod.Get, "/doppel/packs"))["value"]!.AsArray();
 
-        Assert.Equal(["foresight", "greenhouse", "manufacturing"], packs.Select(p => (string?)p!["name"]));
+        Assert.Equal(["foresight", "greenhouse", "health", "manufacturing"], packs.Select(p => (string?)p!["name"]));
         var greenhouse = packs[1]!;
         Assert.Equal([GreenhousePack.Model], greenhouse["models"]!.AsArray().Select(m => (string?)m));
         Assert.Equal("greenhouse", (string?)greenhouse["scenarioKinds"]![0]!["name"]);
@@ -32,7 +32,7 @@ public sealed class GreenhousePackTests(ServerFixture server) : IClassFixture<Se
         Assert.Equal(["greenhouse"], greenhouse["samples"]!.AsArray().Select(s => (string?)s!["name"]));
         Assert.Equal(["greenhouse"], greenhouse["demos"]!.AsArray().Select(s => (string?)s!["name"]));
         Assert.Equal(["greenhouse-status", "greenhouse-settings"], greenhouse["verbs"]!.AsArray().Select(s => (string?)s!["name"]));
-        Assert.Equal(16, packs[2]!["models"]!.AsArray().Count);
+        Assert.Equal(16, packs[3]!["models"]!.AsArray().Count);
 
         // A pack's models are listed as DTDL, and loaded once: a second load finds them there.
         var models = await DoppelProcess.RunAsync("packs", "models", "greenhouse", "--server", Url);
