@@ -19,7 +19,7 @@ internal static class BenchCommands
                       {"@type":"Property","name":"count","schema":"long","writable":true}]}]
         """;
 
-    public static Command Create() => new("bench", "Measure Doppel end to end on this machine.") { Twins(), BenchQueryCommand.Create(), BenchIngestCommand.Create(), BenchDesCommand.Create(), BenchDtdlCommand.Create(), BenchFuzzCommand.Create(), BenchRulCommand.Create(), BenchNabCommand.Create() };
+    public static Command Create() => new("bench", "Measure Doppel end to end on this machine.") { Twins(), BenchQueryCommand.Create(), BenchIngestCommand.Create(), BenchDesCommand.Create(), BenchDtdlCommand.Create(), BenchFuzzCommand.Create(), BenchRulCommand.Create(), BenchNabCommand.Create(), BenchEstimationCommand.Create() };
 
     private static Command Twins()
     {
