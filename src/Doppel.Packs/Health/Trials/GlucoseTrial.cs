@@ -36,8 +36,19 @@ public static class GlucoseTrial
             runs[i] = Simulate(design, plan[i], ct);
             progress?.Report(new ExperimentProgress(Interlocked.Increment(ref completed), plan.Count));
         });
+        return Result<GlucoseTrialResult>.Ok(Summarise(design, runs));
+    }
+
+    /// <summary>
+    /// The result of runs made to <paramref name="design"/> (in its order: cohort, patient, scenario, replication,
+    /// controller): the arms' means with intervals over patients, the paired comparisons with the first controller.
+    /// </summary>
+    public static GlucoseTrialResult Summarise(GlucoseTrialDesign design, IReadOnlyList<GlucoseTrialRun> runs)
+    {
+        ArgumentNullException.ThrowIfNull(design);
+        ArgumentNullException.ThrowIfNull(runs);
         var (arms, comparisons) = TrialStatistics.Summarise(design, runs);
-        return Result<GlucoseTrialResult>.Ok(new GlucoseTrialResult(design, runs, arms, comparisons));
+        return new GlucoseTrialResult(design, runs, arms, comparisons);
     }
 
     /// <summary>The seeds of a replication: its meals (shared by every patient and controller) and a patient's sensor noise (shared by its controllers).</summary>

@@ -23,6 +23,10 @@ internal static class TrialStatistics
                 foreach (var controller in design.Controllers)
                 {
                     var mine = runs.Where(r => r.Cohort == cohort.Name && r.Scenario == scenario.Name && r.Controller == controller.Name).ToList();
+                    if (mine.Count == 0)
+                    {
+                        throw new ArgumentException($"The runs have none of {cohort.Name} / {scenario.Name} / {controller.Name}, which the design names.", nameof(runs));
+                    }
                     var values = GlucoseMetric.All.ToDictionary(m => m.Key, m => Units(mine, m, byPatient), StringComparer.Ordinal);
                     units[controller.Name] = values;
                     var cvga = "ABCDE".ToDictionary(letter => letter, letter => 100.0 * mine.Count(r => Cvga.Letter(r.Metrics.Zone) == letter) / mine.Count);
