@@ -12,6 +12,7 @@ public sealed partial class PackBuilder
     private readonly List<IPackDemo> _demos = [];
     private readonly List<PackVerb> _verbs = [];
     private readonly List<ConsolePage> _consolePages = [];
+    private readonly List<PackVerb> _benchmarks = [];
 
     internal PackBuilder()
     {
@@ -70,6 +71,22 @@ public sealed partial class PackBuilder
         return this;
     }
 
+    /// <summary>
+    /// Adds an end-to-end benchmark (<c>doppel bench NAME ...</c>): a verb the host lists under <c>bench</c> beside its own
+    /// benchmarks (a name a built-in benchmark already has is left out, and said so).
+    /// </summary>
+    public PackBuilder AddBenchmark(PackVerb benchmark)
+    {
+        ArgumentNullException.ThrowIfNull(benchmark);
+        CheckVerb(benchmark);
+        if (_benchmarks.Any(b => b.Name == benchmark.Name))
+        {
+            throw new ArgumentException($"The benchmark '{benchmark.Name}' is added twice.", nameof(benchmark));
+        }
+        _benchmarks.Add(benchmark);
+        return this;
+    }
+
     /// <summary>Adds a page to the web console (<c>/console/packs/{pack}/{name}.js</c>), listed in <c>GET /doppel/packs</c>.</summary>
     public PackBuilder AddConsolePage(ConsolePage page)
     {
@@ -105,7 +122,7 @@ public sealed partial class PackBuilder
         }
     }
 
-    internal Pack Build(IPack pack) => new(pack, _models, _scenarioKinds, _experimentKinds, _samples, _demos, _verbs, _consolePages);
+    internal Pack Build(IPack pack) => new(pack, _models, _scenarioKinds, _experimentKinds, _samples, _demos, _verbs, _consolePages) { Benchmarks = _benchmarks };
 
     internal static void CheckName(string name, string what)
     {
