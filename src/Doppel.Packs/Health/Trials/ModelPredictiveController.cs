@@ -138,7 +138,9 @@ public sealed class ModelPredictiveController : IGlucoseController
         double cost = 0, lowest = double.PositiveInfinity, onBoard = 0;
         for (var m = 0; m < horizon; m++)
         {
-            var insulin = (m < hold ? rate : basal) + (m < bolusMinutes ? bolus / bolusMinutes : 0);
+            // After the hold the prediction follows the controller's own later behaviour: basal, cut while glucose is low.
+            var later = model.Glucose(x) < _settings.PredictedSuspendBelow ? 0 : basal;
+            var insulin = (m < hold ? rate : later) + (m < bolusMinutes ? bolus / bolusMinutes : 0);
             var eaten = meal.Eat(0, x);
             model.Step(x, meal.State, eaten, insulin);
             if (m + 1 == hold)
@@ -153,7 +155,8 @@ public sealed class ModelPredictiveController : IGlucoseController
                     return (double.PositiveInfinity, double.NegativeInfinity, double.PositiveInfinity);
                 }
                 var (low, high) = GlucoseMetrics.Risk(bg);
-                cost += (_settings.LowRiskWeight * low) + high;
+                // Kovatchev's risk is symmetric in risk (70 and 180 mg/dL score alike); below the hypoglycaemia guard lows cost more.
+                cost += low + high + (bg < _settings.LowGuard ? _settings.LowRiskWeight * low : 0);
                 if (m + 1 <= _settings.SuspendLookahead)
                 {
                     lowest = Math.Min(lowest, bg);

@@ -8,7 +8,7 @@ namespace Doppel.Packs.Health.Trials;
 public sealed record MpcSettings
 {
     /// <summary>How far each decision predicts (minutes).</summary>
-    public double Horizon { get; init; } = 240;
+    public double Horizon { get; init; } = 300;
 
     /// <summary>How long a candidate basal rate is held in a prediction before the basal resumes (minutes); the controller re-decides every sensor step.</summary>
     public double Hold { get; init; } = 30;
@@ -19,7 +19,13 @@ public sealed record MpcSettings
     /// <summary>The meal boluses weighed when a meal is announced, as fractions of the carb-ratio bolus.</summary>
     public IReadOnlyList<double> BolusFractions { get; init; } = [0, 0.4, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.25];
 
-    /// <summary>The weight of the low-glucose risk against the high (Kovatchev's risk is the cost of a predicted value).</summary>
+    /// <summary>Beyond the hold, predictions cut the basal while predicted glucose is below this (mg/dL), as the controller will when it gets there.</summary>
+    public double PredictedSuspendBelow { get; init; } = 90;
+
+    /// <summary>Below this predicted glucose (mg/dL) the low risk is weighted up by <see cref="LowRiskWeight"/>.</summary>
+    public double LowGuard { get; init; } = 90;
+
+    /// <summary>The extra weight of the low-glucose risk below <see cref="LowGuard"/> (a predicted value costs Kovatchev's risk, 1 + this weight times it there).</summary>
     public double LowRiskWeight { get; init; } = 10;
 
     /// <summary>Insulin stops (no basal, no bolus) when the chosen plan still predicts glucose below this within <see cref="SuspendLookahead"/> (mg/dL).</summary>
@@ -64,9 +70,17 @@ public sealed record MpcSettings
         {
             errors.Add($"The low-risk weight must be positive, not {LowRiskWeight}.");
         }
+        if (!(LowGuard >= 0 && LowGuard < 180))
+        {
+            errors.Add($"The low guard must be 0 to 180 mg/dL, not {LowGuard}.");
+        }
         if (!(SuspendBelow >= 0 && SuspendBelow < 180))
         {
             errors.Add($"The suspension threshold must be 0 to 180 mg/dL, not {SuspendBelow}.");
+        }
+        if (!(PredictedSuspendBelow >= 0 && PredictedSuspendBelow < 180))
+        {
+            errors.Add($"The predicted suspension threshold must be 0 to 180 mg/dL, not {PredictedSuspendBelow}.");
         }
         if (!(SuspendLookahead >= 0 && SuspendLookahead <= Horizon))
         {

@@ -49,13 +49,14 @@ public sealed class PidController : IGlucoseController
         _previous = cgm;
 
         var bolus = 0.0;
-        if (_settings.MealBolus && observation.Meal > 0)
+        if (observation.Meal > 0)
         {
-            bolus = observation.Meal * dt / p.CarbRatio;
+            bolus = _settings.MealBolus * observation.Meal * dt / p.CarbRatio;
         }
 
         var gain = 1 / (p.CorrectionFactor * _settings.CorrectionTime);
-        var feedback = gain * (error + (_integral / _settings.IntegralTime) + (_settings.DerivativeTime * _slope));
+        var integral = _settings.IntegralTime > 0 ? _integral / _settings.IntegralTime : 0;
+        var feedback = gain * (error + integral + (_settings.DerivativeTime * _slope));
         var rate = basal + feedback;
         var max = basal * _settings.MaxBasalMultiple;
         var saturated = rate <= 0 || rate >= max;

@@ -8,19 +8,22 @@ namespace Doppel.Packs.Health.Trials;
 public sealed record PidSettings
 {
     /// <summary>The glucose the controller holds (mg/dL).</summary>
-    public double Target { get; init; } = 120;
+    public double Target { get; init; } = 130;
 
     /// <summary>Minutes over which the proportional action gives a deviation's correction dose.</summary>
-    public double CorrectionTime { get; init; } = 120;
+    public double CorrectionTime { get; init; } = 240;
 
-    /// <summary>Integral time Ti (minutes).</summary>
-    public double IntegralTime { get; init; } = 300;
+    /// <summary>
+    /// Integral time Ti (minutes); 0 turns the integral action off, the default: over the long rises after meals it
+    /// winds up and then drives glucose low once the meal is absorbed (seen when tuning, docs/health-trials.md).
+    /// </summary>
+    public double IntegralTime { get; init; }
 
     /// <summary>Derivative time Td (minutes).</summary>
     public double DerivativeTime { get; init; } = 45;
 
-    /// <summary>Whether an announced meal gets its carb-ratio bolus (hybrid closed loop), as the basal-bolus controller does.</summary>
-    public bool MealBolus { get; init; } = true;
+    /// <summary>The share of the carb-ratio bolus an announced meal gets (hybrid closed loop; 0: none); the feedback gives the rest as glucose rises.</summary>
+    public double MealBolus { get; init; } = 0.6;
 
     /// <summary>The highest rate, as a multiple of the patient's basal.</summary>
     public double MaxBasalMultiple { get; init; } = 5;
@@ -34,10 +37,17 @@ public sealed record PidSettings
         var errors = new List<string>();
         Positive(Target, "target", errors);
         Positive(CorrectionTime, "correction time", errors);
-        Positive(IntegralTime, "integral time", errors);
+        if (!(IntegralTime >= 0) || double.IsInfinity(IntegralTime))
+        {
+            errors.Add($"The integral time must be 0 (off) or more minutes, not {IntegralTime}.");
+        }
         if (!(DerivativeTime >= 0) || double.IsInfinity(DerivativeTime))
         {
             errors.Add($"The derivative time must be 0 or more minutes, not {DerivativeTime}.");
+        }
+        if (!(MealBolus >= 0 && MealBolus <= 2))
+        {
+            errors.Add($"The meal bolus share must be 0 to 2, not {MealBolus}.");
         }
         if (!(MaxBasalMultiple >= 1) || double.IsInfinity(MaxBasalMultiple))
         {
