@@ -74,7 +74,7 @@ internal static class GlucoseTrialVerb
             KeepTraces = context.Text("trial-plot") is not null,
         };
         context.Out.WriteLine("In-silico trial: simglucose's 30 patients on its random meal scenario, basal-bolus (simglucose's) against the PID and the MPC.");
-        context.Out.WriteLine("Protocol: the PID and MPC settings were tuned on patients #001-#003 of each cohort with seeds 101-103; this run uses every patient and its own seed.");
+        context.Out.WriteLine("Protocol: the PID and MPC settings were tuned on patients #001-#003 of each cohort with trial seed 101 (3 replications of 2 days); this run uses every patient and its own seed.");
         return Task.FromResult(Execute(context, design, context.Text("trial-plot"), null, ct));
     }
 

@@ -7,7 +7,7 @@ namespace Doppel.Tests.Packs.Health.Trials;
 /// <summary>
 /// The control target in a small trial: patients #004 and #007 of each cohort, one day, two replications,
 /// seed 15, on simglucose's random meal scenario, basal-bolus beside the MPC in the same run. The MPC's settings were
-/// tuned on patients #001–#003 with seeds 101–103 only (docs/health-trials.md); neither these patients nor this seed.
+/// tuned on patients #001–#003 with trial seed 101 only (docs/health-trials.md); neither these patients nor this seed.
 /// The full version (all 30 patients, 3 days, 3 replications) is <c>doppel bench health --part trials</c>.
 /// </summary>
 public sealed class ControlTargetTests(ITestOutputHelper output)
