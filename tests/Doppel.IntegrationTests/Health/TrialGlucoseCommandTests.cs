@@ -45,6 +45,22 @@ public sealed class TrialGlucoseCommandTests
     }
 
     [Fact]
+    public async Task Bench_health_trials_prints_the_protocol_the_tables_and_the_target_per_cohort()
+    {
+        var (code, stdout, stderr) = await DoppelProcess.RunAsync("bench", "health", "--part", "trials", "--trial-patients", "1", "--trial-days", "0.25", "--trial-replications", "2");
+
+        Assert.True(code == 0, stderr + stdout);
+        Assert.Contains("Protocol: the PID and MPC settings were tuned on patients #001-#003", stdout, StringComparison.Ordinal);
+        Assert.Contains("adults (1), adolescents (1), children (1) × random × basal-bolus, pid, mpc", stdout, StringComparison.Ordinal);
+        Assert.Matches(@"  mpc: adults (met|missed), adolescents (met|missed), children (met|missed)", stdout);
+        Assert.DoesNotContain("Speed ratio", stdout, StringComparison.Ordinal);
+
+        var refused = await DoppelProcess.RunAsync("bench", "health", "--part", "trials", "--trial-patients", "11");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--trial-patients a whole number 1 to 10 (not 11)", refused.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Trial_glucose_refuses_values_it_cannot_use_and_says_which()
     {
         var (code, stdout, stderr) = await DoppelProcess.RunAsync("trial", "glucose", "--cohorts", "adults,elders", "--controllers", "mpc,lqr", "--days", "0", "--scenario", "custom");

@@ -41,6 +41,7 @@ internal static class GlucoseTrialVerb
         new VerbOption("trial-days", "Days each trial run lasts.", VerbValue.Number) { Default = "3" },
         new VerbOption("trial-replications", "Replications per patient in the trial.", VerbValue.Number) { Default = "3" },
         new VerbOption("trial-seed", "The trial's seed (never one the controllers were tuned on).", VerbValue.Number) { Default = "2026" },
+        new VerbOption("trial-patients", "Patients per cohort in the trial (the first N; the bench's figures use all 10).", VerbValue.Number) { Default = "10" },
         new VerbOption("trial-plot", "Write the trial's PNG.", VerbValue.Text),
     ];
 
@@ -59,13 +60,14 @@ internal static class GlucoseTrialVerb
         var days = context.Number("trial-days") ?? 3;
         var replications = context.Number("trial-replications") ?? 3;
         var seed = context.Number("trial-seed") ?? 2026;
-        if (!(days > 0 && days <= 30) || !IsCount(replications, 1, 100) || !IsCount(seed, 0, uint.MaxValue))
+        var patients = context.Number("trial-patients") ?? 10;
+        if (!(days > 0 && days <= 30) || !IsCount(replications, 1, 100) || !IsCount(seed, 0, uint.MaxValue) || !IsCount(patients, 1, 10))
         {
-            return Task.FromResult(VerbResult.Usage($"--trial-days must be above 0 and at most 30 (not {days}), --trial-replications a whole number 1 to 100 (not {replications}), --trial-seed a whole number 0 or more (not {seed})."));
+            return Task.FromResult(VerbResult.Usage($"--trial-days must be above 0 and at most 30 (not {days}), --trial-replications a whole number 1 to 100 (not {replications}), --trial-seed a whole number 0 or more (not {seed}), --trial-patients a whole number 1 to 10 (not {patients})."));
         }
         var design = new GlucoseTrialDesign
         {
-            Cohorts = [.. new[] { "adults", "adolescents", "children" }.Select(c => TrialCohort.Named(c))],
+            Cohorts = [.. new[] { "adults", "adolescents", "children" }.Select(c => TrialCohort.Named(c, (int)patients))],
             Scenarios = [TrialScenario.Random],
             Controllers = [.. ControllerNames.Select(n => Controller(n, StateEstimatorKind.Unscented))],
             Duration = TimeSpan.FromDays(days),
@@ -73,7 +75,7 @@ internal static class GlucoseTrialVerb
             Seed = (ulong)seed,
             KeepTraces = context.Text("trial-plot") is not null,
         };
-        context.Out.WriteLine("In-silico trial: simglucose's 30 patients on its random meal scenario, basal-bolus (simglucose's) against the PID and the MPC.");
+        context.Out.WriteLine($"In-silico trial: {3 * (int)patients} of simglucose's virtual patients on its random meal scenario, basal-bolus (simglucose's) against the PID and the MPC.");
         context.Out.WriteLine("Protocol: the PID and MPC settings were tuned on patients #001-#003 of each cohort with trial seed 101 (3 replications of 2 days); this run uses every patient and its own seed.");
         return Task.FromResult(Execute(context, design, context.Text("trial-plot"), null, ct));
     }
