@@ -1,8 +1,10 @@
+using Doppel.Packs.Health.Glucose;
+
 namespace Doppel.Packs.Health.Trials;
 
 /// <summary>
 /// The standard outcomes of a glucose trace (Battelino et al. 2019 consensus ranges; Kovatchev's risk indices as
-/// simglucose computes them): shares of samples in and out of range in percent, the low and high BG indices, the risk
+/// simglucose computes them, from <see cref="GlucoseRisk"/>): shares of samples in and out of range in percent, the low and high BG indices, the risk
 /// index, and the run's point and zone on the control-variability grid.
 /// </summary>
 public sealed record GlucoseMetrics
@@ -76,7 +78,7 @@ public sealed record GlucoseMetrics
                 above180++;
                 above250 += value > 250 ? 1 : 0;
             }
-            var (l, h) = Risk(value);
+            var (l, h, _) = GlucoseRisk.Of(value);
             low += l;
             high += h;
         }
@@ -98,24 +100,5 @@ public sealed record GlucoseMetrics
             CvgaMaximum = maximum,
             Zone = Cvga.Zone(minimum, maximum),
         };
-    }
-
-    /// <summary>
-    /// Kovatchev's risk of one BG value as simglucose's <c>analysis/risk.py</c>: f = 1.509 (ln(BG)^1.084 − 5.381),
-    /// risk 10 f², low when f &lt; 0 and high when f &gt; 0; at or below 20 mg/dL the low risk is 100, at or above 600 the high risk is.
-    /// </summary>
-    public static (double Low, double High) Risk(double bg)
-    {
-        if (bg <= 20)
-        {
-            return (100, 0);
-        }
-        if (bg >= 600)
-        {
-            return (0, 100);
-        }
-        var f = 1.509 * (Math.Pow(Math.Log(bg), 1.084) - 5.381);
-        var risk = 10 * f * f;
-        return f < 0 ? (risk, 0) : (0, risk);
     }
 }

@@ -49,7 +49,7 @@ public sealed class ModelPredictiveController : IGlucoseController
         var p = observation.Patient ?? throw new ArgumentException("The observation names no patient.", nameof(observation));
         var dt = (int)Math.Round(observation.SampleTime);
         var carbs = observation.Meal * observation.SampleTime;
-        if (_model is null || _twin is null || _model.Patient != p)
+        if (_model is null || _twin is null || !ReferenceEquals(_model.Patient, p))
         {
             _model = new TwinModel(p);
             _twin = new TwinEstimator(_model, _settings, observation.Cgm);
@@ -154,7 +154,7 @@ public sealed class ModelPredictiveController : IGlucoseController
                 {
                     return (double.PositiveInfinity, double.NegativeInfinity, double.PositiveInfinity);
                 }
-                var (low, high) = GlucoseMetrics.Risk(bg);
+                var (low, high, _) = GlucoseRisk.Of(bg);
                 // Kovatchev's risk is symmetric in risk (70 and 180 mg/dL score alike); below the hypoglycaemia guard lows cost more.
                 cost += low + high + (bg < _settings.LowGuard ? _settings.LowRiskWeight * low : 0);
                 if (m + 1 <= _settings.SuspendLookahead)

@@ -18,11 +18,16 @@ internal sealed class TwinEstimator
     private readonly ModelFunctions _holder;
     private readonly MpcSettings _settings;
     private readonly double[] _scale = new double[Size];
-    private readonly double[] _eaten = new double[720];
-    private readonly MealState[] _meals = new MealState[720];
+    private const int LongestStep = 60;
+
+    private readonly double[] _eaten = new double[LongestStep];
+    private readonly MealState[] _meals = new MealState[LongestStep];
     private double _insulin;
     private double _time;
     private IStateEstimator _filter;
+
+    /// <summary>The meal being eaten and digested, as the twin knows it (a field: predictions copy it).</summary>
+    public TwinMeal Meal;
 
     public TwinEstimator(TwinModel model, MpcSettings settings, double firstCgm)
     {
@@ -46,9 +51,6 @@ internal sealed class TwinEstimator
         _filter = NewFilter(start, InitialCovariance());
     }
 
-    /// <summary>The meal being eaten and digested, as the twin knows it.</summary>
-    public TwinMeal Meal;
-
     /// <summary>The estimated state (the filter's mean).</summary>
     public double[] Mean => _filter.Mean;
 
@@ -59,6 +61,10 @@ internal sealed class TwinEstimator
         {
             return;
         }
+        if (minutes > LongestStep)
+        {
+            throw new ArgumentOutOfRangeException(nameof(minutes), minutes, $"The twin forecasts at most {LongestStep} minutes between readings.");
+        }
         var x = _filter.Mean;
         var meal = Meal;
         for (var m = 0; m < minutes; m++)
@@ -68,8 +74,7 @@ internal sealed class TwinEstimator
         }
         Meal = meal;
         _insulin = insulin;
-        var before = _filter;
-        var mean = before.Mean;
+        var mean = _filter.Mean;
         try
         {
             _filter.Predict(minutes);

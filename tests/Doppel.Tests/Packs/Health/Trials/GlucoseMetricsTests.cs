@@ -19,11 +19,13 @@ public sealed class GlucoseMetricsTests
     [InlineData(400, 0.0, 57.04609863108487)]
     [InlineData(600, 0.0, 100.0)]
     [InlineData(700, 0.0, 100.0)]
-    public void Risk_of_one_value_is_simglucose_risk(double bg, double low, double high)
+    public void Indices_of_one_value_are_simglucose_risk_of_it(double bg, double low, double high)
     {
-        var (l, h) = GlucoseMetrics.Risk(bg);
-        Assert.Equal(low, l, 1e-12);
-        Assert.Equal(high, h, 1e-12);
+        var metrics = GlucoseMetrics.Of([bg]);
+
+        Assert.Equal(low, metrics.Lbgi, 1e-12);
+        Assert.Equal(high, metrics.Hbgi, 1e-12);
+        Assert.Equal(low + high, metrics.RiskIndex, 1e-12);
     }
 
     [Fact]
