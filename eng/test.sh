@@ -3,7 +3,8 @@
 # Node.js and the compatibility tests' npm packages (from their lockfile), Mosquitto (the MQTT bridge
 # tests and `doppel bench ingest` start their own instance on a free loopback port) and its command-line clients
 # (mosquitto_pub and mosquitto_sub, which the tests run against `doppel serve` as a user would), and Debian's Chromium
-# (the console's browser tests drive it with Playwright; Playwright's own browser download is not used).
+# (the console's browser tests drive it with Playwright; Playwright's own browser download is not used), and Debian's
+# Python with numpy, scipy, pandas and matplotlib (the glucose tests run the simglucose peer beside Doppel).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,9 @@ command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
 { [ -x /usr/bin/mosquitto_pub ] && [ -x /usr/bin/mosquitto_sub ]; } || missing+=(mosquitto-clients)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# The simglucose peer (tests/peers/simglucose) runs on Debian's Python and its packages: the glucose tests compare with it.
+/usr/bin/python3 -c 'import numpy, scipy, pandas, matplotlib, pkg_resources' >/dev/null 2>&1 ||
+  missing+=(python3-numpy python3-scipy python3-pandas python3-matplotlib python3-pkg-resources)
 if ((${#missing[@]} > 0)); then
   echo "Installing ${missing[*]} with apt-get"
   apt-get update -qq

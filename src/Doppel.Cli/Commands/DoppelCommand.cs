@@ -44,6 +44,11 @@ internal static class DoppelCommand
         {
             root.Subcommands.Add(verb);
         }
+        var bench = root.Subcommands.First(c => c.Name == "bench");
+        foreach (var benchmark in PackVerbCommands.CreateBenchmarks(packs, [.. bench.Subcommands.Select(c => c.Name)]))
+        {
+            bench.Subcommands.Add(benchmark);
+        }
         return root;
     }
 }

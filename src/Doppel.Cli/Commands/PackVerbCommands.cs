@@ -28,6 +28,20 @@ internal static class PackVerbCommands
         }
     }
 
+    /// <summary>The packs' benchmarks, as sub-commands of <c>doppel bench</c>; one whose name a built-in benchmark has is left out, and said so.</summary>
+    public static IEnumerable<Command> CreateBenchmarks(PackCatalog packs, IReadOnlyCollection<string> builtIn)
+    {
+        foreach (var (pack, benchmark) in packs.Benchmarks)
+        {
+            if (builtIn.Contains(benchmark.Name))
+            {
+                Console.Error.WriteLine($"doppel: pack '{pack.Name}' adds the benchmark '{benchmark.Name}', which is a built-in benchmark (doppel bench {benchmark.Name}); it is left out.");
+                continue;
+            }
+            yield return Command(benchmark, pack);
+        }
+    }
+
     private static Command Command(PackVerb verb, Pack pack)
     {
         var command = new Command(verb.Name, $"{verb.Description} (pack {pack.Name})");

@@ -44,6 +44,9 @@ public sealed class Pack
 
     public IReadOnlyList<PackVerb> Verbs { get; }
 
+    /// <summary>End-to-end benchmarks (<c>doppel bench NAME</c>).</summary>
+    public IReadOnlyList<PackVerb> Benchmarks { get; internal init; } = [];
+
     /// <summary>Pages the pack adds to the web console.</summary>
     public IReadOnlyList<ConsolePage> ConsolePages { get; }
 
@@ -92,6 +95,7 @@ public sealed class Pack
         ["samples"] = new JsonArray([.. Samples.Select(s => (JsonNode)new JsonObject { ["name"] = s.Name, ["description"] = s.Description })]),
         ["demos"] = new JsonArray([.. Demos.Select(d => (JsonNode)new JsonObject { ["name"] = d.Name, ["description"] = d.Description, ["sample"] = d.Sample, ["default"] = d.IsDefault })]),
         ["verbs"] = new JsonArray([.. Verbs.Select(v => (JsonNode)new JsonObject { ["name"] = v.Name, ["description"] = v.Description })]),
+        ["benchmarks"] = new JsonArray([.. Benchmarks.Select(b => (JsonNode)new JsonObject { ["name"] = b.Name, ["description"] = b.Description })]),
         ["consolePages"] = new JsonArray([.. ConsolePages.Select(p => (JsonNode)new JsonObject { ["name"] = p.Name, ["title"] = p.Title, ["modelId"] = p.ModelId, ["module"] = ConsolePageModule(p) })]),
         ["followers"] = new JsonArray([.. Followers.Select(f => (JsonNode)new JsonObject { ["name"] = f.Name, ["description"] = f.Description, ["models"] = Names(f.Models) })]),
     };

@@ -13,6 +13,7 @@ public sealed partial class PackBuilder
     private readonly List<PackVerb> _verbs = [];
     private readonly List<ConsolePage> _consolePages = [];
     private readonly List<TwinFollower> _followers = [];
+    private readonly List<PackVerb> _benchmarks = [];
 
     internal PackBuilder()
     {
@@ -68,6 +69,22 @@ public sealed partial class PackBuilder
         ArgumentNullException.ThrowIfNull(verb);
         CheckVerb(verb);
         _verbs.Add(verb);
+        return this;
+    }
+
+    /// <summary>
+    /// Adds an end-to-end benchmark (<c>doppel bench NAME ...</c>): a verb the host lists under <c>bench</c> beside its own
+    /// benchmarks (a name a built-in benchmark already has is left out, and said so).
+    /// </summary>
+    public PackBuilder AddBenchmark(PackVerb benchmark)
+    {
+        ArgumentNullException.ThrowIfNull(benchmark);
+        CheckVerb(benchmark);
+        if (_benchmarks.Any(b => b.Name == benchmark.Name))
+        {
+            throw new ArgumentException($"The benchmark '{benchmark.Name}' is added twice.", nameof(benchmark));
+        }
+        _benchmarks.Add(benchmark);
         return this;
     }
 
@@ -128,7 +145,7 @@ public sealed partial class PackBuilder
         }
     }
 
-    internal Pack Build(IPack pack) => new(pack, _models, _scenarioKinds, _experimentKinds, _samples, _demos, _verbs, _consolePages, _followers);
+    internal Pack Build(IPack pack) => new(pack, _models, _scenarioKinds, _experimentKinds, _samples, _demos, _verbs, _consolePages, _followers) { Benchmarks = _benchmarks };
 
     internal static void CheckName(string name, string what)
     {

@@ -118,6 +118,9 @@ public sealed class PackCatalog
     /// <summary>Every verb, pack by pack.</summary>
     public IEnumerable<(Pack Pack, PackVerb Verb)> Verbs => Packs.SelectMany(p => p.Verbs.Select(v => (p, v)));
 
+    /// <summary>Every benchmark (<c>doppel bench NAME</c>), pack by pack.</summary>
+    public IEnumerable<(Pack Pack, PackVerb Benchmark)> Benchmarks => Packs.SelectMany(p => p.Benchmarks.Select(b => (p, b)));
+
     /// <summary>The experiment kind of that name, with its pack.</summary>
     public (Pack Pack, IExperimentKind Kind)? FindExperimentKind(string name) =>
         Packs.SelectMany(p => p.ExperimentKinds.Select(k => (p, k))).FirstOrDefault(x => x.k.Name == name) is ({ } pack, { } kind) ? (pack, kind) : null;
@@ -335,6 +338,7 @@ public sealed class PackCatalog
                 ?? Taken("experiment kind", p => p.ExperimentKinds.Select(k => k.Name))
                 ?? Taken("sample", p => p.Samples.Select(s => s.Name))
                 ?? Taken("demo", p => p.Demos.Select(d => d.Name))
-                ?? Taken("verb", p => p.Verbs.Select(v => v.Name));
+                ?? Taken("verb", p => p.Verbs.Select(v => v.Name))
+                ?? Taken("benchmark", p => p.Benchmarks.Select(b => b.Name));
     }
 }
