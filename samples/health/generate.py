@@ -41,6 +41,20 @@ models = [
             prop("hypoRisk", "double", "Probability (0 to 1) that blood glucose falls below 70 mg/dL within the next 30 minutes, from the forecast ensemble."),
             prop("insulinOnBoard", "double", "Estimated insulin still to act (U): subcutaneous and plasma insulin above the patient's steady state."),
             prop("estimatedAt", "dateTime", "The time of the CGM reading the estimate and forecasts start from."),
+            prop("estimate", {
+                "@type": "Object",
+                "fields": [
+                    {"name": "time", "schema": "dateTime"},
+                    {"name": "mean", "schema": {"@type": "Array", "elementSchema": "double"}, "description": "The 13 UVA/Padova states' mean, in simglucose's units."},
+                    {"name": "covariance", "schema": {"@type": "Array", "elementSchema": "double"}, "description": "Their covariance, row by row (169 values)."},
+                    {"name": "planned", "schema": "double", "description": "Announced carbohydrate not eaten yet (g)."},
+                    {"name": "eating", "schema": "double", "description": "Carbohydrate eaten this minute (g/min)."},
+                    {"name": "inMeal", "schema": "boolean"},
+                    {"name": "mealQsto", "schema": "double", "description": "Stomach content when the meal being digested started (mg)."},
+                    {"name": "mealFood", "schema": "double", "description": "Carbohydrate of that meal taken so far (g)."},
+                    {"name": "basal", "schema": "double", "description": "The basal rate in force (U/h)."},
+                ],
+            }, "The live twin's estimate of the hidden state after the last reading: what-ifs (scenario kind patient) fork from it."),
             {"@type": "Telemetry", "name": "carbs", "schema": "double", "description": "Carbohydrate eaten (g), announced when the meal starts."},
             {"@type": "Relationship", "name": "sensor", "target": SENSOR, "maxMultiplicity": 1, "description": "The continuous glucose monitor the patient wears."},
             {"@type": "Relationship", "name": "pump", "target": PUMP, "maxMultiplicity": 1, "description": "The insulin pump that doses the patient."},
@@ -87,7 +101,7 @@ def main():
         suffix = dt_id.removeprefix("patient-")
         twins.append({"$dtId": dt_id, "$metadata": {"$model": PATIENT}, "name": name, "group": group, "profile": profile,
                       "bodyWeight": weight, "carbRatio": cr, "correctionFactor": cf})
-        twins.append({"$dtId": f"cgm-{suffix}", "$metadata": {"$model": SENSOR}, "kind": "Dexcom"})
+        twins.append({"$dtId": f"cgm-{suffix}", "$metadata": {"$model": SENSOR}, "kind": "GuardianRT"})
         twins.append({"$dtId": f"pump-{suffix}", "$metadata": {"$model": PUMP}, "kind": "Insulet"})
         relationships.append({"$sourceId": dt_id, "$relationshipId": "sensor", "$targetId": f"cgm-{suffix}", "$relationshipName": "sensor"})
         relationships.append({"$sourceId": dt_id, "$relationshipId": "pump", "$targetId": f"pump-{suffix}", "$relationshipName": "pump"})

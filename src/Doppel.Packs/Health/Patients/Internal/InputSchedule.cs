@@ -27,19 +27,6 @@ internal sealed class InputSchedule(double defaultBasal)
         _meals.Insert(i, (minute, grams, name));
     }
 
-    /// <summary>Removes the meals with one of these names; false when a name matches none.</summary>
-    public string? RemoveMeals(IEnumerable<string> names)
-    {
-        foreach (var name in names)
-        {
-            if (_meals.RemoveAll(m => m.Name == name) == 0)
-            {
-                return name;
-            }
-        }
-        return null;
-    }
-
     /// <summary>The basal rate in force during the minute (U/h).</summary>
     public double BasalAt(long minute)
     {
