@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Doppel.IntegrationTests.Support;
-using Doppel.Packs;
 using Doppel.Packs.Health.Glucose;
 using Doppel.Packs.Health.Patients;
 using MQTTnet;
@@ -29,27 +27,19 @@ public sealed class HealthLiveTests(ServerFixture server) : IClassFixture<Server
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    /// <summary>An adult given 15 U too many at 30 minutes, who eats 60 g at 200 minutes: glucose falls below 70 at about 215 and recovers.</summary>
-    private static VirtualPatientDevice Overdosed(DateTimeOffset start) => new(
-        PatientParameters.Find("adult#001").Value!, CgmSensor.Create("GuardianRT", 7).Value!, InsulinPump.Create("Insulet").Value!,
-        CustomMealScenario.Create(start.UtcDateTime, [new ScheduledMeal(TimeSpan.FromMinutes(200), 60)]).Value!, start)
-    {
-        Doses = [(TimeSpan.FromMinutes(30), 15)],
-    };
-
     [Fact]
     public async Task CGM_over_MQTT_puts_estimates_and_forecasts_on_the_twin_and_the_predicted_hypo_alert_comes_before_the_fall_below_70_and_resolves()
     {
         var start = new DateTimeOffset(2026, 6, 1, 6, 0, 0, TimeSpan.Zero);
-        var device = Overdosed(start);
-        var patient = new DemoPatient("patient-adult-1", "cgm-adult-1", "pump-adult-1", device.Patient, "GuardianRT", "Insulet");
+        var device = VirtualPatients.Overdosed(start);
+        var patient = VirtualPatients.Adult(device);
         await using var alerts = await SseStream.OpenAsync(server.Http, "?twinId=patient-adult-1&types=alert");
         using var client = await Mqtt.ConnectAsync(server.Server.MqttPort!.Value, "patient-adult-1-device");
-        await using var link = new MqttLink(client);
+        await using var link = new VirtualPatients.MqttLink(client);
 
         // When the patient's device sends five hours of pump doses, meals and CGM readings every 5 minutes
         var truth = new Dictionary<DateTimeOffset, double> { [start] = device.Glucose };
-        await link.PublishAsync(patient.SensorId, DeviceMessageKind.Telemetry, new JsonObject { ["glucose"] = device.FirstReading, ["$sourceTime"] = start.ToString("O", CultureInfo.InvariantCulture) }, default);
+        await VirtualPatients.PublishFirstAsync(link, patient, device);
         for (var i = 0; i < 60; i++)
         {
             var step = device.Next();
@@ -104,7 +94,7 @@ public sealed class HealthLiveTests(ServerFixture server) : IClassFixture<Server
             Assert.Contains("Patient 'patient-adolescent-1' has no estimated state yet", await AdtAssert.Error(none, 400, "InvalidArgument"), StringComparison.Ordinal);
         }
         using var client = await Mqtt.ConnectAsync(server.Server.MqttPort!.Value, "patient-adolescent-1-device");
-        await using var link = new MqttLink(client);
+        await using var link = new VirtualPatients.MqttLink(client);
         for (var i = 0; i < 24; i++)
         {
             await PatientDemo.PublishAsync(link, patient, device.Next(), default);
@@ -177,17 +167,5 @@ public sealed class HealthLiveTests(ServerFixture server) : IClassFixture<Server
         Assert.Equal([start, start.AddMinutes(10)], estimates.Select(p => DateTimeOffset.Parse((string)p!["value"]!, CultureInfo.InvariantCulture)));
         Assert.InRange((double)after["glucose"]!, 100, 140);
         Assert.Equal((string?)before["profile"], (string?)after["profile"]);
-    }
-
-    /// <summary>The demo's device link over a test's MQTT client.</summary>
-    private sealed class MqttLink(IMqttClient client) : IDeviceLink
-    {
-        public async Task PublishAsync(string twinId, DeviceMessageKind kind, JsonObject payload, CancellationToken ct)
-        {
-            var result = await client.PublishAsync($"doppel/twins/{twinId}/telemetry", payload.ToJsonString());
-            Assert.True(result.IsSuccess, $"{twinId}: {result.ReasonCode} {result.ReasonString}");
-        }
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
