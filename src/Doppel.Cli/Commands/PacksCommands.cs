@@ -18,7 +18,7 @@ internal static class PacksCommands
     {
         var server = ClientOptions.Server();
         var local = new Option<bool>("--local") { Description = "List the packs this program found (beside it and in DOPPEL_PACKS) instead of the server's; those left out were reported when it started." };
-        var command = new Command("list", "List packs: what each registers (models, scenario and experiment kinds, samples, demos, verbs).") { server, local };
+        var command = new Command("list", "List packs: what each registers (models, scenario and experiment kinds, samples, demos, verbs, benchmarks).") { server, local };
         var output = OutputOptions.For(command);
         command.SetAction(async (parse, ct) =>
         {
@@ -47,8 +47,9 @@ internal static class PacksCommands
                 ["samples"] = Names(p?["samples"]),
                 ["demos"] = Names(p?["demos"]),
                 ["verbs"] = Names(p?["verbs"]),
+                ["benchmarks"] = Names(p?["benchmarks"]),
             })];
-            return Rows.Print(rows, ["pack", "models", "scenario kinds", "experiment kinds", "samples", "demos", "verbs"], format, "pack");
+            return Rows.Print(rows, ["pack", "models", "scenario kinds", "experiment kinds", "samples", "demos", "verbs", "benchmarks"], format, "pack");
         });
         return command;
     }

@@ -153,6 +153,48 @@ public sealed class PackCatalogTests
     }
 
     /// <summary>A pack with an experiment kind reading one number, and a demo; or one that claims another kind's file.</summary>
+    [Fact]
+    public void A_packs_benchmark_is_listed_and_one_whose_name_another_pack_has_is_left_out()
+    {
+        var benchmark = new PackVerb("tiny-bench", "Times something.", (_, _) => Task.FromResult(VerbResult.Ok));
+
+        var catalog = PackCatalog.Create([new BenchmarkPack("first", benchmark), new BenchmarkPack("second", benchmark with { Description = "The same name." })]);
+
+        Assert.Equal(["first"], catalog.Packs.Select(p => p.Name));
+        Assert.Equal(["Pack 'second' is left out: its benchmark 'tiny-bench' is pack 'first''s."], catalog.Problems);
+        Assert.Equal([("first", "tiny-bench")], catalog.Benchmarks.Select(b => (b.Pack.Name, b.Benchmark.Name)));
+        var listed = catalog.Packs[0].Describe()["benchmarks"]!.AsArray().Single()!;
+        Assert.Equal("tiny-bench", (string?)listed["name"]);
+        Assert.Equal("Times something.", (string?)listed["description"]);
+        var twice = PackCatalog.Create([new BenchmarkPack("twice", benchmark, benchmark)]);
+        Assert.Empty(twice.Packs);
+        Assert.Equal(["Pack 'twice' could not register: The benchmark 'tiny-bench' is added twice. (Parameter 'benchmark')"], twice.Problems);
+    }
+
+    [Fact]
+    public void The_health_pack_adds_its_benchmark()
+    {
+        var health = PackCatalog.Create([new Doppel.Packs.Health.HealthPack()]).Packs.Single();
+        var bench = Assert.Single(health.Benchmarks, b => b.Name == "health");
+        Assert.Contains(bench.Options, o => o.Name == "part" && o.Default == "all");
+        Assert.Contains(bench.Options, o => o.Name == "days" && o.Default == "10");
+    }
+
+    private sealed class BenchmarkPack(string name, params PackVerb[] benchmarks) : IPack
+    {
+        public string Name => name;
+
+        public string Description => "Adds benchmarks.";
+
+        public void Register(PackBuilder pack)
+        {
+            foreach (var benchmark in benchmarks)
+            {
+                pack.AddBenchmark(benchmark);
+            }
+        }
+    }
+
     private sealed class TinyPack(string name, string kind, string? recognizes = null) : IPack
     {
         public string Name => name;

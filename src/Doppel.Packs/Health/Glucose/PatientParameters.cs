@@ -119,5 +119,31 @@ public sealed record PatientParameters
         return prefix is null ? [] : All.Where(p => p.Name.StartsWith(prefix, StringComparison.Ordinal)).ToArray();
     }
 
+    /// <summary>
+    /// Patients from a comma-separated list of names and groups (<c>all</c>, <c>adults</c>, <c>adolescent</c>, ...,
+    /// <c>adult#001</c>), in the order given, each once; an error names the first item that is neither.
+    /// </summary>
+    public static Result<IReadOnlyList<PatientParameters>> Select(string list)
+    {
+        var chosen = new List<PatientParameters>();
+        foreach (var item in (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var group = Cohort(item);
+            if (group.Count == 0)
+            {
+                var one = Find(item);
+                if (!one.IsSuccess)
+                {
+                    return new DoppelError(one.Error.Code, $"{one.Error.Message} Groups: all, adults, adolescents, children.");
+                }
+                group = [one.Value];
+            }
+            chosen.AddRange(group.Where(p => !chosen.Contains(p)));
+        }
+        return chosen.Count == 0
+            ? new DoppelError("unknown-patient", "No patient is named: give names (adult#001) or groups (all, adults, adolescents, children), comma-separated.")
+            : Result<IReadOnlyList<PatientParameters>>.Ok(chosen);
+    }
+
     private static FrozenDictionary<string, PatientParameters> ByName { get; } = SimglucoseData.Patients.ToFrozenDictionary(p => p.Name, StringComparer.Ordinal);
 }
