@@ -236,6 +236,8 @@ public sealed class DoppelServer : IAsyncDisposable
         builder.Services.AddHostedService(s => s.GetRequiredService<PredictorTrainings>());
         builder.Services.AddSingleton<PredictorWatcher>();
         builder.Services.AddHostedService(s => s.GetRequiredService<PredictorWatcher>());
+        builder.Services.AddSingleton<PackFollowers>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<PackFollowers>());
         services?.Invoke(builder.Services);
 
         var app = builder.Build();

@@ -92,4 +92,13 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 71, Level = LogLevel.Error, Message = "Scoring the readings of twin {TwinId} with the anomaly detectors failed; the readings themselves are stored")]
     public static partial void DetectorFailed(this ILogger logger, Exception exception, string twinId);
+
+    [LoggerMessage(EventId = 160, Level = LogLevel.Error, Message = "The follower {Follower} failed on telemetry of twin {TwinId}; the reading itself is stored")]
+    public static partial void FollowerTelemetryFailed(this ILogger logger, Exception exception, string follower, string twinId);
+
+    [LoggerMessage(EventId = 161, Level = LogLevel.Error, Message = "The follower {Follower} stopped with a fault; the twins it follows are no longer followed until the server restarts")]
+    public static partial void FollowerFailed(this ILogger logger, Exception exception, string follower);
+
+    [LoggerMessage(EventId = 162, Level = LogLevel.Information, Message = "The follower {Follower} follows twins of {Models}")]
+    public static partial void FollowerStarted(this ILogger logger, string follower, string models);
 }

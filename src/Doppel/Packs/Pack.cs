@@ -11,7 +11,7 @@ public sealed class Pack
     private readonly Lazy<IReadOnlyList<ModelDocument>> _modelDocuments;
 
     internal Pack(IPack source, IReadOnlyList<Func<Stream>> models, IReadOnlyList<IScenarioKind> scenarioKinds, IReadOnlyList<IExperimentKind> experimentKinds,
-        IReadOnlyList<PackSample> samples, IReadOnlyList<IPackDemo> demos, IReadOnlyList<PackVerb> verbs, IReadOnlyList<ConsolePage> consolePages)
+        IReadOnlyList<PackSample> samples, IReadOnlyList<IPackDemo> demos, IReadOnlyList<PackVerb> verbs, IReadOnlyList<ConsolePage> consolePages, IReadOnlyList<TwinFollower> followers)
     {
         Source = source;
         Name = source.Name;
@@ -23,6 +23,7 @@ public sealed class Pack
         Demos = demos;
         Verbs = verbs;
         ConsolePages = consolePages;
+        Followers = followers;
         _modelDocuments = new Lazy<IReadOnlyList<ModelDocument>>(ReadModels);
     }
 
@@ -48,6 +49,9 @@ public sealed class Pack
 
     /// <summary>Pages the pack adds to the web console.</summary>
     public IReadOnlyList<ConsolePage> ConsolePages { get; }
+
+    /// <summary>Live logic the pack runs on twins of its models (<see cref="ITwinFollower"/>).</summary>
+    public IReadOnlyList<TwinFollower> Followers { get; }
 
     /// <summary>A console page of this pack, by name.</summary>
     public ConsolePage? FindConsolePage(string name) => ConsolePages.FirstOrDefault(p => p.Name == name);
@@ -93,6 +97,7 @@ public sealed class Pack
         ["verbs"] = new JsonArray([.. Verbs.Select(v => (JsonNode)new JsonObject { ["name"] = v.Name, ["description"] = v.Description })]),
         ["benchmarks"] = new JsonArray([.. Benchmarks.Select(b => (JsonNode)new JsonObject { ["name"] = b.Name, ["description"] = b.Description })]),
         ["consolePages"] = new JsonArray([.. ConsolePages.Select(p => (JsonNode)new JsonObject { ["name"] = p.Name, ["title"] = p.Title, ["modelId"] = p.ModelId, ["module"] = ConsolePageModule(p) })]),
+        ["followers"] = new JsonArray([.. Followers.Select(f => (JsonNode)new JsonObject { ["name"] = f.Name, ["description"] = f.Description, ["models"] = Names(f.Models) })]),
     };
 
     private static JsonArray Names(IEnumerable<string> names) => new([.. names.Select(n => (JsonNode)n)]);

@@ -12,6 +12,7 @@ public sealed partial class PackBuilder
     private readonly List<IPackDemo> _demos = [];
     private readonly List<PackVerb> _verbs = [];
     private readonly List<ConsolePage> _consolePages = [];
+    private readonly List<TwinFollower> _followers = [];
     private readonly List<PackVerb> _benchmarks = [];
 
     internal PackBuilder()
@@ -109,6 +110,28 @@ public sealed partial class PackBuilder
         return this;
     }
 
+    /// <summary>Adds a follower: live logic the server runs on twins of some models, told of their telemetry (<see cref="ITwinFollower"/>).</summary>
+    public PackBuilder AddFollower(TwinFollower follower)
+    {
+        ArgumentNullException.ThrowIfNull(follower);
+        ArgumentNullException.ThrowIfNull(follower.Create);
+        CheckName(follower.Name, "follower");
+        if (follower.Models is not { Count: > 0 } models)
+        {
+            throw new ArgumentException($"The follower '{follower.Name}' follows no model: name the DTMIs of the twins it follows.", nameof(follower));
+        }
+        if (models.FirstOrDefault(m => m is null || !(m.StartsWith("dtmi:", StringComparison.Ordinal) && m.Contains(';', StringComparison.Ordinal))) is { } model)
+        {
+            throw new ArgumentException($"The follower '{follower.Name}' follows the model '{model}', which is not a DTMI with a version (dtmi:...;1).", nameof(follower));
+        }
+        if (_followers.Any(f => f.Name == follower.Name))
+        {
+            throw new ArgumentException($"The follower '{follower.Name}' is added twice.", nameof(follower));
+        }
+        _followers.Add(follower);
+        return this;
+    }
+
     private static void CheckVerb(PackVerb verb)
     {
         CheckName(verb.Name, "verb");
@@ -122,7 +145,7 @@ public sealed partial class PackBuilder
         }
     }
 
-    internal Pack Build(IPack pack) => new(pack, _models, _scenarioKinds, _experimentKinds, _samples, _demos, _verbs, _consolePages) { Benchmarks = _benchmarks };
+    internal Pack Build(IPack pack) => new(pack, _models, _scenarioKinds, _experimentKinds, _samples, _demos, _verbs, _consolePages, _followers) { Benchmarks = _benchmarks };
 
     internal static void CheckName(string name, string what)
     {
