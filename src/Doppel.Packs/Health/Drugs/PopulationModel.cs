@@ -156,6 +156,17 @@ public sealed class PopulationModel
         double Get(string key) => values.TryGetValue(key, out var v) ? v : 0;
     }
 
+    /// <summary>
+    /// The same model with another residual error: a virtual patient follows the model exactly, so what remains between
+    /// its true level and the one measured is the assay's error only, smaller than the model's residual (which also holds
+    /// the misspecification and the sampling-time errors of the clinical data it was fitted to).
+    /// </summary>
+    public PopulationModel WithResidual(ResidualError residual)
+    {
+        ArgumentNullException.ThrowIfNull(residual);
+        return new PopulationModel(Name, Description, Citation, Compartments, Parameters, EtaNames, _omega.ToArray(), residual);
+    }
+
     /// <summary>The typical patient with these covariates (η = 0).</summary>
     public PkParameters Typical(IReadOnlyDictionary<string, double> covariates) => Individual(covariates, []);
 
