@@ -167,41 +167,41 @@ public sealed class CompartmentModel
             case 1:
                 return [k10];
             case 2:
-            {
-                var k12 = p.K12;
-                var k21 = p.K21;
-                var sum = k10 + k12 + k21;
-                var root = Math.Sqrt((sum * sum) - (4 * k10 * k21));
-                var alpha = (sum + root) / 2;
-                // β from the product α·β = k10·k21, which keeps its digits when β ≪ α.
-                return [alpha, k10 * k21 / alpha];
-            }
+                {
+                    var k12 = p.K12;
+                    var k21 = p.K21;
+                    var sum = k10 + k12 + k21;
+                    var root = Math.Sqrt((sum * sum) - (4 * k10 * k21));
+                    var alpha = (sum + root) / 2;
+                    // β from the product α·β = k10·k21, which keeps its digits when β ≪ α.
+                    return [alpha, k10 * k21 / alpha];
+                }
             default:
-            {
-                var (k12, k21, k13, k31) = (p.K12, p.K21, p.K13, p.K31);
-                // λ³ − a2·λ² + a1·λ − a0 = 0 (its roots are real and positive), solved by the trigonometric method.
-                var a0 = k10 * k21 * k31;
-                var a1 = (k10 * k31) + (k21 * k31) + (k21 * k13) + (k10 * k21) + (k31 * k12);
-                var a2 = k10 + k12 + k13 + k21 + k31;
-                var pp = a1 - (a2 * a2 / 3);
-                var q = (2 * a2 * a2 * a2 / 27) - (a1 * a2 / 3) + a0;
-                var r1 = Math.Sqrt(-(pp * pp * pp) / 27);
-                var phi = Math.Acos(Math.Clamp(-q / 2 / r1, -1, 1)) / 3;
-                var r2 = 2 * Math.Cbrt(r1);
-                double[] roots =
-                [
-                    -((Math.Cos(phi) * r2) - (a2 / 3)),
+                {
+                    var (k12, k21, k13, k31) = (p.K12, p.K21, p.K13, p.K31);
+                    // λ³ − a2·λ² + a1·λ − a0 = 0 (its roots are real and positive), solved by the trigonometric method.
+                    var a0 = k10 * k21 * k31;
+                    var a1 = (k10 * k31) + (k21 * k31) + (k21 * k13) + (k10 * k21) + (k31 * k12);
+                    var a2 = k10 + k12 + k13 + k21 + k31;
+                    var pp = a1 - (a2 * a2 / 3);
+                    var q = (2 * a2 * a2 * a2 / 27) - (a1 * a2 / 3) + a0;
+                    var r1 = Math.Sqrt(-(pp * pp * pp) / 27);
+                    var phi = Math.Acos(Math.Clamp(-q / 2 / r1, -1, 1)) / 3;
+                    var r2 = 2 * Math.Cbrt(r1);
+                    double[] roots =
+                    [
+                        -((Math.Cos(phi) * r2) - (a2 / 3)),
                     -((Math.Cos(phi + (2 * Math.PI / 3)) * r2) - (a2 / 3)),
                     -((Math.Cos(phi + (4 * Math.PI / 3)) * r2) - (a2 / 3)),
                 ];
-                Array.Sort(roots);
-                Array.Reverse(roots);
-                for (var i = 0; i < 3; i++)
-                {
-                    roots[i] = Polish(roots[i], a0, a1, a2);
+                    Array.Sort(roots);
+                    Array.Reverse(roots);
+                    for (var i = 0; i < 3; i++)
+                    {
+                        roots[i] = Polish(roots[i], a0, a1, a2);
+                    }
+                    return roots;
                 }
-                return roots;
-            }
         }
     }
 

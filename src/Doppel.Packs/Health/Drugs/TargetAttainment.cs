@@ -135,16 +135,21 @@ public static class TargetAttainment
             DoseFinder.SteadyStateAuc24(patient.Parameters, recommendation.Value.Regimen));
     }
 
+    /// <summary>Half-lives after which a regimen is taken to be at steady state (the textbook 4–5: 97% of it after 5).</summary>
+    public const double SteadyStateHalfLives = 5;
+
     /// <summary>
     /// When the levels are drawn on the regimen (h): 1 h after the first infusion ends, then a peak (1 h after the
-    /// infusion ends) and a trough (30 min before the next dose) around the dose given once about three half-lives have
-    /// passed, which the clinician predicts from the typical patient with these covariates (at the 4th dose at the earliest).
+    /// infusion ends) and a trough (30 min before the next dose) around the dose given once the regimen is at steady state,
+    /// which the clinician predicts from the typical patient with these covariates: five terminal half-lives, at the 4th
+    /// dose at the earliest. At steady state the AUC over an interval is Dose/CL whatever the volumes, which is what
+    /// makes the pair informative about clearance (earlier, a large peripheral volume still filling looks like clearance).
     /// </summary>
     public static double[] LevelTimes(DosingRegimen regimen, double typicalHalfLife)
     {
         ArgumentNullException.ThrowIfNull(regimen);
         var infusion = regimen.Route == DoseRoute.Infusion ? regimen.InfusionDuration : 0;
-        var settled = Math.Max(3, Math.Ceiling(3 * typicalHalfLife / regimen.Interval));
+        var settled = Math.Max(3, Math.Ceiling(SteadyStateHalfLives * typicalHalfLife / regimen.Interval));
         var start = regimen.Start + (settled * regimen.Interval);
         return [regimen.Start + infusion + 1, start + infusion + 1, start + regimen.Interval - 0.5];
     }
