@@ -131,6 +131,17 @@ public sealed class DrugCliTests(ServerFixture server) : IClassFixture<ServerFix
     }
 
     [Fact]
+    public async Task The_drug_regimen_and_measurement_models_are_valid_DTDL()
+    {
+        var path = Path.Combine(Repository.Root, "samples", "health", "models.json");
+        var result = await DoppelProcess.RunAsync("models", "validate", path);
+        Assert.True(result.ExitCode == 0, result.StdOut + result.StdErr);
+        var ids = JsonNode.Parse(await File.ReadAllTextAsync(path))!.AsArray().Select(m => (string?)m!["@id"]).ToList();
+        Assert.Contains("dtmi:doppel:health:DrugRegimen;1", ids);
+        Assert.Contains("dtmi:doppel:health:Measurement;1", ids);
+    }
+
+    [Fact]
     public async Task Bad_options_are_refused_with_their_reason()
     {
         var unknown = await DoppelProcess.RunAsync("pk", "population", "--model", "aspirin");

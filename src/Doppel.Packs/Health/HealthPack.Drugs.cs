@@ -55,6 +55,7 @@ public sealed partial class HealthPack
                             new VerbOption("dialysis", "The share of patients on haemodialysis.", VerbValue.Number) { Default = "0.185" },
                             new VerbOption("mg-per-kg", "The weight-based start, mg/kg every 12 h.", VerbValue.Number) { Default = "15" },
                             new VerbOption("assay", "The error of measured levels: 'default' (5% + 0.5 mg/L) or 'model' (the model's residual error).", VerbValue.Text) { Default = "default" },
+                            new VerbOption("half-lives", "The peak-trough pair is drawn once this many predicted half-lives have passed (5: steady state).", VerbValue.Number) { Default = "5" },
                             new VerbOption("json", "Print JSON.", VerbValue.Flag),
                         ],
                     },
@@ -272,7 +273,11 @@ public sealed partial class HealthPack
         {
             return VerbResult.Usage($"--assay is 'default' or 'model', not '{context.Text("assay")}'.");
         }
-        var options = new AttainmentOptions((int)patients, (ulong)seed, MgPerKg: mgPerKg, Assay: assay);
+        var options = new AttainmentOptions((int)patients, (ulong)seed, MgPerKg: mgPerKg, Assay: assay, SteadyStateHalfLives: context.Number("half-lives") ?? TargetAttainment.SteadyStateHalfLives);
+        if (options.Problem() is { } problem)
+        {
+            return VerbResult.Usage($"{problem}.");
+        }
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var progress = new Progress<int>(done =>
         {
@@ -300,7 +305,7 @@ public sealed partial class HealthPack
             }.ToJsonString(Indented));
             return VerbResult.Ok;
         }
-        await context.Out.WriteLineAsync(Invariant($"{options.Patients} virtual patients ({model.Name}; {dialysis:P1} on haemodialysis; seed {options.Seed}); target AUC24 {target.AucLow:G}–{target.AucHigh:G} mg·h/L at steady state; levels measured with {assay.Proportional:P0} + {assay.Additive:G} mg/L error."));
+        await context.Out.WriteLineAsync(Invariant($"{options.Patients} virtual patients ({model.Name}; {dialysis:P1} on haemodialysis; seed {options.Seed}); target AUC24 {target.AucLow:G}–{target.AucHigh:G} mg·h/L at steady state; levels measured with {assay.Proportional:P1} + {assay.Additive:G} mg/L error, the pair after {options.SteadyStateHalfLives:G} predicted half-lives."));
         await context.Out.WriteLineAsync("regimen\tin target [95% CI]\tbelow\tabove\tmedian AUC24");
         await Row(Invariant($"weight-based {mgPerKg:G} mg/kg q12h"), result.StandardInTarget, result.StandardBelow, result.StandardAbove, result.Outcomes.Select(o => o.StandardAuc24));
         await Row("after one level-guided adjustment", result.GuidedInTarget, result.GuidedBelow, result.GuidedAbove, result.Outcomes.Select(o => o.GuidedAuc24));

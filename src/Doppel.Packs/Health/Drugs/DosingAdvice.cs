@@ -111,7 +111,8 @@ public sealed record DosingAdvice(PosteriorFit Fit, DoseRecommendation Recommend
     public IEnumerable<string> Describe()
     {
         var model = Fit.Model;
-        yield return Invariant($"Model: {model.Name} ({model.Citation.Split(' ')[0]} et al., {model.Citation.Split(' ').FirstOrDefault(w => w.Length > 4 && w[..4].All(char.IsDigit)) ?? ""})");
+        var year = System.Text.RegularExpressions.Regex.Match(model.Citation, @"\b(19|20)\d\d\b").Value;
+        yield return Invariant($"Model: {model.Name} ({model.Citation.Split(' ')[0]} et al. {year})");
         yield return Invariant($"Posterior (MAP ± Laplace SD), from {Fit.Levels.Count} level(s), {(Fit.Converged ? "converged" : "NOT converged")} in {Fit.Iterations} Newton steps:");
         for (var k = 0; k < model.EtaCount; k++)
         {

@@ -10,7 +10,9 @@ namespace Doppel.Packs.Health.Drugs;
 /// <param name="MgPerKg">The weight-based start (mg/kg a dose).</param>
 /// <param name="StandardInterval">Its interval (h).</param>
 /// <param name="Assay">The error of a measured level, used both to measure and to fit; null for the model's own residual error.</param>
-public sealed record AttainmentOptions(int Patients = 1000, ulong Seed = 1, DoseTarget? Target = null, double MgPerKg = 15, double StandardInterval = 12, ResidualError? Assay = null)
+/// <param name="SteadyStateHalfLives">The pair of levels is drawn once this many typical half-lives have passed (<see cref="TargetAttainment.LevelTimes"/>).</param>
+public sealed record AttainmentOptions(int Patients = 1000, ulong Seed = 1, DoseTarget? Target = null, double MgPerKg = 15, double StandardInterval = 12, ResidualError? Assay = null,
+    double SteadyStateHalfLives = TargetAttainment.SteadyStateHalfLives)
 {
     /// <summary>
     /// The assay error assumed unless told otherwise: 5% and 0.5 mg/L, the order of vancomycin immunoassays' total
@@ -25,6 +27,7 @@ public sealed record AttainmentOptions(int Patients = 1000, ulong Seed = 1, Dose
         Patients is < 1 or > 1_000_000 ? $"the cohort must have 1 to 1000000 patients, got {Patients}"
         : !(double.IsFinite(MgPerKg) && MgPerKg > 0) ? $"the weight-based dose must be more than 0 mg/kg, got {MgPerKg}"
         : !(double.IsFinite(StandardInterval) && StandardInterval > 0) ? $"the standard interval must be more than 0 h, got {StandardInterval}"
+        : !(double.IsFinite(SteadyStateHalfLives) && SteadyStateHalfLives is >= 0 and <= 20) ? $"the levels are drawn after 0 to 20 half-lives, got {SteadyStateHalfLives}"
         : Assay?.Problem() ?? DoseTarget.Problem();
 }
 
@@ -116,7 +119,7 @@ public static class TargetAttainment
         var weight = patient.Covariates.TryGetValue("weight", out var w) ? w : 70;
         var standard = Vancomycin.WeightBased(weight, 1, options.MgPerKg, options.StandardInterval);
         var typical = new CompartmentModel(model.Typical(patient.Covariates));
-        var times = LevelTimes(standard, typical.TerminalHalfLife);
+        var times = LevelTimes(standard, typical.TerminalHalfLife, options.SteadyStateHalfLives);
         var standardDoses = (standard with { Count = (int)Math.Ceiling(times[^1] / standard.Interval) + 1 }).Doses();
         var truth = new CompartmentModel(patient.Parameters);
         var random = new SimRandom(SeedSequence.Derive(options.Seed ^ 0x5EED, (ulong)index));
@@ -145,11 +148,11 @@ public static class TargetAttainment
     /// dose at the earliest. At steady state the AUC over an interval is Dose/CL whatever the volumes, which is what
     /// makes the pair informative about clearance (earlier, a large peripheral volume still filling looks like clearance).
     /// </summary>
-    public static double[] LevelTimes(DosingRegimen regimen, double typicalHalfLife)
+    public static double[] LevelTimes(DosingRegimen regimen, double typicalHalfLife, double halfLives = SteadyStateHalfLives)
     {
         ArgumentNullException.ThrowIfNull(regimen);
         var infusion = regimen.Route == DoseRoute.Infusion ? regimen.InfusionDuration : 0;
-        var settled = Math.Max(3, Math.Ceiling(SteadyStateHalfLives * typicalHalfLife / regimen.Interval));
+        var settled = Math.Max(3, Math.Ceiling(halfLives * typicalHalfLife / regimen.Interval));
         var start = regimen.Start + (settled * regimen.Interval);
         return [regimen.Start + infusion + 1, start + infusion + 1, start + regimen.Interval - 0.5];
     }
