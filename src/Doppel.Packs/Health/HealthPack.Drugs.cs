@@ -103,9 +103,10 @@ public sealed partial class HealthPack
         {
             return VerbResult.Usage($"--solver is dopri54 or rodas4, not '{solverName}'.");
         }
-        if (ReadCase(context, needsModel: false) is not { IsSuccess: true } read)
+        var read = ReadCase(context, needsModel: false);
+        if (!read.IsSuccess)
         {
-            return VerbResult.Usage(ReadCase(context, needsModel: false).Error!.Message);
+            return VerbResult.Usage(read.Error.Message);
         }
         var dosing = read.Value;
         var parameters = dosing.Parameters;
