@@ -172,8 +172,9 @@ public sealed class PackFollowerTests : IAsyncLifetime
             await foreach (var (twinId, level, time) in _readings.Reader.ReadAllAsync(ct))
             {
                 var seen = await context.ReadHistoryAsync(twinId, ["level"], DateTimeOffset.UnixEpoch, time, 1000, ct);
-                var reported = await context.ReportPropertiesAsync(twinId, new JsonObject { ["twice"] = 2 * level, ["seen"] = seen.Count }, time, ct);
+                // Telemetry first: the test waits on the property, the last write.
                 var telemetry = await context.WriteTelemetryAsync(twinId, new JsonObject { ["half"] = level / 2 }, time, ct);
+                var reported = await context.ReportPropertiesAsync(twinId, new JsonObject { ["twice"] = 2 * level, ["seen"] = seen.Count }, time, ct);
                 Assert.True(reported.IsSuccess && telemetry.IsSuccess);
                 context.Graph.TryGetTwin(twinId, out var twin);
                 if (level > 100)
