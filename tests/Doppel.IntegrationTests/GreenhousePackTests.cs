@@ -22,7 +22,7 @@ public sealed class GreenhousePackTests(ServerFixture server) : IClassFixture<Se
     {
         var packs = (await server.SendOkAsync(HttpMethod.Get, "/doppel/packs"))["value"]!.AsArray();
 
-        Assert.Equal(["foresight", "greenhouse", "health", "manufacturing"], packs.Select(p => (string?)p!["name"]));
+        Assert.Equal(["foresight", "greenhouse", "health", "manufacturing", "mobility"], packs.Select(p => (string?)p!["name"]));
         var greenhouse = packs[1]!;
         Assert.Equal([GreenhousePack.Model], greenhouse["models"]!.AsArray().Select(m => (string?)m));
         Assert.Equal("greenhouse", (string?)greenhouse["scenarioKinds"]![0]!["name"]);

@@ -20,7 +20,7 @@ public sealed class PackCatalogTests
 
         var catalog = PackCatalog.Discover([folder, Path.Combine(folder, "missing")]);
 
-        Assert.Equal(["foresight", "health", "manufacturing"], catalog.Packs.Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["foresight", "health", "manufacturing", "mobility"], catalog.Packs.Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal([$"{PackCatalog.PacksVariable} names '{Path.Combine(folder, "missing")}', which is not a folder."], catalog.Problems);
         var pack = catalog.Packs.Single(p => p.Name == "manufacturing");
         Assert.Equal(["line"], pack.ScenarioKinds.Select(k => k.Name));
