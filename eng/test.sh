@@ -4,7 +4,8 @@
 # tests and `doppel bench ingest` start their own instance on a free loopback port) and its command-line clients
 # (mosquitto_pub and mosquitto_sub, which the tests run against `doppel serve` as a user would), and Debian's Chromium
 # (the console's browser tests drive it with Playwright; Playwright's own browser download is not used), and Debian's
-# Python with numpy, scipy, pandas and matplotlib (the glucose tests run the simglucose peer beside Doppel).
+# Python with numpy, scipy, pandas and matplotlib (the glucose tests run the simglucose peer beside Doppel), and Eclipse
+# SUMO with its tools (the traffic tests run SUMO on the same files as Doppel and compare).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,9 @@ command -v npm >/dev/null 2>&1 || missing+=(npm)
 # The simglucose peer (tests/peers/simglucose) runs on Debian's Python and its packages: the glucose tests compare with it.
 /usr/bin/python3 -c 'import numpy, scipy, pandas, matplotlib, pkg_resources' >/dev/null 2>&1 ||
   missing+=(python3-numpy python3-scipy python3-pandas python3-matplotlib python3-pkg-resources)
+# SUMO (sumo, netgenerate) and its Python tools (randomTrips.py): the mobility pack is validated against SUMO itself.
+{ [ -x /usr/bin/sumo ] && [ -x /usr/bin/netgenerate ]; } || missing+=(sumo)
+[ -f /usr/share/sumo/tools/randomTrips.py ] || missing+=(sumo-tools)
 if ((${#missing[@]} > 0)); then
   echo "Installing ${missing[*]} with apt-get"
   apt-get update -qq
