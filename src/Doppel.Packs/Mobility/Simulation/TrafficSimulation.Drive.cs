@@ -11,6 +11,8 @@ public sealed partial class TrafficSimulation
     // SUMO's look-ahead time at junctions: a foe must arrive this much after ego has left, or leave this much before.
     private const double JunctionLookahead = 1.0;
 
+    private static readonly HashSet<string>? trace = Environment.GetEnvironmentVariable("DOPPEL_TRACE")?.Split(',').ToHashSet();
+
     private double SafeFollow(int i, double gap, double speed, double leaderSpeed, double leaderDecel)
     {
         if (fleet.Idm[i])
@@ -80,7 +82,7 @@ public sealed partial class TrafficSimulation
         }
         foreach (var p in lanePartials[lane])
         {
-            if (p.Back > pos - 1e-9 && p.Back - pos - minGap < gapAhead)
+            if (p.Vehicle != i && p.Back - pos - minGap < gapAhead)
             {
                 gapAhead = p.Back - pos - minGap;
                 leaderSpeed = fleet.Speed[p.Vehicle];
@@ -339,6 +341,10 @@ public sealed partial class TrafficSimulation
             fleet.Speed[i] = v;
             fleet.Odometer[i] += v * dt;
             detectors.Observe(lane, oldPos, pos, v, fleet.Length[i], dt);
+            if (trace is not null && trace.Contains(fleet.Id[i]))
+            {
+                Console.Error.WriteLine($"t={t} {fleet.Id[i]} lane={net.LaneId[lane]} pos={oldPos:0.00} v={fleet.Speed[i]:0.00} plan={fleet.PlanSpeed[i]:0.00} check={fleet.CheckLink[i]} wait={fleet.WaitSpeed[i]:0.00} slot={fleet.Slot[i]}");
+            }
             var arrived = false;
             while (true)
             {
@@ -373,7 +379,12 @@ public sealed partial class TrafficSimulation
                 lane = next;
                 fleet.Lane[i] = lane;
                 fleet.Pos[i] = pos;
-                InsertSorted(lane, i);
+                laneVehicles[lane].Add(i);
+                if (!entered[lane])
+                {
+                    entered[lane] = true;
+                    enteredLanes.Add(lane);
+                }
                 detectors.Observe(lane, 0, pos, v, fleet.Length[i], 0);
             }
             fleet.Pos[i] = pos;
@@ -400,6 +411,8 @@ public sealed partial class TrafficSimulation
             }
             if (arrived)
             {
+                // SUMO's route length ends at the arrival position, the lane's end.
+                fleet.Odometer[i] -= Math.Max(0, pos - net.LaneLength[lane]);
                 laneVehicles[lane].Remove(i);
                 Arrive(i, t, lane);
                 continue;
@@ -407,6 +420,24 @@ public sealed partial class TrafficSimulation
             running[write++] = i;
         }
         running.RemoveRange(write, running.Count - write);
+        // Entrants were appended; order each such lane by position now that every vehicle has moved.
+        foreach (var lane in enteredLanes)
+        {
+            entered[lane] = false;
+            var list = laneVehicles[lane];
+            for (var k = 1; k < list.Count; k++)
+            {
+                var x = list[k];
+                var j = k - 1;
+                while (j >= 0 && fleet.Pos[list[j]] < fleet.Pos[x])
+                {
+                    list[j + 1] = list[j];
+                    j--;
+                }
+                list[j + 1] = x;
+            }
+        }
+        enteredLanes.Clear();
     }
 
     private void RebuildPartials()
@@ -466,6 +497,10 @@ public sealed partial class TrafficSimulation
                 if (fleet.Pos[leader] - fleet.Length[leader] - fleet.Pos[follower] < -CarFollowing.Eps)
                 {
                     collisions++;
+                    if (Environment.GetEnvironmentVariable("DOPPEL_TRAFFIC_DEBUG") is not null)
+                    {
+                        Console.Error.WriteLine($"collision t={Time} lane={net.LaneId[l]} leader={fleet.Id[leader]} pos={fleet.Pos[leader]:0.00} v={fleet.Speed[leader]:0.00} follower={fleet.Id[follower]} pos={fleet.Pos[follower]:0.00} v={fleet.Speed[follower]:0.00} prev={(fleet.Prev0[follower] >= 0 ? net.LaneId[fleet.Prev0[follower]] : "-")} leaderprev={(fleet.Prev0[leader] >= 0 ? net.LaneId[fleet.Prev0[leader]] : "-")}");
+                    }
                     fleet.Pos[follower] = Math.Max(0, fleet.Pos[leader] - fleet.Length[leader] - CarFollowing.Eps);
                     fleet.Speed[follower] = 0;
                 }
@@ -487,6 +522,12 @@ public sealed partial class TrafficSimulation
                 continue;
             }
             teleports++;
+            if (Environment.GetEnvironmentVariable("DOPPEL_TRAFFIC_DEBUG") is not null)
+            {
+                var r = fleet.Route[i];
+                var ri = fleet.RouteIndex[i];
+                Console.Error.WriteLine($"teleport t={t} {fleet.Id[i]} lane={net.LaneId[fleet.Lane[i]]} pos={fleet.Pos[i]:0.00} next={(ri + 1 < r.Length ? net.EdgeId[r[ri + 1]] : "-")} plan={fleet.PlanSpeed[i]:0.00} check={fleet.CheckLink[i]} onlane={laneVehicles[fleet.Lane[i]].Count}");
+            }
             fleet.StoppedTime[i] = 0;
             var lane = fleet.Lane[i];
             laneVehicles[lane].Remove(i);

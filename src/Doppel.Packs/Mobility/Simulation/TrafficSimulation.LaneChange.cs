@@ -206,10 +206,22 @@ public sealed partial class TrafficSimulation
         }
         foreach (var p in lanePartials[lane])
         {
-            if (p.Vehicle != self && p.Back > pos && p.Back - pos - fleet.MinGap[self] < gap)
+            // A vehicle with its back here has its front on the next lane: it is ahead, even when it overlaps pos.
+            if (p.Vehicle != self && p.Back - pos - fleet.MinGap[self] < gap)
             {
                 leader = p.Vehicle;
                 gap = p.Back - pos - fleet.MinGap[self];
+            }
+        }
+        if (leader < 0 && !net.LaneInternal[lane])
+        {
+            // Nobody on the lane ahead: the last vehicle on the lane the route continues into.
+            var next = NextLaneOnRoute(self, lane, fleet.RouteIndex[self]);
+            if (next >= 0 && laneVehicles[next].Count > 0)
+            {
+                var last = laneVehicles[next][^1];
+                leader = last;
+                gap = net.LaneLength[lane] - pos + fleet.Pos[last] - fleet.Length[last] - fleet.MinGap[self];
             }
         }
         return (leader, gap);
@@ -223,23 +235,9 @@ public sealed partial class TrafficSimulation
         {
             return false;
         }
-        var list = laneVehicles[to];
-        var follower = -1;
-        for (var k = 0; k < list.Count; k++)
+        if (!FollowerSafe(i, to, pos, fleet.Speed[i]))
         {
-            if (fleet.Pos[list[k]] <= pos)
-            {
-                follower = list[k];
-                break;
-            }
-        }
-        if (follower >= 0)
-        {
-            var back = pos - fleet.Length[i] - fleet.Pos[follower] - fleet.MinGap[follower];
-            if (back < 0 || back < CarFollowing.SecureGap(fleet.Speed[follower], fleet.Speed[i], fleet.Decel[follower], fleet.Decel[i], fleet.Tau[follower], dt))
-            {
-                return false;
-            }
+            return false;
         }
         laneVehicles[from].Remove(i);
         fleet.Lane[i] = to;
@@ -249,6 +247,37 @@ public sealed partial class TrafficSimulation
         RefreshSlots(from);
         RefreshSlots(to);
         return true;
+    }
+
+    /// <summary>Whether the nearest vehicle behind pos on the lane, or about to enter it from the junction, keeps its secure gap to a vehicle placed there.</summary>
+    private bool FollowerSafe(int i, int lane, double pos, double speed)
+    {
+        var list = laneVehicles[lane];
+        for (var k = 0; k < list.Count; k++)
+        {
+            var f = list[k];
+            if (f != i && fleet.Pos[f] <= pos)
+            {
+                return GapSafe(f, pos - fleet.Length[i] - fleet.Pos[f], i, speed);
+            }
+        }
+        foreach (var incoming in net.LaneIncoming[lane])
+        {
+            foreach (var f in laneVehicles[incoming])
+            {
+                if (!GapSafe(f, net.LaneLength[incoming] - fleet.Pos[f] + pos - fleet.Length[i], i, speed))
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private bool GapSafe(int follower, double gap, int leader, double leaderSpeed)
+    {
+        gap -= fleet.MinGap[follower];
+        return gap >= 0 && gap >= CarFollowing.SecureGap(fleet.Speed[follower], leaderSpeed, fleet.Decel[follower], fleet.Decel[leader], fleet.Tau[follower], dt);
     }
 
     private void RefreshSlots(int lane)

@@ -218,6 +218,16 @@ internal sealed class NetworkModel
             LaneLinks[i] = [.. outgoing[i]];
         }
 
+        var incoming = Enumerable.Range(0, LaneCount).Select(_ => new List<int>()).ToArray();
+        for (var i = 0; i < LaneCount; i++)
+        {
+            if (LaneInternal[i] && InternalNext[i] >= 0)
+            {
+                incoming[InternalNext[i]].Add(i);
+            }
+        }
+        LaneIncoming = [.. incoming.Select(l => l.ToArray())];
+
         TlsIds = [.. tlsIds];
         Programs = new SignalProgram[TlsIds.Length];
         foreach (var p in network.SignalPrograms)
@@ -300,6 +310,9 @@ internal sealed class NetworkModel
     public double[] LinkLength { get; }
 
     public int[][] LaneLinks { get; }
+
+    /// <summary>For each lane, the internal lanes that end on it.</summary>
+    public int[][] LaneIncoming { get; }
 
     public string[] TlsIds { get; }
 
