@@ -94,6 +94,23 @@ public sealed partial class TrafficSimulation
         {
             vPlan = Math.Min(vPlan, SafeFollow(i, gapAhead, v, leaderSpeed, leaderDecel));
         }
+        var coop = fleet.CoopLeader[i];
+        if (coop >= 0 && fleet.Status[coop] == 1 && net.LaneEdge[fleet.Lane[coop]] == net.LaneEdge[lane])
+        {
+            // A neighbour needs this lane: leave it room.
+            var gap = fleet.Pos[coop] - fleet.Length[coop] - pos - minGap;
+            if (gap >= 0)
+            {
+                vPlan = Math.Min(vPlan, SafeFollow(i, gap, v, fleet.Speed[coop], fleet.Decel[coop]));
+            }
+        }
+        var blocker = fleet.ChangeBlocker[i];
+        if (blocker >= 0 && fleet.Status[blocker] == 1 && net.LaneEdge[fleet.Lane[blocker]] == net.LaneEdge[lane])
+        {
+            // Fall back behind the vehicle that blocks the lane this one must reach.
+            var gap = fleet.Pos[blocker] - fleet.Length[blocker] - pos - minGap;
+            vPlan = Math.Min(vPlan, gap >= 0 ? SafeFollow(i, gap, v, fleet.Speed[blocker], fleet.Decel[blocker]) : Math.Max(0, fleet.Speed[blocker] - (fleet.Decel[i] * dt)));
+        }
 
         // Look ahead along the route: speed limits, the first junction's signal and right of way, leaders further on.
         var seen = net.LaneLength[lane] - pos;
@@ -113,6 +130,7 @@ public sealed partial class TrafficSimulation
                     // SUMO's internal junction: a left turn waits inside for the oncoming traffic it yields to.
                     decided = true;
                     fleet.CheckLink[i] = waitLink;
+                    fleet.CheckIsWait[i] = true;
                     fleet.WaitSpeed[i] = Math.Min(vPlan, SafeStop(i, seen, v));
                     SetCheckTimes(i, waitLink, seen, v, vPlan);
                 }
@@ -170,6 +188,7 @@ public sealed partial class TrafficSimulation
                     if (!waitsInside && !(state is 'G' or 'M' or 'y' or 'Y'))
                     {
                         fleet.CheckLink[i] = link;
+                        fleet.CheckIsWait[i] = false;
                         fleet.WaitSpeed[i] = Math.Min(vPlan, SafeStop(i, seen, v));
                         fleet.CheckNeedsStop[i] = state is 's' or 'w';
                     }
@@ -212,6 +231,28 @@ public sealed partial class TrafficSimulation
                         leaderSpeed = fleet.Speed[p.Vehicle];
                         leaderDecel = fleet.Decel[p.Vehicle];
                         leaderFound = true;
+                    }
+                }
+                if (net.LaneInternal[current] && !net.LaneInternal[next])
+                {
+                    // Vehicles on other internal lanes merging into the same lane, nearer to the merge, go first.
+                    foreach (var incoming in net.LaneIncoming[next])
+                    {
+                        if (incoming == current)
+                        {
+                            continue;
+                        }
+                        foreach (var o in laneVehicles[incoming])
+                        {
+                            var rest = net.LaneLength[incoming] - fleet.Pos[o];
+                            if (rest < seen && seen - rest - fleet.Length[o] - minGap < gap)
+                            {
+                                gap = seen - rest - fleet.Length[o] - minGap;
+                                leaderSpeed = fleet.Speed[o];
+                                leaderDecel = fleet.Decel[o];
+                                leaderFound = true;
+                            }
+                        }
                     }
                 }
                 if (leaderFound)
@@ -276,15 +317,20 @@ public sealed partial class TrafficSimulation
         var arrival = fleet.CheckArrival[i];
         var leave = fleet.CheckLeave[i];
         var to = net.LinkTo[link];
-        foreach (var foe in net.LinkFoes[link])
+        var wait = fleet.CheckIsWait[i];
+        foreach (var lane in wait ? net.WaitFoeLanes[link] : net.CheckFoeLanes[link])
         {
-            foreach (var lane in net.LinkVia[foe])
+            foreach (var o in laneVehicles[lane])
             {
-                if (laneVehicles[lane].Count > 0)
+                // A foe stopped at its own wait point has not reached the conflict area yet.
+                if (o != i && !(net.InternalWait[lane] >= 0 && fleet.Speed[o] < CarFollowing.HaltingSpeed))
                 {
                     return false;
                 }
             }
+        }
+        foreach (var foe in wait ? net.WaitFoeLinks[link] : net.CheckFoeLinks[link])
+        {
             for (var a = approachHead[foe]; a >= 0; a = fleet.ApproachNext[a])
             {
                 if (a == i)

@@ -41,6 +41,11 @@ public sealed partial class TrafficSimulation
     {
         foreach (var i in running)
         {
+            fleet.CoopLeader[i] = -1;
+            fleet.ChangeBlocker[i] = -1;
+        }
+        foreach (var i in running)
+        {
             var lane = fleet.Lane[i];
             if (net.LaneInternal[lane] || fleet.Pos[i] < fleet.Length[i])
             {
@@ -85,7 +90,7 @@ public sealed partial class TrafficSimulation
                 if (due || score == 0)
                 {
                     var neighbour = lanes[index + Math.Sign(target - index)];
-                    if (TryChange(i, lane, neighbour))
+                    if (TryChange(i, lane, neighbour) || Cooperate(i, lane, neighbour))
                     {
                         continue;
                     }
@@ -239,6 +244,59 @@ public sealed partial class TrafficSimulation
         {
             return false;
         }
+        Move(i, from, to);
+        return true;
+    }
+
+    // LC2013's cooperation for a blocked strategic change: the follower on the target lane makes room (it keeps a
+    // gap to the changer), the changer falls back behind the target lane's leader, and two vehicles stuck side by side
+    // that each need the other's lane swap lanes (MSLaneChanger's swap).
+    private bool Cooperate(int i, int from, int to)
+    {
+        var pos = fleet.Pos[i];
+        var list = laneVehicles[to];
+        int follower = -1, leader = -1;
+        for (var k = 0; k < list.Count; k++)
+        {
+            var o = list[k];
+            if (fleet.Pos[o] > pos)
+            {
+                leader = o;
+            }
+            else
+            {
+                follower = o;
+                break;
+            }
+        }
+        foreach (var other in new[] { leader, follower })
+        {
+            if (other >= 0 && Math.Abs(fleet.Pos[other] - pos) < Math.Min(fleet.Length[i], fleet.Length[other])
+                && fleet.Speed[i] < 1 && fleet.Speed[other] < 1
+                && LaneScore(other, to, fleet.RouteIndex[other]) == 0 && LaneScore(other, from, fleet.RouteIndex[other]) > 0)
+            {
+                laneVehicles[to].Remove(other);
+                Move(i, from, to);
+                fleet.Lane[other] = from;
+                InsertSorted(from, other);
+                RefreshSlots(from);
+                RefreshSlots(to);
+                return true;
+            }
+        }
+        if (follower >= 0)
+        {
+            fleet.CoopLeader[follower] = i;
+        }
+        if (leader >= 0 && fleet.Pos[leader] - fleet.Length[leader] - fleet.MinGap[i] < pos)
+        {
+            fleet.ChangeBlocker[i] = leader;
+        }
+        return false;
+    }
+
+    private void Move(int i, int from, int to)
+    {
         laneVehicles[from].Remove(i);
         fleet.Lane[i] = to;
         InsertSorted(to, i);
@@ -246,7 +304,6 @@ public sealed partial class TrafficSimulation
         fleet.KeepRightProbability[i] = 0;
         RefreshSlots(from);
         RefreshSlots(to);
-        return true;
     }
 
     /// <summary>Whether the nearest vehicle behind pos on the lane, or about to enter it from the junction, keeps its secure gap to a vehicle placed there.</summary>

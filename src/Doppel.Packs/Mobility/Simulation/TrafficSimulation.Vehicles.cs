@@ -249,6 +249,8 @@ public sealed partial class TrafficSimulation
     private void Place(int i, int lane, double pos, double speed, double t)
     {
         fleet.Status[i] = 1;
+        fleet.CoopLeader[i] = -1;
+        fleet.ChangeBlocker[i] = -1;
         fleet.Lane[i] = lane;
         fleet.Pos[i] = pos;
         fleet.Speed[i] = speed;
