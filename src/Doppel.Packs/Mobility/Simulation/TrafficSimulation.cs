@@ -223,7 +223,7 @@ public sealed partial class TrafficSimulation
     private void ForEachRunning(Action<int> update)
     {
         var count = running.Count;
-        if (options.Threads <= 1 || count < 256)
+        if (options.Threads <= 1 || count < ParallelThreshold)
         {
             for (var k = 0; k < count; k++)
             {
@@ -242,6 +242,9 @@ public sealed partial class TrafficSimulation
             }
         });
     }
+
+    // Below this many vehicles a parallel update costs more than it saves.
+    private const int ParallelThreshold = 128;
 
     private readonly record struct Partial(int Vehicle, double Back);
 }
