@@ -136,6 +136,17 @@ public sealed class LinkFlowEstimator
         return road.SpeedLimit / (1 + 0.15 * ratio * ratio * ratio * ratio);
     }
 
+    /// <summary>
+    /// The mean of 2√(n + 3/8) for a Poisson count n of mean λ: 2√(λ + 3/8) − (5/8)/√(λ + 3/8) · λ/(λ + 1), exact at
+    /// λ = 0 and within Anscombe's expansion (2√λ − 1/(4√λ)) for large λ; without the correction estimates of small
+    /// counts come out low.
+    /// </summary>
+    internal static double Anscombe(double lambda)
+    {
+        var u = lambda + 0.375;
+        return 2 * Math.Sqrt(u) - 0.625 / Math.Sqrt(u) * lambda / (lambda + 1);
+    }
+
     private void Departures(ReadOnlySpan<double> state, Span<double> departures)
     {
         var level = state[0];
@@ -166,7 +177,7 @@ public sealed class LinkFlowEstimator
                 var counts = _period / 3600;
                 for (var k = 0; k < _observed.Length; k++)
                 {
-                    y[k] = 2 * Math.Sqrt(Math.Max(0, _model.Flow(_observed[k], departures)) * counts + 0.375);
+                    y[k] = Anscombe(Math.Max(0, _model.Flow(_observed[k], departures)) * counts);
                 }
             })
         {

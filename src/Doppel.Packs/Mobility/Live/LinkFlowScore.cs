@@ -1,0 +1,19 @@
+namespace Doppel.Packs.Mobility.Live;
+
+/// <summary>
+/// How well link flows estimated from detectors match the true flows of a replayed day, over (road, hour) cells whose
+/// true volume is at least <see cref="MinimumVolume"/> vehicles: the share of cells within ±10%, the weighted absolute
+/// percentage error (Σ|estimate − truth| / Σ truth), for the roads the detectors count and for those they do not; the
+/// share of roads whose day volume is within ±10%; and how often the 90% intervals held a period's true count.
+/// </summary>
+public sealed record LinkFlowScore(
+    int Periods, int Roads, int ObservedRoads, double MinimumVolume,
+    LinkFlowScore.Part Observed, LinkFlowScore.Part Unobserved, LinkFlowScore.Part All,
+    double DayWithin10, double IntervalCoverage)
+{
+    /// <summary>The figures of one set of roads.</summary>
+    public sealed record Part(int Cells, double Within10, double Wape, double WorstDay);
+
+    /// <summary>The criterion: hourly flows within ±10% on a weighted average over all roads, and every road's day volume within ±10%.</summary>
+    public bool Passes => All.Wape <= 0.10 && DayWithin10 >= 1;
+}
