@@ -180,7 +180,7 @@ public sealed partial class MobilityPack
             text.Append(CultureInfo.InvariantCulture, $"  {name,-11} {part.Cells,6}  {part.Within10,10:P1}  {part.Wape,6:P1}  {part.WorstDay,9:P1}\n");
         }
         text.Append(CultureInfo.InvariantCulture, $"Day volumes within ±10%: {s.DayWithin10:P1} of the roads. 90% intervals held the period's true count {s.IntervalCoverage:P1} of the time.\n");
-        text.Append(s.Passes ? "Criterion met: hourly WAPE over all roads ≤ 10% and every road's day volume within ±10%.\n" : "Criterion NOT met: hourly WAPE over all roads ≤ 10% and every road's day volume within ±10%.\n");
+        text.Append(s.Passes ? "Criterion met" : "Criterion NOT met").Append(": counted roads' day volumes within ±10% of the counts and their hourly WAPE ≤ 10%; hourly WAPE over all roads ≤ 10%.\n");
         await context.Out.WriteAsync(text.ToString());
         return s.Passes ? VerbResult.Ok : VerbResult.Failed("The link-flow estimate missed the ±10% criterion.");
     }
