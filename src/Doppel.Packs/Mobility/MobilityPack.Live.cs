@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Doppel.Packs.Mobility.Demand;
 using Doppel.Packs.Mobility.Live;
-using Doppel.Packs.Mobility.Live.Internal;
 using Doppel.Packs.Mobility.Network;
 
 namespace Doppel.Packs.Mobility;
@@ -27,7 +26,7 @@ public sealed partial class MobilityPack
             Arguments = [new VerbArgument("net", "The SUMO network (.net.xml).")],
             Options =
             [
-                new VerbOption("add", "A SUMO additional file with the induction loops (inductionLoop or e1Detector).", VerbValue.Text),
+                new VerbOption("add", "A SUMO additional file with the induction loops (inductionLoop or e1Detector) and any tlLogic programs that replace the network's.", VerbValue.Text),
                 new VerbOption("routes", "Routes or trips of a typical day (.rou.xml, .trips.xml): the roads' turning fractions and departures come from them.", VerbValue.Text),
                 new VerbOption("name", "The city twin's id and name.", VerbValue.Text) { Default = "city" },
                 new VerbOption("output", "Writes the twins to this file in the import format (doppel import) instead of sending them to the server.", VerbValue.Text),
@@ -55,15 +54,15 @@ public sealed partial class MobilityPack
         {
             return VerbResult.Usage(network.Error!.Message);
         }
-        IReadOnlyList<InductionLoop> detectors = [];
+        var additional = new SumoAdditional([], []);
         if (context.Text("add") is { } add)
         {
-            var read = DetectorFile.Read(add);
+            var read = SumoAdditionalReader.Read(add, network.Value!);
             if (!read.IsSuccess)
             {
                 return VerbResult.Usage(read.Error!.Message);
             }
-            detectors = read.Value!;
+            additional = read.Value!;
         }
         TrafficDemand? survey = null;
         if (context.Text("routes") is { } routes)
@@ -75,7 +74,7 @@ public sealed partial class MobilityPack
             }
             survey = read.Value!;
         }
-        var twins = CityTwins.Build(context.Text("name") ?? "city", netFile, network.Value!, detectors, survey);
+        var twins = CityTwins.Build(context.Text("name") ?? "city", netFile, network.Value!, additional.Detectors, survey, additional.SignalPrograms);
         if (!twins.IsSuccess)
         {
             return VerbResult.Usage(twins.Error!.Message);
