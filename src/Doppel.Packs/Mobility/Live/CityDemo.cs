@@ -6,14 +6,14 @@ namespace Doppel.Packs.Mobility.Live;
 /// <c>doppel demo city</c>: the city sample made live by a device that replays a recorded day of the city (SUMO's run of
 /// the sample's day, its induction loops' e1 output) as if it were the city's detectors: every 5-minute period each
 /// detector publishes its count, flow, occupancy and speed over MQTT at the period's end of today, and each signal
-/// reports its phase and state at that moment. The replay starts at midnight and runs at <see cref="DemoContext.Speed"/>
+/// reports its phase and state at that moment. The replay starts at yesterday's midnight (the day is replayed again for today) and runs at <see cref="DemoContext.Speed"/>
 /// city minutes a second until it reaches now, then in real time; the live twin estimates every road's flow as periods come.
 /// </summary>
 public sealed class CityDemo : IPackDemo
 {
     public string Name => MobilityPack.SampleName;
 
-    public string Description => "A recorded day of the sample city's 32 induction loops replayed over MQTT every 5 minutes from midnight, with its signals' states; the live twin estimates every road's flow with a 90% interval.";
+    public string Description => "A recorded day of the sample city's 32 induction loops replayed over MQTT every 5 minutes from yesterday's midnight, with its signals' states; the live twin estimates every road's flow with a 90% interval.";
 
     public string Sample => MobilityPack.SampleName;
 
@@ -34,7 +34,7 @@ public sealed class CityDemo : IPackDemo
         }
         var city = replay.Value!;
         var session = new DemoSession(
-            string.Create(CultureInfo.InvariantCulture, $"{city.Detectors.Count} detectors of {city.CityId} replay a recorded day from midnight at {context.Speed:G} city minutes a second until now, then in real time, with {city.Signals.Count} signals' states; the live twin writes every road's flow, flowLower/flowUpper (90%), meanSpeed and density."),
+            string.Create(CultureInfo.InvariantCulture, $"{city.Detectors.Count} detectors of {city.CityId} replay a recorded day from yesterday's midnight at {context.Speed:G} city minutes a second until now, then in real time, with {city.Signals.Count} signals' states; the live twin writes every road's flow, flowLower/flowUpper (90%), meanSpeed and density."),
             [
                 ["query", $"SELECT $dtId, flow, flowLower, flowUpper, meanSpeed, observed FROM DIGITALTWINS WHERE IS_OF_MODEL('{CityTwin.RoadModelId}')"],
                 ["watch", "--twin", city.CityId],
@@ -48,7 +48,8 @@ public sealed class CityDemo : IPackDemo
     {
         await using var link = await context.ConnectAsync($"city-{city.CityId}", ct);
         var now = context.Time.GetUtcNow();
-        var day = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+        // Yesterday first: the twin has a whole day of history, and a replay started just after midnight has periods to send.
+        var day = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-1);
         var interval = TimeSpan.FromSeconds(city.Periods[0].Key / 60 / Math.Max(context.Speed, 1e-6)) is var i && i > TimeSpan.Zero ? i : TimeSpan.FromSeconds(1);
         while (!ct.IsCancellationRequested)
         {
