@@ -50,7 +50,8 @@ public sealed class CityDemo : IPackDemo
         var now = context.Time.GetUtcNow();
         // Yesterday first: the twin has a whole day of history, and a replay started just after midnight has periods to send.
         var day = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-1);
-        var interval = TimeSpan.FromSeconds(city.Periods[0].Key / 60 / Math.Max(context.Speed, 1e-6)) is var i && i > TimeSpan.Zero ? i : TimeSpan.FromSeconds(1);
+        var first = city.Periods[0];
+        var interval = TimeSpan.FromSeconds((first.Key - first.Min(r => r.Begin)) / 60 / Math.Max(context.Speed, 1e-6));
         while (!ct.IsCancellationRequested)
         {
             foreach (var period in city.Periods)
