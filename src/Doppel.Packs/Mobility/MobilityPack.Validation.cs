@@ -123,10 +123,15 @@ public sealed partial class MobilityPack
 
     private static string Row(TrafficComparison c, string result)
     {
-        static string Kpi(KpiComparison k) => string.Create(CultureInfo.InvariantCulture, $"{k.Doppel:0.00} / {k.Sumo:0.00} ({k.RelativeDifference:+0.0%;-0.0%})");
+        static string Kpi(KpiComparison k) => string.Create(CultureInfo.InvariantCulture, $"{k.Doppel:0.00} / {k.Sumo:0.00} ({Percent(k.RelativeDifference)})");
+        var time = c.DoppelTime > TimeSpan.Zero ? string.Create(CultureInfo.InvariantCulture, $"{c.DoppelTime.TotalSeconds:0.0} / {c.SumoTime.TotalSeconds:0.0}") : "-";
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {c.Scenario} | {c.DoppelArrived}/{c.SumoArrived} | {Kpi(c.Duration)} | {Kpi(c.WaitingTime)} | {Kpi(c.TimeLoss)} | {c.Durations.Statistic:0.000} ({c.Durations.PValue:0.000}) | {c.DoppelCollisions} | {c.DoppelTeleports}/{c.SumoTeleports} | {c.DoppelTime.TotalSeconds:0.0} / {c.SumoTime.TotalSeconds:0.0} | {result} |");
+            $"| {c.Scenario} | {c.DoppelArrived}/{c.SumoArrived} | {Kpi(c.Duration)} | {Kpi(c.WaitingTime)} | {Kpi(c.TimeLoss)} | {c.Durations.Statistic:0.000} ({c.Durations.PValue:0.000}) | {c.DoppelCollisions} | {c.DoppelTeleports}/{c.SumoTeleports} | {time} | {result} |");
     }
+
+    /// <summary>A relative difference as a signed percentage with one decimal ("+1.8%", "-0.3%", "0.0%").</summary>
+    internal static string Percent(double fraction) =>
+        double.IsFinite(fraction) ? (Math.Round(fraction * 100, 1) + 0.0).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + "%" : "n/a";
 
     private static async Task<VerbResult> BenchAsync(VerbContext context, CancellationToken ct)
     {

@@ -182,7 +182,8 @@ public sealed partial class TrafficSimulation
                     var waitsInside = net.LinkCont[link] && net.LinkVia[link].Length > 1;
                     decided = !waitsInside;
                     SetCheckTimes(i, link, seen, v, vPlan);
-                    fleet.ApproachLink[i] = link;
+                    // SUMO's setRequest: only a vehicle that means to move (planned speed above zero) asks for the link.
+                    fleet.ApproachLink[i] = vPlan > CarFollowing.Eps ? link : -1;
                     fleet.ApproachArrival[i] = fleet.CheckArrival[i];
                     fleet.ApproachLeave[i] = fleet.CheckLeave[i];
                     if (!waitsInside && !(state is 'G' or 'M' or 'y' or 'Y'))
@@ -270,7 +271,8 @@ public sealed partial class TrafficSimulation
         fleet.PlanSpeed[i] = vPlan;
     }
 
-    // SUMO's arrival estimate at a link: accelerate towards the speed allowed there, then cross it with the vehicle's length.
+    // The arrival estimate at a link: accelerate towards the speed allowed there; it leaves once its length and the
+    // link's have passed, accelerating, and no faster than the link's limit.
     private void SetCheckTimes(int i, int link, double seen, double v, double vPlan)
     {
         var accel = fleet.Accel[i];
@@ -320,10 +322,23 @@ public sealed partial class TrafficSimulation
         var wait = fleet.CheckIsWait[i];
         foreach (var lane in wait ? net.WaitFoeLanes[link] : net.CheckFoeLanes[link])
         {
-            foreach (var o in laneVehicles[lane])
+            var list = laneVehicles[lane];
+            if (list.Count == 0)
             {
-                // A foe stopped at its own wait point has not reached the conflict area yet.
-                if (o != i && !(net.InternalWait[lane] >= 0 && fleet.Speed[o] < CarFollowing.HaltingSpeed))
+                continue;
+            }
+            // A foe blocks until its back has cleared the conflict point; one stopped at its own wait point has not reached it.
+            var crossing = net.CrossingOn(link, lane);
+            foreach (var o in list)
+            {
+                if (o != i && fleet.Pos[o] - fleet.Length[o] < crossing + CarFollowing.Eps && !(net.InternalWait[lane] >= 0 && fleet.Speed[o] < CarFollowing.HaltingSpeed))
+                {
+                    return false;
+                }
+            }
+            foreach (var p in lanePartials[lane])
+            {
+                if (p.Back < crossing)
                 {
                     return false;
                 }
@@ -353,6 +368,27 @@ public sealed partial class TrafficSimulation
             }
         }
         return true;
+    }
+
+    private string Blocker(int i, int link)
+    {
+        var wait = fleet.CheckIsWait[i];
+        var text = $"link {link} {net.LaneId[net.LinkFrom[link]]}->{net.LaneId[net.LinkTo[link]]} state={net.State(link)} wait={wait}:";
+        foreach (var lane in wait ? net.WaitFoeLanes[link] : net.CheckFoeLanes[link])
+        {
+            foreach (var o in laneVehicles[lane])
+            {
+                text += $" on {net.LaneId[lane]} {fleet.Id[o]} back={fleet.Pos[o] - fleet.Length[o]:0.0} crossing={net.CrossingOn(link, lane):0.0} v={fleet.Speed[o]:0.0};";
+            }
+        }
+        foreach (var foe in wait ? net.WaitFoeLinks[link] : net.CheckFoeLinks[link])
+        {
+            for (var a = approachHead[foe]; a >= 0; a = fleet.ApproachNext[a])
+            {
+                text += $" approaching {net.LaneId[net.LinkFrom[foe]]} {fleet.Id[a]} arr={fleet.ApproachArrival[a] - Time:0.0} v={fleet.Speed[a]:0.0} lane={net.LaneId[fleet.Lane[a]]} pos={fleet.Pos[a]:0.0} check={fleet.CheckLink[a]};";
+            }
+        }
+        return text;
     }
 
     private void ExecuteVehicle(int i)
@@ -572,7 +608,8 @@ public sealed partial class TrafficSimulation
             {
                 var r = fleet.Route[i];
                 var ri = fleet.RouteIndex[i];
-                Console.Error.WriteLine($"teleport t={t} {fleet.Id[i]} lane={net.LaneId[fleet.Lane[i]]} pos={fleet.Pos[i]:0.00} next={(ri + 1 < r.Length ? net.EdgeId[r[ri + 1]] : "-")} plan={fleet.PlanSpeed[i]:0.00} check={fleet.CheckLink[i]} onlane={laneVehicles[fleet.Lane[i]].Count}");
+                var why = fleet.CheckLink[i] >= 0 ? Blocker(i, fleet.CheckLink[i]) : "";
+                Console.Error.WriteLine($"teleport {why} t={t} {fleet.Id[i]} lane={net.LaneId[fleet.Lane[i]]} pos={fleet.Pos[i]:0.00} next={(ri + 1 < r.Length ? net.EdgeId[r[ri + 1]] : "-")} plan={fleet.PlanSpeed[i]:0.00} check={fleet.CheckLink[i]} onlane={laneVehicles[fleet.Lane[i]].Count}");
             }
             fleet.StoppedTime[i] = 0;
             var lane = fleet.Lane[i];

@@ -42,7 +42,7 @@ public sealed record KolmogorovSmirnov(double Statistic, double PValue, int Size
     }
 
     /// <summary>Q(λ) = 2 Σ (-1)^(k-1) exp(-2 k² λ²), the probability that Kolmogorov's statistic exceeds λ.</summary>
-    internal static double LimitingTail(double lambda)
+    public static double LimitingTail(double lambda)
     {
         if (lambda < 0.2)
         {

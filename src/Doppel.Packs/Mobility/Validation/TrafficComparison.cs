@@ -42,7 +42,7 @@ public sealed record TrafficComparison(string Scenario, int DoppelArrived, int S
             {
                 if (!kpi.Passes(Criteria.MeanTolerance))
                 {
-                    failures.Add($"mean {kpi.Name} {kpi.Doppel:0.00} s vs SUMO's {kpi.Sumo:0.00} s ({kpi.RelativeDifference:+0.0%;-0.0%}, allowed ±{Criteria.MeanTolerance:0%})");
+                    failures.Add($"mean {kpi.Name} {kpi.Doppel:0.00} s vs SUMO's {kpi.Sumo:0.00} s ({MobilityPack.Percent(kpi.RelativeDifference)}, allowed ±{Criteria.MeanTolerance:0%})");
                 }
             }
             if (!Durations.Passes(Criteria.Alpha))
