@@ -11,6 +11,9 @@ public sealed partial class TrafficSimulation
     // SUMO's look-ahead time at junctions: a foe must arrive this much after ego has left, or leave this much before.
     private const double JunctionLookahead = 1.0;
 
+    // SUMO's default foe visibility distance at a junction (m).
+    private const double FoeVisibility = 4.5;
+
     private static readonly HashSet<string>? trace = Environment.GetEnvironmentVariable("DOPPEL_TRACE")?.Split(',').ToHashSet();
 
     private double SafeFollow(int i, double gap, double speed, double leaderSpeed, double leaderDecel)
@@ -186,6 +189,13 @@ public sealed partial class TrafficSimulation
                     fleet.ApproachLink[i] = vPlan > CarFollowing.Eps ? link : -1;
                     fleet.ApproachArrival[i] = fleet.CheckArrival[i];
                     fleet.ApproachLeave[i] = fleet.CheckLeave[i];
+                    if (!(state is 'G' or 'M' or 'y' or 'Y') && seen > FoeVisibility && seen > CarFollowing.BrakeGap(v, fleet.Decel[i], 0, dt))
+                    {
+                        // SUMO slows down for a minor link until the foes are in sight (4.5 m before it): it must be able
+                        // to stop there, which caps its speed at the visibility distance.
+                        var atVisibility = CarFollowing.SafeStopSpeed(FoeVisibility, fleet.Decel[i], 0, dt);
+                        vPlan = Math.Min(vPlan, CarFollowing.FreeSpeed(fleet.Decel[i], seen - FoeVisibility, atVisibility, dt));
+                    }
                     if (!waitsInside && !(state is 'G' or 'M' or 'y' or 'Y'))
                     {
                         fleet.CheckLink[i] = link;
@@ -271,16 +281,21 @@ public sealed partial class TrafficSimulation
         fleet.PlanSpeed[i] = vPlan;
     }
 
-    // The arrival estimate at a link: accelerate towards the speed allowed there; it leaves once its length and the
-    // link's have passed, accelerating, and no faster than the link's limit.
+    // SUMO's arrival estimate at a link (getMinimalArrivalTime): from the current speed, accelerate as fast as possible
+    // to the speed it may pass with, then hold it; it leaves once its length and the link's have passed.
     private void SetCheckTimes(int i, int link, double seen, double v, double vPlan)
     {
         var accel = fleet.Accel[i];
+        var decel = fleet.Decel[i];
         var viaLimit = net.LinkVia[link].Length > 0 ? DesiredSpeed(i, net.LinkVia[link][0]) : DesiredSpeed(i, net.LinkTo[link]);
-        var arrivalSpeed = Math.Min(Math.Sqrt((v * v) + (2 * accel * Math.Max(seen, 0))), Math.Max(viaLimit, vPlan));
-        var arrival = seen <= 0 ? 0 : seen / Math.Max((Math.Max(v, vPlan) + arrivalSpeed) * 0.5, CarFollowing.HaltingSpeed);
+        var arrivalSpeed = Math.Min(Math.Sqrt((vPlan * vPlan) + (2 * accel * Math.Max(seen, 0))), viaLimit);
+        var accelerate = arrivalSpeed >= v ? accel : -decel;
+        var accelTime = (arrivalSpeed - v) / accelerate;
+        var accelWay = accelTime * (arrivalSpeed + v) * 0.5;
+        var arrival = seen <= 0 ? 0 : accelTime + (Math.Max(0, seen - accelWay) / Math.Max(Math.Max(v, arrivalSpeed), CarFollowing.HaltingSpeed));
         var cross = net.LinkLength[link] + fleet.Length[i];
-        var leave = arrival + Math.Max((Math.Sqrt((arrivalSpeed * arrivalSpeed) + (2 * accel * cross)) - arrivalSpeed) / accel, cross / Math.Max(viaLimit, CarFollowing.HaltingSpeed));
+        var leaveSpeed = Math.Min(viaLimit, Math.Sqrt((arrivalSpeed * arrivalSpeed) + (2 * accel * cross)));
+        var leave = arrival + (cross / Math.Max(0.5 * (arrivalSpeed + leaveSpeed), CarFollowing.Eps));
         fleet.CheckArrival[i] = Time + arrival;
         fleet.CheckLeave[i] = Time + leave;
     }
