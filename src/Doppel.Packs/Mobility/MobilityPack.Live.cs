@@ -49,6 +49,9 @@ public sealed partial class MobilityPack
     private static async Task<VerbResult> TwinsAsync(VerbContext context, CancellationToken ct)
     {
         var netFile = context.Argument("net")!;
+        var output = context.Text("output");
+        // The server first: an absent one is said as such, before the files are read.
+        var missing = output is null ? await MissingModelsAsync(context, ct) : null;
         var network = SumoNetworkReader.Read(netFile);
         if (!network.IsSuccess)
         {
@@ -82,7 +85,7 @@ public sealed partial class MobilityPack
         var city = twins.Value!;
         var summary = string.Create(CultureInfo.InvariantCulture,
             $"{city.Twins.Count} twins ({Count(city, CityTwin.RoadModelId)} roads, {Count(city, CityTwin.IntersectionModelId)} intersections, {Count(city, CityTwin.SignalModelId)} signals, {Count(city, CityTwin.DetectorModelId)} detectors) and {city.Relationships.Count} relationships");
-        if (context.Text("output") is { } output)
+        if (output is not null)
         {
             try
             {
@@ -95,11 +98,11 @@ public sealed partial class MobilityPack
             await context.Out.WriteLineAsync($"{summary} written to {output}.");
             return VerbResult.Ok;
         }
-        return await SendAsync(context, city, summary, ct);
+        return await SendAsync(context, city, missing!, summary, ct);
     }
 
-    /// <summary>Uploads the models the server lacks, then puts every twin and relationship (an existing one is replaced).</summary>
-    private static async Task<VerbResult> SendAsync(VerbContext context, CityTwins city, string summary, CancellationToken ct)
+    /// <summary>The pack's models the server does not have yet.</summary>
+    private static async Task<JsonArray> MissingModelsAsync(VerbContext context, CancellationToken ct)
     {
         using var models = JsonDocument.Parse(Resource("models.json"));
         var missing = new JsonArray();
@@ -112,6 +115,12 @@ public sealed partial class MobilityPack
                 missing.Add(JsonNode.Parse(model.GetRawText()));
             }
         }
+        return missing;
+    }
+
+    /// <summary>Uploads the models the server lacks, then puts every twin and relationship (an existing one is replaced).</summary>
+    private static async Task<VerbResult> SendAsync(VerbContext context, CityTwins city, JsonArray missing, string summary, CancellationToken ct)
+    {
         if (missing.Count > 0)
         {
             var (status, body) = await context.SendAsync(HttpMethod.Post, "/models", missing.ToJsonString(), ct);
