@@ -3,8 +3,9 @@ namespace Doppel.Packs.Mobility.Network;
 /// <summary>
 /// Fastest paths over a network's normal edges at free-flow speed, honouring connections, as SUMO's duarouter finds
 /// them with its defaults: an edge costs its length over its speed limit, a turn costs the travel time over its internal
-/// lane, and equal costs go to the edge that comes first in the file (duarouter's Dijkstra breaks ties by edge number).
-/// Closed edges are never used.
+/// lanes (a turn may cross an internal junction: two internal lanes in a row) plus <see cref="MinorPenalty"/> on a minor
+/// link (duarouter's <c>--weights.minor-penalty</c>), and equal costs go to the edge that comes first in the file
+/// (duarouter's Dijkstra breaks ties by edge number). Closed edges are never used.
 /// </summary>
 public sealed class RoadRouter
 {
@@ -25,6 +26,14 @@ public sealed class RoadRouter
             indexById[edges[i].Id] = i;
         }
         cost = edges.Select(e => e.Lanes.Max(l => l.Length) / e.Lanes.Max(l => l.Speed)).ToArray();
+        var next = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var connection in network.Connections)
+        {
+            if (connection.Via is { } after && network.FindEdge(connection.From) is { IsInternal: true } inside)
+            {
+                next[inside.Lanes[connection.FromLane].Id] = after;
+            }
+        }
         var best = new Dictionary<(int, int), double>();
         foreach (var connection in network.Connections)
         {
@@ -33,7 +42,11 @@ public sealed class RoadRouter
             {
                 continue;
             }
-            var via = connection.Via is { } viaId && network.FindLane(viaId) is { } lane ? lane.Length / lane.Speed : 0;
+            var via = connection.State is 'm' or 'o' or '=' or 's' or 'w' ? MinorPenalty : 0;
+            for (var laneId = connection.Via; laneId is not null && network.FindLane(laneId) is { } lane; laneId = next.GetValueOrDefault(laneId))
+            {
+                via += lane.Length / lane.Speed;
+            }
             best[(from, to)] = best.TryGetValue((from, to), out var known) ? Math.Min(known, via) : via;
         }
         var lists = new List<(int, double)>[edges.Length];
@@ -43,6 +56,9 @@ public sealed class RoadRouter
         }
         successors = lists.Select(l => l?.ToArray() ?? []).ToArray();
     }
+
+    /// <summary>Seconds added to a turn over a minor link (one that yields), as duarouter's default.</summary>
+    public const double MinorPenalty = 1.5;
 
     /// <summary>The network this router routes on.</summary>
     public RoadNetwork Network => network;

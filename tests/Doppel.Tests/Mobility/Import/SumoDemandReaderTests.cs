@@ -60,6 +60,20 @@ public sealed class SumoDemandReaderTests
         Assert.All(read.Value.Vehicles, v => Assert.Equal(TrafficDemand.DefaultTypeId, v.TypeId));
     }
 
+    [Fact]
+    public void Trips_routed_by_the_router_are_mostly_the_routes_duarouter_chose()
+    {
+        var trips = SumoDemandReader.Read(Grid, [SumoFiles.Path("grid4.trips.xml")]);
+        var routes = SumoDemandReader.Read(Grid, [SumoFiles.Path("grid4.rou.xml")]);
+
+        Assert.True(trips.IsSuccess, trips.Error?.Message);
+        var same = trips.Value.Vehicles.Zip(routes.Value!.Vehicles).Count(p => p.First.Route.SequenceEqual(p.Second.Route));
+
+        // Where they differ, the two routes cost the same to within a few tenths of a second in a grid of equal blocks;
+        // duarouter's cost of a turn is not exactly reproduced (docs/traffic-validation.md).
+        Assert.InRange(same, 360, 400);
+    }
+
     [Theory]
     [InlineData("<routes>\n<vehicle id=\"a\" depart=\"0\" route=\"nope\"/></routes>", "d.rou.xml:2: vehicle 'a' uses route 'nope', which no route before it defines.")]
     [InlineData("<routes><route id=\"r\" edges=\"A0A1 XX\"/></routes>", "d.rou.xml:1: the route names edge 'XX', which the network does not have.")]

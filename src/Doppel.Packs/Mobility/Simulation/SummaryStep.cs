@@ -1,0 +1,5 @@
+namespace Doppel.Packs.Mobility.Simulation;
+
+/// <summary>The network's state after one step with SUMO's <c>summary</c> fields.</summary>
+public sealed record SummaryStep(double Time, int Loaded, int Inserted, int Running, int Waiting, int Ended, int Arrived,
+    int Collisions, int Teleports, int Halting, double MeanWaitingTime, double MeanTravelTime, double MeanSpeed);
