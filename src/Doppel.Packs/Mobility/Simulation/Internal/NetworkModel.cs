@@ -206,6 +206,38 @@ internal sealed class NetworkModel
             }
         }
 
+        // The foes a link checks: at its junction the links it must yield to and their internal lanes; at an internal
+        // junction (the wait point of a cont link) SUMO's internal junction lists the foe internal lanes (intLanes) and the
+        // incoming lanes whose links through those lanes it yields to.
+        CheckFoeLinks = new int[LinkCount][];
+        CheckFoeLanes = new int[LinkCount][];
+        WaitFoeLinks = new int[LinkCount][];
+        WaitFoeLanes = new int[LinkCount][];
+        var linksFromLane = Enumerable.Range(0, LaneCount).Select(_ => new List<int>()).ToArray();
+        for (var l = 0; l < LinkCount; l++)
+        {
+            linksFromLane[LinkFrom[l]].Add(l);
+        }
+        for (var l = 0; l < LinkCount; l++)
+        {
+            CheckFoeLinks[l] = LinkFoes[l];
+            CheckFoeLanes[l] = [.. LinkFoes[l].SelectMany(f => LinkVia[f]).Distinct()];
+            WaitFoeLinks[l] = [];
+            WaitFoeLanes[l] = [];
+            if (LinkVia[l].Length > 1 && network.FindJunction(LaneId[LinkVia[l][1]]) is { Type: "internal" } inner)
+            {
+                var foeLanes = inner.InternalLanes.Where(laneByid.ContainsKey).Select(id => laneByid[id]).ToHashSet();
+                WaitFoeLanes[l] = [.. foeLanes];
+                WaitFoeLinks[l] = [.. inner.IncomingLanes.Skip(1).Where(laneByid.ContainsKey).SelectMany(id => linksFromLane[laneByid[id]])
+                    .Where(f => LinkVia[f].Length > 0 && foeLanes.Contains(LinkVia[f][0])).Distinct()];
+            }
+            else if (LinkCont[l] && LinkVia[l].Length > 1)
+            {
+                WaitFoeLinks[l] = LinkFoes[l];
+                WaitFoeLanes[l] = CheckFoeLanes[l];
+            }
+        }
+
         // Outgoing links per normal lane, so the step finds the link to a route's next edge in a few compares.
         LaneLinks = new int[LaneCount][];
         var outgoing = Enumerable.Range(0, LaneCount).Select(_ => new List<int>()).ToArray();
@@ -217,6 +249,16 @@ internal sealed class NetworkModel
         {
             LaneLinks[i] = [.. outgoing[i]];
         }
+
+        var incoming = Enumerable.Range(0, LaneCount).Select(_ => new List<int>()).ToArray();
+        for (var i = 0; i < LaneCount; i++)
+        {
+            if (LaneInternal[i] && InternalNext[i] >= 0)
+            {
+                incoming[InternalNext[i]].Add(i);
+            }
+        }
+        LaneIncoming = [.. incoming.Select(l => l.ToArray())];
 
         TlsIds = [.. tlsIds];
         Programs = new SignalProgram[TlsIds.Length];
@@ -299,7 +341,22 @@ internal sealed class NetworkModel
 
     public double[] LinkLength { get; }
 
+    /// <summary>Links whose approaching vehicles can block this link at its junction.</summary>
+    public int[][] CheckFoeLinks { get; }
+
+    /// <summary>Internal lanes whose vehicles block this link at its junction.</summary>
+    public int[][] CheckFoeLanes { get; }
+
+    /// <summary>For a cont link, links whose approaching vehicles block it at its internal junction.</summary>
+    public int[][] WaitFoeLinks { get; }
+
+    /// <summary>For a cont link, internal lanes whose vehicles block it at its internal junction.</summary>
+    public int[][] WaitFoeLanes { get; }
+
     public int[][] LaneLinks { get; }
+
+    /// <summary>For each lane, the internal lanes that end on it.</summary>
+    public int[][] LaneIncoming { get; }
 
     public string[] TlsIds { get; }
 
@@ -311,6 +368,80 @@ internal sealed class NetworkModel
     public string[] TlsState { get; }
 
     public int[] TlsPhase { get; }
+
+    private readonly Dictionary<long, double> crossings = [];
+    private readonly Lock crossingLock = new();
+
+    /// <summary>
+    /// How far along a foe internal lane its path crosses the given link's internal lanes (SUMO's conflict point), or
+    /// the foe lane's length when they only merge: a foe vehicle whose back has passed it no longer blocks the link.
+    /// </summary>
+    public double CrossingOn(int link, int foeLane)
+    {
+        var key = ((long)link << 32) | (uint)foeLane;
+        lock (crossingLock)
+        {
+            if (crossings.TryGetValue(key, out var known))
+            {
+                return known;
+            }
+        }
+        var foe = LaneShape[foeLane];
+        var result = LaneLength[foeLane];
+        var travelled = 0.0;
+        var geometric = 0.0;
+        for (var k = 1; k < foe.Length; k++)
+        {
+            geometric += Distance(foe[k - 1], foe[k]);
+        }
+        var scale = geometric > 0 ? LaneLength[foeLane] / geometric : 1;
+        var found = false;
+        for (var k = 1; k < foe.Length && !found; k++)
+        {
+            var best = double.MaxValue;
+            foreach (var via in LinkVia[link])
+            {
+                var own = LaneShape[via];
+                for (var m = 1; m < own.Length; m++)
+                {
+                    if (Intersect(foe[k - 1], foe[k], own[m - 1], own[m], out var t) && t < best)
+                    {
+                        best = t;
+                    }
+                }
+            }
+            if (best < double.MaxValue)
+            {
+                result = Math.Min(LaneLength[foeLane], (travelled + (best * Distance(foe[k - 1], foe[k]))) * scale);
+                found = true;
+            }
+            travelled += Distance(foe[k - 1], foe[k]);
+        }
+        lock (crossingLock)
+        {
+            crossings[key] = result;
+        }
+        return result;
+    }
+
+    private static double Distance(Point2 a, Point2 b) => Math.Sqrt(((b.X - a.X) * (b.X - a.X)) + ((b.Y - a.Y) * (b.Y - a.Y)));
+
+    private static bool Intersect(Point2 p1, Point2 p2, Point2 q1, Point2 q2, out double t)
+    {
+        var rx = p2.X - p1.X;
+        var ry = p2.Y - p1.Y;
+        var sx = q2.X - q1.X;
+        var sy = q2.Y - q1.Y;
+        var denominator = (rx * sy) - (ry * sx);
+        t = 0;
+        if (Math.Abs(denominator) < 1e-12)
+        {
+            return false;
+        }
+        t = (((q1.X - p1.X) * sy) - ((q1.Y - p1.Y) * sx)) / denominator;
+        var u = (((q1.X - p1.X) * ry) - ((q1.Y - p1.Y) * rx)) / denominator;
+        return t >= 0 && t <= 1 && u >= 0 && u <= 1;
+    }
 
     /// <summary>The link from a normal lane to a lane of the given edge, or -1.</summary>
     public int FindLink(int lane, int toEdge)
