@@ -124,6 +124,20 @@ public sealed class TrafficWhatIfApiTests(ServerFixture server) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_city_sample_forks_on_its_shipped_network()
+    {
+        await server.SendOkAsync(HttpMethod.Post, "/doppel/samples/city/load");
+
+        var result = await server.SendOkAsync(HttpMethod.Post, "/doppel/scenarios", """
+            {"kind": "traffic", "city": "city", "run": {"duration": 600, "replications": 2, "seed": 1}, "whatIf": {"close road-A1B1": {"close": ["road-A1B1"]}}}
+            """);
+
+        var scenarios = result["scenarios"]!.AsArray();
+        Assert.Equal(["baseline", "close road-A1B1"], scenarios.Select(s => (string)s!["name"]!));
+        Assert.All(scenarios, s => Assert.True((double)s!["kpis"]!["throughput"]!["mean"]! > 0, s.ToJsonString()));
+    }
+
+    [Fact]
     public async Task A_fork_of_a_missing_city_is_not_found()
     {
         using var response = await server.SendAsync(HttpMethod.Post, "/doppel/scenarios", """{"kind": "traffic", "city": "no-such-city"}""");

@@ -29,7 +29,7 @@ internal sealed class LiveDemand
         {
             var cumulative = 0.0;
             var list = new List<(string, double)>();
-            foreach (var next in graph.Next(road.Edge))
+            foreach (var next in graph.NextWithTurnarounds(road.Edge))
             {
                 if (road.Turns.TryGetValue(next, out var fraction))
                 {

@@ -10,6 +10,7 @@ namespace Doppel.Packs.Mobility.Planning.Internal;
 internal sealed class RoadGraph
 {
     private readonly FrozenDictionary<string, string[]> _next;
+    private readonly FrozenDictionary<string, string[]> _nextWithTurnarounds;
     private readonly FrozenDictionary<string, string[]> _previous;
 
     public RoadGraph(RoadNetwork network)
@@ -38,6 +39,7 @@ internal sealed class RoadGraph
         }
         // A turn-around is a way on only where nothing else is (a dead end).
         _next = next.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.Any(x => x.Direction != 't') ? [.. kv.Value.Where(x => x.Direction != 't').Select(x => x.To)] : kv.Value.Select(x => x.To).ToArray(), StringComparer.Ordinal);
+        _nextWithTurnarounds = next.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.Select(x => x.To).ToArray(), StringComparer.Ordinal);
         _previous = previous.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
         FreeFlowTime = Edges.ToFrozenDictionary(e => e.Id, e => e.Lanes[0].Length / Math.Max(e.Lanes[0].Speed, 0.1), StringComparer.Ordinal);
         var reverse = Edges.GroupBy(e => (e.From, e.To)).ToDictionary(g => g.Key, g => g.First().Id);
@@ -59,6 +61,9 @@ internal sealed class RoadGraph
     public FrozenDictionary<string, double> FreeFlowTime { get; }
 
     public IReadOnlyList<string> Next(string edge) => _next.GetValueOrDefault(edge) ?? [];
+
+    /// <summary>Every edge a connection leads to from <paramref name="edge"/>, turn-arounds included (where traffic may turn back).</summary>
+    public IReadOnlyList<string> NextWithTurnarounds(string edge) => _nextWithTurnarounds.GetValueOrDefault(edge) ?? [];
 
     public IReadOnlyList<string> Previous(string edge) => _previous.GetValueOrDefault(edge) ?? [];
 
