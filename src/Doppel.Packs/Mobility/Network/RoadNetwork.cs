@@ -41,6 +41,9 @@ public sealed record RoadNetwork
     public Lane? FindLane(string id) => lanesById.GetValueOrDefault(id);
 
     public Junction? FindJunction(string id) => junctionsById.GetValueOrDefault(id);
+
+    /// <summary>SUMO's <c>netOffset</c>: what was added to the source coordinates to give the network's (kept so files round-trip).</summary>
+    public Point2 NetOffset { get; init; }
 }
 
 /// <summary>What an edge is for; SUMO's <c>function</c> attribute (absent means normal).</summary>
