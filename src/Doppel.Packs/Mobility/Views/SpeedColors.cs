@@ -5,7 +5,7 @@ namespace Doppel.Packs.Mobility.Views;
 /// <summary>
 /// The colour of a road by how fast its vehicles drive, as a share of the road's speed limit: red at a standstill,
 /// yellow at half the limit, green at the limit. Shares are cut to 21 steps (0, 0.05, ..., 1), so a picture, an
-/// animation's palette and the console's map (map.js holds the same stops) show one colour for one speed.
+/// animation's palette and the console's map (map.js holds the same stops and rounds halves up as here) show one colour for one speed.
 /// </summary>
 public static class SpeedColors
 {
@@ -24,7 +24,7 @@ public static class SpeedColors
         {
             return NoTraffic;
         }
-        var step = Math.Round(Math.Clamp(ratio, 0, 1) * Steps) / Steps;
+        var step = Math.Round(Math.Clamp(ratio, 0, 1) * Steps, MidpointRounding.AwayFromZero) / Steps;
         for (var i = 1; i < Stops.Length; i++)
         {
             if (step <= Stops[i].At)
@@ -46,7 +46,7 @@ public static class SpeedColors
     private static uint Mix(uint from, uint to, double t)
     {
         static uint Channel(uint c, int shift) => (c >> shift) & 0xFF;
-        uint Blend(int shift) => (uint)Math.Round(Channel(from, shift) + ((Channel(to, shift) - (double)Channel(from, shift)) * t));
+        uint Blend(int shift) => (uint)Math.Round(Channel(from, shift) + ((Channel(to, shift) - (double)Channel(from, shift)) * t), MidpointRounding.AwayFromZero);
         return (Blend(16) << 16) | (Blend(8) << 8) | Blend(0);
     }
 }
