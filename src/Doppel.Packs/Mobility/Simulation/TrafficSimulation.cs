@@ -1,0 +1,244 @@
+using System.Diagnostics;
+using Doppel.Packs.Mobility.Demand;
+using Doppel.Packs.Mobility.Network;
+using Doppel.Packs.Mobility.Simulation.Internal;
+
+namespace Doppel.Packs.Mobility.Simulation;
+
+/// <summary>
+/// A microscopic traffic simulation with SUMO's semantics: vehicles follow their routes lane by lane (internal lanes
+/// inside junctions included) with Krauss or IDM car following, change lanes strategically and for speed (LC2013-like),
+/// obey signals and the junctions' right of way, are inserted and teleported as SUMO does, and record SUMO's tripinfo.
+/// Every step plans all vehicles, registers their approaches at junctions, then moves them (parallel where the update
+/// reads only the previous state, so any thread count gives the same result).
+/// </summary>
+public sealed partial class TrafficSimulation
+{
+    private readonly NetworkModel net;
+    private readonly TrafficOptions options;
+    private readonly double dt;
+    private readonly Fleet fleet;
+    private readonly Dictionary<string, VehicleType> types;
+    private readonly bool[] closedEdges;
+    private readonly List<int>[] laneVehicles;
+    private readonly List<Partial>[] lanePartials;
+    private readonly List<int> touchedPartialLanes = [];
+    private readonly double[] laneBrutto;
+    private readonly bool[] laneHalted;
+    private readonly int[] approachHead;
+    private readonly List<int> touchedLinks = [];
+    private readonly List<int> running = [];
+    private readonly List<int> pending = [];
+    private readonly List<TripInfo> trips = [];
+    private readonly List<SummaryStep> summary = [];
+    private readonly List<TrafficFrame> frames = [];
+    private readonly DetectorSet detectors;
+    private readonly HashSet<int> blockedInsertEdges = [];
+    private readonly ParallelOptions parallel;
+    private readonly Stopwatch clock = new();
+    private double nextFrame;
+    private int collisions;
+    private int teleports;
+    private int inserted;
+    private double durationSum;
+
+    /// <summary>Builds a simulation of the demand on the network; throws <see cref="ArgumentException"/> for options or demand it cannot run (see <see cref="Create"/>).</summary>
+    public TrafficSimulation(RoadNetwork network, TrafficDemand demand, TrafficOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(demand);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!(options.StepLength > 0 && options.StepLength <= 10))
+        {
+            throw new ArgumentException($"The step length must be in (0, 10] s, not {options.StepLength}.", nameof(options));
+        }
+        if (options.Threads < 1)
+        {
+            throw new ArgumentException($"Threads must be at least 1, not {options.Threads}.", nameof(options));
+        }
+        this.options = options;
+        dt = options.StepLength;
+        net = new NetworkModel(network);
+        types = new Dictionary<string, VehicleType>(demand.Types, StringComparer.Ordinal);
+        closedEdges = new bool[net.EdgeId.Length];
+        laneVehicles = new List<int>[net.LaneCount];
+        lanePartials = new List<Partial>[net.LaneCount];
+        for (var i = 0; i < net.LaneCount; i++)
+        {
+            laneVehicles[i] = [];
+            lanePartials[i] = [];
+        }
+        laneBrutto = new double[net.LaneCount];
+        laneHalted = new bool[net.LaneCount];
+        approachHead = new int[net.LinkCount];
+        Array.Fill(approachHead, -1);
+        fleet = new Fleet(Math.Max(16, demand.Vehicles.Count));
+        detectors = new DetectorSet(net, options.Detectors, options.Begin);
+        parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Threads };
+        Time = options.Begin;
+        nextFrame = options.Begin;
+        AddVehicles(demand.Vehicles);
+    }
+
+    /// <summary>Builds a simulation, or says which option, type or route it cannot run.</summary>
+    public static Result<TrafficSimulation> Create(RoadNetwork network, TrafficDemand demand, TrafficOptions options)
+    {
+        try
+        {
+            return Result<TrafficSimulation>.Ok(new TrafficSimulation(network, demand, options));
+        }
+        catch (ArgumentException e)
+        {
+            return Result<TrafficSimulation>.Fail("traffic.invalid", e.Message);
+        }
+    }
+
+    /// <summary>The simulation time in seconds: the next step simulates this moment.</summary>
+    public double Time { get; private set; }
+
+    /// <summary>Whether the end is reached, or no vehicle runs or waits to depart (when no end was given).</summary>
+    public bool IsFinished => options.End is { } end ? Time > end + 1e-9 : Time > options.Begin && running.Count == 0 && pending.Count == 0;
+
+    /// <summary>Completed detector intervals so far, in order.</summary>
+    public IReadOnlyList<DetectorInterval> DetectorIntervals => detectors.Intervals;
+
+    /// <summary>Vehicle-steps simulated so far (the speed unit).</summary>
+    public long VehicleUpdates { get; private set; }
+
+    /// <summary>Vehicles that collided so far (a follower's front past its leader's back on one lane).</summary>
+    public int Collisions => collisions;
+
+    /// <summary>Vehicles teleported so far after standing longer than <see cref="TrafficOptions.TimeToTeleport"/>.</summary>
+    public int Teleports => teleports;
+
+    /// <summary>Trips of vehicles that arrived so far.</summary>
+    public IReadOnlyList<TripInfo> Trips => trips;
+
+    /// <summary>Runs until the end or until every vehicle has arrived.</summary>
+    public TrafficResult Run(CancellationToken ct = default)
+    {
+        while (!IsFinished)
+        {
+            ct.ThrowIfCancellationRequested();
+            Step();
+        }
+        return Result();
+    }
+
+    /// <summary>What the run has produced so far.</summary>
+    public TrafficResult Result() => new([.. trips], [.. summary], [.. detectors.Intervals], [.. frames], collisions, teleports, VehicleUpdates, Time - dt, clock.Elapsed);
+
+    /// <summary>Closes an edge: no vehicle enters it, and vehicles whose remaining route uses it are rerouted around it when they can be.</summary>
+    public void CloseEdge(string edgeId)
+    {
+        if (!net.EdgeIndex.TryGetValue(edgeId, out var e) || net.EdgeInternal[e])
+        {
+            throw new ArgumentException($"No normal edge '{edgeId}' in the network.", nameof(edgeId));
+        }
+        closedEdges[e] = true;
+        foreach (var list in new[] { running, pending })
+        {
+            foreach (var i in list)
+            {
+                Reroute(i);
+            }
+        }
+    }
+
+    /// <summary>Replaces the program of the signal with the program's id.</summary>
+    public void SetSignalProgram(SignalProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        net.SetProgram(program);
+    }
+
+    /// <summary>More demand; each vehicle departs at its time (now at the earliest).</summary>
+    public void AddVehicles(IEnumerable<VehicleDemand> vehicles)
+    {
+        ArgumentNullException.ThrowIfNull(vehicles);
+        var added = false;
+        foreach (var v in vehicles)
+        {
+            pending.Add(AddVehicle(v));
+            added = true;
+        }
+        if (added)
+        {
+            // SUMO inserts in depart order, then load order.
+            pending.Sort((a, b) => fleet.DesiredDepart[a] != fleet.DesiredDepart[b] ? fleet.DesiredDepart[a].CompareTo(fleet.DesiredDepart[b]) : a.CompareTo(b));
+        }
+    }
+
+    /// <summary>Puts a vehicle on the road now (a live state): on the lane at the position with the speed; its route starts at the lane's edge.</summary>
+    public void Insert(VehicleDemand vehicle, string laneId, double position, double speed)
+    {
+        ArgumentNullException.ThrowIfNull(vehicle);
+        if (!net.LaneIndexById.TryGetValue(laneId, out var lane) || net.LaneInternal[lane])
+        {
+            throw new ArgumentException($"No normal lane '{laneId}' in the network.", nameof(laneId));
+        }
+        var i = AddVehicle(vehicle);
+        if (net.LaneEdge[lane] != fleet.Route[i][0])
+        {
+            throw new ArgumentException($"Vehicle '{vehicle.Id}': its route starts at '{net.EdgeId[fleet.Route[i][0]]}', not at lane '{laneId}''s edge.", nameof(vehicle));
+        }
+        var pos = Math.Clamp(position, 0, net.LaneLength[lane]);
+        Place(i, lane, pos, Math.Max(0, speed), Time);
+    }
+
+    /// <summary>One step of <see cref="TrafficOptions.StepLength"/>: signals, car following and junctions, moves, lane changes, teleports, insertion.</summary>
+    public void Step()
+    {
+        clock.Start();
+        var t = Time;
+        net.UpdateSignals(t);
+        if (running.Count > 0)
+        {
+            PrepareStep();
+            ForEachRunning(PlanVehicle);
+            RegisterApproaches();
+            ForEachRunning(ExecuteVehicle);
+            VehicleUpdates += running.Count;
+            MoveVehicles(t);
+            RebuildPartials();
+            DetectCollisions();
+            ChangeLanes();
+            Teleport(t);
+        }
+        Insert(t);
+        RecordSummary(t);
+        detectors.Close(t + dt);
+        if (options.FramePeriod is { } period && t + 1e-9 >= nextFrame)
+        {
+            frames.Add(Frame());
+            nextFrame += period;
+        }
+        Time = t + dt;
+        clock.Stop();
+    }
+
+    private void ForEachRunning(Action<int> update)
+    {
+        var count = running.Count;
+        if (options.Threads <= 1 || count < 256)
+        {
+            for (var k = 0; k < count; k++)
+            {
+                update(running[k]);
+            }
+            return;
+        }
+        var chunks = options.Threads * 4;
+        Parallel.For(0, chunks, parallel, c =>
+        {
+            var from = (int)((long)count * c / chunks);
+            var to = (int)((long)count * (c + 1) / chunks);
+            for (var k = from; k < to; k++)
+            {
+                update(running[k]);
+            }
+        });
+    }
+
+    private readonly record struct Partial(int Vehicle, double Back);
+}
