@@ -1,0 +1,178 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Doppel.IntegrationTests.Support;
+using Doppel.Packs.Mobility.Live;
+using Doppel.Packs.Mobility.Network;
+
+namespace Doppel.IntegrationTests.Mobility.Planning;
+
+/// <summary>
+/// Traffic what-ifs through the REST API on a real server: a city twin over a 4 × 4 signalised grid (its roads carrying
+/// the demand prior and a live estimate) is forked with a road closed, an event's demand, a starved signal and an
+/// evacuation; each what-if is compared with the baseline pair by pair, the closure keeps vehicles off the road, the
+/// live estimate sets the demand level, and a malformed what-if is refused at its place.
+/// </summary>
+public sealed class TrafficWhatIfApiTests(ServerFixture server) : IClassFixture<ServerFixture>, IAsyncLifetime
+{
+    private const string City = "city-grid4";
+    private const double Departures = 40;
+    private static readonly string NetFile = Path.Combine(Repository.Root, "tests", "Doppel.IntegrationTests", "Mobility", "Planning", "Data", "grid4.net.xml");
+    private static readonly RoadNetwork Network = SumoNetworkReader.Read(NetFile).Value!;
+
+    public async Task InitializeAsync()
+    {
+        using var existing = await server.SendAsync(HttpMethod.Get, $"/digitaltwins/{City}");
+        if (existing.StatusCode == HttpStatusCode.OK)
+        {
+            return;
+        }
+        using var models = await server.SendAsync(HttpMethod.Get, $"/models/{Uri.EscapeDataString(CityTwin.ModelId)}");
+        if (models.StatusCode == HttpStatusCode.NotFound)
+        {
+            await server.PutModelsAsync(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "samples", "city", "models.json")));
+        }
+        await server.SendOkAsync(HttpMethod.Put, $"/digitaltwins/{City}", new JsonObject
+        {
+            ["$metadata"] = new JsonObject { ["$model"] = CityTwin.ModelId },
+            [CityTwin.Name] = "grid4",
+            [CityTwin.NetFile] = NetFile,
+        }.ToJsonString());
+        await PutRoadsAsync(flow: 100);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task What_ifs_forked_from_the_live_city_are_compared_with_the_baseline_pair_by_pair()
+    {
+        // Given the city's live estimate, when four what-ifs are forked from it
+        var result = await server.SendOkAsync(HttpMethod.Post, "/doppel/scenarios", $$"""
+            {"kind": "traffic", "city": "{{City}}", "run": {"duration": 900, "replications": 4, "seed": 3}, "frames": 30,
+             "whatIf": {
+               "close B1C1": {"close": ["B1C1"]},
+               "concert at C2": {"demand": [{"to": "C2C3", "vehicles": 300, "begin": 0, "end": 600}]},
+               "starve B1": {"signals": {"B1": {"offset": 0, "phases": {{StarvedPhases("B1")}} }}},
+               "evacuate the centre": {"evacuate": {"junctions": ["B1", "C1", "B2", "C2"], "to": ["B0A0", "C3D3"], "vehicles": 120, "window": 300}}
+             }}
+            """);
+
+        var scenarios = result["scenarios"]!.AsArray().ToDictionary(s => (string)s!["name"]!, s => s!);
+        Assert.Equal(["baseline", "close B1C1", "concert at C2", "starve B1", "evacuate the centre"], scenarios.Keys);
+        Assert.Equal(("traffic", City, "now"), ((string)result["kind"]!, (string)result["city"]!, (string)result["start"]!));
+        double Kpi(string name, string kpi) => (double)scenarios[name]["kpis"]![kpi]!["mean"]!;
+        JsonNode Compared(string name, string kpi) => scenarios[name]["comparisons"]![kpi]!;
+
+        // Then the baseline moved traffic and every KPI has an interval
+        Assert.InRange(Kpi("baseline", "throughput"), 500, 5000);
+        Assert.All(new[] { "travelTime", "delay", "queue", "throughput", "vehicleHours" }, k => Assert.True((double)scenarios["baseline"]["kpis"]![k]!["halfWidth"]! >= 0, k));
+        // The event's 300 extra trips raise the throughput and the vehicle-hours, significantly
+        Assert.True((double)Compared("concert at C2", "throughput")["difference"]! > 0 && (bool)Compared("concert at C2", "throughput")["significant"]!, Compared("concert at C2", "throughput").ToJsonString());
+        Assert.True((double)Compared("concert at C2", "vehicleHours")["difference"]! > 0, Compared("concert at C2", "vehicleHours").ToJsonString());
+        // Starving a signal's cross street delays vehicles
+        Assert.True((double)Compared("starve B1", "delay")["difference"]! > 0 && (bool)Compared("starve B1", "delay")["significant"]!, Compared("starve B1", "delay").ToJsonString());
+        // The closed road empties once the vehicles on it when it closed have left, and no one enters it in the meantime
+        var closedFrames = scenarios["close B1C1"]["frames"]!.AsArray();
+        Assert.Equal(30, closedFrames.Count);
+        var onClosed = closedFrames.Select(f => f!["edges"]!.AsArray().Where(e => (string)e!["edge"]! == "B1C1").Sum(e => (int)e!["vehicles"]!)).ToList();
+        Assert.True(onClosed.Skip(3).All(n => n == 0), $"vehicles on the closed road: {string.Join(", ", onClosed)}");
+        Assert.Contains(scenarios["baseline"]["frames"]!.AsArray(), f => f!["edges"]!.AsArray().Any(e => (string)e!["edge"]! == "B1C1" && (int)e["vehicles"]! > 0));
+        // The evacuation clears the district within the horizon; the other scenarios have no clearance time
+        Assert.InRange(Kpi("evacuate the centre", "clearanceTime"), 1, 900);
+        Assert.Null(scenarios["baseline"]["kpis"]!["clearanceTime"]!["mean"]);
+    }
+
+    [Fact]
+    public async Task The_live_estimate_sets_the_demand_level_and_an_empty_fork_has_none()
+    {
+        const string request = $$"""{"kind": "traffic", "city": "{{City}}", "run": {"duration": 300, "replications": 2, "seed": 1}}""";
+        var live = await server.SendOkAsync(HttpMethod.Post, "/doppel/scenarios", request);
+        await PutRoadsAsync(flow: 200);
+        try
+        {
+            var doubled = await server.SendOkAsync(HttpMethod.Post, "/doppel/scenarios", request);
+            var empty = await server.SendOkAsync(HttpMethod.Post, "/doppel/scenarios", request.Replace("\"run\"", "\"fromLiveState\": false, \"run\"", StringComparison.Ordinal));
+
+            Assert.Equal(2 * (double)live["demandScale"]!, (double)doubled["demandScale"]!, 3);
+            Assert.Equal(1, (double)empty["demandScale"]!);
+            Assert.Equal("empty", (string)empty["start"]!);
+            double Throughput(JsonNode r) => (double)r["scenarios"]![0]!["kpis"]!["throughput"]!["mean"]!;
+            Assert.True(Throughput(doubled) > Throughput(live), $"{Throughput(doubled)} vs {Throughput(live)}");
+        }
+        finally
+        {
+            await PutRoadsAsync(flow: 100);
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"shut": {"close": ["NOPE"]}}""", "no road 'NOPE'")]
+    [InlineData("""{"baseline": {"close": ["B1C1"]}}""", "'baseline' is the scenario without changes")]
+    [InlineData("""{"odd plan": {"signals": {"B1": {"phases": [{"duration": 30, "state": "GGr"}]}}}}""", "one per link of 'B1'")]
+    [InlineData("""{"nothing": {}}""", "changes nothing")]
+    [InlineData("""{"far": {"evacuate": {"junctions": ["ZZ"], "to": ["B0A0"]}}}""", "no junction 'ZZ'")]
+    public async Task A_malformed_what_if_is_refused_with_where_and_why(string whatIf, string message)
+    {
+        using var response = await server.SendAsync(HttpMethod.Post, "/doppel/scenarios", $$"""{"kind": "traffic", "city": "{{City}}", "whatIf": {{whatIf}}}""");
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(message, body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_fork_of_a_missing_city_is_not_found()
+    {
+        using var response = await server.SendAsync(HttpMethod.Post, "/doppel/scenarios", """{"kind": "traffic", "city": "no-such-city"}""");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    /// <summary>B1's program with its first green phase cut to 5 s and the others given the time (the cycle kept).</summary>
+    private static string StarvedPhases(string signal)
+    {
+        var program = Network.SignalPrograms.Last(p => p.Id == signal);
+        var greens = program.Phases.Select((p, i) => (p, i)).Where(x => x.p.State.Contains('G', StringComparison.Ordinal) && !x.p.State.Contains('y', StringComparison.Ordinal)).Select(x => x.i).ToList();
+        var freed = program.Phases[greens[0]].Duration - 5;
+        var phases = program.Phases.Select((p, i) => new JsonObject
+        {
+            ["duration"] = i == greens[0] ? 5 : i == greens[1] ? p.Duration + freed : p.Duration,
+            ["state"] = p.State,
+        });
+        return new JsonArray([.. phases]).ToJsonString();
+    }
+
+    /// <summary>A road twin per edge of the grid: 40 trips/h start on each, 80% of a road's vehicles go on (shared among its turns), and the live estimate says <paramref name="flow"/> veh/h.</summary>
+    private async Task PutRoadsAsync(double flow)
+    {
+        var edges = Network.Edges.Where(e => !e.IsInternal).ToList();
+        foreach (var edge in edges)
+        {
+            var next = Network.Connections.Where(c => c.From == edge.Id && c.Direction != 't').Select(c => c.To).Distinct().ToList();
+            var turns = new JsonObject();
+            foreach (var to in next)
+            {
+                turns[CityTwin.RoadId(to)] = 0.8 / next.Count;
+            }
+            var id = CityTwin.RoadId(edge.Id);
+            await server.SendOkAsync(HttpMethod.Put, $"/digitaltwins/{id}", new JsonObject
+            {
+                ["$metadata"] = new JsonObject { ["$model"] = CityTwin.RoadModelId },
+                [CityTwin.Edge] = edge.Id,
+                [CityTwin.From] = edge.From,
+                [CityTwin.To] = edge.To,
+                [CityTwin.Lanes] = edge.Lanes.Count,
+                [CityTwin.Length] = edge.Lanes[0].Length,
+                [CityTwin.Departures] = Departures,
+                [CityTwin.Turns] = turns,
+                [CityTwin.Flow] = flow,
+                [CityTwin.Density] = 8,
+                [CityTwin.MeanSpeed] = 8,
+            }.ToJsonString());
+            await server.SendOkAsync(HttpMethod.Put, $"/digitaltwins/{City}/relationships/contains-{id}", new JsonObject
+            {
+                ["$targetId"] = id,
+                ["$relationshipName"] = CityTwin.Contains,
+            }.ToJsonString());
+        }
+    }
+}
