@@ -21,14 +21,15 @@ public sealed class MapPageTests(BrowserFixture browser) : IAsyncLifetime
     private readonly ServerFixture _server = new();
     private RoadNetwork _network = null!;
     private CityTwins _twins = null!;
+    private string _path = null!;
 
     public async Task InitializeAsync()
     {
         await _server.InitializeAsync();
         await _server.SendOkAsync(HttpMethod.Post, "/doppel/packs/mobility/models");
-        var path = Path.Combine(Repository.Root, "tests", "Doppel.IntegrationTests", "Mobility", "Data", "grid4.net.xml");
-        _network = SumoNetworkReader.Read(path).Value!;
-        var twins = CityTwins.Build(City, path, _network, [], null);
+        _path = Path.Combine(Repository.Root, "tests", "Doppel.IntegrationTests", "Mobility", "Data", "grid4.net.xml");
+        _network = SumoNetworkReader.Read(_path).Value!;
+        var twins = CityTwins.Build(City, _path, _network, [], null);
         Assert.True(twins.IsSuccess, twins.Error?.Message);
         _twins = twins.Value;
         foreach (var twin in _twins.Twins)
@@ -97,12 +98,89 @@ public sealed class MapPageTests(BrowserFixture browser) : IAsyncLifetime
         await Assertions.Expect(line).Not.ToHaveAttributeAsync("data-colour", SpeedColors.Hex(SpeedColors.NoTraffic));
     }
 
-    private async Task PatchAsync(string twinId, string op, string property, JsonNode value)
+    [Fact]
+    public async Task A_what_if_runs_frames_play_on_the_map_with_its_vehicles_and_road_speeds()
     {
-        var patch = new JsonArray(new JsonObject { ["op"] = op, ["path"] = "/" + property, ["value"] = value });
+        // Given a what-if forked from the town's live state with a frame every 20 s (the city twin names its network file)
+        await PatchAsync(City, "replace", CityTwin.NetFile, _path);
+        foreach (var road in _twins.Twins.Where(t => (string?)t["$metadata"]!["$model"] == CityTwin.RoadModelId))
+        {
+            var patch = new JsonArray(
+                new JsonObject { ["op"] = "add", ["path"] = "/" + CityTwin.Flow, ["value"] = 150.0 },
+                new JsonObject { ["op"] = "add", ["path"] = "/" + CityTwin.Density, ["value"] = 10.0 },
+                new JsonObject { ["op"] = "add", ["path"] = "/" + CityTwin.MeanSpeed, ["value"] = 8.0 });
+            await PatchAsync((string)road["$dtId"]!, patch);
+        }
+        var started = await _server.SendOkAsync(HttpMethod.Post, "/doppel/scenarios?wait=false",
+            $$"""{"kind": "traffic", "city": "{{City}}", "run": {"duration": 300, "replications": 2, "seed": 5}, "frames": 20, "whatIf": {"close B1C1": {"close": ["B1C1"]} } }""");
+        var runId = (string)started["id"]!;
+        var run = await Poll.UntilAsync(() => _server.SendOkAsync(HttpMethod.Get, $"/doppel/runs/{runId}"), r => (string?)r["status"] is "succeeded" or "failed", "the what-if run");
+        Assert.Equal("succeeded", (string?)run["status"]);
+        var frames = run["result"]!["scenarios"]![0]!["frames"]!.AsArray();
+        Assert.True(frames.Count >= 15, $"{frames.Count} frames");
+        var last = frames.Count - 1;
+
+        // When the map opens on that run
+        await using var tab = await browser.OpenAsync(_server.Server.HttpAddress!, nameof(A_what_if_runs_frames_play_on_the_map_with_its_vehicles_and_road_speeds), $"packs/mobility/map?twin={City}&run={runId}");
+        var page = tab.Page;
+
+        // Then the baseline's first frame is drawn: its vehicles where they are and the roads in its speeds
+        var time = page.GetByTestId("frame-time");
+        await Assertions.Expect(time).ToHaveAttributeAsync("data-index", "0");
+        await ExpectFrameAsync(page, frames[0]!);
+        await Assertions.Expect(page.GetByTestId("scenario-select").Locator("option")).ToHaveCountAsync(2);
+
+        // When the slider moves to frame 8, the map shows frame 8
+        await page.GetByTestId("frame-slider").FillAsync("8");
+        await Assertions.Expect(time).ToHaveAttributeAsync("data-index", "8");
+        await ExpectFrameAsync(page, frames[8]!);
+        await tab.ScreenshotAsync("frame-8");
+
+        // And when it plays, the frames follow one another to the last
+        await page.GetByTestId("play").ClickAsync();
+        await Assertions.Expect(time).ToHaveAttributeAsync("data-index", Number(last), new LocatorAssertionsToHaveAttributeOptions { Timeout = 30_000 });
+        await ExpectFrameAsync(page, frames[last]!);
+
+        // And the closure's scenario shows its own frames, the closed road empty at its end
+        await page.GetByTestId("scenario-select").SelectOptionAsync("1");
+        await page.GetByTestId("frame-slider").FillAsync(Number(last));
+        var closed = run["result"]!["scenarios"]![1]!["frames"]!.AsArray();
+        await ExpectFrameAsync(page, closed[last]!);
+        await Assertions.Expect(page.Locator($"[data-testid=road][data-edge='B1C1']")).ToHaveAttributeAsync("data-colour", SpeedColors.Hex(SpeedColors.NoTraffic));
+    }
+
+    /// <summary>The map shows a frame: its time, one dot per vehicle at the vehicle's place, and each road with vehicles in the colour of their speed.</summary>
+    private async Task ExpectFrameAsync(IPage page, JsonNode frame)
+    {
+        var vehicles = frame["vehicles"]!.AsArray();
+        await Assertions.Expect(page.GetByTestId("frame-time")).ToHaveAttributeAsync("data-time", Number((double)frame["time"]!));
+        await Assertions.Expect(page.GetByTestId("vehicle")).ToHaveCountAsync(vehicles.Count);
+        foreach (var vehicle in vehicles.Take(5))
+        {
+            var (id, x) = vehicle is JsonArray tuple ? ((string)tuple[0]!, (double)tuple[1]!) : ((string)vehicle!["id"]!, (double)vehicle["x"]!);
+            await Assertions.Expect(page.Locator($"[data-testid=vehicle][data-vehicle='{id}']")).ToHaveAttributeAsync("cx", Number(x));
+        }
+        foreach (var edge in frame["edges"]!.AsArray().Take(10))
+        {
+            var (id, count, speed) = edge is JsonArray tuple ? ((string)tuple[0]!, (int)tuple[1]!, (double)tuple[2]!) : ((string)edge!["edge"]!, (int)edge["vehicles"]!, (double)edge["meanSpeed"]!);
+            if (count > 0 && _network.FindEdge(id) is { IsInternal: false } road)
+            {
+                var colour = SpeedColors.Hex(SpeedColors.ForRatio(speed / Math.Round(TrafficPlot.SpeedLimit(road), 2)));
+                await Assertions.Expect(page.Locator($"[data-testid=road][data-edge='{id}']")).ToHaveAttributeAsync("data-colour", colour);
+            }
+        }
+    }
+
+    private Task PatchAsync(string twinId, string op, string property, JsonNode value) =>
+        PatchAsync(twinId, new JsonArray(new JsonObject { ["op"] = op, ["path"] = "/" + property, ["value"] = value }));
+
+    private async Task PatchAsync(string twinId, JsonArray patch)
+    {
         using var response = await _server.SendAsync(HttpMethod.Patch, $"/digitaltwins/{twinId}?api-version={ServerFixture.ApiVersion}", patch.ToJsonString(), "application/json-patch+json");
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    private static string Number(string text) => double.Parse(text, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
+    private static string Number(string text) => Number(double.Parse(text, CultureInfo.InvariantCulture));
+
+    private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
 }
