@@ -11,6 +11,8 @@ public sealed partial class TrafficSimulation
     // SUMO's look-ahead time at junctions: a foe must arrive this much after ego has left, or leave this much before.
     private const double JunctionLookahead = 1.0;
 
+    private static readonly HashSet<string>? trace = Environment.GetEnvironmentVariable("DOPPEL_TRACE")?.Split(',').ToHashSet();
+
     private double SafeFollow(int i, double gap, double speed, double leaderSpeed, double leaderDecel)
     {
         if (fleet.Idm[i])
@@ -80,7 +82,7 @@ public sealed partial class TrafficSimulation
         }
         foreach (var p in lanePartials[lane])
         {
-            if (p.Back > pos - 1e-9 && p.Back - pos - minGap < gapAhead)
+            if (p.Vehicle != i && p.Back - pos - minGap < gapAhead)
             {
                 gapAhead = p.Back - pos - minGap;
                 leaderSpeed = fleet.Speed[p.Vehicle];
@@ -91,6 +93,23 @@ public sealed partial class TrafficSimulation
         if (leaderFound)
         {
             vPlan = Math.Min(vPlan, SafeFollow(i, gapAhead, v, leaderSpeed, leaderDecel));
+        }
+        var coop = fleet.CoopLeader[i];
+        if (coop >= 0 && fleet.Status[coop] == 1 && net.LaneEdge[fleet.Lane[coop]] == net.LaneEdge[lane])
+        {
+            // A neighbour needs this lane: leave it room.
+            var gap = fleet.Pos[coop] - fleet.Length[coop] - pos - minGap;
+            if (gap >= 0)
+            {
+                vPlan = Math.Min(vPlan, SafeFollow(i, gap, v, fleet.Speed[coop], fleet.Decel[coop]));
+            }
+        }
+        var blocker = fleet.ChangeBlocker[i];
+        if (blocker >= 0 && fleet.Status[blocker] == 1 && net.LaneEdge[fleet.Lane[blocker]] == net.LaneEdge[lane])
+        {
+            // Fall back behind the vehicle that blocks the lane this one must reach.
+            var gap = fleet.Pos[blocker] - fleet.Length[blocker] - pos - minGap;
+            vPlan = Math.Min(vPlan, gap >= 0 ? SafeFollow(i, gap, v, fleet.Speed[blocker], fleet.Decel[blocker]) : Math.Max(0, fleet.Speed[blocker] - (fleet.Decel[i] * dt)));
         }
 
         // Look ahead along the route: speed limits, the first junction's signal and right of way, leaders further on.
@@ -111,6 +130,7 @@ public sealed partial class TrafficSimulation
                     // SUMO's internal junction: a left turn waits inside for the oncoming traffic it yields to.
                     decided = true;
                     fleet.CheckLink[i] = waitLink;
+                    fleet.CheckIsWait[i] = true;
                     fleet.WaitSpeed[i] = Math.Min(vPlan, SafeStop(i, seen, v));
                     SetCheckTimes(i, waitLink, seen, v, vPlan);
                 }
@@ -168,6 +188,7 @@ public sealed partial class TrafficSimulation
                     if (!waitsInside && !(state is 'G' or 'M' or 'y' or 'Y'))
                     {
                         fleet.CheckLink[i] = link;
+                        fleet.CheckIsWait[i] = false;
                         fleet.WaitSpeed[i] = Math.Min(vPlan, SafeStop(i, seen, v));
                         fleet.CheckNeedsStop[i] = state is 's' or 'w';
                     }
@@ -210,6 +231,28 @@ public sealed partial class TrafficSimulation
                         leaderSpeed = fleet.Speed[p.Vehicle];
                         leaderDecel = fleet.Decel[p.Vehicle];
                         leaderFound = true;
+                    }
+                }
+                if (net.LaneInternal[current] && !net.LaneInternal[next])
+                {
+                    // Vehicles on other internal lanes merging into the same lane, nearer to the merge, go first.
+                    foreach (var incoming in net.LaneIncoming[next])
+                    {
+                        if (incoming == current)
+                        {
+                            continue;
+                        }
+                        foreach (var o in laneVehicles[incoming])
+                        {
+                            var rest = net.LaneLength[incoming] - fleet.Pos[o];
+                            if (rest < seen && seen - rest - fleet.Length[o] - minGap < gap)
+                            {
+                                gap = seen - rest - fleet.Length[o] - minGap;
+                                leaderSpeed = fleet.Speed[o];
+                                leaderDecel = fleet.Decel[o];
+                                leaderFound = true;
+                            }
+                        }
                     }
                 }
                 if (leaderFound)
@@ -274,15 +317,20 @@ public sealed partial class TrafficSimulation
         var arrival = fleet.CheckArrival[i];
         var leave = fleet.CheckLeave[i];
         var to = net.LinkTo[link];
-        foreach (var foe in net.LinkFoes[link])
+        var wait = fleet.CheckIsWait[i];
+        foreach (var lane in wait ? net.WaitFoeLanes[link] : net.CheckFoeLanes[link])
         {
-            foreach (var lane in net.LinkVia[foe])
+            foreach (var o in laneVehicles[lane])
             {
-                if (laneVehicles[lane].Count > 0)
+                // A foe stopped at its own wait point has not reached the conflict area yet.
+                if (o != i && !(net.InternalWait[lane] >= 0 && fleet.Speed[o] < CarFollowing.HaltingSpeed))
                 {
                     return false;
                 }
             }
+        }
+        foreach (var foe in wait ? net.WaitFoeLinks[link] : net.CheckFoeLinks[link])
+        {
             for (var a = approachHead[foe]; a >= 0; a = fleet.ApproachNext[a])
             {
                 if (a == i)
@@ -339,6 +387,10 @@ public sealed partial class TrafficSimulation
             fleet.Speed[i] = v;
             fleet.Odometer[i] += v * dt;
             detectors.Observe(lane, oldPos, pos, v, fleet.Length[i], dt);
+            if (trace is not null && trace.Contains(fleet.Id[i]))
+            {
+                Console.Error.WriteLine($"t={t} {fleet.Id[i]} lane={net.LaneId[lane]} pos={oldPos:0.00} v={fleet.Speed[i]:0.00} plan={fleet.PlanSpeed[i]:0.00} check={fleet.CheckLink[i]} wait={fleet.WaitSpeed[i]:0.00} slot={fleet.Slot[i]}");
+            }
             var arrived = false;
             while (true)
             {
@@ -373,7 +425,12 @@ public sealed partial class TrafficSimulation
                 lane = next;
                 fleet.Lane[i] = lane;
                 fleet.Pos[i] = pos;
-                InsertSorted(lane, i);
+                laneVehicles[lane].Add(i);
+                if (!entered[lane])
+                {
+                    entered[lane] = true;
+                    enteredLanes.Add(lane);
+                }
                 detectors.Observe(lane, 0, pos, v, fleet.Length[i], 0);
             }
             fleet.Pos[i] = pos;
@@ -400,6 +457,8 @@ public sealed partial class TrafficSimulation
             }
             if (arrived)
             {
+                // SUMO's route length ends at the arrival position, the lane's end.
+                fleet.Odometer[i] -= Math.Max(0, pos - net.LaneLength[lane]);
                 laneVehicles[lane].Remove(i);
                 Arrive(i, t, lane);
                 continue;
@@ -407,6 +466,24 @@ public sealed partial class TrafficSimulation
             running[write++] = i;
         }
         running.RemoveRange(write, running.Count - write);
+        // Entrants were appended; order each such lane by position now that every vehicle has moved.
+        foreach (var lane in enteredLanes)
+        {
+            entered[lane] = false;
+            var list = laneVehicles[lane];
+            for (var k = 1; k < list.Count; k++)
+            {
+                var x = list[k];
+                var j = k - 1;
+                while (j >= 0 && fleet.Pos[list[j]] < fleet.Pos[x])
+                {
+                    list[j + 1] = list[j];
+                    j--;
+                }
+                list[j + 1] = x;
+            }
+        }
+        enteredLanes.Clear();
     }
 
     private void RebuildPartials()
@@ -466,6 +543,10 @@ public sealed partial class TrafficSimulation
                 if (fleet.Pos[leader] - fleet.Length[leader] - fleet.Pos[follower] < -CarFollowing.Eps)
                 {
                     collisions++;
+                    if (Environment.GetEnvironmentVariable("DOPPEL_TRAFFIC_DEBUG") is not null)
+                    {
+                        Console.Error.WriteLine($"collision t={Time} lane={net.LaneId[l]} leader={fleet.Id[leader]} pos={fleet.Pos[leader]:0.00} v={fleet.Speed[leader]:0.00} follower={fleet.Id[follower]} pos={fleet.Pos[follower]:0.00} v={fleet.Speed[follower]:0.00} prev={(fleet.Prev0[follower] >= 0 ? net.LaneId[fleet.Prev0[follower]] : "-")} leaderprev={(fleet.Prev0[leader] >= 0 ? net.LaneId[fleet.Prev0[leader]] : "-")}");
+                    }
                     fleet.Pos[follower] = Math.Max(0, fleet.Pos[leader] - fleet.Length[leader] - CarFollowing.Eps);
                     fleet.Speed[follower] = 0;
                 }
@@ -487,6 +568,12 @@ public sealed partial class TrafficSimulation
                 continue;
             }
             teleports++;
+            if (Environment.GetEnvironmentVariable("DOPPEL_TRAFFIC_DEBUG") is not null)
+            {
+                var r = fleet.Route[i];
+                var ri = fleet.RouteIndex[i];
+                Console.Error.WriteLine($"teleport t={t} {fleet.Id[i]} lane={net.LaneId[fleet.Lane[i]]} pos={fleet.Pos[i]:0.00} next={(ri + 1 < r.Length ? net.EdgeId[r[ri + 1]] : "-")} plan={fleet.PlanSpeed[i]:0.00} check={fleet.CheckLink[i]} onlane={laneVehicles[fleet.Lane[i]].Count}");
+            }
             fleet.StoppedTime[i] = 0;
             var lane = fleet.Lane[i];
             laneVehicles[lane].Remove(i);

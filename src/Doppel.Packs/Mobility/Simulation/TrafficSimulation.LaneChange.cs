@@ -41,6 +41,11 @@ public sealed partial class TrafficSimulation
     {
         foreach (var i in running)
         {
+            fleet.CoopLeader[i] = -1;
+            fleet.ChangeBlocker[i] = -1;
+        }
+        foreach (var i in running)
+        {
             var lane = fleet.Lane[i];
             if (net.LaneInternal[lane] || fleet.Pos[i] < fleet.Length[i])
             {
@@ -85,7 +90,7 @@ public sealed partial class TrafficSimulation
                 if (due || score == 0)
                 {
                     var neighbour = lanes[index + Math.Sign(target - index)];
-                    if (TryChange(i, lane, neighbour))
+                    if (TryChange(i, lane, neighbour) || Cooperate(i, lane, neighbour))
                     {
                         continue;
                     }
@@ -206,10 +211,22 @@ public sealed partial class TrafficSimulation
         }
         foreach (var p in lanePartials[lane])
         {
-            if (p.Vehicle != self && p.Back > pos && p.Back - pos - fleet.MinGap[self] < gap)
+            // A vehicle with its back here has its front on the next lane: it is ahead, even when it overlaps pos.
+            if (p.Vehicle != self && p.Back - pos - fleet.MinGap[self] < gap)
             {
                 leader = p.Vehicle;
                 gap = p.Back - pos - fleet.MinGap[self];
+            }
+        }
+        if (leader < 0 && !net.LaneInternal[lane])
+        {
+            // Nobody on the lane ahead: the last vehicle on the lane the route continues into.
+            var next = NextLaneOnRoute(self, lane, fleet.RouteIndex[self]);
+            if (next >= 0 && laneVehicles[next].Count > 0)
+            {
+                var last = laneVehicles[next][^1];
+                leader = last;
+                gap = net.LaneLength[lane] - pos + fleet.Pos[last] - fleet.Length[last] - fleet.MinGap[self];
             }
         }
         return (leader, gap);
@@ -223,24 +240,63 @@ public sealed partial class TrafficSimulation
         {
             return false;
         }
+        if (!FollowerSafe(i, to, pos, fleet.Speed[i]))
+        {
+            return false;
+        }
+        Move(i, from, to);
+        return true;
+    }
+
+    // LC2013's cooperation for a blocked strategic change: the follower on the target lane makes room (it keeps a
+    // gap to the changer), the changer falls back behind the target lane's leader, and two vehicles stuck side by side
+    // that each need the other's lane swap lanes (MSLaneChanger's swap).
+    private bool Cooperate(int i, int from, int to)
+    {
+        var pos = fleet.Pos[i];
         var list = laneVehicles[to];
-        var follower = -1;
+        int follower = -1, leader = -1;
         for (var k = 0; k < list.Count; k++)
         {
-            if (fleet.Pos[list[k]] <= pos)
+            var o = list[k];
+            if (fleet.Pos[o] > pos)
             {
-                follower = list[k];
+                leader = o;
+            }
+            else
+            {
+                follower = o;
                 break;
+            }
+        }
+        foreach (var other in new[] { leader, follower })
+        {
+            if (other >= 0 && Math.Abs(fleet.Pos[other] - pos) < Math.Min(fleet.Length[i], fleet.Length[other])
+                && fleet.Speed[i] < 1 && fleet.Speed[other] < 1
+                && LaneScore(other, to, fleet.RouteIndex[other]) == 0 && LaneScore(other, from, fleet.RouteIndex[other]) > 0)
+            {
+                laneVehicles[to].Remove(other);
+                Move(i, from, to);
+                fleet.Lane[other] = from;
+                InsertSorted(from, other);
+                RefreshSlots(from);
+                RefreshSlots(to);
+                return true;
             }
         }
         if (follower >= 0)
         {
-            var back = pos - fleet.Length[i] - fleet.Pos[follower] - fleet.MinGap[follower];
-            if (back < 0 || back < CarFollowing.SecureGap(fleet.Speed[follower], fleet.Speed[i], fleet.Decel[follower], fleet.Decel[i], fleet.Tau[follower], dt))
-            {
-                return false;
-            }
+            fleet.CoopLeader[follower] = i;
         }
+        if (leader >= 0 && fleet.Pos[leader] - fleet.Length[leader] - fleet.MinGap[i] < pos)
+        {
+            fleet.ChangeBlocker[i] = leader;
+        }
+        return false;
+    }
+
+    private void Move(int i, int from, int to)
+    {
         laneVehicles[from].Remove(i);
         fleet.Lane[i] = to;
         InsertSorted(to, i);
@@ -248,7 +304,37 @@ public sealed partial class TrafficSimulation
         fleet.KeepRightProbability[i] = 0;
         RefreshSlots(from);
         RefreshSlots(to);
+    }
+
+    /// <summary>Whether the nearest vehicle behind pos on the lane, or about to enter it from the junction, keeps its secure gap to a vehicle placed there.</summary>
+    private bool FollowerSafe(int i, int lane, double pos, double speed)
+    {
+        var list = laneVehicles[lane];
+        for (var k = 0; k < list.Count; k++)
+        {
+            var f = list[k];
+            if (f != i && fleet.Pos[f] <= pos)
+            {
+                return GapSafe(f, pos - fleet.Length[i] - fleet.Pos[f], i, speed);
+            }
+        }
+        foreach (var incoming in net.LaneIncoming[lane])
+        {
+            foreach (var f in laneVehicles[incoming])
+            {
+                if (!GapSafe(f, net.LaneLength[incoming] - fleet.Pos[f] + pos - fleet.Length[i], i, speed))
+                {
+                    return false;
+                }
+            }
+        }
         return true;
+    }
+
+    private bool GapSafe(int follower, double gap, int leader, double leaderSpeed)
+    {
+        gap -= fleet.MinGap[follower];
+        return gap >= 0 && gap >= CarFollowing.SecureGap(fleet.Speed[follower], leaderSpeed, fleet.Decel[follower], fleet.Decel[leader], fleet.Tau[follower], dt);
     }
 
     private void RefreshSlots(int lane)

@@ -12,7 +12,7 @@ public sealed partial class TrafficSimulation
         var duration = t - depart;
         durationSum += duration;
         trips.Add(new TripInfo(fleet.Id[i], fleet.TypeId[i], depart, depart - fleet.DesiredDepart[i], t, duration,
-            fleet.Odometer[i] + Math.Min(fleet.Length[i] + PositionEps, net.LaneLength[net.EdgeLanes[fleet.Route[i][0]][0]]),
+            fleet.Odometer[i],
             fleet.WaitingTime[i], fleet.WaitingCount[i], fleet.TimeLoss[i], fleet.DepartLaneId[i], net.LaneId[lane]));
     }
 

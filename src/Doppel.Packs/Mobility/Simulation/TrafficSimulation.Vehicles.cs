@@ -190,7 +190,6 @@ public sealed partial class TrafficSimulation
     {
         var list = laneVehicles[lane];
         var minGap = fleet.MinGap[i];
-        var behind = -1;
         for (var k = 0; k < list.Count; k++)
         {
             var other = list[k];
@@ -202,10 +201,6 @@ public sealed partial class TrafficSimulation
                     return false;
                 }
             }
-            else if (behind < 0)
-            {
-                behind = other;
-            }
         }
         foreach (var p in lanePartials[lane])
         {
@@ -214,13 +209,9 @@ public sealed partial class TrafficSimulation
                 return false;
             }
         }
-        if (behind >= 0)
+        if (!FollowerSafe(i, lane, pos, speed))
         {
-            var gap = pos - fleet.Length[i] - fleet.Pos[behind] - fleet.MinGap[behind];
-            if (gap < 0 || gap < Internal.CarFollowing.SecureGap(fleet.Speed[behind], speed, fleet.Decel[behind], fleet.Decel[i], fleet.Tau[behind], dt))
-            {
-                return false;
-            }
+            return false;
         }
         if (list.Count == 0 || fleet.Pos[list[^1]] < pos)
         {
@@ -258,6 +249,8 @@ public sealed partial class TrafficSimulation
     private void Place(int i, int lane, double pos, double speed, double t)
     {
         fleet.Status[i] = 1;
+        fleet.CoopLeader[i] = -1;
+        fleet.ChangeBlocker[i] = -1;
         fleet.Lane[i] = lane;
         fleet.Pos[i] = pos;
         fleet.Speed[i] = speed;
@@ -267,6 +260,7 @@ public sealed partial class TrafficSimulation
         fleet.DepartLaneId[i] = net.LaneId[lane];
         fleet.Odometer[i] = 0;
         InsertSorted(lane, i);
+        RefreshSlots(lane);
         running.Add(i);
         if (running.Count > 1 && running[^2] > i)
         {

@@ -25,6 +25,8 @@ public sealed partial class TrafficSimulation
     private readonly List<int> touchedPartialLanes = [];
     private readonly double[] laneBrutto;
     private readonly bool[] laneHalted;
+    private readonly bool[] entered;
+    private readonly List<int> enteredLanes = [];
     private readonly int[] approachHead;
     private readonly List<int> touchedLinks = [];
     private readonly List<int> running = [];
@@ -70,6 +72,7 @@ public sealed partial class TrafficSimulation
         }
         laneBrutto = new double[net.LaneCount];
         laneHalted = new bool[net.LaneCount];
+        entered = new bool[net.LaneCount];
         approachHead = new int[net.LinkCount];
         Array.Fill(approachHead, -1);
         fleet = new Fleet(Math.Max(16, demand.Vehicles.Count));

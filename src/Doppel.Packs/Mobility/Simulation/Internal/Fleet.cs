@@ -41,6 +41,9 @@ internal sealed class Fleet
     public int[] Prev1 = [];
     public int[] Prev2 = [];
     public double[] CheckArrival = [];
+    public bool[] CheckIsWait = [];
+    public int[] CoopLeader = [];
+    public int[] ChangeBlocker = [];
     public double[] CheckLeave = [];
     public double[] SpeedGainProbability = [];
     public double[] KeepRightProbability = [];
@@ -106,6 +109,9 @@ internal sealed class Fleet
         Array.Resize(ref Prev1, n);
         Array.Resize(ref Prev2, n);
         Array.Resize(ref CheckArrival, n);
+        Array.Resize(ref CheckIsWait, n);
+        Array.Resize(ref CoopLeader, n);
+        Array.Resize(ref ChangeBlocker, n);
         Array.Resize(ref CheckLeave, n);
         Array.Resize(ref SpeedGainProbability, n);
         Array.Resize(ref KeepRightProbability, n);

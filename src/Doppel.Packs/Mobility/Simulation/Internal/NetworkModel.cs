@@ -206,6 +206,38 @@ internal sealed class NetworkModel
             }
         }
 
+        // The foes a link checks: at its junction the links it must yield to and their internal lanes; at an internal
+        // junction (the wait point of a cont link) SUMO's internal junction lists the foe internal lanes (intLanes) and the
+        // incoming lanes whose links through those lanes it yields to.
+        CheckFoeLinks = new int[LinkCount][];
+        CheckFoeLanes = new int[LinkCount][];
+        WaitFoeLinks = new int[LinkCount][];
+        WaitFoeLanes = new int[LinkCount][];
+        var linksFromLane = Enumerable.Range(0, LaneCount).Select(_ => new List<int>()).ToArray();
+        for (var l = 0; l < LinkCount; l++)
+        {
+            linksFromLane[LinkFrom[l]].Add(l);
+        }
+        for (var l = 0; l < LinkCount; l++)
+        {
+            CheckFoeLinks[l] = LinkFoes[l];
+            CheckFoeLanes[l] = [.. LinkFoes[l].SelectMany(f => LinkVia[f]).Distinct()];
+            WaitFoeLinks[l] = [];
+            WaitFoeLanes[l] = [];
+            if (LinkVia[l].Length > 1 && network.FindJunction(LaneId[LinkVia[l][1]]) is { Type: "internal" } inner)
+            {
+                var foeLanes = inner.InternalLanes.Where(laneByid.ContainsKey).Select(id => laneByid[id]).ToHashSet();
+                WaitFoeLanes[l] = [.. foeLanes];
+                WaitFoeLinks[l] = [.. inner.IncomingLanes.Skip(1).Where(laneByid.ContainsKey).SelectMany(id => linksFromLane[laneByid[id]])
+                    .Where(f => LinkVia[f].Length > 0 && foeLanes.Contains(LinkVia[f][0])).Distinct()];
+            }
+            else if (LinkCont[l] && LinkVia[l].Length > 1)
+            {
+                WaitFoeLinks[l] = LinkFoes[l];
+                WaitFoeLanes[l] = CheckFoeLanes[l];
+            }
+        }
+
         // Outgoing links per normal lane, so the step finds the link to a route's next edge in a few compares.
         LaneLinks = new int[LaneCount][];
         var outgoing = Enumerable.Range(0, LaneCount).Select(_ => new List<int>()).ToArray();
@@ -217,6 +249,16 @@ internal sealed class NetworkModel
         {
             LaneLinks[i] = [.. outgoing[i]];
         }
+
+        var incoming = Enumerable.Range(0, LaneCount).Select(_ => new List<int>()).ToArray();
+        for (var i = 0; i < LaneCount; i++)
+        {
+            if (LaneInternal[i] && InternalNext[i] >= 0)
+            {
+                incoming[InternalNext[i]].Add(i);
+            }
+        }
+        LaneIncoming = [.. incoming.Select(l => l.ToArray())];
 
         TlsIds = [.. tlsIds];
         Programs = new SignalProgram[TlsIds.Length];
@@ -299,7 +341,22 @@ internal sealed class NetworkModel
 
     public double[] LinkLength { get; }
 
+    /// <summary>Links whose approaching vehicles can block this link at its junction.</summary>
+    public int[][] CheckFoeLinks { get; }
+
+    /// <summary>Internal lanes whose vehicles block this link at its junction.</summary>
+    public int[][] CheckFoeLanes { get; }
+
+    /// <summary>For a cont link, links whose approaching vehicles block it at its internal junction.</summary>
+    public int[][] WaitFoeLinks { get; }
+
+    /// <summary>For a cont link, internal lanes whose vehicles block it at its internal junction.</summary>
+    public int[][] WaitFoeLanes { get; }
+
     public int[][] LaneLinks { get; }
+
+    /// <summary>For each lane, the internal lanes that end on it.</summary>
+    public int[][] LaneIncoming { get; }
 
     public string[] TlsIds { get; }
 

@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text.Json;
+using Doppel.Packs.Mobility.Demand;
+using Doppel.Packs.Mobility.Network;
+using Doppel.Packs.Mobility.Simulation;
+
+namespace Doppel.Packs.Mobility;
+
+/// <summary><c>doppel traffic run</c>: SUMO's network and demand simulated, with SUMO-like statistics and outputs.</summary>
+public sealed partial class MobilityPack
+{
+    partial void AddSimulationVerbs(List<PackVerb> verbs) => verbs.Add(new PackVerb("run", "Simulate a SUMO network with its demand (Krauss/IDM, lane changes, signals, right of way) and print SUMO-like statistics.", RunTrafficAsync)
+    {
+        Arguments =
+        [
+            new VerbArgument("net", "The SUMO network (.net.xml)."),
+            new VerbArgument("routes", "Demand files (.rou.xml or .trips.xml), comma-separated."),
+        ],
+        Options =
+        [
+            new VerbOption("step", "Step length in seconds (1 or 0.5 as SUMO's --step-length).", VerbValue.Number) { Default = "1" },
+            new VerbOption("seed", "The random seed (speed factors, dawdling).", VerbValue.Number) { Default = "42" },
+            new VerbOption("begin", "Start time in seconds.", VerbValue.Number) { Default = "0" },
+            new VerbOption("end", "End time in seconds (default: until every vehicle has arrived).", VerbValue.Number),
+            new VerbOption("threads", "Threads that update vehicles; results are identical for any value.", VerbValue.Number) { Default = "1" },
+            new VerbOption("time-to-teleport", "Seconds a vehicle may stand before it is teleported (<= 0 disables).", VerbValue.Number) { Default = "300" },
+            new VerbOption("tripinfo-output", "Write SUMO's tripinfo XML here.", VerbValue.Text),
+            new VerbOption("summary-output", "Write SUMO's summary XML here.", VerbValue.Text),
+            new VerbOption("json", "Print the statistics as JSON.", VerbValue.Flag),
+        ],
+    });
+
+    private static Task<VerbResult> RunTrafficAsync(VerbContext context, CancellationToken ct)
+    {
+        var netPath = context.Argument("net")!;
+        var routePaths = context.Argument("routes")!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var step = context.Number("step") ?? 1;
+        var seed = context.Number("seed") ?? 42;
+        if (seed < 0 || seed != Math.Floor(seed))
+        {
+            return Task.FromResult(VerbResult.Usage($"--seed must be a whole number >= 0, not {seed.ToString(CultureInfo.InvariantCulture)}."));
+        }
+        var threads = context.Number("threads") ?? 1;
+        if (threads < 1 || threads != Math.Floor(threads))
+        {
+            return Task.FromResult(VerbResult.Usage($"--threads must be a whole number >= 1, not {threads.ToString(CultureInfo.InvariantCulture)}."));
+        }
+        var network = SumoNetworkReader.Read(netPath);
+        if (!network.IsSuccess)
+        {
+            return Task.FromResult(VerbResult.Usage(network.Error.Message));
+        }
+        var demand = SumoDemandReader.Read(network.Value, routePaths, (ulong)seed);
+        if (!demand.IsSuccess)
+        {
+            return Task.FromResult(VerbResult.Usage(demand.Error.Message));
+        }
+        var simulation = TrafficSimulation.Create(network.Value, demand.Value, new TrafficOptions
+        {
+            StepLength = step,
+            Seed = (ulong)seed,
+            Begin = context.Number("begin") ?? 0,
+            End = context.Number("end"),
+            Threads = (int)threads,
+            TimeToTeleport = context.Number("time-to-teleport") ?? 300,
+        });
+        if (!simulation.IsSuccess)
+        {
+            return Task.FromResult(VerbResult.Usage(simulation.Error.Message));
+        }
+        var result = simulation.Value.Run(ct);
+        if (context.Text("tripinfo-output") is { } tripPath)
+        {
+            var written = Simulation.Internal.TrafficOutputFiles.WriteTripInfo(tripPath, result.Trips);
+            if (written is not null)
+            {
+                return Task.FromResult(VerbResult.Failed(written));
+            }
+        }
+        if (context.Text("summary-output") is { } summaryPath)
+        {
+            var written = Simulation.Internal.TrafficOutputFiles.WriteSummary(summaryPath, result.Summary);
+            if (written is not null)
+            {
+                return Task.FromResult(VerbResult.Failed(written));
+            }
+        }
+        var stats = TrafficStatistics.From(result, demand.Value.Vehicles.Count);
+        if (context.Flag("json"))
+        {
+            context.Out.WriteLine(JsonSerializer.Serialize(stats.ToJson(), new JsonSerializerOptions { WriteIndented = true }));
+        }
+        else
+        {
+            stats.Write(context.Out);
+        }
+        return Task.FromResult(VerbResult.Ok);
+    }
+}
