@@ -86,7 +86,7 @@ public static class TrafficAnimation
         return (width, height, NetworkProjection.Fit(network, 0, Band / 2, width, mapHeight + Band, 12));
     }
 
-    /// <summary>The painter's colours exactly, greys for text and antialiasing, and a colour cube for the blends between.</summary>
+    /// <summary>The painter's colours exactly, greys for text and antialiasing, and a colour cube for the blends between (253 colours: the GIF keeps one entry for transparency).</summary>
     private static List<uint> Palette()
     {
         var palette = new List<uint>();
@@ -100,7 +100,7 @@ public static class TrafficAnimation
                 }
             }
         }
-        for (var i = 1; i < 15; i++)
+        for (var i = 1; i < 13; i++)
         {
             var v = (uint)(i * 16);
             palette.Add(v << 16 | v << 8 | v);

@@ -8,19 +8,26 @@ public sealed class GifWriterTests
     [Theory]
     [InlineData(1, 1, 1)]
     [InlineData(37, 23, 2)]
-    [InlineData(311, 207, 3)]
+    [InlineData(311, 207, 5)]
     public void Every_pixel_of_every_frame_decodes_to_its_palette_colour(int width, int height, int frames)
     {
-        // Given noise over a 256-colour palette (the LZW table fills and starts afresh many times) and a smooth frame
+        // Given noise over a 255-colour palette (the LZW table fills and starts afresh many times), a smooth frame, the
+        // smooth frame with a block changed (written as that block only), and the same again (nothing changed)
         var random = new Random(7);
-        var palette = Enumerable.Range(0, 256).Select(i => (uint)((i * 0x9E3779B1u) & 0xF8F8F8u)).Distinct().ToList();
+        var palette = Enumerable.Range(0, 255).Select(i => (uint)((i * 0x9E3779B1u) & 0xF8F8F8u)).Distinct().ToList();
         var images = new List<byte[]>();
         for (var f = 0; f < frames; f++)
         {
-            var rgba = new byte[width * height * 4];
-            for (var i = 0; i < width * height; i++)
+            var rgba = f == 3 ? (byte[])images[2].Clone() : new byte[width * height * 4];
+            for (var i = 0; i < width * height && f != 3; i++)
             {
-                var colour = palette[f == 1 ? (i / Math.Max(1, width)) % palette.Count : random.Next(palette.Count)];
+                var (x, y) = (i % width, i / width);
+                var colour = palette[f switch
+                {
+                    0 => random.Next(palette.Count),
+                    2 when x is >= 100 and < 140 && y is >= 50 and < 60 => (x + y) % palette.Count,
+                    _ => y % palette.Count,
+                }];
                 rgba[i * 4] = (byte)(colour >> 16);
                 rgba[(i * 4) + 1] = (byte)(colour >> 8);
                 rgba[(i * 4) + 2] = (byte)colour;

@@ -1,10 +1,11 @@
 namespace Doppel.Packs.Mobility.Views.Internal;
 
 /// <summary>
-/// Writes an animated GIF (GIF89a, looping) frame by frame: one global palette of 256 colours, every frame the whole
-/// picture, LZW-coded as the format requires. Pixels are mapped to the palette through a 15-bit colour table, with the
-/// palette's own colours mapped exactly, so the colours the painter chose survive and antialiased edges take the
-/// nearest entry.
+/// Writes an animated GIF (GIF89a, looping) frame by frame: one global palette, LZW-coded as the format requires.
+/// Pixels are mapped to the palette through a 15-bit colour table, with the palette's own colours mapped exactly, so
+/// the colours the painter chose survive and antialiased edges take the nearest entry. After the first frame, only the
+/// rectangle that changed is written, its unchanged pixels transparent over the frame before (the palette's spare
+/// entry): a map where vehicles move and a few roads change colour codes in a fraction of a whole frame.
 /// </summary>
 internal sealed class GifWriter : IDisposable
 {
@@ -17,6 +18,9 @@ internal sealed class GifWriter : IDisposable
     private readonly int _height;
     private readonly byte[] _colourIndex = new byte[1 << 15];
     private readonly byte[] _indices;
+    private readonly byte[] _previous;
+    private readonly byte[] _patch;
+    private readonly int _transparent;
     private readonly int[] _codes = new int[MaxCodes * 256];
     private readonly byte[] _block = new byte[255];
     private int _blockLength;
@@ -27,14 +31,17 @@ internal sealed class GifWriter : IDisposable
     /// <summary>Starts a file of <paramref name="width"/> × <paramref name="height"/> pixels on <paramref name="stream"/> with <paramref name="palette"/>: up to 256 colours as 0xRRGGBB (the later ones win a 15-bit cell two of them share).</summary>
     public GifWriter(Stream stream, int width, int height, IReadOnlyList<uint> palette)
     {
-        if (palette.Count is 0 or > 256)
+        if (palette.Count is 0 or > 255)
         {
-            throw new ArgumentOutOfRangeException(nameof(palette), palette.Count, "A GIF palette holds 1 to 256 colours.");
+            throw new ArgumentOutOfRangeException(nameof(palette), palette.Count, "The palette holds 1 to 255 colours (the 256th entry is the transparent one).");
         }
         _stream = stream;
         _width = width;
         _height = height;
         _indices = new byte[width * height];
+        _previous = new byte[width * height];
+        _patch = new byte[width * height];
+        _transparent = palette.Count;
         BuildColourIndex(palette);
         WriteHeader(palette);
     }
@@ -53,15 +60,60 @@ internal sealed class GifWriter : IDisposable
             var p = i * 4;
             _indices[i] = _colourIndex[((rgba[p] >> 3) << 10) | ((rgba[p + 1] >> 3) << 5) | (rgba[p + 2] >> 3)];
         }
-        // Graphic control extension: no transparency, the frame is left in place, then its delay.
+        var (left, top, right, bottom) = Frames == 0 ? (0, 0, _width - 1, _height - 1) : Changed();
+        var width = right - left + 1;
+        var height = bottom - top + 1;
+        var pixels = _patch.AsSpan(0, width * height);
+        for (var y = 0; y < height; y++)
+        {
+            var row = ((top + y) * _width) + left;
+            for (var x = 0; x < width; x++)
+            {
+                var index = _indices[row + x];
+                pixels[(y * width) + x] = Frames > 0 && index == _previous[row + x] ? (byte)_transparent : index;
+            }
+        }
+        // Graphic control extension: the frame stays under the next (disposal 1), its spare entry transparent after the first, then its delay.
         var delay = Math.Clamp(delayCentiseconds, 0, ushort.MaxValue);
-        _stream.Write([0x21, 0xF9, 0x04, 0x04, (byte)delay, (byte)(delay >> 8), 0x00, 0x00]);
-        // Image descriptor: the whole screen, no local palette, not interlaced.
-        _stream.Write([0x2C, 0, 0, 0, 0, (byte)_width, (byte)(_width >> 8), (byte)_height, (byte)(_height >> 8), 0x00]);
+        _stream.Write([0x21, 0xF9, 0x04, (byte)(Frames == 0 ? 0x04 : 0x05), (byte)delay, (byte)(delay >> 8), (byte)_transparent, 0x00]);
+        // Image descriptor: the rectangle written, no local palette, not interlaced.
+        _stream.Write([0x2C, (byte)left, (byte)(left >> 8), (byte)top, (byte)(top >> 8), (byte)width, (byte)(width >> 8), (byte)height, (byte)(height >> 8), 0x00]);
         _stream.WriteByte(8);
-        WriteLzw(_indices);
+        WriteLzw(pixels);
         _stream.WriteByte(0);
+        _indices.CopyTo(_previous, 0);
         Frames++;
+    }
+
+    /// <summary>The smallest rectangle holding every pixel that differs from the frame before (one pixel when none does).</summary>
+    private (int Left, int Top, int Right, int Bottom) Changed()
+    {
+        int left = _width, top = _height, right = -1, bottom = -1;
+        for (var y = 0; y < _height; y++)
+        {
+            var row = y * _width;
+            var first = -1;
+            var last = -1;
+            for (var x = 0; x < _width; x++)
+            {
+                if (_indices[row + x] != _previous[row + x])
+                {
+                    if (first < 0)
+                    {
+                        first = x;
+                    }
+                    last = x;
+                }
+            }
+            if (first >= 0)
+            {
+                left = Math.Min(left, first);
+                right = Math.Max(right, last);
+                top = Math.Min(top, y);
+                bottom = y;
+            }
+        }
+        return right < 0 ? (0, 0, 0, 0) : (left, top, right, bottom);
     }
 
     /// <summary>Writes the trailer; the stream then holds a complete file.</summary>
