@@ -182,7 +182,8 @@ public sealed partial class TrafficSimulation
                     var waitsInside = net.LinkCont[link] && net.LinkVia[link].Length > 1;
                     decided = !waitsInside;
                     SetCheckTimes(i, link, seen, v, vPlan);
-                    fleet.ApproachLink[i] = link;
+                    // SUMO's setRequest: only a vehicle that means to move (planned speed above zero) asks for the link.
+                    fleet.ApproachLink[i] = vPlan > CarFollowing.Eps ? link : -1;
                     fleet.ApproachArrival[i] = fleet.CheckArrival[i];
                     fleet.ApproachLeave[i] = fleet.CheckLeave[i];
                     if (!waitsInside && !(state is 'G' or 'M' or 'y' or 'Y'))
@@ -270,15 +271,21 @@ public sealed partial class TrafficSimulation
         fleet.PlanSpeed[i] = vPlan;
     }
 
-    // SUMO's arrival estimate at a link: accelerate towards the speed allowed there, then cross it with the vehicle's length.
+    // SUMO's arrival estimate at a link (getMinimalArrivalTime): from the current speed, accelerate as fast as possible
+    // to the speed it may pass with, then hold it; it leaves once its length and the link's have passed.
     private void SetCheckTimes(int i, int link, double seen, double v, double vPlan)
     {
         var accel = fleet.Accel[i];
+        var decel = fleet.Decel[i];
         var viaLimit = net.LinkVia[link].Length > 0 ? DesiredSpeed(i, net.LinkVia[link][0]) : DesiredSpeed(i, net.LinkTo[link]);
-        var arrivalSpeed = Math.Min(Math.Sqrt((v * v) + (2 * accel * Math.Max(seen, 0))), Math.Max(viaLimit, vPlan));
-        var arrival = seen <= 0 ? 0 : seen / Math.Max((Math.Max(v, vPlan) + arrivalSpeed) * 0.5, CarFollowing.HaltingSpeed);
+        var arrivalSpeed = Math.Min(Math.Sqrt((vPlan * vPlan) + (2 * accel * Math.Max(seen, 0))), viaLimit);
+        var accelerate = arrivalSpeed >= v ? accel : -decel;
+        var accelTime = (arrivalSpeed - v) / accelerate;
+        var accelWay = accelTime * (arrivalSpeed + v) * 0.5;
+        var arrival = seen <= 0 ? 0 : accelTime + (Math.Max(0, seen - accelWay) / Math.Max(Math.Max(v, arrivalSpeed), CarFollowing.HaltingSpeed));
         var cross = net.LinkLength[link] + fleet.Length[i];
-        var leave = arrival + Math.Max((Math.Sqrt((arrivalSpeed * arrivalSpeed) + (2 * accel * cross)) - arrivalSpeed) / accel, cross / Math.Max(viaLimit, CarFollowing.HaltingSpeed));
+        var leaveSpeed = Math.Min(viaLimit, Math.Sqrt((arrivalSpeed * arrivalSpeed) + (2 * accel * cross)));
+        var leave = arrival + (cross / Math.Max(0.5 * (arrivalSpeed + leaveSpeed), CarFollowing.Eps));
         fleet.CheckArrival[i] = Time + arrival;
         fleet.CheckLeave[i] = Time + leave;
     }
@@ -320,10 +327,23 @@ public sealed partial class TrafficSimulation
         var wait = fleet.CheckIsWait[i];
         foreach (var lane in wait ? net.WaitFoeLanes[link] : net.CheckFoeLanes[link])
         {
-            foreach (var o in laneVehicles[lane])
+            var list = laneVehicles[lane];
+            if (list.Count == 0)
             {
-                // A foe stopped at its own wait point has not reached the conflict area yet.
-                if (o != i && !(net.InternalWait[lane] >= 0 && fleet.Speed[o] < CarFollowing.HaltingSpeed))
+                continue;
+            }
+            // A foe blocks until its back has cleared the conflict point; one stopped at its own wait point has not reached it.
+            var crossing = net.CrossingOn(link, lane);
+            foreach (var o in list)
+            {
+                if (o != i && fleet.Pos[o] - fleet.Length[o] < crossing + CarFollowing.Eps && !(net.InternalWait[lane] >= 0 && fleet.Speed[o] < CarFollowing.HaltingSpeed))
+                {
+                    return false;
+                }
+            }
+            foreach (var p in lanePartials[lane])
+            {
+                if (p.Back < crossing)
                 {
                     return false;
                 }
@@ -353,6 +373,27 @@ public sealed partial class TrafficSimulation
             }
         }
         return true;
+    }
+
+    private string Blocker(int i, int link)
+    {
+        var wait = fleet.CheckIsWait[i];
+        var text = $"link {link} {net.LaneId[net.LinkFrom[link]]}->{net.LaneId[net.LinkTo[link]]} state={net.State(link)} wait={wait}:";
+        foreach (var lane in wait ? net.WaitFoeLanes[link] : net.CheckFoeLanes[link])
+        {
+            foreach (var o in laneVehicles[lane])
+            {
+                text += $" on {net.LaneId[lane]} {fleet.Id[o]} back={fleet.Pos[o] - fleet.Length[o]:0.0} crossing={net.CrossingOn(link, lane):0.0} v={fleet.Speed[o]:0.0};";
+            }
+        }
+        foreach (var foe in wait ? net.WaitFoeLinks[link] : net.CheckFoeLinks[link])
+        {
+            for (var a = approachHead[foe]; a >= 0; a = fleet.ApproachNext[a])
+            {
+                text += $" approaching {net.LaneId[net.LinkFrom[foe]]} {fleet.Id[a]} arr={fleet.ApproachArrival[a] - Time:0.0} v={fleet.Speed[a]:0.0} lane={net.LaneId[fleet.Lane[a]]} pos={fleet.Pos[a]:0.0} check={fleet.CheckLink[a]};";
+            }
+        }
+        return text;
     }
 
     private void ExecuteVehicle(int i)
@@ -572,7 +613,8 @@ public sealed partial class TrafficSimulation
             {
                 var r = fleet.Route[i];
                 var ri = fleet.RouteIndex[i];
-                Console.Error.WriteLine($"teleport t={t} {fleet.Id[i]} lane={net.LaneId[fleet.Lane[i]]} pos={fleet.Pos[i]:0.00} next={(ri + 1 < r.Length ? net.EdgeId[r[ri + 1]] : "-")} plan={fleet.PlanSpeed[i]:0.00} check={fleet.CheckLink[i]} onlane={laneVehicles[fleet.Lane[i]].Count}");
+                var why = fleet.CheckLink[i] >= 0 ? Blocker(i, fleet.CheckLink[i]) : "";
+                Console.Error.WriteLine($"teleport {why} t={t} {fleet.Id[i]} lane={net.LaneId[fleet.Lane[i]]} pos={fleet.Pos[i]:0.00} next={(ri + 1 < r.Length ? net.EdgeId[r[ri + 1]] : "-")} plan={fleet.PlanSpeed[i]:0.00} check={fleet.CheckLink[i]} onlane={laneVehicles[fleet.Lane[i]].Count}");
             }
             fleet.StoppedTime[i] = 0;
             var lane = fleet.Lane[i];

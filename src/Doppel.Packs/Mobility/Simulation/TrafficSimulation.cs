@@ -38,6 +38,10 @@ public sealed partial class TrafficSimulation
     private readonly HashSet<int> blockedInsertEdges = [];
     private readonly ParallelOptions parallel;
     private readonly Stopwatch clock = new();
+    private readonly Action<int> planVehicle;
+    private readonly Action<int> executeVehicle;
+    private readonly Action<int> updateChunk;
+    private Action<int>? currentUpdate;
     private double nextFrame;
     private int collisions;
     private int teleports;
@@ -78,6 +82,9 @@ public sealed partial class TrafficSimulation
         fleet = new Fleet(Math.Max(16, demand.Vehicles.Count));
         detectors = new DetectorSet(net, options.Detectors, options.Begin);
         parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Threads };
+        planVehicle = PlanVehicle;
+        executeVehicle = ExecuteVehicle;
+        updateChunk = UpdateChunk;
         Time = options.Begin;
         nextFrame = options.Begin;
         AddVehicles(demand.Vehicles);
@@ -198,9 +205,9 @@ public sealed partial class TrafficSimulation
         if (running.Count > 0)
         {
             PrepareStep();
-            ForEachRunning(PlanVehicle);
+            ForEachRunning(planVehicle);
             RegisterApproaches();
-            ForEachRunning(ExecuteVehicle);
+            ForEachRunning(executeVehicle);
             VehicleUpdates += running.Count;
             MoveVehicles(t);
             RebuildPartials();
@@ -220,10 +227,11 @@ public sealed partial class TrafficSimulation
         clock.Stop();
     }
 
+    // Updates every running vehicle; each update writes only its own vehicle's fields, so chunks may run on any thread.
     private void ForEachRunning(Action<int> update)
     {
         var count = running.Count;
-        if (options.Threads <= 1 || count < 256)
+        if (options.Threads <= 1 || count < ParallelThreshold)
         {
             for (var k = 0; k < count; k++)
             {
@@ -231,17 +239,26 @@ public sealed partial class TrafficSimulation
             }
             return;
         }
-        var chunks = options.Threads * 4;
-        Parallel.For(0, chunks, parallel, c =>
-        {
-            var from = (int)((long)count * c / chunks);
-            var to = (int)((long)count * (c + 1) / chunks);
-            for (var k = from; k < to; k++)
-            {
-                update(running[k]);
-            }
-        });
+        currentUpdate = update;
+        Parallel.For(0, options.Threads * 4, parallel, updateChunk);
+        currentUpdate = null;
     }
+
+    private void UpdateChunk(int chunk)
+    {
+        var count = running.Count;
+        var chunks = options.Threads * 4;
+        var from = (int)((long)count * chunk / chunks);
+        var to = (int)((long)count * (chunk + 1) / chunks);
+        var update = currentUpdate!;
+        for (var k = from; k < to; k++)
+        {
+            update(running[k]);
+        }
+    }
+
+    // Below this many vehicles a parallel update costs more than it saves.
+    private const int ParallelThreshold = 128;
 
     private readonly record struct Partial(int Vehicle, double Back);
 }

@@ -369,6 +369,80 @@ internal sealed class NetworkModel
 
     public int[] TlsPhase { get; }
 
+    private readonly Dictionary<long, double> crossings = [];
+    private readonly Lock crossingLock = new();
+
+    /// <summary>
+    /// How far along a foe internal lane its path crosses the given link's internal lanes (SUMO's conflict point), or
+    /// the foe lane's length when they only merge: a foe vehicle whose back has passed it no longer blocks the link.
+    /// </summary>
+    public double CrossingOn(int link, int foeLane)
+    {
+        var key = ((long)link << 32) | (uint)foeLane;
+        lock (crossingLock)
+        {
+            if (crossings.TryGetValue(key, out var known))
+            {
+                return known;
+            }
+        }
+        var foe = LaneShape[foeLane];
+        var result = LaneLength[foeLane];
+        var travelled = 0.0;
+        var geometric = 0.0;
+        for (var k = 1; k < foe.Length; k++)
+        {
+            geometric += Distance(foe[k - 1], foe[k]);
+        }
+        var scale = geometric > 0 ? LaneLength[foeLane] / geometric : 1;
+        var found = false;
+        for (var k = 1; k < foe.Length && !found; k++)
+        {
+            var best = double.MaxValue;
+            foreach (var via in LinkVia[link])
+            {
+                var own = LaneShape[via];
+                for (var m = 1; m < own.Length; m++)
+                {
+                    if (Intersect(foe[k - 1], foe[k], own[m - 1], own[m], out var t) && t < best)
+                    {
+                        best = t;
+                    }
+                }
+            }
+            if (best < double.MaxValue)
+            {
+                result = Math.Min(LaneLength[foeLane], (travelled + (best * Distance(foe[k - 1], foe[k]))) * scale);
+                found = true;
+            }
+            travelled += Distance(foe[k - 1], foe[k]);
+        }
+        lock (crossingLock)
+        {
+            crossings[key] = result;
+        }
+        return result;
+    }
+
+    private static double Distance(Point2 a, Point2 b) => Math.Sqrt(((b.X - a.X) * (b.X - a.X)) + ((b.Y - a.Y) * (b.Y - a.Y)));
+
+    private static bool Intersect(Point2 p1, Point2 p2, Point2 q1, Point2 q2, out double t)
+    {
+        var rx = p2.X - p1.X;
+        var ry = p2.Y - p1.Y;
+        var sx = q2.X - q1.X;
+        var sy = q2.Y - q1.Y;
+        var denominator = (rx * sy) - (ry * sx);
+        t = 0;
+        if (Math.Abs(denominator) < 1e-12)
+        {
+            return false;
+        }
+        t = (((q1.X - p1.X) * sy) - ((q1.Y - p1.Y) * sx)) / denominator;
+        var u = (((q1.X - p1.X) * ry) - ((q1.Y - p1.Y) * rx)) / denominator;
+        return t >= 0 && t <= 1 && u >= 0 && u <= 1;
+    }
+
     /// <summary>The link from a normal lane to a lane of the given edge, or -1.</summary>
     public int FindLink(int lane, int toEdge)
     {
