@@ -28,7 +28,8 @@ public sealed record CityTwins(IReadOnlyList<JsonObject> Twins, IReadOnlyList<Js
     /// <param name="network">The network.</param>
     /// <param name="detectors">Its induction loops.</param>
     /// <param name="survey">Routes driven on a typical day, for the turning fractions and departures (null: from the network alone).</param>
-    public static Result<CityTwins> Build(string city, string netFile, RoadNetwork network, IReadOnlyList<InductionLoop> detectors, TrafficDemand? survey)
+    /// <param name="programs">Signal programs that replace the network's of the same signal (an additional file's tlLogic).</param>
+    public static Result<CityTwins> Build(string city, string netFile, RoadNetwork network, IReadOnlyList<InductionLoop> detectors, TrafficDemand? survey, IReadOnlyList<SignalProgram>? programs = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(detectors);
@@ -95,9 +96,10 @@ public sealed record CityTwins(IReadOnlyList<JsonObject> Twins, IReadOnlyList<Js
                 relationships.Add(Relationship(id, CityTwin.LeadsTo, CityTwin.IntersectionId(to)));
             }
         }
-        foreach (var programs in network.SignalPrograms.GroupBy(p => p.Id))
+        var replaced = (programs ?? []).GroupBy(p => p.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+        foreach (var signal in network.SignalPrograms.GroupBy(p => p.Id))
         {
-            var program = programs.First();
+            var program = replaced.GetValueOrDefault(signal.Key) ?? signal.First();
             var id = CityTwin.SignalId(program.Id);
             twins.Add(Twin(id, CityTwin.SignalModelId, new JsonObject
             {
