@@ -121,7 +121,10 @@ public sealed partial class MobilityPack
         var progress = new SynchronousProgress<CmaEsProgress>(p => context.Error.WriteLine(Invariant($"  generation {p.Generation}: best mean delay {p.BestMean:F2} s, step {p.StepSize:F3}")));
         var result = SignalOptimization.Run(network.Value, demand.Value, space.Value, options, progress, ct);
         var output = context.Text("output")!;
-        await File.WriteAllTextAsync(output, Planning.Internal.SignalPlanFile.Write(result.Optimized, $"Optimised by doppel traffic optimize (CMA-ES, seed {seed}) for {string.Join(",", routePaths.Select(Path.GetFileName))}"), ct);
+        if (Output.SignalProgramWriter.Write(output, result.Optimized) is { IsSuccess: false } written)
+        {
+            return VerbResult.Failed(written.Error.Message);
+        }
 
         JsonObject? sumo = null;
         if (sumoSeeds > 0)
@@ -190,7 +193,10 @@ public sealed partial class MobilityPack
         }
         var demand = evacuation.Value.Demand;
         var routeFile = context.Text("demand-output") ?? Path.Combine(Path.GetTempPath(), $"doppel-evacuation-{Guid.NewGuid():N}.rou.xml");
-        await File.WriteAllTextAsync(routeFile, Planning.Internal.RouteFile.Write(demand, $"Evacuation of {string.Join(",", district)} towards {string.Join(",", order.Destinations)} by doppel traffic evacuate (demand seed {demandSeed})"), ct);
+        if (SumoDemandWriter.Write(routeFile, demand) is { IsSuccess: false } written)
+        {
+            return VerbResult.Failed(written.Error.Message);
+        }
         try
         {
             await context.Error.WriteLineAsync(Invariant($"Evacuating {demand.Vehicles.Count} vehicles from {district.Count} junctions ({evacuation.Value.Origins.Count} roads{(evacuation.Value.Unreachable.Count > 0 ? $"; {evacuation.Value.Unreachable.Count} roads with no way out left empty" : "")}) towards {order.Destinations.Count} destinations, {order.Closed.Count} roads closed."));
@@ -209,10 +215,15 @@ public sealed partial class MobilityPack
             List<Clearance>? sumo = null;
             if (!context.Flag("no-sumo"))
             {
+                var peer = Sumo.SumoPeer.Find();
+                if (!peer.IsSuccess)
+                {
+                    return VerbResult.Failed(peer.Error.Message);
+                }
                 sumo = [];
                 for (var seed = 1UL; seed <= (ulong)seeds; seed++)
                 {
-                    var run = await Planning.Internal.SumoRuns.RunAsync(netPath, [routeFile], [], seed, null, ct);
+                    var run = await Planning.Internal.SumoTrips.RunAsync(peer.Value, new Sumo.SumoRunRequest(netPath, [routeFile]) { Seed = seed }, ct);
                     if (!run.IsSuccess)
                     {
                         return VerbResult.Failed(run.Error.Message);
@@ -281,12 +292,12 @@ public sealed partial class MobilityPack
             json["sumo"] = Runs(sumo);
             var doppelMean = doppel.Average(r => r.Time);
             var sumoMean = sumo.Average(r => r.Time);
-            var (d, p) = Planning.Internal.KolmogorovSmirnov.Test([.. doppel.SelectMany(r => r.ArrivalTimes)], [.. sumo.SelectMany(r => r.ArrivalTimes)]);
+            var ks = Validation.KolmogorovSmirnov.Test([.. doppel.SelectMany(r => r.ArrivalTimes)], [.. sumo.SelectMany(r => r.ArrivalTimes)]);
             json["comparison"] = new JsonObject
             {
                 ["clearanceDifference"] = ExperimentJson.Number(100 * (doppelMean - sumoMean) / sumoMean),
-                ["ksStatistic"] = ExperimentJson.Number(d),
-                ["ksPValue"] = ExperimentJson.Number(p),
+                ["ksStatistic"] = ExperimentJson.Number(ks.Statistic),
+                ["ksPValue"] = ExperimentJson.Number(ks.PValue),
             };
         }
         return json;

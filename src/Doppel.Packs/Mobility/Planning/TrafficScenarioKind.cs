@@ -47,6 +47,7 @@ public sealed class TrafficScenarioKind : IScenarioKind
             new KpiColumn(TrafficKpis.Throughput, "throughput (veh/h)"),
             new KpiColumn(TrafficKpis.Unfinished, "unfinished"),
             new KpiColumn(TrafficKpis.ClearanceTime, "clearance (s)"),
+            new KpiColumn(TrafficKpis.Evacuated, "% evacuated"),
         ],
         Compared =
         [

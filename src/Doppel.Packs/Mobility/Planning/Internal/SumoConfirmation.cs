@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Doppel.Packs.Mobility.Sumo;
 using Doppel.Simulation.Experiments;
 
 namespace Doppel.Packs.Mobility.Planning.Internal;
@@ -16,13 +17,18 @@ internal sealed record SumoConfirmation(IReadOnlyList<double> OriginalTimeLoss, 
 
     public static async Task<Result<SumoConfirmation>> RunAsync(string net, IReadOnlyList<string> routes, string plan, int seeds, double? end, CancellationToken ct)
     {
+        var peer = SumoPeer.Find();
+        if (!peer.IsSuccess)
+        {
+            return Result<SumoConfirmation>.Fail(peer.Error);
+        }
         var original = new List<(double TimeLoss, double DepartDelay)>();
         var optimized = new List<(double TimeLoss, double DepartDelay)>();
         for (var seed = 1UL; seed <= (ulong)seeds; seed++)
         {
             foreach (var (additional, into) in new[] { (Array.Empty<string>(), original), ([plan], optimized) })
             {
-                var run = await SumoRuns.RunAsync(net, routes, additional, seed, end, ct);
+                var run = await SumoTrips.RunAsync(peer.Value, new SumoRunRequest(net, routes) { AdditionalFiles = additional, Seed = seed, End = end }, ct);
                 if (!run.IsSuccess)
                 {
                     return Result<SumoConfirmation>.Fail(run.Error);

@@ -75,6 +75,17 @@ internal sealed class TrafficFork(RoadGraph graph, CityState state, List<Traffic
             evacuees = evacuation.Value!.Demand.Vehicles.Count;
             vehicles.AddRange(evacuation.Value.Demand.Vehicles);
         }
+        // A closed road starts no trips: its traffic is what was on it when it closed, and that leaves. A trip bound for
+        // a closed road ends before it (the simulator reroutes around a closed road, but cannot reach one).
+        vehicles.RemoveAll(v => closed.Contains(v.Route[0]));
+        for (var i = 0; i < vehicles.Count; i++)
+        {
+            vehicles[i] = EndBeforeClosed(vehicles[i], closed);
+        }
+        for (var i = 0; i < onRoad.Count; i++)
+        {
+            onRoad[i] = onRoad[i] with { Vehicle = EndBeforeClosed(onRoad[i].Vehicle, closed) };
+        }
         vehicles.Sort((a, b) => a.Depart.CompareTo(b.Depart));
         var types = new Dictionary<string, VehicleType> { [TrafficDemand.DefaultTypeId] = new(TrafficDemand.DefaultTypeId) };
         var simulation = new TrafficSimulation(graph.Network, new TrafficDemand(types, vehicles), new TrafficOptions
@@ -97,10 +108,25 @@ internal sealed class TrafficFork(RoadGraph graph, CityState state, List<Traffic
         }
         var result = simulation.Run(ct);
         var kpis = TrafficKpis.Measure(result, run.Warmup, run.Duration);
-        kpis[TrafficKpis.ClearanceTime] = whatIf?.Evacuate is { } evacuate
-            ? Evacuation.Measure(result.Trips.Select(t => (t.Id, t.Arrival)), evacuate, evacuees).Time
-            : double.NaN;
+        var clearance = whatIf?.Evacuate is { } evacuate ? Evacuation.Measure(result.Trips.Select(t => (t.Id, t.Arrival)), evacuate, evacuees) : null;
+        kpis[TrafficKpis.ClearanceTime] = clearance?.Time ?? double.NaN;
+        kpis[TrafficKpis.Evacuated] = clearance is null ? double.NaN : 100 * clearance.Evacuated;
         return (kpis, result.Frames);
+    }
+
+    private static VehicleDemand EndBeforeClosed(VehicleDemand vehicle, HashSet<string> closed)
+    {
+        if (closed.Count == 0 || !closed.Contains(vehicle.Route[^1]))
+        {
+            return vehicle;
+        }
+        // A vehicle on a closed road when it closed finishes its trip there; any other stops before the first closed road.
+        var first = 1;
+        while (first < vehicle.Route.Count && !closed.Contains(vehicle.Route[first]))
+        {
+            first++;
+        }
+        return first == vehicle.Route.Count ? vehicle : vehicle with { Route = [.. vehicle.Route.Take(first)] };
     }
 
     /// <summary>The what-if's extra trips: the ends not given drawn among the roads by length, routed around the closures.</summary>

@@ -20,6 +20,7 @@ internal static class TrafficKpis
     public const string Unfinished = "unfinished";
     public const string VehicleHours = "vehicleHours";
     public const string ClearanceTime = "clearanceTime";
+    public const string Evacuated = "evacuated";
 
     /// <summary>The KPIs of <paramref name="result"/> over [<paramref name="warmup"/>, <paramref name="end"/>] (s): trips that departed after the warm-up, queues and flows within it.</summary>
     public static Dictionary<string, double> Measure(TrafficResult result, double warmup, double end)
