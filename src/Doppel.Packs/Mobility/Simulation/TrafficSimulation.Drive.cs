@@ -11,6 +11,9 @@ public sealed partial class TrafficSimulation
     // SUMO's look-ahead time at junctions: a foe must arrive this much after ego has left, or leave this much before.
     private const double JunctionLookahead = 1.0;
 
+    // SUMO's default foe visibility distance at a junction (m).
+    private const double FoeVisibility = 4.5;
+
     private static readonly HashSet<string>? trace = Environment.GetEnvironmentVariable("DOPPEL_TRACE")?.Split(',').ToHashSet();
 
     private double SafeFollow(int i, double gap, double speed, double leaderSpeed, double leaderDecel)
@@ -186,6 +189,13 @@ public sealed partial class TrafficSimulation
                     fleet.ApproachLink[i] = vPlan > CarFollowing.Eps ? link : -1;
                     fleet.ApproachArrival[i] = fleet.CheckArrival[i];
                     fleet.ApproachLeave[i] = fleet.CheckLeave[i];
+                    if (!(state is 'G' or 'M' or 'y' or 'Y') && seen > FoeVisibility && seen > CarFollowing.BrakeGap(v, fleet.Decel[i], 0, dt))
+                    {
+                        // SUMO slows down for a minor link until the foes are in sight (4.5 m before it): it must be able
+                        // to stop there, which caps its speed at the visibility distance.
+                        var atVisibility = CarFollowing.SafeStopSpeed(FoeVisibility, fleet.Decel[i], 0, dt);
+                        vPlan = Math.Min(vPlan, CarFollowing.FreeSpeed(fleet.Decel[i], seen - FoeVisibility, atVisibility, dt));
+                    }
                     if (!waitsInside && !(state is 'G' or 'M' or 'y' or 'Y'))
                     {
                         fleet.CheckLink[i] = link;
