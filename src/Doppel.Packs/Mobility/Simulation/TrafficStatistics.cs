@@ -26,7 +26,7 @@ public sealed record TrafficStatistics(int Loaded, int Arrived, int Teleports, i
         var c = CultureInfo.InvariantCulture;
         writer.WriteLine(string.Create(c, $"Vehicles: loaded {Loaded}, arrived {Arrived}, teleports {Teleports}, collisions {Collisions}; last step {EndTime:0.##} s"));
         writer.WriteLine("Statistics (avg of arrived vehicles):");
-        writer.WriteLine(string.Create(c, $" RouteLength: {RouteLength:0.00}")); 
+        writer.WriteLine(string.Create(c, $" RouteLength: {RouteLength:0.00}"));
         writer.WriteLine(string.Create(c, $" Speed: {Speed:0.00}"));
         writer.WriteLine(string.Create(c, $" Duration: {Duration:0.00}"));
         writer.WriteLine(string.Create(c, $" WaitingTime: {WaitingTime:0.00}"));
