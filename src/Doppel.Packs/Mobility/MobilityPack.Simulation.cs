@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Doppel.Packs.Mobility.Demand;
 using Doppel.Packs.Mobility.Network;
+using Doppel.Packs.Mobility.Output;
 using Doppel.Packs.Mobility.Simulation;
 
 namespace Doppel.Packs.Mobility;
@@ -71,18 +72,18 @@ public sealed partial class MobilityPack
         var result = simulation.Value.Run(ct);
         if (context.Text("tripinfo-output") is { } tripPath)
         {
-            var written = Simulation.Internal.TrafficOutputFiles.WriteTripInfo(tripPath, result.Trips);
-            if (written is not null)
+            var written = TripInfoWriter.Write(tripPath, result.Trips);
+            if (!written.IsSuccess)
             {
-                return Task.FromResult(VerbResult.Failed(written));
+                return Task.FromResult(VerbResult.Failed(written.Error.Message));
             }
         }
         if (context.Text("summary-output") is { } summaryPath)
         {
-            var written = Simulation.Internal.TrafficOutputFiles.WriteSummary(summaryPath, result.Summary);
-            if (written is not null)
+            var written = SummaryWriter.Write(summaryPath, result.Summary);
+            if (!written.IsSuccess)
             {
-                return Task.FromResult(VerbResult.Failed(written));
+                return Task.FromResult(VerbResult.Failed(written.Error.Message));
             }
         }
         var stats = TrafficStatistics.From(result, demand.Value.Vehicles.Count);

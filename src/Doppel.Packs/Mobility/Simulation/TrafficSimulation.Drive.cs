@@ -14,8 +14,6 @@ public sealed partial class TrafficSimulation
     // SUMO's default foe visibility distance at a junction (m).
     private const double FoeVisibility = 4.5;
 
-    private static readonly HashSet<string>? trace = Environment.GetEnvironmentVariable("DOPPEL_TRACE")?.Split(',').ToHashSet();
-
     private double SafeFollow(int i, double gap, double speed, double leaderSpeed, double leaderDecel)
     {
         if (fleet.Idm[i])
@@ -385,27 +383,6 @@ public sealed partial class TrafficSimulation
         return true;
     }
 
-    private string Blocker(int i, int link)
-    {
-        var wait = fleet.CheckIsWait[i];
-        var text = $"link {link} {net.LaneId[net.LinkFrom[link]]}->{net.LaneId[net.LinkTo[link]]} state={net.State(link)} wait={wait}:";
-        foreach (var lane in wait ? net.WaitFoeLanes[link] : net.CheckFoeLanes[link])
-        {
-            foreach (var o in laneVehicles[lane])
-            {
-                text += $" on {net.LaneId[lane]} {fleet.Id[o]} back={fleet.Pos[o] - fleet.Length[o]:0.0} crossing={net.CrossingOn(link, lane):0.0} v={fleet.Speed[o]:0.0};";
-            }
-        }
-        foreach (var foe in wait ? net.WaitFoeLinks[link] : net.CheckFoeLinks[link])
-        {
-            for (var a = approachHead[foe]; a >= 0; a = fleet.ApproachNext[a])
-            {
-                text += $" approaching {net.LaneId[net.LinkFrom[foe]]} {fleet.Id[a]} arr={fleet.ApproachArrival[a] - Time:0.0} v={fleet.Speed[a]:0.0} lane={net.LaneId[fleet.Lane[a]]} pos={fleet.Pos[a]:0.0} check={fleet.CheckLink[a]};";
-            }
-        }
-        return text;
-    }
-
     private void ExecuteVehicle(int i)
     {
         var vPos = fleet.PlanSpeed[i];
@@ -438,10 +415,6 @@ public sealed partial class TrafficSimulation
             fleet.Speed[i] = v;
             fleet.Odometer[i] += v * dt;
             detectors.Observe(lane, oldPos, pos, v, fleet.Length[i], dt);
-            if (trace is not null && trace.Contains(fleet.Id[i]))
-            {
-                Console.Error.WriteLine($"t={t} {fleet.Id[i]} lane={net.LaneId[lane]} pos={oldPos:0.00} v={fleet.Speed[i]:0.00} plan={fleet.PlanSpeed[i]:0.00} check={fleet.CheckLink[i]} wait={fleet.WaitSpeed[i]:0.00} slot={fleet.Slot[i]}");
-            }
             var arrived = false;
             while (true)
             {
@@ -594,10 +567,6 @@ public sealed partial class TrafficSimulation
                 if (fleet.Pos[leader] - fleet.Length[leader] - fleet.Pos[follower] < -CarFollowing.Eps)
                 {
                     collisions++;
-                    if (Environment.GetEnvironmentVariable("DOPPEL_TRAFFIC_DEBUG") is not null)
-                    {
-                        Console.Error.WriteLine($"collision t={Time} lane={net.LaneId[l]} leader={fleet.Id[leader]} pos={fleet.Pos[leader]:0.00} v={fleet.Speed[leader]:0.00} follower={fleet.Id[follower]} pos={fleet.Pos[follower]:0.00} v={fleet.Speed[follower]:0.00} prev={(fleet.Prev0[follower] >= 0 ? net.LaneId[fleet.Prev0[follower]] : "-")} leaderprev={(fleet.Prev0[leader] >= 0 ? net.LaneId[fleet.Prev0[leader]] : "-")}");
-                    }
                     fleet.Pos[follower] = Math.Max(0, fleet.Pos[leader] - fleet.Length[leader] - CarFollowing.Eps);
                     fleet.Speed[follower] = 0;
                 }
@@ -619,13 +588,6 @@ public sealed partial class TrafficSimulation
                 continue;
             }
             teleports++;
-            if (Environment.GetEnvironmentVariable("DOPPEL_TRAFFIC_DEBUG") is not null)
-            {
-                var r = fleet.Route[i];
-                var ri = fleet.RouteIndex[i];
-                var why = fleet.CheckLink[i] >= 0 ? Blocker(i, fleet.CheckLink[i]) : "";
-                Console.Error.WriteLine($"teleport {why} t={t} {fleet.Id[i]} lane={net.LaneId[fleet.Lane[i]]} pos={fleet.Pos[i]:0.00} next={(ri + 1 < r.Length ? net.EdgeId[r[ri + 1]] : "-")} plan={fleet.PlanSpeed[i]:0.00} check={fleet.CheckLink[i]} onlane={laneVehicles[fleet.Lane[i]].Count}");
-            }
             fleet.StoppedTime[i] = 0;
             var lane = fleet.Lane[i];
             laneVehicles[lane].Remove(i);
