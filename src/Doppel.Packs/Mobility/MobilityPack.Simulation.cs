@@ -28,6 +28,8 @@ public sealed partial class MobilityPack
             new VerbOption("tripinfo-output", "Write SUMO's tripinfo XML here.", VerbValue.Text),
             new VerbOption("summary-output", "Write SUMO's summary XML here.", VerbValue.Text),
             new VerbOption("json", "Print the statistics as JSON.", VerbValue.Flag),
+            new VerbOption("plot", "Draw the run as a PNG: roads coloured by their mean speed, vehicles and speed over time.", VerbValue.Text),
+            new VerbOption("animate", "Write an animated GIF of the vehicles moving over the roads coloured by speed.", VerbValue.Text),
         ],
     });
 
@@ -45,6 +47,12 @@ public sealed partial class MobilityPack
         if (threads < 1 || threads != Math.Floor(threads))
         {
             return Task.FromResult(VerbResult.Usage($"--threads must be a whole number >= 1, not {threads.ToString(CultureInfo.InvariantCulture)}."));
+        }
+        var plotPath = context.Text("plot");
+        var animationPath = context.Text("animate");
+        if (Views.TrafficViews.Check(plotPath, animationPath) is { } badOutput)
+        {
+            return Task.FromResult(VerbResult.Usage(badOutput.Message));
         }
         var network = SumoNetworkReader.Read(netPath);
         if (!network.IsSuccess)
@@ -64,6 +72,8 @@ public sealed partial class MobilityPack
             End = context.Number("end"),
             Threads = (int)threads,
             TimeToTeleport = context.Number("time-to-teleport") ?? 300,
+            FramePeriod = Views.TrafficViews.FramePeriod(plotPath is not null, animationPath is not null, context.Number("begin") ?? 0, context.Number("end"),
+                demand.Value.Vehicles.Count == 0 ? 0 : demand.Value.Vehicles[^1].Depart),
         });
         if (!simulation.IsSuccess)
         {
@@ -85,6 +95,10 @@ public sealed partial class MobilityPack
             {
                 return Task.FromResult(VerbResult.Failed(written.Error.Message));
             }
+        }
+        if (Views.TrafficViews.Write(network.Value, result, plotPath, animationPath) is { } notDrawn)
+        {
+            return Task.FromResult(VerbResult.Failed(notDrawn.Message));
         }
         var stats = TrafficStatistics.From(result, demand.Value.Vehicles.Count);
         if (context.Flag("json"))
