@@ -247,20 +247,9 @@ public sealed partial class TrafficSimulation
                     // Vehicles on other internal lanes merging into the same lane, nearer to the merge, go first.
                     foreach (var incoming in net.LaneIncoming[next])
                     {
-                        if (incoming == current)
+                        if (incoming != current)
                         {
-                            continue;
-                        }
-                        foreach (var o in laneVehicles[incoming])
-                        {
-                            var rest = net.LaneLength[incoming] - fleet.Pos[o];
-                            if (rest < seen && seen - rest - fleet.Length[o] - minGap < gap)
-                            {
-                                gap = seen - rest - fleet.Length[o] - minGap;
-                                leaderSpeed = fleet.Speed[o];
-                                leaderDecel = fleet.Decel[o];
-                                leaderFound = true;
-                            }
+                            MergeLeader(i, incoming, 0, seen, ref gap, ref leaderSpeed, ref leaderDecel, ref leaderFound);
                         }
                     }
                 }
@@ -277,6 +266,32 @@ public sealed partial class TrafficSimulation
             }
         }
         fleet.PlanSpeed[i] = vPlan;
+    }
+
+    // A vehicle on another internal lane merging into ego's next lane leads ego when it is nearer to the merge (ties go
+    // to the lower index, so exactly one of two vehicles at the same distance yields). The merging lane's earlier
+    // internal lanes count too: a vehicle there can reach the merge in the same step as ego.
+    private void MergeLeader(int i, int lane, double after, double seen, ref double gap, ref double leaderSpeed, ref double leaderDecel, ref bool leaderFound)
+    {
+        foreach (var o in laneVehicles[lane])
+        {
+            var rest = net.LaneLength[lane] - fleet.Pos[o] + after;
+            var gapToO = seen - rest - fleet.Length[o] - fleet.MinGap[i];
+            // Farther back on the chain only a vehicle that may reach the merge within this step leads (one waiting at its
+            // internal junction must not hold up the traffic it yields to).
+            var reaches = after <= 0 || rest < (fleet.Speed[o] + (fleet.Accel[o] * dt)) * dt;
+            if (reaches && (rest < seen || (rest == seen && o < i)) && gapToO < gap)
+            {
+                gap = gapToO;
+                leaderSpeed = fleet.Speed[o];
+                leaderDecel = fleet.Decel[o];
+                leaderFound = true;
+            }
+        }
+        foreach (var before in net.LaneIncoming[lane])
+        {
+            MergeLeader(i, before, after + net.LaneLength[lane], seen, ref gap, ref leaderSpeed, ref leaderDecel, ref leaderFound);
+        }
     }
 
     // SUMO's arrival estimate at a link (getMinimalArrivalTime): from the current speed, accelerate as fast as possible

@@ -75,6 +75,35 @@ internal static class Roads
         return new RoadNetwork(edges, [junction], connections, []);
     }
 
+    /// <summary>
+    /// Two roads merging into "east" at n1 with priority on both links (no right of way between them, so only the
+    /// merge keeps them apart): from "west" through two internal lanes in a row (15 m each), from "south" through one
+    /// (30 m).
+    /// </summary>
+    public static RoadNetwork ChainedMerge()
+    {
+        var edges = new List<Edge>
+        {
+            Edge("west", "w", "n1", 200, 0),
+            new("south", "s", "n1", EdgeFunction.Normal, 1, [new Lane("south_0", 0, Limit, 200, [new Point2(215, -230), new Point2(215, -30)])]),
+            Edge("east", "n1", "e", 200, 230),
+            new(":n1_0", null, null, EdgeFunction.Internal, 0, [new Lane(":n1_0_0", 0, Limit, 15, [new Point2(200, -1.6), new Point2(215, -1.6)])]),
+            new(":n1_2", null, null, EdgeFunction.Internal, 0, [new Lane(":n1_2_0", 0, Limit, 15, [new Point2(215, -1.6), new Point2(230, -1.6)])]),
+            new(":n1_1", null, null, EdgeFunction.Internal, 0, [new Lane(":n1_1_0", 0, Limit, 30, [new Point2(215, -30), new Point2(230, -1.6)])]),
+        };
+        var junction = new Junction("n1", "priority", new Point2(215, 0), ["west_0", "south_0"], [":n1_0_0", ":n1_1_0"],
+            [new JunctionRequest(0, "00", "00", false), new JunctionRequest(1, "00", "00", false)]);
+        var connections = new List<Connection>
+        {
+            new("west", "east", 0, 0, ":n1_0_0", null, -1, 's', 'M'),
+            new(":n1_0", "east", 0, 0, ":n1_2_0", null, -1, 's', 'M'),
+            new(":n1_2", "east", 0, 0, null, null, -1, 's', 'M'),
+            new("south", "east", 0, 0, ":n1_1_0", null, -1, 'r', 'M'),
+            new(":n1_1", "east", 0, 0, null, null, -1, 'r', 'M'),
+        };
+        return new RoadNetwork(edges, [junction], connections, []);
+    }
+
     /// <summary>A two-lane edge that narrows to one lane: only its right lane connects on.</summary>
     public static RoadNetwork LaneDrop()
     {

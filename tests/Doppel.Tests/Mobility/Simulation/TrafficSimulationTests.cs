@@ -114,6 +114,21 @@ public sealed class TrafficSimulationTests
     }
 
     [Fact]
+    public void Vehicles_merging_from_two_internal_lanes_in_the_same_step_do_not_collide()
+    {
+        // The west stream's vehicles can be on the first of their two internal lanes while a south vehicle nears the
+        // merge: the one nearer to the merge leads the other, wherever it is on its chain.
+        var network = Roads.ChainedMerge();
+        var demand = Roads.Demand(Roads.Exact, [.. Roads.Every(2, 60, "exact", "w", "west", "east"), .. Roads.Every(3, 40, "exact", "s", "south", "east").Select(v => v with { Depart = v.Depart + 0.5 })]);
+
+        var result = new TrafficSimulation(network, demand, new TrafficOptions()).Run();
+
+        Assert.Equal(0, result.Collisions);
+        Assert.Equal(100, result.Trips.Count);
+        Assert.Equal(0, result.Teleports);
+    }
+
+    [Fact]
     public void The_same_seed_gives_the_same_trips_and_another_seed_other_ones()
     {
         var network = Roads.LaneDrop();
