@@ -498,6 +498,7 @@ public sealed partial class TrafficSimulation
             {
                 // SUMO's route length ends at the arrival position, the lane's end.
                 fleet.Odometer[i] -= Math.Max(0, pos - net.LaneLength[lane]);
+                fleet.Pos[i] = Math.Min(pos, net.LaneLength[lane]);
                 laneVehicles[lane].Remove(i);
                 Arrive(i, t, lane);
                 continue;

@@ -13,7 +13,16 @@ public sealed partial class TrafficSimulation
         durationSum += duration;
         trips.Add(new TripInfo(fleet.Id[i], fleet.TypeId[i], depart, depart - fleet.DesiredDepart[i], t, duration,
             fleet.Odometer[i],
-            fleet.WaitingTime[i], fleet.WaitingCount[i], fleet.TimeLoss[i], fleet.DepartLaneId[i], net.LaneId[lane]));
+            fleet.WaitingTime[i], fleet.WaitingCount[i], fleet.TimeLoss[i], fleet.DepartLaneId[i], net.LaneId[lane])
+        {
+            DepartPos = fleet.InsertedPos[i],
+            DepartSpeed = fleet.InsertedSpeed[i],
+            // SUMO's arrival position defaults to the lane's end; a vehicle that drove past it arrived there.
+            ArrivalPos = Math.Min(fleet.Pos[i], net.LaneLength[lane]),
+            ArrivalSpeed = fleet.Speed[i],
+            SpeedFactor = fleet.SpeedFactor[i],
+            RerouteCount = fleet.RerouteCount[i],
+        });
     }
 
     private void RecordSummary(double t)

@@ -258,6 +258,8 @@ public sealed partial class TrafficSimulation
         fleet.Prev0[i] = fleet.Prev1[i] = fleet.Prev2[i] = -1;
         fleet.Depart[i] = t;
         fleet.DepartLaneId[i] = net.LaneId[lane];
+        fleet.InsertedPos[i] = pos;
+        fleet.InsertedSpeed[i] = speed;
         fleet.Odometer[i] = 0;
         InsertSorted(lane, i);
         RefreshSlots(lane);
@@ -301,5 +303,6 @@ public sealed partial class TrafficSimulation
             return;
         }
         fleet.Route[i] = [.. route[..keep], .. path];
+        fleet.RerouteCount[i]++;
     }
 }

@@ -23,6 +23,14 @@ public sealed class TrafficSimulationTests
         Assert.Equal(timeLoss, trip.TimeLoss, 6);
         Assert.Equal(0, trip.WaitingTime);
         Assert.Equal(0, result.Collisions);
+
+        // The rest of SUMO's tripinfo: inserted at its length with speed 0, arrived at the lane's end cruising.
+        Assert.Equal(5.1, trip.DepartPos, 6);
+        Assert.Equal(0, trip.DepartSpeed);
+        Assert.Equal(1000, trip.ArrivalPos, 6);
+        Assert.Equal(Roads.Limit, trip.ArrivalSpeed, 6);
+        Assert.Equal(1, trip.SpeedFactor);
+        Assert.Equal(0, trip.RerouteCount);
     }
 
     [Fact]
@@ -185,6 +193,7 @@ public sealed class TrafficSimulationTests
 
         var trip = Assert.Single(result.Trips);
         Assert.True(trip.RouteLength > 750, $"route length {trip.RouteLength}: it did not take the long way");
+        Assert.Equal(1, trip.RerouteCount);
         Assert.Throws<ArgumentException>(() => simulation.CloseEdge("nowhere"));
     }
 
@@ -204,6 +213,8 @@ public sealed class TrafficSimulationTests
         var result = simulation.Run();
         var trip = Assert.Single(result.Trips);
         Assert.InRange(trip.Duration, 6, 9);
+        Assert.Equal(400, trip.DepartPos);
+        Assert.Equal(10, trip.DepartSpeed);
     }
 
     [Fact]

@@ -68,6 +68,9 @@ internal sealed class Fleet
     public double[] StoppedTime = [];
     public double[] TimeLoss = [];
     public double[] Odometer = [];
+    public double[] InsertedPos = [];
+    public double[] InsertedSpeed = [];
+    public int[] RerouteCount = [];
 
     public int Add()
     {
@@ -132,6 +135,9 @@ internal sealed class Fleet
         Array.Resize(ref StoppedTime, n);
         Array.Resize(ref TimeLoss, n);
         Array.Resize(ref Odometer, n);
+        Array.Resize(ref InsertedPos, n);
+        Array.Resize(ref InsertedSpeed, n);
+        Array.Resize(ref RerouteCount, n);
     }
 
     /// <summary>The vehicle's next uniform number in [0, 1) from its own stream (SplitMix64), so draws never depend on other vehicles or threads.</summary>
