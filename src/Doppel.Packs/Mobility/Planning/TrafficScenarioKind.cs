@@ -152,6 +152,12 @@ public sealed class TrafficScenarioKind : IScenarioKind
                 {
                     throw order.Error(problem);
                 }
+                // Whether the destinations can be reached around the closures does not depend on the draw: find out now,
+                // so that such an order is a bad request rather than a failed run.
+                if (Evacuation.Demand(graph.Network, evacuate, seed: 0) is { Error: { } unreachable })
+                {
+                    throw order.Error(unreachable.Message);
+                }
             }
             if (close.Count == 0 && signals.Count == 0 && demand.Count == 0 && evacuate is null)
             {

@@ -114,6 +114,7 @@ public sealed class TrafficWhatIfApiTests(ServerFixture server) : IClassFixture<
     [InlineData("""{"odd plan": {"signals": {"B1": {"phases": [{"duration": 30, "state": "GGr"}]}}}}""", "one per link of 'B1'")]
     [InlineData("""{"nothing": {}}""", "changes nothing")]
     [InlineData("""{"far": {"evacuate": {"junctions": ["ZZ"], "to": ["B0A0"]}}}""", "no junction 'ZZ'")]
+    [InlineData("""{"cut off": {"close": ["A0B0", "C0B0", "B1B0"], "evacuate": {"junctions": ["B1"], "to": ["B0A0"]}}}""", "No safe destination can be reached")]
     public async Task A_malformed_what_if_is_refused_with_where_and_why(string whatIf, string message)
     {
         using var response = await server.SendAsync(HttpMethod.Post, "/doppel/scenarios", $$$"""{"kind": "traffic", "city": "{{{City}}}", "whatIf": {{{whatIf}}}}""");
