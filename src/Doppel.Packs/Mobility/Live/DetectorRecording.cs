@@ -22,15 +22,7 @@ public sealed record DetectorRecording(IReadOnlyList<DetectorReading> Readings)
     public static Result<DetectorRecording> Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        try
-        {
-            using var file = File.OpenRead(path);
-            return Read(file, path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return Result<DetectorRecording>.Fail("InvalidArgument", $"{path}: cannot be read: {e.Message}");
-        }
+        return Network.Internal.SumoXml.ReadFile(path, Read);
     }
 
     /// <summary>Reads SUMO's e1 output from a stream (gzip is recognised by its magic bytes); <paramref name="name"/> names it in errors.</summary>

@@ -19,15 +19,7 @@ public sealed record EdgeCounts(IReadOnlyList<EdgeCount> Counts)
     public static Result<EdgeCounts> Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        try
-        {
-            using var file = File.OpenRead(path);
-            return Read(file, path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return Result<EdgeCounts>.Fail("InvalidArgument", $"{path}: cannot be read: {e.Message}");
-        }
+        return Network.Internal.SumoXml.ReadFile(path, Read);
     }
 
     /// <summary>Reads SUMO's edgeData output from a stream (gzip recognised by its magic bytes).</summary>
