@@ -10,12 +10,17 @@ namespace Doppel.Packs.Mobility;
 /// <summary><c>doppel traffic run</c>: SUMO's network and demand simulated, with SUMO-like statistics and outputs.</summary>
 public sealed partial class MobilityPack
 {
+    /// <summary>The city sample's network and day of trips, carried in the assembly so that a fresh clone can run it.</summary>
+    private const string SampleNetwork = "city.net.xml";
+
+    private const string SampleTrips = "city.trips.xml";
+
     partial void AddSimulationVerbs(List<PackVerb> verbs) => verbs.Add(new PackVerb("run", "Simulate a SUMO network with its demand (Krauss/IDM, lane changes, signals, right of way) and print SUMO-like statistics.", RunTrafficAsync)
     {
         Arguments =
         [
-            new VerbArgument("net", "The SUMO network (.net.xml)."),
-            new VerbArgument("routes", "Demand files (.rou.xml or .trips.xml), comma-separated."),
+            new VerbArgument("net", "The SUMO network (.net.xml); without one, the shipped city sample (its network and a day of trips) is run.") { Required = false },
+            new VerbArgument("routes", "Demand files (.rou.xml or .trips.xml), comma-separated; needed with a network.") { Required = false },
         ],
         Options =
         [
@@ -35,8 +40,12 @@ public sealed partial class MobilityPack
 
     private static Task<VerbResult> RunTrafficAsync(VerbContext context, CancellationToken ct)
     {
-        var netPath = context.Argument("net")!;
-        var routePaths = context.Argument("routes")!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var netPath = context.Argument("net");
+        var routePaths = context.Argument("routes")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        if (MissingInput(netPath, routePaths) is { } missing)
+        {
+            return Task.FromResult(VerbResult.Usage(missing));
+        }
         var step = context.Number("step") ?? 1;
         var seed = context.Number("seed") ?? 42;
         if (seed < 0 || seed != Math.Floor(seed))
@@ -54,12 +63,18 @@ public sealed partial class MobilityPack
         {
             return Task.FromResult(VerbResult.Usage(badOutput.Message));
         }
-        var network = SumoNetworkReader.Read(netPath);
+        if (netPath is null)
+        {
+            context.Error.WriteLine($"No network given: running the shipped city sample (samples/city: {SampleNetwork}, {SampleTrips}).");
+        }
+        var network = netPath is null ? ReadSampleNetwork() : SumoNetworkReader.Read(netPath);
         if (!network.IsSuccess)
         {
             return Task.FromResult(VerbResult.Usage(network.Error.Message));
         }
-        var demand = SumoDemandReader.Read(network.Value, routePaths, (ulong)seed);
+        var demand = netPath is null
+            ? ReadSampleTrips(network.Value, (ulong)seed)
+            : SumoDemandReader.Read(network.Value, routePaths, (ulong)seed);
         if (!demand.IsSuccess)
         {
             return Task.FromResult(VerbResult.Usage(demand.Error.Message));
@@ -110,5 +125,42 @@ public sealed partial class MobilityPack
             stats.Write(context.Out);
         }
         return Task.FromResult(VerbResult.Ok);
+    }
+
+    private static Result<RoadNetwork> ReadSampleNetwork()
+    {
+        using var xml = Resource(SampleNetwork);
+        return SumoNetworkReader.Read(xml, $"the city sample's {SampleNetwork}");
+    }
+
+    private static Result<TrafficDemand> ReadSampleTrips(RoadNetwork network, ulong seed)
+    {
+        using var xml = Resource(SampleTrips);
+        return SumoDemandReader.Read(network, xml, $"the city sample's {SampleTrips}", seed);
+    }
+
+    /// <summary>Why the named files cannot be run, before anything is read: a network without demand, or a file that is not there.</summary>
+    private static string? MissingInput(string? netPath, IReadOnlyList<string> routePaths)
+    {
+        if (netPath is null)
+        {
+            return null;
+        }
+        if (routePaths.Count == 0)
+        {
+            return $"{netPath}: a network needs its demand: doppel traffic run NET.net.xml ROUTES.rou.xml[,MORE.rou.xml] (without files, the shipped city sample is run).";
+        }
+        foreach (var (path, what) in routePaths.Select(p => (p, "demand file")).Prepend((netPath, "network")))
+        {
+            if (Directory.Exists(path))
+            {
+                return $"{path}: is a folder, not a {what} (give the file itself).";
+            }
+            if (!File.Exists(path))
+            {
+                return $"{path}: no such {what} (looked for {Path.GetFullPath(path)}; without files, doppel traffic run runs the shipped city sample).";
+            }
+        }
+        return null;
     }
 }

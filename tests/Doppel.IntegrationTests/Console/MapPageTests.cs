@@ -1,10 +1,13 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Doppel.IntegrationTests.Support;
+using Doppel.Packs;
+using Doppel.Packs.Mobility.Demand;
 using Doppel.Packs.Mobility.Live;
 using Doppel.Packs.Mobility.Network;
 using Doppel.Packs.Mobility.Views;
 using Microsoft.Playwright;
+using MQTTnet;
 
 namespace Doppel.IntegrationTests.WebConsole;
 
@@ -149,6 +152,54 @@ public sealed class MapPageTests(BrowserFixture browser) : IAsyncLifetime
         await Assertions.Expect(page.Locator($"[data-testid=road][data-edge='B1C1']")).ToHaveAttributeAsync("data-colour", SpeedColors.Hex(SpeedColors.NoTraffic));
     }
 
+    [Fact]
+    public async Task The_citys_vehicles_published_over_MQTT_as_the_live_replay_publishes_them_move_on_the_map()
+    {
+        // Given the town's trips driven by the simulator, a frame of its vehicles at 2 minutes past yesterday's midnight
+        // published over MQTT as the city's telemetry, before the map opens
+        var demand = SumoDemandReader.Read(_network, [Path.Combine(Path.GetDirectoryName(_path)!, "grid4.rou.xml")], 5).Value!;
+        var day = CityVehicles.Create(_network, demand, 5).Value!;
+        var midnight = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddDays(-1); // a device cannot report the future
+        using var client = await Mqtt.ConnectAsync(_server.Server.MqttPort!.Value, "town-vehicles");
+        await using var link = new MqttLink(client);
+        await day.PublishAsync(link, City, midnight, 120, default);
+        var before = day.At(120);
+        Assert.NotEmpty(before.Vehicles);
+
+        // When the map opens on the town (no what-if run chosen)
+        await using var tab = await browser.OpenAsync(_server.Server.HttpAddress!, nameof(The_citys_vehicles_published_over_MQTT_as_the_live_replay_publishes_them_move_on_the_map), $"packs/mobility/map?twin={City}");
+        var page = tab.Page;
+
+        // Then it shows the latest frame's vehicles where they are, read from the city's live telemetry
+        await Assertions.Expect(page.GetByTestId("live-status")).ToHaveAttributeAsync("data-status", "open");
+        await ExpectLiveVehiclesAsync(page, before, midnight);
+        await tab.ScreenshotAsync("live-vehicles");
+
+        // When the next frame comes, 5 s later, the vehicles move on the map without a reload
+        await day.PublishAsync(link, City, midnight, 125, default);
+        var after = day.At(125);
+        await ExpectLiveVehiclesAsync(page, after, midnight);
+        var moved = after.Vehicles.First(v => v.Speed > 1 && before.Vehicles.Any(b => b.Id == v.Id));
+        var was = before.Vehicles.First(b => b.Id == moved.Id);
+        Assert.True(Math.Abs(moved.X - was.X) + Math.Abs(moved.Y - was.Y) > 1, $"{moved.Id} moved from {was.X},{was.Y} to {moved.X},{moved.Y}");
+
+    }
+
+    /// <summary>The map shows the city's live vehicles of a frame: their count and time, and each vehicle at its place (north up).</summary>
+    private static async Task ExpectLiveVehiclesAsync(IPage page, Doppel.Packs.Mobility.Simulation.TrafficFrame frame, DateTimeOffset day)
+    {
+        var group = page.GetByTestId("vehicles");
+        await Assertions.Expect(page.GetByTestId("live-vehicles")).ToHaveAttributeAsync("data-count", Number(frame.Vehicles.Count));
+        await Assertions.Expect(group).ToHaveAttributeAsync("data-source", "live");
+        Assert.Equal(day.AddSeconds(frame.Time), DateTimeOffset.Parse((await group.GetAttributeAsync("data-time"))!, CultureInfo.InvariantCulture));
+        await Assertions.Expect(page.GetByTestId("vehicle")).ToHaveCountAsync(frame.Vehicles.Count);
+        foreach (var vehicle in frame.Vehicles)
+        {
+            var dot = page.Locator($"[data-testid=vehicle][data-vehicle='{vehicle.Id}']");
+            await Assertions.Expect(dot).ToHaveAttributeAsync("cx", Number(Math.Round(vehicle.X, 1)));
+        }
+    }
+
     /// <summary>The map shows a frame: its time, one dot per vehicle at the vehicle's place, and each road with vehicles in the colour of their speed.</summary>
     private async Task ExpectFrameAsync(IPage page, JsonNode frame)
     {
@@ -178,6 +229,18 @@ public sealed class MapPageTests(BrowserFixture browser) : IAsyncLifetime
     {
         using var response = await _server.SendAsync(HttpMethod.Patch, $"/digitaltwins/{twinId}?api-version={ServerFixture.ApiVersion}", patch.ToJsonString(), "application/json-patch+json");
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The live replay's device link over a real MQTT client: telemetry on the convention topic.</summary>
+    private sealed class MqttLink(IMqttClient client) : IDeviceLink
+    {
+        public async Task PublishAsync(string twinId, DeviceMessageKind kind, JsonObject payload, CancellationToken ct)
+        {
+            var result = await client.PublishAsync($"doppel/twins/{twinId}/{(kind == DeviceMessageKind.Telemetry ? "telemetry" : "properties")}", payload.ToJsonString());
+            Assert.True(result.IsSuccess, $"{twinId}: {result.ReasonCode} {result.ReasonString}");
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private static string Number(string text) => Number(double.Parse(text, CultureInfo.InvariantCulture));

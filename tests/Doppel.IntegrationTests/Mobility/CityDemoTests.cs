@@ -31,6 +31,14 @@ public sealed class CityDemoTests
         Assert.Equal(5, (DateTimeOffset.Parse((string)counts[1]!["time"]!, CultureInfo.InvariantCulture) - DateTimeOffset.Parse((string)counts[0]!["time"]!, CultureInfo.InvariantCulture)).TotalMinutes);
         var signal = JsonNode.Parse(await client.GetStringAsync("/digitaltwins/signal-C2?api-version=2023-10-31"))!;
         Assert.NotNull(signal["$metadata"]!["state"]!["lastUpdateTime"]);
+        // And the day's vehicles come as the city's telemetry, a frame at each period's end while the replay catches up
+        var vehicles = await Poll.UntilAsync(async () => JsonNode.Parse(await client.GetStringAsync("/doppel/twins/city/live"))!["telemetry"]!["vehicles"],
+            v => v?["value"] is JsonArray { Count: > 0 }, "the city's vehicles");
+        var vehicle = vehicles!["value"]![0]!;
+        Assert.All(new[] { "x", "y", "angle", "speed" }, name => Assert.True(vehicle[name] is JsonValue, $"{name} of {vehicle.ToJsonString()}"));
+        Assert.StartsWith("v", (string)vehicle["id"]!, StringComparison.Ordinal);
+        var frames = JsonNode.Parse(await client.GetStringAsync("/doppel/history/twins/city?names=vehicles&from=2000-01-01T00:00:00Z&max-items-per-page=2"))!["value"]!.AsArray();
+        Assert.Equal(5, (DateTimeOffset.Parse((string)frames[1]!["time"]!, CultureInfo.InvariantCulture) - DateTimeOffset.Parse((string)frames[0]!["time"]!, CultureInfo.InvariantCulture)).TotalMinutes);
 
         // And Ctrl+C stops it cleanly
         var (code, rest, errors) = await demo.InterruptAsync();

@@ -43,6 +43,9 @@ public static class CityTwin
     public const string EstimatedAt = "estimatedAt";
     public const string DetectorsReporting = "detectorsReporting";
 
+    /// <summary>City telemetry: the vehicles on its roads at a moment (id, x, y, angle, speed each), as the live replay publishes them.</summary>
+    public const string Vehicles = "vehicles";
+
     // Road properties (the network's).
     public const string Edge = "edge";
     public const string From = "from";

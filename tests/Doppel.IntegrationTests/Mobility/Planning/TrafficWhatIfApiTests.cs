@@ -108,6 +108,40 @@ public sealed class TrafficWhatIfApiTests(ServerFixture server) : IClassFixture<
         }
     }
 
+    [Fact]
+    public async Task A_fork_of_a_congested_city_starts_with_queues_and_its_trips_take_longer_than_from_free_flow_or_empty_roads()
+    {
+        // Given the same flows (so the same demand to come), the roads either jammed (3 m/s, 45 veh/km a lane) or free (13 m/s)
+        const string request = $$$"""{"kind": "traffic", "city": "{{{City}}}", "run": {"duration": 600, "replications": 3, "seed": 2}, "frames": 600}""";
+        await PutRoadsAsync(flow: 50, density: 45, speed: 3);
+        try
+        {
+            var congested = await server.SendOkAsync(HttpMethod.Post, "/doppel/scenarios", request);
+            await PutRoadsAsync(flow: 50, density: 4, speed: 13);
+            var flowing = await server.SendOkAsync(HttpMethod.Post, "/doppel/scenarios", request);
+            var empty = await server.SendOkAsync(HttpMethod.Post, "/doppel/scenarios", request.Replace("\"run\"", "\"fromLiveState\": false, \"run\"", StringComparison.Ordinal));
+
+            double Kpi(JsonNode r, string kpi) => (double)r["scenarios"]![0]!["kpis"]![kpi]!["mean"]!;
+            Assert.Equal((double)congested["demandScale"]!, (double)flowing["demandScale"]!, 9);
+            // Then the jammed city starts with vehicles standing at the roads' ends, the free one with its vehicles moving
+            static (int Vehicles, int Halting) Start(JsonNode r) => r["scenarios"]![0]!["frames"]!.AsArray()[0]!["edges"]!.AsArray()
+                .Aggregate((0, 0), (sum, e) => (sum.Item1 + (int)e!["vehicles"]!, sum.Item2 + (int)e["halting"]!));
+            var (jammed, halting) = Start(congested);
+            Assert.True(halting > jammed / 2, $"{halting} of {jammed} vehicles halting at the start of the jammed fork");
+            Assert.True(Start(flowing).Halting < Start(flowing).Vehicles / 4, $"{Start(flowing)} at the start of the free-flowing fork");
+            // And its trips take longer and lose more time than from free-flowing or empty roads
+            Assert.True(Kpi(congested, "travelTime") > Kpi(flowing, "travelTime") && Kpi(congested, "travelTime") > Kpi(empty, "travelTime"),
+                $"travel time: jammed {Kpi(congested, "travelTime")}, flowing {Kpi(flowing, "travelTime")}, empty {Kpi(empty, "travelTime")}");
+            Assert.True(Kpi(congested, "delay") > Kpi(flowing, "delay") && Kpi(congested, "delay") > Kpi(empty, "delay"),
+                $"delay: jammed {Kpi(congested, "delay")}, flowing {Kpi(flowing, "delay")}, empty {Kpi(empty, "delay")}");
+            Assert.True(Kpi(congested, "vehicleHours") > Kpi(flowing, "vehicleHours"), $"vehicle-hours: jammed {Kpi(congested, "vehicleHours")}, flowing {Kpi(flowing, "vehicleHours")}");
+        }
+        finally
+        {
+            await PutRoadsAsync(flow: 50);
+        }
+    }
+
     [Theory]
     [InlineData("""{"shut": {"close": ["NOPE"]}}""", "no road 'NOPE'")]
     [InlineData("""{"baseline": {"close": ["B1C1"]}}""", "'baseline' is the scenario without changes")]
@@ -163,8 +197,8 @@ public sealed class TrafficWhatIfApiTests(ServerFixture server) : IClassFixture<
         return new JsonArray([.. phases]).ToJsonString();
     }
 
-    /// <summary>A road twin per edge of the grid: 40 trips/h start on each, 70% of a road's vehicles go on (shared among its turns), and the live estimate says <paramref name="flow"/> veh/h.</summary>
-    private async Task PutRoadsAsync(double flow)
+    /// <summary>A road twin per edge of the grid: 40 trips/h start on each, 70% of a road's vehicles go on (shared among its turns), and the live estimate says <paramref name="flow"/> veh/h at <paramref name="speed"/> m/s, <paramref name="density"/> veh/km a lane.</summary>
+    private async Task PutRoadsAsync(double flow, double density = 8, double speed = 8)
     {
         var edges = Network.Edges.Where(e => !e.IsInternal).ToList();
         foreach (var edge in edges)
@@ -187,8 +221,8 @@ public sealed class TrafficWhatIfApiTests(ServerFixture server) : IClassFixture<
                 [CityTwin.Departures] = Departures,
                 [CityTwin.Turns] = turns,
                 [CityTwin.Flow] = flow,
-                [CityTwin.Density] = 8,
-                [CityTwin.MeanSpeed] = 8,
+                [CityTwin.Density] = density,
+                [CityTwin.MeanSpeed] = speed,
             }.ToJsonString());
             await server.SendOkAsync(HttpMethod.Put, $"/digitaltwins/{City}/relationships/contains-{id}", new JsonObject
             {

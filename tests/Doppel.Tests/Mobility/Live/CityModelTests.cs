@@ -34,7 +34,7 @@ public sealed class CityModelTests
         Assert.Subset(Names(CityTwin.RoadModelId).ToHashSet(), new HashSet<string> { CityTwin.Edge, CityTwin.From, CityTwin.To, CityTwin.Lanes, CityTwin.Length, CityTwin.SpeedLimit, CityTwin.Shape, CityTwin.Turns, CityTwin.Departures, CityTwin.Flow, CityTwin.FlowLower, CityTwin.FlowUpper, CityTwin.MeanSpeed, CityTwin.Density, CityTwin.EstimatedAt, CityTwin.LeadsTo, CityTwin.StartsAt });
         Assert.Subset(Names(CityTwin.DetectorModelId).ToHashSet(), new HashSet<string> { CityTwin.Detector, CityTwin.Lane, CityTwin.Position, CityTwin.Period, CityTwin.Count, CityTwin.DetectorFlow, CityTwin.Occupancy, CityTwin.Speed, CityTwin.Monitors });
         Assert.Subset(Names(CityTwin.SignalModelId).ToHashSet(), new HashSet<string> { CityTwin.Signal, CityTwin.Program, CityTwin.State, CityTwin.Phase, CityTwin.Controls });
-        Assert.Subset(Names(CityTwin.ModelId).ToHashSet(), new HashSet<string> { CityTwin.Name, CityTwin.NetFile, CityTwin.Contains, CityTwin.EstimatedAt });
+        Assert.Subset(Names(CityTwin.ModelId).ToHashSet(), new HashSet<string> { CityTwin.Name, CityTwin.NetFile, CityTwin.Contains, CityTwin.EstimatedAt, CityTwin.Vehicles });
     }
 
     private static JsonNode Model(Pack pack, string id) => JsonNode.Parse(pack.Models[pack.ModelIds.ToList().IndexOf(id)].Json)!;

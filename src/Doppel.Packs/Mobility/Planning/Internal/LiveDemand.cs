@@ -9,14 +9,14 @@ internal readonly record struct PlacedVehicle(VehicleDemand Vehicle, string Lane
 
 /// <summary>
 /// The city's traffic drawn from its live twin, for one replication: the vehicles on each road now (the estimated
-/// density, at the estimated speed) and the trips to come (each road's departures, Poisson, scaled so that the flows
+/// density; on a road slower than free flow, the share the speed says standing in a queue at its downstream end, the
+/// rest driving upstream of it, see <see cref="LaneState"/>) and the trips to come (each road's departures, Poisson, scaled so that the flows
 /// the turning fractions carry them into match the estimated flows); every vehicle's route follows the roads' turning
 /// fractions, ending where a road's fractions leave it (the link-flow model the live follower estimates with).
 /// </summary>
 internal sealed class LiveDemand
 {
     private const int MaxRouteEdges = 60;
-    private const double JamSpacing = 7.5;
     private readonly RoadGraph _graph;
     private readonly CityState _state;
     private readonly Dictionary<string, (string Next, double Cumulative)[]> _turns = new(StringComparer.Ordinal);
@@ -57,19 +57,18 @@ internal sealed class LiveDemand
             {
                 continue;
             }
-            if (road.Density is > 0 and var density)
+            if (Density(road, edge.Lanes.Count) is > 0 and var density)
             {
                 foreach (var lane in edge.Lanes)
                 {
-                    var expected = Math.Min(density * lane.Length / 1000, Math.Floor(lane.Length / JamSpacing));
-                    var count = (int)Math.Floor(expected) + (random.NextDouble() < expected - Math.Floor(expected) ? 1 : 0);
-                    var speed = Math.Clamp(road.MeanSpeed ?? lane.Speed, 0, lane.Speed);
-                    for (var j = 0; j < count; j++)
+                    var (queued, moving) = LaneState.Expected(density, road.MeanSpeed, lane.Speed, lane.Length);
+                    var count = Round(queued + moving, random);
+                    var standing = Math.Min(count, Round(queued, random));
+                    foreach (var place in LaneState.Place(standing, count - standing, lane.Speed, lane.Length))
                     {
                         var id = string.Create(CultureInfo.InvariantCulture, $"live{onRoad.Count}");
                         var vehicle = new VehicleDemand(id, TrafficDemand.DefaultTypeId, 0, Walk(edge.Id, random));
-                        // Evenly spaced from the lane's end backwards, the first one a gap short of the stop line.
-                        onRoad.Add(new PlacedVehicle(vehicle, lane.Id, lane.Length * (count - j - 0.5) / count, speed));
+                        onRoad.Add(new PlacedVehicle(vehicle, lane.Id, place.Position, place.Speed));
                     }
                 }
             }
@@ -85,6 +84,17 @@ internal sealed class LiveDemand
         trips.Sort((a, b) => a.Depart.CompareTo(b.Depart));
         return (onRoad, [.. trips.Select((t, i) => t with { Id = string.Create(CultureInfo.InvariantCulture, $"trip{i}") })]);
     }
+
+    /// <summary>
+    /// Vehicles per km and lane on a road: the follower's density (its flow over its speed), else the flow over the speed
+    /// when the twin holds both; none without an estimate.
+    /// </summary>
+    private static double? Density(RoadState road, int lanes) =>
+        road.Density ?? (road.Flow is { } flow && road.MeanSpeed is > 0 and var speed && lanes > 0 ? flow / lanes / (speed * 3.6) : null);
+
+    /// <summary><paramref name="expected"/> rounded up with the probability of its fraction, down otherwise: the mean is kept.</summary>
+    private static int Round(double expected, SimRandom random) =>
+        (int)Math.Floor(expected) + (random.NextDouble() < expected - Math.Floor(expected) ? 1 : 0);
 
     /// <summary>A route from <paramref name="edge"/> that turns as the roads' fractions say, until one ends the trip.</summary>
     internal List<string> Walk(string edge, SimRandom random)

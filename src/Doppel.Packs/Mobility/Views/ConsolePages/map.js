@@ -1,6 +1,7 @@
 // The mobility pack's city map (#/packs/mobility/map?twin=CITY[&run=RUN]): the city's roads drawn from their twins'
 // shapes and coloured by the live speed (or flow) the follower writes to them, the signals' current states at their
-// intersections, both kept live by the event stream; and the vehicles of a what-if run (a traffic scenario asked with
+// intersections, both kept live by the event stream; the city's vehicles as its live replay publishes them (the city
+// twin's "vehicles" telemetry, over the same stream); and the vehicles of a what-if run (a traffic scenario asked with
 // "frames") played over the roads, coloured then by the speeds of that run.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { subscribeEvents } from '/console/lib/events.js';
@@ -105,7 +106,12 @@ function patched(twin, patch) {
   return next;
 }
 
-function Map_({ city, frame, mode }) {
+/** The city twin's "vehicles" telemetry as a frame without road speeds (the roads keep their twins' live colours). */
+function liveFrame(vehicles, time) {
+  return Array.isArray(vehicles) ? { time, vehicles: vehicles.filter(v => v && isNumber(v.x) && isNumber(v.y)), edges: new Map() } : null;
+}
+
+function Map_({ city, frame, live, mode }) {
   const box = useMemo(() => extent(city), [city]);
   const flip = v => box.maxY + box.minY - v; // north up: SUMO's y grows northwards, the screen's downwards
   const minimum = box.size / 400; // every road at least a hair wide on a city-wide view
@@ -143,8 +149,8 @@ function Map_({ city, frame, mode }) {
         ${[...state].map((c, k) => html`<rect x=${k * cell} y="0" width=${cell} height=${cell} fill=${SIGNAL_COLOURS[c] ?? '#868e96'} stroke="#fff" stroke-width=${cell / 8}></rect>`)}
       </g>`;
     }))}
-    ${frame && html`<g data-testid="vehicles" data-time=${frame.time} data-count=${frame.vehicles.length}>
-      ${frame.vehicles.map(v => html`<circle key=${v.id} cx=${v.x} cy=${flip(v.y)} r=${Math.max(minimum * 1.5, 2.2)} fill="#1d3557" data-testid="vehicle" data-vehicle=${v.id}></circle>`)}
+    ${(frame ?? live) && html`<g data-testid="vehicles" data-source=${frame ? 'run' : 'live'} data-time=${(frame ?? live).time} data-count=${(frame ?? live).vehicles.length}>
+      ${(frame ?? live).vehicles.map(v => html`<circle key=${v.id} cx=${v.x} cy=${flip(v.y)} r=${Math.max(minimum * 1.5, 2.2)} fill="#1d3557" data-testid="vehicle" data-vehicle=${v.id}></circle>`)}
     </g>`}
   </svg>`;
 }
@@ -174,6 +180,7 @@ export default function MapPage({ params, api, signal }) {
   const [city, setCity] = useState(null);
   const [error, setError] = useState(null);
   const [live, setLive] = useState('connecting');
+  const [vehicles, setVehicles] = useState(null); // the city's latest "vehicles" telemetry, as a frame
   const [mode, setMode] = useState('speed');
   const [runs, setRuns] = useState([]);
   const [runId, setRunId] = useState(params?.query?.run ?? '');
@@ -202,9 +209,29 @@ export default function MapPage({ params, api, signal }) {
     const stop = new AbortController();
     const abort = () => stop.abort();
     signal?.addEventListener('abort', abort);
-    const read = () => readCity(api, cityId || null, stop.signal)
-      .then(value => { cityRef.current = value; setCity(value); })
-      .catch(e => { if (e.name !== 'AbortError') setError(e); });
+    let vehiclesAt = -Infinity;
+    const showVehicles = (list, time) => {
+      // Events may overtake the first read: an older frame never replaces a newer one.
+      const at = Date.parse(time);
+      if (stop.signal.aborted || !Number.isFinite(at) || at < vehiclesAt) return;
+      const next = liveFrame(list, time);
+      if (!next) return;
+      vehiclesAt = at;
+      setVehicles(next);
+    };
+    const read = () => {
+      readCity(api, cityId || null, stop.signal)
+        .then(value => { cityRef.current = value; setCity(value); })
+        .catch(e => { if (e.name !== 'AbortError') setError(e); });
+      if (cityId) {
+        api.get(api.url(`/doppel/twins/${encodeURIComponent(cityId)}/live`), { signal: stop.signal })
+          .then(latest => showVehicles(latest?.telemetry?.vehicles?.value, latest?.telemetry?.vehicles?.sourceTime))
+          .catch(e => { if (e.name !== 'AbortError') setError(e); });
+      }
+    };
+    const onTelemetry = event => {
+      if (event.type === 'microsoft.iot.telemetry' && event.subject === cityId) showVehicles(event.data?.vehicles, event.time);
+    };
     const onEvent = event => {
       const current = cityRef.current;
       if (stop.signal.aborted || !current || !event.type?.endsWith('Twin.Update')) return;
@@ -221,14 +248,18 @@ export default function MapPage({ params, api, signal }) {
       }
     };
     const opened = new Set();
+    const streams = cityId ? 3 : 2;
     const status = name => value => {
       if (value === 'open') opened.add(name); else opened.delete(name);
-      setLive(opened.size === 2 ? 'open' : value === 'open' ? 'connecting' : value);
-      if (value === 'open' && opened.size === 2) read();
+      setLive(opened.size === streams ? 'open' : value === 'open' ? 'connecting' : value);
+      if (value === 'open' && opened.size === streams) read();
     };
+    setVehicles(null);
     const subscriptions = [
       subscribeEvents({ model: ROAD_MODEL, types: ['twin'] }, { onEvent, onStatus: status('roads'), onError: setError }),
       subscribeEvents({ model: SIGNAL_MODEL, types: ['twin'] }, { onEvent, onStatus: status('signals'), onError: setError }),
+      // The city's vehicles: its own telemetry (the live replay publishes a frame of every vehicle on the road).
+      ...(cityId ? [subscribeEvents({ twinIds: [cityId], types: ['telemetry'] }, { onEvent: onTelemetry, onStatus: status('vehicles'), onError: setError })] : []),
     ];
     return () => {
       stop.abort();
@@ -283,6 +314,7 @@ export default function MapPage({ params, api, signal }) {
         ${replay && replay.scenarios.length > 1 && html`<select aria-label="scenario" data-testid="scenario-select" value=${scenario} onChange=${e => { setScenario(Number(e.currentTarget.value)); setIndex(0); }}>
           ${replay.scenarios.map((s, k) => html`<option value=${k}>${s.name}</option>`)}
         </select>`}
+        ${!frame && vehicles && html`<span data-testid="live-vehicles" data-time=${vehicles.time} data-count=${vehicles.vehicles.length}>${vehicles.vehicles.length} vehicles live at ${new Date(vehicles.time).toLocaleTimeString()}</span>`}
         ${frame && html`
           <button type="button" data-testid="play" onClick=${() => { if (index >= frames.length - 1) setIndex(0); setPlaying(!playing); }}>${playing ? 'Pause' : 'Play'}</button>
           <input type="range" aria-label="time" data-testid="frame-slider" min="0" max=${frames.length - 1} value=${index} onInput=${e => { setPlaying(false); setIndex(Number(e.currentTarget.value)); }} />
@@ -290,6 +322,6 @@ export default function MapPage({ params, api, signal }) {
       </div>
       ${!city ? html`<p>Reading the city…</p>` : city.roads.size === 0
         ? html`<p data-testid="no-roads">The city ${cityId} has no roads (${ROAD_MODEL}).</p>`
-        : html`<${Map_} city=${city} frame=${frame} mode=${mode} /><${Legend} mode=${mode} frame=${frame} />`}
+        : html`<${Map_} city=${city} frame=${frame} live=${vehicles} mode=${mode} /><${Legend} mode=${mode} frame=${frame} />`}
     </section>`;
 }
