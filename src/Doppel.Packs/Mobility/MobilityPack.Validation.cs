@@ -177,7 +177,7 @@ public sealed partial class MobilityPack
         }
         var output = context.Out;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Vehicle updates per second (vehicle-steps simulated / wall time of the simulation), medians of {repeats} runs; SUMO {peer.Value.Version} and Doppel on the same files, seed {setup.Options.Seed}, step {setup.Options.StepLength} s, {Environment.ProcessorCount} cores."));
+            $"Vehicle updates per second (vehicle-steps simulated / wall time of the simulation), medians of {repeats} runs; SUMO {peer.Value.Version} and Doppel on the same files, seed {setup.Options.Seed}, step {setup.Options.StepLength} s, {Environment.ProcessorCount} cores{LoadAverage()}."));
         output.WriteLine("SUMO: its own count and loop time (--duration-log.statistics: UPS), which include reading the routes as it goes but not the network; no outputs but its statistics.");
         output.WriteLine("Doppel: reading the routes, building the simulation and running it to the last arrival, timed here; the network is read before the clock starts, as SUMO's is.");
         output.WriteLine();
@@ -249,6 +249,20 @@ public sealed partial class MobilityPack
             setup.Cleanup();
         }
         return VerbResult.Ok;
+    }
+
+    // The machine's load when the bench starts (Linux), because thread scaling means little on cores busy with other work.
+    private static string LoadAverage()
+    {
+        try
+        {
+            var fields = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ') : [];
+            return fields.Length >= 3 ? $", load average {fields[0]} {fields[1]} {fields[2]}" : "";
+        }
+        catch (IOException)
+        {
+            return "";
+        }
     }
 
     private static Result<(long Updates, double Seconds)> TimeDoppel(RoadNetwork network, string routesFile, ComparisonOptions options, int threads, double? end, CancellationToken ct)
