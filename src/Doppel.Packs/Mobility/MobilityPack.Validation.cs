@@ -31,7 +31,8 @@ public sealed partial class MobilityPack
             new VerbOption("scenario", $"Scenarios, comma-separated, or all: {string.Join(", ", TrafficScenario.All.Select(s => s.Name))}.", VerbValue.Text) { Default = "all" },
             .. ScenarioOptions,
             new VerbOption("threads", "Threads of Doppel's simulator (results are the same for any).", VerbValue.Number) { Default = "1" },
-            new VerbOption("baseline", "Also compare SUMO with itself at the next seed: how far two SUMO runs differ by chance.", VerbValue.Flag),
+            new VerbOption("seeds", "Seeds each simulator runs (from --seed on); their trips are pooled: means over all trips, KS on all durations, counts summed.", VerbValue.Number) { Default = "1" },
+            new VerbOption("baseline", "Also compare SUMO with itself at the next seeds (--seeds of them, after those compared): how far two SUMO samples of that size differ by chance.", VerbValue.Flag),
         ],
     });
 
@@ -56,6 +57,11 @@ public sealed partial class MobilityPack
         {
             return usage;
         }
+        var seeds = context.Number("seeds") ?? 1;
+        if (!(seeds >= 1 && seeds <= 100 && seeds == Math.Floor(seeds)))
+        {
+            return VerbResult.Usage($"--seeds {seeds}: a whole number from 1 to 100.");
+        }
         var peer = SumoPeer.Find();
         if (!peer.IsSuccess)
         {
@@ -65,13 +71,16 @@ public sealed partial class MobilityPack
         {
             return VerbResult.Usage("--threads: a whole number from 1 to 64.");
         }
-        var options = setup.Options with { Threads = threads };
+        var options = setup.Options with { Threads = threads, Seeds = (int)seeds };
         var comparer = new TrafficComparer(peer.Value);
         var output = context.Out;
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Doppel vs SUMO {peer.Value.Version}, seed {options.Seed}, step {options.StepLength} s; criteria: means within ±{options.Criteria.MeanTolerance:0%}, KS on durations at α = {options.Criteria.Alpha}, no collisions, teleports ≤ SUMO's."));
+        var seedText = options.Seeds == 1
+            ? string.Create(CultureInfo.InvariantCulture, $"seed {options.Seed}")
+            : string.Create(CultureInfo.InvariantCulture, $"seeds {options.Seed}..{options.Seed + (ulong)options.Seeds - 1} ({options.Seeds} runs of each simulator, their trips pooled)");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Doppel vs SUMO {peer.Value.Version}, {seedText}, step {options.StepLength} s; criteria: means within ±{options.Criteria.MeanTolerance:0%}, KS on durations at α = {options.Criteria.Alpha}, no collisions, teleports ≤ SUMO's."));
         output.WriteLine();
-        output.WriteLine("| scenario | arrived D/S | duration D / S (Δ) | waitingTime D / S (Δ) | timeLoss D / S (Δ) | KS D (p) | collisions | teleports D/S | time D / S (s) | result |");
-        output.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        output.WriteLine("| scenario | arrived D/S | duration D / S (Δ) | waitingTime D / S (Δ) | timeLoss D / S (Δ) | KS D (p) | collisions | teleports D/S | time D / S (s) | seeds D / S | result |");
+        output.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         var failed = new List<string>();
         try
         {
@@ -83,30 +92,37 @@ public sealed partial class MobilityPack
                     return VerbResult.Failed(files.Error.Message);
                 }
                 context.Error.WriteLine($"{scenario.Name}: {scenario.Description} ...");
-                var comparison = await comparer.CompareAsync(scenario.Name, files.Value, options, Path.Combine(setup.Work, scenario.Name, "out"), ct);
-                if (!comparison.IsSuccess)
+                var folder = Path.Combine(setup.Work, scenario.Name, "out");
+                var doppel = await Task.Run(() => TrafficComparer.RunDoppel(files.Value, options, folder, ct), ct);
+                if (!doppel.IsSuccess)
                 {
-                    return VerbResult.Failed($"{scenario.Name}: {comparison.Error.Message}");
+                    return VerbResult.Failed($"{scenario.Name}: {doppel.Error.Message}");
                 }
-                output.WriteLine(Row(comparison.Value, comparison.Value.Passes ? "pass" : "FAIL"));
-                if (!comparison.Value.Passes)
+                var sumo = await comparer.RunSumoAsync(files.Value, options, options.Seed, folder, ct);
+                if (!sumo.IsSuccess)
+                {
+                    return VerbResult.Failed($"{scenario.Name}: {sumo.Error.Message}");
+                }
+                var comparison = TrafficComparison.Compare(scenario.Name, doppel.Value, sumo.Value, options.Criteria);
+                output.WriteLine(Row(comparison, comparison.Passes ? "pass" : "FAIL"));
+                if (!comparison.Passes)
                 {
                     failed.Add(scenario.Name);
-                    foreach (var failure in comparison.Value.Failures)
+                    foreach (var failure in comparison.Failures)
                     {
                         context.Error.WriteLine($"  {scenario.Name}: {failure}");
                     }
                 }
                 if (context.Flag("baseline"))
                 {
-                    var reference = await peer.Value.RunAsync(new SumoRunRequest(files.Value.NetFile, [files.Value.RoutesFile]) { Seed = options.Seed, StepLength = options.StepLength, OutputFolder = Path.Combine(setup.Work, scenario.Name, "sumo-a") }, ct);
-                    var other = await peer.Value.RunAsync(new SumoRunRequest(files.Value.NetFile, [files.Value.RoutesFile]) { Seed = options.Seed + 1, StepLength = options.StepLength, OutputFolder = Path.Combine(setup.Work, scenario.Name, "sumo-b") }, ct);
-                    if (reference.IsSuccess && other.IsSuccess)
+                    // SUMO's runs just compared are the reference; the other sample is as many runs at the seeds after them.
+                    var noise = await comparer.BaselineAsync(string.Create(CultureInfo.InvariantCulture, $"{scenario.Name} (SUMO seed+{options.Seeds} vs SUMO)"), files.Value, options,
+                        Path.Combine(setup.Work, scenario.Name, "sumo-b"), sumo.Value, ct);
+                    if (!noise.IsSuccess)
                     {
-                        var noise = TrafficComparison.Compare(scenario.Name + " (SUMO seed+1 vs SUMO)", other.Value.Trips, other.Value.Statistics.Collisions, other.Value.Statistics.Teleports,
-                            reference.Value.Trips, reference.Value.Statistics.Collisions, reference.Value.Statistics.Teleports, options.Criteria);
-                        output.WriteLine(Row(noise, noise.Passes ? "(pass)" : "(fail)"));
+                        return VerbResult.Failed($"{scenario.Name}: {noise.Error.Message}");
                     }
+                    output.WriteLine(Row(noise.Value, noise.Value.Passes ? "(pass)" : "(fail)"));
                 }
             }
         }
@@ -126,7 +142,7 @@ public sealed partial class MobilityPack
         static string Kpi(KpiComparison k) => string.Create(CultureInfo.InvariantCulture, $"{k.Doppel:0.00} / {k.Sumo:0.00} ({Percent(k.RelativeDifference)})");
         var time = c.DoppelTime > TimeSpan.Zero ? string.Create(CultureInfo.InvariantCulture, $"{c.DoppelTime.TotalSeconds:0.0} / {c.SumoTime.TotalSeconds:0.0}") : "-";
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {c.Scenario} | {c.DoppelArrived}/{c.SumoArrived} | {Kpi(c.Duration)} | {Kpi(c.WaitingTime)} | {Kpi(c.TimeLoss)} | {c.Durations.Statistic:0.000} ({c.Durations.PValue:0.000}) | {c.DoppelCollisions} | {c.DoppelTeleports}/{c.SumoTeleports} | {time} | {result} |");
+            $"| {c.Scenario} | {c.DoppelArrived}/{c.SumoArrived} | {Kpi(c.Duration)} | {Kpi(c.WaitingTime)} | {Kpi(c.TimeLoss)} | {c.Durations.Statistic:0.000} ({c.Durations.PValue:0.000}) | {c.DoppelCollisions} | {c.DoppelTeleports}/{c.SumoTeleports} | {time} | {TrafficSample.Describe(c.DoppelSeeds)} / {TrafficSample.Describe(c.SumoSeeds)} | {result} |");
     }
 
     /// <summary>A relative difference as a signed percentage with one decimal ("+1.8%", "-0.3%", "0.0%").</summary>
@@ -161,7 +177,7 @@ public sealed partial class MobilityPack
         }
         var output = context.Out;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Vehicle updates per second (vehicle-steps simulated / wall time of the simulation), medians of {repeats} runs; SUMO {peer.Value.Version} and Doppel on the same files, seed {setup.Options.Seed}, step {setup.Options.StepLength} s, {Environment.ProcessorCount} cores."));
+            $"Vehicle updates per second (vehicle-steps simulated / wall time of the simulation), medians of {repeats} runs; SUMO {peer.Value.Version} and Doppel on the same files, seed {setup.Options.Seed}, step {setup.Options.StepLength} s, {Environment.ProcessorCount} cores{LoadAverage()}."));
         output.WriteLine("SUMO: its own count and loop time (--duration-log.statistics: UPS), which include reading the routes as it goes but not the network; no outputs but its statistics.");
         output.WriteLine("Doppel: reading the routes, building the simulation and running it to the last arrival, timed here; the network is read before the clock starts, as SUMO's is.");
         output.WriteLine();
@@ -233,6 +249,20 @@ public sealed partial class MobilityPack
             setup.Cleanup();
         }
         return VerbResult.Ok;
+    }
+
+    // The machine's load when the bench starts (Linux), because thread scaling means little on cores busy with other work.
+    private static string LoadAverage()
+    {
+        try
+        {
+            var fields = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ') : [];
+            return fields.Length >= 3 ? $", load average {fields[0]} {fields[1]} {fields[2]}" : "";
+        }
+        catch (IOException)
+        {
+            return "";
+        }
     }
 
     private static Result<(long Updates, double Seconds)> TimeDoppel(RoadNetwork network, string routesFile, ComparisonOptions options, int threads, double? end, CancellationToken ct)

@@ -58,6 +58,30 @@ public sealed class TrafficValidationTests
     }
 
     [Fact]
+    public async Task Traffic_compare_with_several_seeds_pools_each_simulators_runs_and_its_baseline_takes_as_many_other_seeds()
+    {
+        var work = Repository.TempFolder();
+
+        var run = await DoppelProcess.RunAsync("traffic", "compare", "--net", Grid.NetFile, "--routes", Grid.RoutesFile, "--seeds", "2", "--baseline", "--work", work);
+
+        Assert.True(run.ExitCode is 0 or 1, run.StdErr);
+        Assert.Contains("seeds 42..43 (2 runs of each simulator, their trips pooled)", run.StdOut, StringComparison.Ordinal);
+        Assert.Matches(@"\| grid4\.rou\.xml \| 800/800 \| .* \| 42\.\.43 / 42\.\.43 \| (pass|FAIL) \|", run.StdOut);
+        Assert.Matches(@"\| grid4\.rou\.xml \(SUMO seed\+2 vs SUMO\) \| 800/800 \| .* \| 44\.\.45 / 42\.\.43 \| \((pass|fail)\) \|", run.StdOut);
+        foreach (var seed in new[] { 42, 43 })
+        {
+            var doppel = File.ReadAllText(Path.Combine(work, "grid4.rou.xml", "out", $"seed-{seed}", "doppel-tripinfo.xml"));
+            var sumo = File.ReadAllText(Path.Combine(work, "grid4.rou.xml", "out", $"seed-{seed}", "tripinfo.xml"));
+            Assert.Equal(400, doppel.Split("<tripinfo ").Length - 1);
+            Assert.Equal(400, sumo.Split("<tripinfo ").Length - 1);
+        }
+        // The two seeds are two runs, not one run twice.
+        Assert.NotEqual(File.ReadAllText(Path.Combine(work, "grid4.rou.xml", "out", "seed-42", "doppel-tripinfo.xml")),
+            File.ReadAllText(Path.Combine(work, "grid4.rou.xml", "out", "seed-43", "doppel-tripinfo.xml")));
+        Assert.True(File.Exists(Path.Combine(work, "grid4.rou.xml", "sumo-b", "seed-45", "tripinfo.xml")));
+    }
+
+    [Fact]
     public async Task Bench_traffic_times_SUMO_and_Doppel_on_the_same_files()
     {
         var run = await DoppelProcess.RunAsync("bench", "traffic", "--net", Grid.NetFile, "--routes", Grid.RoutesFile, "--repeats", "1", "--threads", "1,2");
@@ -65,6 +89,8 @@ public sealed class TrafficValidationTests
         Assert.True(run.ExitCode == 0, run.StdErr);
         Assert.Contains("| scenario | SUMO updates | SUMO updates/s | Doppel 1 thread updates/s (× SUMO) | Doppel 2 threads updates/s (× SUMO) | Doppel updates |", run.StdOut, StringComparison.Ordinal);
         Assert.Matches(@"\| grid4\.rou\.xml \| [\d,]+ \| [\d,]+ \| [\d,]+ \(\d+\.\d\d×\) \| [\d,]+ \(\d+\.\d\d×\) \| [\d,]+ \|", run.StdOut);
+        // Thread scaling means little on a loaded machine: the header says how loaded it was.
+        Assert.Matches(OperatingSystem.IsLinux() ? @"\d+ cores, load average \d+\.\d+ \d+\.\d+ \d+\.\d+\." : @"\d+ cores", run.StdOut);
     }
 
     [Theory]
@@ -72,6 +98,7 @@ public sealed class TrafficValidationTests
     [InlineData(new[] { "--net", "x.net.xml" }, "--net and --routes go together")]
     [InlineData(new[] { "--step", "2" }, "--step 2: 1 or 0.5 (seconds).")]
     [InlineData(new[] { "--threads", "0" }, "--threads: a whole number from 1 to 64.")]
+    [InlineData(new[] { "--seeds", "0" }, "--seeds 0: a whole number from 1 to 100.")]
     public async Task Traffic_compare_refuses_values_it_cannot_use_in_one_line(string[] options, string message)
     {
         var run = await DoppelProcess.RunAsync(["traffic", "compare", .. options]);

@@ -590,11 +590,13 @@ public sealed partial class TrafficSimulation
         }
     }
 
-    private void Teleport(double t)
+    // Returns whether a vehicle was teleported (its lane and position changed).
+    private bool Teleport(double t)
     {
+        var teleported = false;
         if (options.TimeToTeleport <= 0)
         {
-            return;
+            return teleported;
         }
         for (var k = 0; k < running.Count; k++)
         {
@@ -604,6 +606,7 @@ public sealed partial class TrafficSimulation
                 continue;
             }
             teleports++;
+            teleported = true;
             fleet.StoppedTime[i] = 0;
             var lane = fleet.Lane[i];
             laneVehicles[lane].Remove(i);
@@ -634,6 +637,6 @@ public sealed partial class TrafficSimulation
                 Arrive(i, t, lane);
             }
         }
-        RebuildPartials();
+        return teleported;
     }
 }

@@ -37,14 +37,16 @@ public sealed partial class TrafficSimulation
         return net.FindLink(net.LinkTo[link], route[routeIndex + 2]) >= 0 ? 2 : 1;
     }
 
-    private void ChangeLanes()
+    // The vehicles in load order: all running ones, or (in parallel) those of some edges. Edges run on different threads
+    // (ChangeLanesByEdge), so a change reads no other edge's normal lanes and writes only its own edge's vehicles.
+    private void ChangeLanes(ReadOnlySpan<int> vehicles)
     {
-        foreach (var i in running)
+        foreach (var i in vehicles)
         {
             fleet.CoopLeader[i] = -1;
             fleet.ChangeBlocker[i] = -1;
         }
-        foreach (var i in running)
+        foreach (var i in vehicles)
         {
             var lane = fleet.Lane[i];
             if (net.LaneInternal[lane] || fleet.Pos[i] < fleet.Length[i])

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Doppel.Packs.Mobility.Demand;
 using Doppel.Packs.Mobility.Network;
 using Doppel.Packs.Mobility.Simulation.Internal;
@@ -9,8 +10,9 @@ namespace Doppel.Packs.Mobility.Simulation;
 /// A microscopic traffic simulation with SUMO's semantics: vehicles follow their routes lane by lane (internal lanes
 /// inside junctions included) with Krauss or IDM car following, change lanes strategically and for speed (LC2013-like),
 /// obey signals and the junctions' right of way, are inserted and teleported as SUMO does, and record SUMO's tripinfo.
-/// Every step plans all vehicles, registers their approaches at junctions, then moves them (parallel where the update
-/// reads only the previous state, so any thread count gives the same result).
+/// Every step plans all vehicles, registers their approaches at junctions, then moves them. Planning, the junction
+/// checks and lane changes (edge by edge) may run on several threads: each reads only what no other chunk of the phase
+/// writes, so any thread count gives the same result; each phase runs in parallel only where that measured faster.
 /// </summary>
 public sealed partial class TrafficSimulation
 {
@@ -36,11 +38,18 @@ public sealed partial class TrafficSimulation
     private readonly List<TrafficFrame> frames = [];
     private readonly DetectorSet detectors;
     private readonly HashSet<int> blockedInsertEdges = [];
-    private readonly ParallelOptions parallel;
+    private readonly StepWorkers? workers;
+    private readonly ParallelChoice planChoice = new();
+    private readonly ParallelChoice executeChoice = new();
+    private readonly ParallelChoice changeChoice = new();
     private readonly Stopwatch clock = new();
     private readonly Action<int> planVehicle;
     private readonly Action<int> executeVehicle;
     private readonly Action<int> updateChunk;
+    private readonly Action<int> changeChunk;
+    private readonly int[] edgeStart;
+    private readonly int[] chunkEnd;
+    private int[] byEdge = [];
     private Action<int>? currentUpdate;
     private double nextFrame;
     private int collisions;
@@ -81,10 +90,13 @@ public sealed partial class TrafficSimulation
         Array.Fill(approachHead, -1);
         fleet = new Fleet(Math.Max(16, demand.Vehicles.Count));
         detectors = new DetectorSet(net, options.Detectors, options.Begin);
-        parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Threads };
+        workers = options.Threads > 1 ? new StepWorkers(options.Threads) : null;
         planVehicle = PlanVehicle;
         executeVehicle = ExecuteVehicle;
         updateChunk = UpdateChunk;
+        changeChunk = ChangeChunk;
+        edgeStart = new int[net.EdgeId.Length + 1];
+        chunkEnd = new int[Chunks];
         Time = options.Begin;
         nextFrame = options.Begin;
         AddVehicles(demand.Vehicles);
@@ -123,6 +135,13 @@ public sealed partial class TrafficSimulation
 
     /// <summary>Trips of vehicles that arrived so far.</summary>
     public IReadOnlyList<TripInfo> Trips => trips;
+
+    /// <summary>Runs every phase that can run in parallel in parallel, rather than where it measured faster (for tests: the result must not change).</summary>
+    internal bool AlwaysParallel
+    {
+        get => planChoice.AlwaysParallel;
+        set => planChoice.AlwaysParallel = executeChoice.AlwaysParallel = changeChoice.AlwaysParallel = value;
+    }
 
     /// <summary>Runs until the end or until every vehicle has arrived.</summary>
     public TrafficResult Run(CancellationToken ct = default)
@@ -205,15 +224,20 @@ public sealed partial class TrafficSimulation
         if (running.Count > 0)
         {
             PrepareStep();
-            ForEachRunning(planVehicle);
+            ForEachRunning(planVehicle, planChoice);
             RegisterApproaches();
-            ForEachRunning(executeVehicle);
+            ForEachRunning(executeVehicle, executeChoice);
             VehicleUpdates += running.Count;
             MoveVehicles(t);
             RebuildPartials();
+            var collided = collisions;
             DetectCollisions();
-            ChangeLanes();
-            Teleport(t);
+            ChangeLanesByEdge();
+            // Lane changes keep slots and partial occupations up to date; a collision's correction or a teleport does not.
+            if (Teleport(t) || collisions != collided)
+            {
+                RebuildPartials();
+            }
         }
         Insert(t);
         RecordSummary(t);
@@ -228,7 +252,7 @@ public sealed partial class TrafficSimulation
     }
 
     // Updates every running vehicle; each update writes only its own vehicle's fields, so chunks may run on any thread.
-    private void ForEachRunning(Action<int> update)
+    private void ForEachRunning(Action<int> update, ParallelChoice choice)
     {
         var count = running.Count;
         if (options.Threads <= 1 || count < ParallelThreshold)
@@ -239,15 +263,88 @@ public sealed partial class TrafficSimulation
             }
             return;
         }
-        currentUpdate = update;
-        Parallel.For(0, options.Threads * 4, parallel, updateChunk);
-        currentUpdate = null;
+        if (choice.Begin(count))
+        {
+            currentUpdate = update;
+            workers!.For(Chunks, updateChunk);
+            currentUpdate = null;
+        }
+        else
+        {
+            for (var k = 0; k < count; k++)
+            {
+                update(running[k]);
+            }
+        }
+        choice.End();
+    }
+
+    // Lane changes are SUMO's sequential pass in load order, but a vehicle changes only between its own edge's lanes and
+    // reads beyond them only internal lanes (NetworkModel.LaneChangesIndependentPerEdge): so the vehicles are grouped
+    // by edge (load order kept within each) and whole edges are spread over the threads, the same result as one pass.
+    private void ChangeLanesByEdge()
+    {
+        var count = running.Count;
+        if (options.Threads <= 1 || count < ParallelThreshold || !net.LaneChangesIndependentPerEdge)
+        {
+            ChangeLanes(CollectionsMarshal.AsSpan(running));
+            return;
+        }
+        if (!changeChoice.Begin(count))
+        {
+            ChangeLanes(CollectionsMarshal.AsSpan(running));
+            changeChoice.End();
+            return;
+        }
+        // A stable counting sort of the running vehicles by edge.
+        Array.Clear(edgeStart);
+        foreach (var i in running)
+        {
+            edgeStart[net.LaneEdge[fleet.Lane[i]] + 1]++;
+        }
+        for (var e = 1; e < edgeStart.Length; e++)
+        {
+            edgeStart[e] += edgeStart[e - 1];
+        }
+        if (byEdge.Length < count)
+        {
+            byEdge = new int[Math.Max(count, byEdge.Length * 2)];
+        }
+        foreach (var i in running)
+        {
+            byEdge[edgeStart[net.LaneEdge[fleet.Lane[i]]]++] = i;
+        }
+        // edgeStart[e] is now where edge e's vehicles end; chunks of about equal size end at edge boundaries.
+        var chunks = Chunks;
+        var edge = 0;
+        chunkEnd[chunks - 1] = count;
+        for (var c = 0; c < chunks - 1; c++)
+        {
+            var target = (int)((long)count * (c + 1) / chunks);
+            while (edge < edgeStart.Length - 1 && edgeStart[edge] < target)
+            {
+                edge++;
+            }
+            chunkEnd[c] = Math.Min(edgeStart[edge], count);
+        }
+        workers!.For(chunks, changeChunk);
+        changeChoice.End();
+    }
+
+    private void ChangeChunk(int chunk)
+    {
+        var from = chunk == 0 ? 0 : chunkEnd[chunk - 1];
+        var to = chunkEnd[chunk];
+        if (to > from)
+        {
+            ChangeLanes(byEdge.AsSpan(from, to - from));
+        }
     }
 
     private void UpdateChunk(int chunk)
     {
         var count = running.Count;
-        var chunks = options.Threads * 4;
+        var chunks = Chunks;
         var from = (int)((long)count * chunk / chunks);
         var to = (int)((long)count * (chunk + 1) / chunks);
         var update = currentUpdate!;
@@ -256,6 +353,9 @@ public sealed partial class TrafficSimulation
             update(running[k]);
         }
     }
+
+    // Chunks per parallel phase: enough that a thread delayed by the machine's other work holds up little of it.
+    private int Chunks => options.Threads * 8;
 
     // Below this many vehicles a parallel update costs more than it saves.
     private const int ParallelThreshold = 128;

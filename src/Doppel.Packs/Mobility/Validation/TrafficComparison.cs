@@ -32,6 +32,12 @@ public sealed record TrafficComparison(string Scenario, int DoppelArrived, int S
 
     public TimeSpan SumoTime { get; init; }
 
+    /// <summary>The seeds of Doppel's runs whose trips were pooled (empty when the comparison was not of runs).</summary>
+    public IReadOnlyList<ulong> DoppelSeeds { get; init; } = [];
+
+    /// <summary>The seeds of SUMO's runs whose trips were pooled.</summary>
+    public IReadOnlyList<ulong> SumoSeeds { get; init; } = [];
+
     /// <summary>Every criterion that fails, in words; empty when Doppel agrees with SUMO.</summary>
     public IReadOnlyList<string> Failures
     {
@@ -76,6 +82,20 @@ public sealed record TrafficComparison(string Scenario, int DoppelArrived, int S
         {
             DoppelTime = doppel.Elapsed,
             SumoTime = sumo.SimulationTime,
+        };
+    }
+
+    /// <summary>Compares two pooled samples (a is Doppel's side, b SUMO's; for SUMO's own baseline both are SUMO's): means over all their trips, KS on all their durations, summed counts.</summary>
+    public static TrafficComparison Compare(string scenario, TrafficSample a, TrafficSample b, ComparisonCriteria? criteria = null)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return Compare(scenario, a.Trips, a.Collisions, a.Teleports, b.Trips, b.Collisions, b.Teleports, criteria) with
+        {
+            DoppelTime = a.Time,
+            SumoTime = b.Time,
+            DoppelSeeds = a.Seeds,
+            SumoSeeds = b.Seeds,
         };
     }
 

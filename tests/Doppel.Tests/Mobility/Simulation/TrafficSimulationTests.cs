@@ -160,11 +160,35 @@ public sealed class TrafficSimulationTests
         var demand = Roads.Demand(type, Roads.Every(0.6, 1200, "car", "v", "e0", "e1"));
 
         var one = new TrafficSimulation(network, demand, new TrafficOptions { Threads = 1 }).Run();
-        var two = new TrafficSimulation(network, demand, new TrafficOptions { Threads = 2 }).Run();
+        var two = new TrafficSimulation(network, demand, new TrafficOptions { Threads = 2 }) { AlwaysParallel = true }.Run();
 
         Assert.True(one.Summary.Max(s => s.Running) > 200);
         Assert.Equal(one.Trips, two.Trips);
         Assert.Equal(one.VehicleUpdates, two.VehicleUpdates);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Lane_changes_spread_over_threads_edge_by_edge_give_one_threads_result_on_a_signalised_grid(int threads)
+    {
+        // SUMO's 4 x 4 grid (two lanes a road, signals) at four times the shipped demand: hundreds of vehicles at once,
+        // changing lanes at every junction approach, so each parallel phase (planning, junctions, lane changes) runs.
+        var network = SumoNetworkReader.Read(Import.SumoFiles.Path("grid4.net.xml")).Value!;
+        var routes = SumoDemandReader.Read(network, [Import.SumoFiles.Path("grid4.rou.xml")]).Value!;
+        var demand = routes with
+        {
+            Vehicles = [.. routes.Vehicles.SelectMany(v => Enumerable.Range(0, 4).Select(k => v with { Id = $"{v.Id}.{k}", Depart = (v.Depart / 4) + (k * 0.25) })).OrderBy(v => v.Depart)],
+        };
+
+        var one = new TrafficSimulation(network, demand, new TrafficOptions { Threads = 1 }).Run();
+        var many = new TrafficSimulation(network, demand, new TrafficOptions { Threads = threads }) { AlwaysParallel = true }.Run();
+
+        Assert.True(one.Summary.Max(s => s.Running) > 300, $"{one.Summary.Max(s => s.Running)} running at most");
+        Assert.Contains(one.Trips, t => t.DepartLane.EndsWith("_0", StringComparison.Ordinal) && t.ArrivalLane.EndsWith("_1", StringComparison.Ordinal));
+        Assert.Equal(one.Trips, many.Trips);
+        Assert.Equal(one.Summary, many.Summary);
+        Assert.Equal((one.Collisions, one.Teleports, one.VehicleUpdates), (many.Collisions, many.Teleports, many.VehicleUpdates));
     }
 
     [Fact]

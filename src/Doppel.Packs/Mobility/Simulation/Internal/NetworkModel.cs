@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Doppel.Packs.Mobility.Network;
 
 namespace Doppel.Packs.Mobility.Simulation.Internal;
@@ -270,6 +271,19 @@ internal sealed class NetworkModel
         TlsIndexById = tlsIndex;
         TlsState = new string[TlsIds.Length];
         TlsPhase = new int[TlsIds.Length];
+
+        // Every conflict point the step asks for, computed once here: the parallel update then only reads them.
+        for (var l = 0; l < LinkCount; l++)
+        {
+            foreach (var foeLane in CheckFoeLanes[l].Concat(WaitFoeLanes[l]))
+            {
+                CrossingOn(l, foeLane);
+            }
+        }
+
+        // A lane change reads beyond its own edge only through a link into the next lane; when every link into a
+        // multi-lane edge passes internal lanes (which no lane change alters), edges change lanes independently.
+        LaneChangesIndependentPerEdge = Enumerable.Range(0, LinkCount).All(l => LinkVia[l].Length > 0 || EdgeLanes[LinkToEdge[l]].Length < 2);
     }
 
     private readonly record struct LinkBuild(Connection Connection, int Junction, int Request);
@@ -369,8 +383,11 @@ internal sealed class NetworkModel
 
     public int[] TlsPhase { get; }
 
-    private readonly Dictionary<long, double> crossings = [];
-    private readonly Lock crossingLock = new();
+    // Filled in the constructor for every link and foe lane the step checks; a pair asked for later is added (lock-free reads).
+    private readonly ConcurrentDictionary<long, double> crossings = new();
+
+    /// <summary>Whether lane changes on one edge read no other edge's normal lanes, so edges may change lanes in parallel.</summary>
+    public bool LaneChangesIndependentPerEdge { get; }
 
     /// <summary>
     /// How far along a foe internal lane its path crosses the given link's internal lanes (SUMO's conflict point), or
@@ -379,13 +396,11 @@ internal sealed class NetworkModel
     public double CrossingOn(int link, int foeLane)
     {
         var key = ((long)link << 32) | (uint)foeLane;
-        lock (crossingLock)
-        {
-            if (crossings.TryGetValue(key, out var known))
-            {
-                return known;
-            }
-        }
+        return crossings.TryGetValue(key, out var known) ? known : crossings.GetOrAdd(key, ComputeCrossing(link, foeLane));
+    }
+
+    private double ComputeCrossing(int link, int foeLane)
+    {
         var foe = LaneShape[foeLane];
         var result = LaneLength[foeLane];
         var travelled = 0.0;
@@ -416,10 +431,6 @@ internal sealed class NetworkModel
                 found = true;
             }
             travelled += Distance(foe[k - 1], foe[k]);
-        }
-        lock (crossingLock)
-        {
-            crossings[key] = result;
         }
         return result;
     }
