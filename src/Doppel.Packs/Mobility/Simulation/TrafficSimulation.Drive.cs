@@ -108,9 +108,7 @@ public sealed partial class TrafficSimulation
         var blocker = fleet.ChangeBlocker[i];
         if (blocker >= 0 && fleet.Status[blocker] == 1 && net.LaneEdge[fleet.Lane[blocker]] == net.LaneEdge[lane])
         {
-            // Fall back behind the vehicle that blocks the lane this one must reach.
-            var gap = fleet.Pos[blocker] - fleet.Length[blocker] - pos - minGap;
-            vPlan = Math.Min(vPlan, gap >= 0 ? SafeFollow(i, gap, v, fleet.Speed[blocker], fleet.Decel[blocker]) : Math.Max(0, fleet.Speed[blocker] - (fleet.Decel[i] * dt)));
+            vPlan = Math.Min(vPlan, FallBehind(i, blocker, v, pos));
         }
 
         // Look ahead along the route: speed limits, the first junction's signal and right of way, leaders further on.
@@ -266,6 +264,24 @@ public sealed partial class TrafficSimulation
             }
         }
         fleet.PlanSpeed[i] = vPlan;
+    }
+
+    // LC2013's informLeader when a strategic change is blocked by the target lane's leader alongside: follow where that
+    // leader will be (assumed to slow by at least 1 m/s²), but no harder than the normal deceleration (patchSpeed's
+    // lower bound) and spread over the seconds left for the change, at least MIN_FALLBEHIND.
+    private double FallBehind(int i, int blocker, double v, double pos)
+    {
+        const double minFallBehind = 3.0 / 3.6;
+        var decel = fleet.Decel[i];
+        var blockerNext = Math.Max(0, fleet.Speed[blocker] - dt);
+        var gap = fleet.Pos[blocker] - fleet.Length[blocker] - pos - fleet.MinGap[i] + (blockerNext * dt);
+        var target = Math.Max(Math.Max(0, v - (decel * dt)), SafeFollow(i, gap, v, blockerNext, fleet.Decel[blocker]));
+        if (target >= v)
+        {
+            return target;
+        }
+        var fallBack = Math.Min(decel, Math.Max(minFallBehind, (v - target) / fleet.ChangeSeconds[i]));
+        return Math.Max(0, v - (fallBack * dt));
     }
 
     // A vehicle on another internal lane merging into ego's next lane leads ego when it is nearer to the merge (ties go

@@ -122,6 +122,35 @@ public sealed class TrafficSimulationTests
     }
 
     [Fact]
+    public void A_vehicle_falling_behind_a_slower_neighbour_to_leave_its_ending_lane_brakes_no_harder_than_its_decel()
+    {
+        // The fast car's lane ends; the slow car alongside on the lane it needs blocks the change. LC2013 has it fall
+        // behind (informLeader, bounded by patchSpeed): never an emergency stop, which its own follower could not expect.
+        var slow = Roads.Exact with { Id = "slow", MaxSpeed = 5 };
+        var demand = new TrafficDemand(new Dictionary<string, VehicleType> { ["exact"] = Roads.Exact, ["slow"] = slow }, []);
+        var simulation = new TrafficSimulation(Roads.LaneDrop(), demand, new TrafficOptions());
+        simulation.Insert(new VehicleDemand("slow", "slow", 0, ["wide", "narrow"]), "wide_0", 160, 5);
+        simulation.Insert(new VehicleDemand("fast", "exact", 0, ["wide", "narrow"]), "wide_1", 145, 13);
+
+        var speeds = new List<double>();
+        var changed = false;
+        while (!simulation.IsFinished && simulation.Time < 200)
+        {
+            simulation.Step();
+            if (simulation.Frame().Vehicles.FirstOrDefault(v => v.Id == "fast") is { Id: not null } fast)
+            {
+                speeds.Add(fast.Speed);
+                changed |= fast.Lane == "wide_0";
+            }
+        }
+
+        Assert.True(changed, "the fast car never reached the lane that continues");
+        Assert.All(speeds.Zip(speeds.Skip(1)), p => Assert.True(p.First - p.Second <= Roads.Exact.Decel + 1e-9, $"braked from {p.First} to {p.Second} in one step"));
+        Assert.Equal(2, simulation.Trips.Count);
+        Assert.Equal(0, simulation.Collisions);
+    }
+
+    [Fact]
     public void Vehicles_merging_from_two_internal_lanes_in_the_same_step_do_not_collide()
     {
         // The west stream's vehicles can be on the first of their two internal lanes while a south vehicle nears the
