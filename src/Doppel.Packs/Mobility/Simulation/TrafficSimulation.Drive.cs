@@ -98,19 +98,18 @@ public sealed partial class TrafficSimulation
         var coop = fleet.CoopLeader[i];
         if (coop >= 0 && fleet.Status[coop] == 1 && net.LaneEdge[fleet.Lane[coop]] == net.LaneEdge[lane])
         {
-            // A neighbour needs this lane: leave it room.
+            // A neighbour needs this lane: leave it room, braking no harder than the normal deceleration (LC2013's
+            // informFollower asks for at most that, and patchSpeed never applies more).
             var gap = fleet.Pos[coop] - fleet.Length[coop] - pos - minGap;
             if (gap >= 0)
             {
-                vPlan = Math.Min(vPlan, SafeFollow(i, gap, v, fleet.Speed[coop], fleet.Decel[coop]));
+                vPlan = Math.Min(vPlan, Math.Max(v - (fleet.Decel[i] * dt), SafeFollow(i, gap, v, fleet.Speed[coop], fleet.Decel[coop])));
             }
         }
         var blocker = fleet.ChangeBlocker[i];
         if (blocker >= 0 && fleet.Status[blocker] == 1 && net.LaneEdge[fleet.Lane[blocker]] == net.LaneEdge[lane])
         {
-            // Fall back behind the vehicle that blocks the lane this one must reach.
-            var gap = fleet.Pos[blocker] - fleet.Length[blocker] - pos - minGap;
-            vPlan = Math.Min(vPlan, gap >= 0 ? SafeFollow(i, gap, v, fleet.Speed[blocker], fleet.Decel[blocker]) : Math.Max(0, fleet.Speed[blocker] - (fleet.Decel[i] * dt)));
+            vPlan = Math.Min(vPlan, FallBehind(i, blocker, v, pos));
         }
 
         // Look ahead along the route: speed limits, the first junction's signal and right of way, leaders further on.
@@ -120,6 +119,7 @@ public sealed partial class TrafficSimulation
         var routeIndex = fleet.RouteIndex[i];
         var route = fleet.Route[i];
         var decided = false;
+        var pathLeaderFound = false;
         for (var hop = 0; hop < 8; hop++)
         {
             int next;
@@ -220,7 +220,9 @@ public sealed partial class TrafficSimulation
             {
                 vPlan = Math.Min(vPlan, CarFollowing.FreeSpeed(fleet.Decel[i], seen, limit, dt));
             }
-            if (!leaderFound)
+            // Leaders along the path ahead count even when the lane has one: a vehicle partly on it may be turning elsewhere
+            // (SUMO adapts to the leaders on every lane it looks ahead on). The first lane ahead with one ends the search.
+            if (!pathLeaderFound)
             {
                 var others = laneVehicles[next];
                 var gap = double.MaxValue;
@@ -230,7 +232,7 @@ public sealed partial class TrafficSimulation
                     gap = seen + fleet.Pos[last] - fleet.Length[last] - minGap;
                     leaderSpeed = fleet.Speed[last];
                     leaderDecel = fleet.Decel[last];
-                    leaderFound = true;
+                    pathLeaderFound = true;
                 }
                 foreach (var p in lanePartials[next])
                 {
@@ -239,7 +241,7 @@ public sealed partial class TrafficSimulation
                         gap = seen + p.Back - minGap;
                         leaderSpeed = fleet.Speed[p.Vehicle];
                         leaderDecel = fleet.Decel[p.Vehicle];
-                        leaderFound = true;
+                        pathLeaderFound = true;
                     }
                 }
                 if (net.LaneInternal[current] && !net.LaneInternal[next])
@@ -249,11 +251,11 @@ public sealed partial class TrafficSimulation
                     {
                         if (incoming != current)
                         {
-                            MergeLeader(i, incoming, 0, seen, ref gap, ref leaderSpeed, ref leaderDecel, ref leaderFound);
+                            MergeLeader(i, incoming, 0, seen, ref gap, ref leaderSpeed, ref leaderDecel, ref pathLeaderFound);
                         }
                     }
                 }
-                if (leaderFound)
+                if (pathLeaderFound)
                 {
                     vPlan = Math.Min(vPlan, SafeFollow(i, gap, v, leaderSpeed, leaderDecel));
                 }
@@ -266,6 +268,24 @@ public sealed partial class TrafficSimulation
             }
         }
         fleet.PlanSpeed[i] = vPlan;
+    }
+
+    // LC2013's informLeader when a strategic change is blocked by the target lane's leader alongside: follow where that
+    // leader will be (assumed to slow by at least 1 m/s²), but no harder than the normal deceleration (patchSpeed's
+    // lower bound) and spread over the seconds left for the change, at least MIN_FALLBEHIND.
+    private double FallBehind(int i, int blocker, double v, double pos)
+    {
+        const double minFallBehind = 7.0 / 3.6;
+        var decel = fleet.Decel[i];
+        var blockerNext = Math.Max(0, fleet.Speed[blocker] - dt);
+        var gap = fleet.Pos[blocker] - fleet.Length[blocker] - pos - fleet.MinGap[i] + (blockerNext * dt);
+        var target = Math.Max(Math.Max(0, v - (decel * dt)), SafeFollow(i, gap, v, blockerNext, fleet.Decel[blocker]));
+        if (target >= v)
+        {
+            return target;
+        }
+        var fallBack = Math.Min(decel, Math.Max(minFallBehind, (v - target) / fleet.ChangeSeconds[i]));
+        return Math.Max(0, v - (fallBack * dt));
     }
 
     // A vehicle on another internal lane merging into ego's next lane leads ego when it is nearer to the merge (ties go

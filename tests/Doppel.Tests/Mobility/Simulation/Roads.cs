@@ -104,6 +104,29 @@ internal static class Roads
         return new RoadNetwork(edges, [junction], connections, []);
     }
 
+    /// <summary>A road that splits at n1 into "straight" (east) and "right" (south), each through one 2 m internal lane, with no conflict between them.</summary>
+    public static RoadNetwork Split()
+    {
+        var edges = new List<Edge>
+        {
+            Edge("in", "n0", "n1", 200, 0),
+            Edge("straight", "n1", "n2", 200, 202),
+            new("right", "n1", "s", EdgeFunction.Normal, 1, [new Lane("right_0", 0, Limit, 200, [new Point2(201.4, -3), new Point2(201.4, -203)])]),
+            new(":n1_0", null, null, EdgeFunction.Internal, 0, [new Lane(":n1_0_0", 0, Limit, 2, [new Point2(200, -1.6), new Point2(202, -1.6)])]),
+            new(":n1_1", null, null, EdgeFunction.Internal, 0, [new Lane(":n1_1_0", 0, Limit, 2, [new Point2(200, -1.6), new Point2(201.4, -3)])]),
+        };
+        var junction = new Junction("n1", "priority", new Point2(201, 0), ["in_0"], [":n1_0_0", ":n1_1_0"],
+            [new JunctionRequest(0, "00", "00", false), new JunctionRequest(1, "00", "00", false)]);
+        var connections = new List<Connection>
+        {
+            new("in", "straight", 0, 0, ":n1_0_0", null, -1, 's', 'M'),
+            new("in", "right", 0, 0, ":n1_1_0", null, -1, 'r', 'M'),
+            new(":n1_0", "straight", 0, 0, null, null, -1, 's', 'M'),
+            new(":n1_1", "right", 0, 0, null, null, -1, 'r', 'M'),
+        };
+        return new RoadNetwork(edges, [junction], connections, []);
+    }
+
     /// <summary>A two-lane edge that narrows to one lane: only its right lane connects on.</summary>
     public static RoadNetwork LaneDrop()
     {

@@ -122,6 +122,86 @@ public sealed class TrafficSimulationTests
     }
 
     [Fact]
+    public void A_vehicle_falling_behind_a_slower_neighbour_to_leave_its_ending_lane_brakes_no_harder_than_its_decel()
+    {
+        // The fast car's lane ends; the slow car alongside on the lane it needs blocks the change. LC2013 has it fall
+        // behind (informLeader, bounded by patchSpeed): never an emergency stop, which its own follower could not expect.
+        var slow = Roads.Exact with { Id = "slow", MaxSpeed = 5 };
+        var demand = new TrafficDemand(new Dictionary<string, VehicleType> { ["exact"] = Roads.Exact, ["slow"] = slow }, []);
+        var simulation = new TrafficSimulation(Roads.LaneDrop(), demand, new TrafficOptions());
+        simulation.Insert(new VehicleDemand("slow", "slow", 0, ["wide", "narrow"]), "wide_0", 160, 5);
+        simulation.Insert(new VehicleDemand("fast", "exact", 0, ["wide", "narrow"]), "wide_1", 145, 13);
+
+        var speeds = new List<double>();
+        var changed = false;
+        while (!simulation.IsFinished && simulation.Time < 200)
+        {
+            simulation.Step();
+            if (simulation.Frame().Vehicles.FirstOrDefault(v => v.Id == "fast") is { Id: not null } fast)
+            {
+                speeds.Add(fast.Speed);
+                changed |= fast.Lane == "wide_0";
+            }
+        }
+
+        Assert.True(changed, "the fast car never reached the lane that continues");
+        Assert.All(speeds.Zip(speeds.Skip(1)), p => Assert.True(p.First - p.Second <= Roads.Exact.Decel + 1e-9, $"braked from {p.First} to {p.Second} in one step"));
+        Assert.Equal(2, simulation.Trips.Count);
+        Assert.Equal(0, simulation.Collisions);
+    }
+
+    [Fact]
+    public void A_follower_asked_to_make_room_for_a_merging_car_brakes_no_harder_than_its_decel()
+    {
+        // The slow car's lane ends and the fast one behind on the lane it needs is too close to let it in: LC2013's
+        // informFollower asks the follower to open the gap, but never beyond its normal deceleration (patchSpeed).
+        var slow = Roads.Exact with { Id = "slow", MaxSpeed = 5 };
+        var demand = new TrafficDemand(new Dictionary<string, VehicleType> { ["exact"] = Roads.Exact, ["slow"] = slow }, []);
+        var simulation = new TrafficSimulation(Roads.LaneDrop(), demand, new TrafficOptions());
+        simulation.Insert(new VehicleDemand("slow", "slow", 0, ["wide", "narrow"]), "wide_1", 200, 5);
+        simulation.Insert(new VehicleDemand("fast", "exact", 0, ["wide", "narrow"]), "wide_0", 180, Roads.Limit);
+
+        var speeds = new List<double>();
+        while (!simulation.IsFinished && simulation.Time < 200)
+        {
+            simulation.Step();
+            if (simulation.Frame().Vehicles.FirstOrDefault(v => v.Id == "fast") is { Id: not null } fast)
+            {
+                speeds.Add(fast.Speed);
+            }
+        }
+
+        Assert.True(speeds.Min() < Roads.Limit - 1, "the follower never slowed down to let the merging car in");
+        Assert.All(speeds.Zip(speeds.Skip(1)), p => Assert.True(p.First - p.Second <= Roads.Exact.Decel + 1e-9, $"braked from {p.First} to {p.Second} in one step"));
+        Assert.Equal(2, simulation.Trips.Count);
+        Assert.Equal(0, simulation.Collisions);
+    }
+
+    [Fact]
+    public void A_car_behind_a_truck_turning_off_sees_the_slow_car_on_its_own_way_ahead()
+    {
+        // While the truck's back is still on the car's lane it is the car's leader, but it turns right: the car must also
+        // see the nearly stopped car beyond the junction on its own way (SUMO adapts to the leaders on every lane ahead).
+        var truck = Roads.Exact with { Id = "truck", Length = 20 };
+        var crawler = Roads.Exact with { Id = "crawler", MaxSpeed = 0.1 };
+        var demand = new TrafficDemand(new Dictionary<string, VehicleType> { ["exact"] = Roads.Exact, ["truck"] = truck, ["crawler"] = crawler }, []);
+        var simulation = new TrafficSimulation(Roads.Split(), demand, new TrafficOptions());
+        simulation.Insert(new VehicleDemand("crawler", "crawler", 0, ["straight"]), "straight_0", 5.1, 0);
+        simulation.Insert(new VehicleDemand("truck", "truck", 0, ["in", "right"]), "in_0", 195, Roads.Limit);
+        simulation.Insert(new VehicleDemand("car", "exact", 0, ["in", "straight"]), "in_0", 158, Roads.Limit);
+
+        var speeds = new List<double>();
+        for (var k = 0; k < 20; k++)
+        {
+            simulation.Step();
+            speeds.Add(simulation.Frame().Vehicles.Single(v => v.Id == "car").Speed);
+        }
+
+        Assert.All(speeds.Zip(speeds.Skip(1)), p => Assert.True(p.First - p.Second <= Roads.Exact.Decel + 1e-9, $"braked from {p.First} to {p.Second} in one step"));
+        Assert.Equal(0, simulation.Collisions);
+    }
+
+    [Fact]
     public void Vehicles_merging_from_two_internal_lanes_in_the_same_step_do_not_collide()
     {
         // The west stream's vehicles can be on the first of their two internal lanes while a south vehicle nears the
