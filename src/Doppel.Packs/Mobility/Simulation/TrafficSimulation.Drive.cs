@@ -270,19 +270,22 @@ public sealed partial class TrafficSimulation
         fleet.PlanSpeed[i] = vPlan;
     }
 
-    // Fall back behind the target lane's vehicle that blocks a strategic change: follow it as a leader (or drop to its
-    // speed when already alongside), braking no harder than the normal deceleration, as LC2013's informLeader asks
-    // (patchSpeed never applies more). Spreading the slowdown over the seconds left for the change, as informLeader
-    // also does, made a heavy evacuation of grid10x10 clear 3.8% later than SUMO (KS p = 0.002); this keeps it within
-    // 0.3% and grid10x10-20k free of collisions at seeds 42-46.
+    // LC2013's informLeader when a strategic change is blocked by the target lane's leader alongside: follow where that
+    // leader will be (assumed to slow by at least 1 m/s²), but no harder than the normal deceleration (patchSpeed's
+    // lower bound) and spread over the seconds left for the change, at least MIN_FALLBEHIND.
     private double FallBehind(int i, int blocker, double v, double pos)
     {
+        const double minFallBehind = 7.0 / 3.6;
         var decel = fleet.Decel[i];
-        var gap = fleet.Pos[blocker] - fleet.Length[blocker] - pos - fleet.MinGap[i];
-        var behind = gap >= 0
-            ? SafeFollow(i, gap, v, fleet.Speed[blocker], fleet.Decel[blocker])
-            : Math.Max(0, fleet.Speed[blocker] - (decel * dt));
-        return Math.Max(v - (decel * dt), behind);
+        var blockerNext = Math.Max(0, fleet.Speed[blocker] - dt);
+        var gap = fleet.Pos[blocker] - fleet.Length[blocker] - pos - fleet.MinGap[i] + (blockerNext * dt);
+        var target = Math.Max(Math.Max(0, v - (decel * dt)), SafeFollow(i, gap, v, blockerNext, fleet.Decel[blocker]));
+        if (target >= v)
+        {
+            return target;
+        }
+        var fallBack = Math.Min(decel, Math.Max(minFallBehind, (v - target) / fleet.ChangeSeconds[i]));
+        return Math.Max(0, v - (fallBack * dt));
     }
 
     // A vehicle on another internal lane merging into ego's next lane leads ego when it is nearer to the merge (ties go

@@ -92,6 +92,8 @@ public sealed partial class TrafficSimulation
                 if (due || score == 0)
                 {
                     var neighbour = lanes[index + Math.Sign(target - index)];
+                    // LC2013's remainingSeconds: the time left to change, at the look-ahead speed and with urgency 2.
+                    fleet.ChangeSeconds[i] = Math.Max(dt, (score == 0 ? remaining : distance) / Math.Max(speedNow, CarFollowing.Eps) / offset / 2);
                     if (TryChange(i, lane, neighbour) || Cooperate(i, lane, neighbour))
                     {
                         continue;

@@ -44,6 +44,7 @@ internal sealed class Fleet
     public bool[] CheckIsWait = [];
     public int[] CoopLeader = [];
     public int[] ChangeBlocker = [];
+    public double[] ChangeSeconds = [];   // seconds left for a blocked strategic change (LC2013's remainingSeconds)
     public double[] CheckLeave = [];
     public double[] SpeedGainProbability = [];
     public double[] KeepRightProbability = [];
@@ -115,6 +116,7 @@ internal sealed class Fleet
         Array.Resize(ref CheckIsWait, n);
         Array.Resize(ref CoopLeader, n);
         Array.Resize(ref ChangeBlocker, n);
+        Array.Resize(ref ChangeSeconds, n);
         Array.Resize(ref CheckLeave, n);
         Array.Resize(ref SpeedGainProbability, n);
         Array.Resize(ref KeepRightProbability, n);
