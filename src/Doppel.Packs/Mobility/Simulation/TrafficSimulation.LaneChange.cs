@@ -92,8 +92,15 @@ public sealed partial class TrafficSimulation
                 if (due || score == 0)
                 {
                     var neighbour = lanes[index + Math.Sign(target - index)];
-                    // LC2013's remainingSeconds: the time left to change, at the look-ahead speed and with urgency 2.
-                    fleet.ChangeSeconds[i] = Math.Max(dt, (score == 0 ? remaining : distance) / Math.Max(speedNow, CarFollowing.Eps) / offset / 2);
+                    // LC2013's remainingSeconds: the time left to change, at the look-ahead speed and with urgency 2, over
+                    // the usable distance, which is shorter by what already stands on the target lane (best.occupation).
+                    var occupation = 0.0;
+                    foreach (var other in laneVehicles[lanes[target]])
+                    {
+                        occupation += fleet.Length[other] + fleet.MinGap[other];
+                    }
+                    var usable = Math.Max(0, (score == 0 ? remaining : distance) - occupation);
+                    fleet.ChangeSeconds[i] = Math.Max(dt, usable / Math.Max(speedNow, CarFollowing.Eps) / offset / 2);
                     if (TryChange(i, lane, neighbour) || Cooperate(i, lane, neighbour))
                     {
                         continue;
