@@ -146,6 +146,11 @@ public sealed partial class MobilityPack
         {
             return null;
         }
+        // The network argument is optional, so the parser hands an unknown option over as the network's path.
+        if (netPath.StartsWith('-'))
+        {
+            return $"{netPath}: unknown option (see doppel traffic run --help).";
+        }
         if (routePaths.Count == 0)
         {
             return $"{netPath}: a network needs its demand: doppel traffic run NET.net.xml ROUTES.rou.xml[,MORE.rou.xml] (without files, the shipped city sample is run).";

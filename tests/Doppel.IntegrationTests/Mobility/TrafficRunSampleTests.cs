@@ -39,6 +39,7 @@ public sealed class TrafficRunSampleTests
         var noDemand = await DoppelProcess.RunAsync("traffic", "run", net, Path.Combine(folder, "nowhere.rou.xml"));
         var networkAlone = await DoppelProcess.RunAsync("traffic", "run", net);
         var aFolder = await DoppelProcess.RunAsync("traffic", "run", net, folder);
+        var unknownOption = await DoppelProcess.RunAsync("traffic", "run", "--bogus");
 
         Assert.Equal(2, noNetwork.ExitCode);
         Assert.Contains("nowhere.net.xml: no such network", noNetwork.StdErr, StringComparison.Ordinal);
@@ -48,7 +49,9 @@ public sealed class TrafficRunSampleTests
         Assert.Contains("a network needs its demand", networkAlone.StdErr, StringComparison.Ordinal);
         Assert.Equal(2, aFolder.ExitCode);
         Assert.Contains("is a folder, not a demand file", aFolder.StdErr, StringComparison.Ordinal);
-        foreach (var (_, stdout, stderr) in new[] { noNetwork, noDemand, networkAlone, aFolder })
+        Assert.Equal(2, unknownOption.ExitCode);
+        Assert.Contains("--bogus: unknown option", unknownOption.StdErr, StringComparison.Ordinal);
+        foreach (var (_, stdout, stderr) in new[] { noNetwork, noDemand, networkAlone, aFolder, unknownOption })
         {
             Assert.DoesNotContain("Statistics", stdout, StringComparison.Ordinal);
             Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
