@@ -107,6 +107,57 @@ public sealed class TrafficSimulationTests
     }
 
     [Fact]
+    public void A_car_approaching_an_open_minor_link_brakes_as_if_to_stop_until_the_foes_are_in_sight_as_SUMO_does()
+    {
+        // SUMO 1.15 (MSVehicle::processLinkApproaches): farther than the foe visibility distance (4.5 m) from a link without
+        // priority, a car that can still stop drives at the speed that stops it 0.1 m before the link, even with no foe
+        // about; nearer, it sees the foe lanes empty and drives on. SUMO's own trajectory of such a car has 11.906 m/s at
+        // 22.32 m before the link and 7.406 m/s at 10.41 m (distances printed to 0.01 m; Krauss stopSpeed, Euler update,
+        // decel 4.5).
+        Assert.Equal(11.906, StopSpeed(22.32 - 0.1), 3);
+        Assert.Equal(7.406, StopSpeed(10.41 - 0.1), tolerance: 0.005);
+        var network = Roads.PriorityMerge();
+        var demand = Roads.Demand(Roads.Exact, [new VehicleDemand("minor", "exact", 0, ["south", "east"])]);
+
+        var result = new TrafficSimulation(network, demand, new TrafficOptions { FramePeriod = 1 }).Run();
+
+        var approach = result.Frames.Select(f => f.Vehicles.Single()).TakeWhile(v => v.Lane == "south_0").ToList();
+        var braked = 0;
+        for (var k = 0; k + 1 < approach.Count; k++)
+        {
+            var seen = 200 - approach[k].Position;
+            var speed = approach[k].Speed;
+            if (seen > 4.5 && seen > BrakeGap(speed))
+            {
+                var expected = Math.Min(Math.Min(speed + 2.6, Roads.Limit), StopSpeed(seen - 0.1));
+                Assert.Equal(expected, approach[k + 1].Speed, 6);
+                braked += StopSpeed(seen - 0.1) < Math.Min(speed + 2.6, Roads.Limit) ? 1 : 0;
+            }
+        }
+        Assert.True(braked >= 2, $"the car braked for the link in {braked} steps");
+        // Within sight of the empty foe lanes it goes on without stopping.
+        var entered = result.Frames.SelectMany(f => f.Vehicles).ElementAt(approach.Count);
+        Assert.True(entered.Speed > approach[^1].Speed, $"the car did not drive on once it could see the foes ({approach[^1].Speed} m/s, then {entered.Speed} m/s)");
+        Assert.Equal(0, Assert.Single(result.Trips).WaitingTime);
+
+        // SUMO's maximumSafeStopSpeedEuler with the step as headway, as Krauss's stopSpeed calls it.
+        static double StopSpeed(double gap)
+        {
+            const double b = 4.5;
+            var g = gap - 0.001;
+            var n = Math.Floor(.5 - ((1 + (Math.Sqrt(1 + (4.0 * ((2.0 * g / b) - 1 + 1))) * -0.5)) / 1));
+            var h = (0.5 * n * (n - 1) * b) + (n * b);
+            return Math.Max(0, (n * b) + ((g - h) / (n + 1)));
+        }
+
+        static double BrakeGap(double v)
+        {
+            var steps = (int)(v / 4.5);
+            return (steps * v) - (4.5 * steps * (steps + 1) / 2);
+        }
+    }
+
+    [Fact]
     public void Cars_on_a_dropped_lane_merge_and_all_arrive_without_collisions()
     {
         var network = Roads.LaneDrop();
