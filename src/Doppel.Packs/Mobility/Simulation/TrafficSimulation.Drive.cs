@@ -14,8 +14,6 @@ public sealed partial class TrafficSimulation
     // SUMO's default foe visibility distance at a junction (m).
     private const double FoeVisibility = 4.5;
 
-    private Links? links;
-
     private double SafeFollow(int i, double gap, double speed, double leaderSpeed, double leaderDecel)
     {
         if (fleet.Idm[i])
@@ -39,7 +37,6 @@ public sealed partial class TrafficSimulation
 
     private void PrepareStep()
     {
-        links ??= new Links(net);
         Array.Clear(laneBrutto);
         Array.Clear(laneHalted);
         foreach (var i in running)
@@ -427,22 +424,20 @@ public sealed partial class TrafficSimulation
             {
                 continue;
             }
-            // A foe inside the junction is a leader at the conflict point (SUMO's getLeaderInfo, adaptToJunctionLeader):
-            // it blocks unless its back will have cleared that point before ego can reach it. One stopped at its own wait
-            // point has not reached the conflict point.
+            // A foe inside the junction is a leader at the conflict point (SUMO's getLeaderInfo, adaptToJunctionLeader): ego
+            // may come no nearer than its minimum gap to that point until the foe's back has passed it, however soon that
+            // will be, so the link stays closed until then. One stopped at its own wait point has not reached the point.
             var crossing = net.CrossingOn(link, lane);
-            var egoTime = -1.0;
             foreach (var o in list)
             {
-                if (o != i && fleet.Pos[o] - fleet.Length[o] < crossing + CarFollowing.Eps && !(net.InternalWait[lane] >= 0 && fleet.Speed[o] < CarFollowing.HaltingSpeed)
-                    && !ClearsBefore(i, link, lane, crossing, fleet.Pos[o] - fleet.Length[o], fleet.Speed[o], ref egoTime))
+                if (o != i && fleet.Pos[o] - fleet.Length[o] < crossing + CarFollowing.Eps && !(net.InternalWait[lane] >= 0 && fleet.Speed[o] < CarFollowing.HaltingSpeed))
                 {
                     return false;
                 }
             }
             foreach (var p in lanePartials[lane])
             {
-                if (p.Back < crossing && !ClearsBefore(i, link, lane, crossing, p.Back, fleet.Speed[p.Vehicle], ref egoTime))
+                if (p.Back < crossing)
                 {
                     return false;
                 }
@@ -477,33 +472,6 @@ public sealed partial class TrafficSimulation
             }
         }
         return true;
-    }
-
-    // Whether a foe inside the junction, its back short of the conflict point with ego's path, clears that point (at its
-    // present speed) before ego, accelerating as hard as it may, can reach it (SUMO's leaderPastCPTime).
-    private bool ClearsBefore(int i, int link, int foeLane, double crossing, double back, double foeSpeed, ref double egoTime)
-    {
-        if (foeSpeed < CarFollowing.HaltingSpeed || crossing >= net.LaneLength[foeLane] - CarFollowing.Eps)
-        {
-            // A stopped foe stays in the way; one whose lane only merges with ego's leads it out of the junction.
-            return false;
-        }
-        var rest = crossing - back;
-        if (egoTime < 0)
-        {
-            var via = net.LinkVia[link];
-            var first = fleet.CheckIsWait[i] ? 1 : 0;
-            var distance = Math.Max(0, fleet.CheckSeen[i]) + links!.Along(link, first, foeLane);
-            var v = fleet.Speed[i];
-            var accel = fleet.Accel[i];
-            var vMax = Math.Max(v, via.Length > first ? DesiredSpeed(i, via[first]) : DesiredSpeed(i, net.LinkTo[link]));
-            var accelTime = (vMax - v) / accel;
-            var accelWay = accelTime * (v + vMax) * 0.5;
-            egoTime = distance <= accelWay
-                ? (Math.Sqrt((v * v) + (2 * accel * distance)) - v) / accel
-                : accelTime + ((distance - accelWay) / Math.Max(vMax, CarFollowing.HaltingSpeed));
-        }
-        return rest / foeSpeed <= egoTime;
     }
 
     // SUMO's MSLink::computeFoeArrivalTimeBraking: when the foe arrives if it brakes with the share of its deceleration

@@ -158,6 +158,43 @@ public sealed class TrafficSimulationTests
     }
 
     [Fact]
+    public void A_minor_car_waits_until_a_crossing_car_inside_the_junction_has_passed_the_conflict_point_however_fast_it_drives()
+    {
+        // SUMO 1.15 (MSLink::getLeaderInfo, MSVehicle::adaptToJunctionLeader): a foe inside the junction whose back has not
+        // yet passed the conflict point is a leader there; the minor car may come no nearer than its minimum gap to that
+        // point, so it does not cross the point before the step after the foe's back has passed it, even when the foe
+        // would be through long before the minor car, starting from the line, could get there.
+        var network = Roads.PriorityCrossing();
+        var waitedForOneInside = 0;
+        for (var depart = 0; depart <= 12; depart++)
+        {
+            var demand = Roads.Demand(Roads.Exact,
+                [new VehicleDemand("minor", "exact", 0, ["south", "north"]), new VehicleDemand("major", "exact", depart, ["west", "east"])]);
+
+            var result = new TrafficSimulation(network, demand, new TrafficOptions { FramePeriod = 1 }).Run();
+
+            for (var k = 0; k + 1 < result.Frames.Count; k++)
+            {
+                var minorBefore = result.Frames[k].Vehicles.FirstOrDefault(v => v.Id == "minor");
+                var minorAfter = result.Frames[k + 1].Vehicles.FirstOrDefault(v => v.Id == "minor");
+                var major = result.Frames[k].Vehicles.FirstOrDefault(v => v.Id == "major");
+                if (minorBefore.Lane != "south_0" || minorAfter.Lane == "south_0" || major.Id is null || major.Lane != ":n1_0_0")
+                {
+                    if (minorBefore.Lane == "south_0" && minorAfter.Lane == "south_0" && minorBefore.Speed < 0.1 && major.Lane == ":n1_0_0")
+                    {
+                        waitedForOneInside++;
+                    }
+                    continue;
+                }
+                // The minor car entered the junction in this step while the major one was inside: its back must have passed.
+                Assert.True(major.Position - 5 >= 10, $"major departing at {depart}: the minor car entered at {result.Frames[k].Time} s with the major one's back {10 - (major.Position - 5):0.00} m short of the conflict point");
+            }
+            Assert.Equal(0, result.Collisions);
+        }
+        Assert.True(waitedForOneInside > 0, "no case had the minor car waiting at the line while the major one was inside the junction");
+    }
+
+    [Fact]
     public void Cars_on_a_dropped_lane_merge_and_all_arrive_without_collisions()
     {
         var network = Roads.LaneDrop();
