@@ -65,12 +65,9 @@ public sealed partial class TrafficSimulation
         fleet.CheckLink[i] = -1;
         fleet.ApproachLink[i] = -1;
         fleet.CheckNeedsStop[i] = false;
-        fleet.MinorApproach[i] = 0;
 
         // The leader on this lane: the vehicle in front, or the back of one that has already moved on (partially here).
         var leaderFound = false;
-        // The speed the leaders allow: it bounds the speed at which the vehicle can arrive at a link (SUMO's vLinkPass).
-        var vLeader = double.MaxValue;
         var list = laneVehicles[lane];
         var slot = fleet.Slot[i];
         var gapAhead = double.MaxValue;
@@ -96,8 +93,7 @@ public sealed partial class TrafficSimulation
         }
         if (leaderFound)
         {
-            vLeader = SafeFollow(i, gapAhead, v, leaderSpeed, leaderDecel);
-            vPlan = Math.Min(vPlan, vLeader);
+            vPlan = Math.Min(vPlan, SafeFollow(i, gapAhead, v, leaderSpeed, leaderDecel));
         }
         var coop = fleet.CoopLeader[i];
         if (coop >= 0 && fleet.Status[coop] == 1 && net.LaneEdge[fleet.Lane[coop]] == net.LaneEdge[lane])
@@ -107,15 +103,13 @@ public sealed partial class TrafficSimulation
             var gap = fleet.Pos[coop] - fleet.Length[coop] - pos - minGap;
             if (gap >= 0)
             {
-                vLeader = Math.Min(vLeader, Math.Max(v - (fleet.Decel[i] * dt), SafeFollow(i, gap, v, fleet.Speed[coop], fleet.Decel[coop])));
-                vPlan = Math.Min(vPlan, vLeader);
+                vPlan = Math.Min(vPlan, Math.Max(v - (fleet.Decel[i] * dt), SafeFollow(i, gap, v, fleet.Speed[coop], fleet.Decel[coop])));
             }
         }
         var blocker = fleet.ChangeBlocker[i];
         if (blocker >= 0 && fleet.Status[blocker] == 1 && net.LaneEdge[fleet.Lane[blocker]] == net.LaneEdge[lane])
         {
-            vLeader = Math.Min(vLeader, FallBehind(i, blocker, v, pos));
-            vPlan = Math.Min(vPlan, vLeader);
+            vPlan = Math.Min(vPlan, FallBehind(i, blocker, v, pos));
         }
 
         // Look ahead along the route: speed limits, the first junction's signal and right of way, leaders further on.
@@ -138,12 +132,8 @@ public sealed partial class TrafficSimulation
                     decided = true;
                     fleet.CheckLink[i] = waitLink;
                     fleet.CheckIsWait[i] = true;
-                    // The internal junction's link is minor unless its entry link now has priority (SUMO's lastWasContMajor).
-                    var waitState = net.State(waitLink);
-                    var minor = !HasPriority(waitState) && waitState != 'y';
-                    fleet.WaitSpeed[i] = Math.Min(vPlan, SafeStop(i, minor ? seen - PositionEps : seen, v));
-                    SetCheckTimes(i, waitLink, seen, v, vPlan, vLeader, minor, current, net.InternalNext[current]);
-                    SetMinorApproach(i, minor, seen, v);
+                    fleet.WaitSpeed[i] = Math.Min(vPlan, SafeStop(i, seen, v));
+                    SetCheckTimes(i, waitLink, seen, v, vPlan);
                 }
                 next = net.InternalNext[current];
                 if (next < 0)
@@ -192,22 +182,24 @@ public sealed partial class TrafficSimulation
                     // Foes see this vehicle coming; a link that may wait inside the junction is decided at its wait point.
                     var waitsInside = net.LinkCont[link] && net.LinkVia[link].Length > 1;
                     decided = !waitsInside;
-                    // A minor link, cont or not, is approached slowly while its foes are out of sight (slowedDownForMinor).
-                    var minor = !(state is 'G' or 'M' or 'y' or 'Y') && !HasPriority(state);
-                    SetCheckTimes(i, link, seen, v, vPlan, vLeader, minor, current, net.LinkVia[link].Length > 0 ? net.LinkVia[link][0] : -1);
+                    SetCheckTimes(i, link, seen, v, vPlan);
                     // SUMO's setRequest: only a vehicle that means to move (planned speed above zero) asks for the link.
                     fleet.ApproachLink[i] = vPlan > CarFollowing.Eps ? link : -1;
                     fleet.ApproachArrival[i] = fleet.CheckArrival[i];
                     fleet.ApproachLeave[i] = fleet.CheckLeave[i];
-                    fleet.ApproachSeen[i] = seen;
+                    if (!(state is 'G' or 'M' or 'y' or 'Y') && seen > FoeVisibility && seen > CarFollowing.BrakeGap(v, fleet.Decel[i], 0, dt))
+                    {
+                        // SUMO slows down for a minor link until the foes are in sight (4.5 m before it): it must be able
+                        // to stop there, which caps its speed at the visibility distance.
+                        var atVisibility = CarFollowing.SafeStopSpeed(FoeVisibility, fleet.Decel[i], 0, dt);
+                        vPlan = Math.Min(vPlan, CarFollowing.FreeSpeed(fleet.Decel[i], seen - FoeVisibility, atVisibility, dt));
+                    }
                     if (!waitsInside && !(state is 'G' or 'M' or 'y' or 'Y'))
                     {
                         fleet.CheckLink[i] = link;
                         fleet.CheckIsWait[i] = false;
-                        // SUMO stops 0.1 m (POSITION_EPS) before a minor link, so it enters the junction in the next step.
-                        fleet.WaitSpeed[i] = Math.Min(vPlan, SafeStop(i, minor ? seen - PositionEps : seen, v));
+                        fleet.WaitSpeed[i] = Math.Min(vPlan, SafeStop(i, seen, v));
                         fleet.CheckNeedsStop[i] = state is 's' or 'w';
-                        SetMinorApproach(i, minor && !waitsInside, seen, v);
                     }
                 }
                 else if (!(state is 'G' or 'M' or 'y' or 'Y') && !(net.LinkCont[link] && net.LinkVia[link].Length > 1))
@@ -265,8 +257,7 @@ public sealed partial class TrafficSimulation
                 }
                 if (pathLeaderFound)
                 {
-                    vLeader = Math.Min(vLeader, SafeFollow(i, gap, v, leaderSpeed, leaderDecel));
-                    vPlan = Math.Min(vPlan, vLeader);
+                    vPlan = Math.Min(vPlan, SafeFollow(i, gap, v, leaderSpeed, leaderDecel));
                 }
             }
             seen += net.LaneLength[next];
@@ -351,54 +342,21 @@ public sealed partial class TrafficSimulation
     // SUMO's link states from 'A' to 'Z' have priority (MSLink::havePriority).
     private static bool HasPriority(char state) => state is >= 'A' and <= 'Z';
 
-    // SUMO's approach to a link without priority (MSVehicle::processLinkApproaches): a vehicle that can still stop and is
-    // farther from the link than the foe visibility distance brakes for it even when it is open, as it cannot yet see
-    // whether the foe lanes are clear; nearer (or unable to stop), once the link is open it must not dawdle.
-    private void SetMinorApproach(int i, bool minor, double seen, double v)
-    {
-        var canBrake = seen > CarFollowing.BrakeGap(v, fleet.Decel[i], 0, dt) || v < fleet.Decel[i] * dt;
-        fleet.CheckSeen[i] = seen;
-        fleet.MinorApproach[i] = (byte)(!minor ? 0 : seen > FoeVisibility && canBrake ? 1 : canBrake ? 2 : 3);
-    }
-
-    // SUMO's arrival estimate at a link (planMoveInternal, getMinimalArrivalTime): from the speed planned for this step,
-    // accelerate as fast as possible to the speed it may pass with (what it can reach over the distance, at most the
-    // lane's limit and what its leaders allow), then hold it, or cover the distance still accelerating. At a minor link
-    // still out of sight of the foes it arrives no faster than it can accelerate from the speed that lets it stop within
-    // the visibility distance (slowedDownForMinor). It leaves once its length and the link's (its first internal lane, as
-    // SUMO's MSLink has it) have passed, at the speed reached over the link (getLeaveTime).
-    private void SetCheckTimes(int i, int link, double seen, double v, double vPlan, double vLeader, bool minor, int laneBefore, int viaLane)
+    // SUMO's arrival estimate at a link (getMinimalArrivalTime): from the current speed, accelerate as fast as possible
+    // to the speed it may pass with, then hold it; it leaves once its length and the link's have passed.
+    private void SetCheckTimes(int i, int link, double seen, double v, double vPlan)
     {
         var accel = fleet.Accel[i];
         var decel = fleet.Decel[i];
-        var vNow = Math.Min(vPlan, Math.Min(v + (accel * dt), fleet.MaxSpeed[i]));
-        var arrivalSpeed = Math.Min(Math.Min(Math.Sqrt((vNow * vNow) + (2 * accel * Math.Max(seen, 0))), fleet.MaxSpeed[i]), Math.Min(DesiredSpeed(i, laneBefore), vLeader));
-        if (minor && seen > FoeVisibility && CarFollowing.BrakeGap(v, decel, 0, dt) < seen)
-        {
-            var atVisibility = CarFollowing.SafeStopSpeed(FoeVisibility, decel, 0, dt);
-            arrivalSpeed = Math.Min(arrivalSpeed, Math.Sqrt((2 * FoeVisibility * accel) + (atVisibility * atVisibility)));
-        }
-        var accelerate = arrivalSpeed >= vNow ? accel : -decel;
-        var accelTime = (arrivalSpeed - vNow) / accelerate;
-        var accelWay = accelTime * (arrivalSpeed + vNow) * 0.5;
-        double arrival;
-        if (seen <= 0)
-        {
-            arrival = 0;
-        }
-        else if (seen >= accelWay)
-        {
-            arrival = accelTime + ((seen - accelWay) / Math.Max(Math.Max(vNow, arrivalSpeed), CarFollowing.HaltingSpeed));
-        }
-        else
-        {
-            // The distance is covered before the arrival speed is reached.
-            arrival = (Math.Sqrt(Math.Max(0, (vNow * vNow) + (2 * accelerate * seen))) - vNow) / accelerate;
-        }
-        var linkLength = viaLane >= 0 ? net.LaneLength[viaLane] : 0;
-        var leaveLimit = DesiredSpeed(i, viaLane >= 0 ? viaLane : net.LinkTo[link]);
-        var leaveSpeed = Math.Min(leaveLimit, Math.Sqrt((arrivalSpeed * arrivalSpeed) + (2 * accel * linkLength)));
-        var leave = arrival + ((linkLength + fleet.Length[i]) / Math.Max(0.5 * (arrivalSpeed + leaveSpeed), CarFollowing.Eps));
+        var viaLimit = net.LinkVia[link].Length > 0 ? DesiredSpeed(i, net.LinkVia[link][0]) : DesiredSpeed(i, net.LinkTo[link]);
+        var arrivalSpeed = Math.Min(Math.Sqrt((vPlan * vPlan) + (2 * accel * Math.Max(seen, 0))), viaLimit);
+        var accelerate = arrivalSpeed >= v ? accel : -decel;
+        var accelTime = (arrivalSpeed - v) / accelerate;
+        var accelWay = accelTime * (arrivalSpeed + v) * 0.5;
+        var arrival = seen <= 0 ? 0 : accelTime + (Math.Max(0, seen - accelWay) / Math.Max(Math.Max(v, arrivalSpeed), CarFollowing.HaltingSpeed));
+        var cross = net.LinkLength[link] + fleet.Length[i];
+        var leaveSpeed = Math.Min(viaLimit, Math.Sqrt((arrivalSpeed * arrivalSpeed) + (2 * accel * cross)));
+        var leave = arrival + (cross / Math.Max(0.5 * (arrivalSpeed + leaveSpeed), CarFollowing.Eps));
         fleet.CheckArrival[i] = Time + arrival;
         fleet.CheckLeave[i] = Time + leave;
     }
@@ -437,10 +395,6 @@ public sealed partial class TrafficSimulation
         var arrival = fleet.CheckArrival[i];
         var leave = fleet.CheckLeave[i];
         var to = net.LinkTo[link];
-        // SUMO's impatience grows with the time waited (--time-to-impatience, 300 s); one that cannot brake any more is
-        // fully impatient.
-        var canBrake = fleet.CheckSeen[i] > CarFollowing.BrakeGap(fleet.Speed[i], fleet.Decel[i], 0, dt) || fleet.Speed[i] < fleet.Decel[i] * dt;
-        var impatience = canBrake ? Math.Min(1, fleet.StoppedTime[i] / TimeToImpatience) : 1;
         var wait = fleet.CheckIsWait[i];
         foreach (var lane in wait ? net.WaitFoeLanes[link] : net.CheckFoeLanes[link])
         {
@@ -449,9 +403,7 @@ public sealed partial class TrafficSimulation
             {
                 continue;
             }
-            // A foe inside the junction is a leader at the conflict point (SUMO's getLeaderInfo, adaptToJunctionLeader): ego
-            // may come no nearer than its minimum gap to that point until the foe's back has passed it, however soon that
-            // will be, so the link stays closed until then. One stopped at its own wait point has not reached the point.
+            // A foe blocks until its back has cleared the conflict point; one stopped at its own wait point has not reached it.
             var crossing = net.CrossingOn(link, lane);
             foreach (var o in list)
             {
@@ -478,11 +430,6 @@ public sealed partial class TrafficSimulation
                 }
                 var foeArrival = fleet.ApproachArrival[a];
                 var foeLeave = fleet.ApproachLeave[a];
-                if (impatience > 0 && arrival < foeArrival)
-                {
-                    // An impatient driver counts on the foe braking for it (SUMO's blockedByFoe with impatience).
-                    foeArrival = ((1 - impatience) * foeArrival) + (impatience * FoeArrivalBraking(a, arrival - Time, foeArrival - Time, impatience));
-                }
                 if (foeLeave < arrival)
                 {
                     if (net.LinkTo[foe] == to && arrival - foeLeave < JunctionLookahead)
@@ -499,75 +446,23 @@ public sealed partial class TrafficSimulation
         return true;
     }
 
-    // SUMO's MSLink::computeFoeArrivalTimeBraking: when the foe arrives if it brakes with the share of its deceleration
-    // that ego's impatience assumes, from ego's arrival on (times relative to now); 30 s later when it can stop first.
-    private double FoeArrivalBraking(int foe, double arrival, double foeArrival, double impatience)
-    {
-        if (Math.Floor(arrival / dt) == Math.Floor(foeArrival / dt))
-        {
-            // The foe enters the junction in the same step.
-            return Time + foeArrival;
-        }
-        var egoStep = (Math.Ceiling(arrival / dt) * dt) - dt;
-        var m = fleet.Decel[foe] * impatience;
-        var span = foeArrival - egoStep - dt;
-        var d = span * m;
-        var a = span * d / 2;
-        var dist = fleet.ApproachSeen[foe];
-        var v = dist / Math.Max(foeArrival, CarFollowing.Eps);
-        var dist2 = dist - (v * egoStep);
-        if (0.5 * v * v / m <= dist2)
-        {
-            return Time + foeArrival + 30;
-        }
-        var x = ((Math.Sqrt(Math.Max(0, (4 * (v - d) * (v - d)) - (8 * m * a))) * -0.5) - d + v) / m;
-        return Time + foeArrival + x;
-    }
-
-    private const double TimeToImpatience = 300;
-
     private void ExecuteVehicle(int i)
     {
         var vPos = fleet.PlanSpeed[i];
         var link = fleet.CheckLink[i];
-        var oldV = fleet.Speed[i];
-        var vSafeMin = 0.0;
-        if (link >= 0)
+        if (link >= 0 && !Opened(i, link))
         {
-            var approach = fleet.MinorApproach[i];
-            if (approach == 1 || !Opened(i, link))
-            {
-                vPos = Math.Min(vPos, fleet.WaitSpeed[i]);
-            }
-            else if (approach >= 2)
-            {
-                // Past the point where the foes are seen and the link is open: fast enough to reach it within the step, no
-                // dawdling below that; if the planned speed is lower and it can still brake, it stops before the link instead.
-                var seen = fleet.CheckSeen[i];
-                vSafeMin = Math.Min(Math.Min((seen + PositionEps) / dt, vPos), Math.Min(oldV + (fleet.Accel[i] * dt), fleet.MaxSpeed[i]));
-                if (vPos + CarFollowing.Eps < vSafeMin)
-                {
-                    if (approach == 2 && vPos < oldV)
-                    {
-                        vPos = Math.Min(vPos, Math.Max(oldV - (fleet.Decel[i] * dt), SafeStop(i, seen, oldV)));
-                        vSafeMin = 0;
-                    }
-                    else
-                    {
-                        // It cannot make it across in this step anyway: keep driving without dawdling.
-                        vSafeMin = vPos;
-                    }
-                }
-            }
+            vPos = Math.Min(vPos, fleet.WaitSpeed[i]);
         }
         // SUMO's finalizeSpeed: bounded by braking, the lane's desired speed and acceleration; Krauss then dawdles.
+        var oldV = fleet.Speed[i];
         var lane = fleet.Lane[i];
         var vMinEmergency = Math.Max(oldV - (fleet.EmergencyDecel[i] * dt), 0);
         var vMin = Math.Min(Math.Max(oldV - (fleet.Decel[i] * dt), 0), Math.Max(vPos, vMinEmergency));
         var vMax = Math.Min(Math.Min(DesiredSpeed(i, lane), Math.Min(oldV + (fleet.Accel[i] * dt), fleet.MaxSpeed[i])), vPos);
         vMax = Math.Max(vMin, vMax);
         var vNext = fleet.Idm[i] ? vMax : Math.Max(vMin, CarFollowing.Dawdle(vMax, fleet.Sigma[i], fleet.Accel[i], fleet.NextRandom(i), dt));
-        fleet.NextSpeed[i] = Math.Max(vNext, Math.Min(vSafeMin, vMax));
+        fleet.NextSpeed[i] = vNext;
     }
 
     private void MoveVehicles(double t)

@@ -76,33 +76,6 @@ internal static class Roads
     }
 
     /// <summary>
-    /// A priority crossing n1, 20 m across: the major road west→east (link 0) and the minor road south→north (link 1),
-    /// whose internal lanes cross halfway, 10 m into each; the minor link yields to the major one.
-    /// </summary>
-    public static RoadNetwork PriorityCrossing()
-    {
-        var edges = new List<Edge>
-        {
-            Edge("west", "w", "n1", 200, 0),
-            new("south", "s", "n1", EdgeFunction.Normal, 1, [new Lane("south_0", 0, Limit, 200, [new Point2(210, -211.6), new Point2(210, -11.6)])]),
-            Edge("east", "n1", "e", 200, 220),
-            new("north", "n1", "n", EdgeFunction.Normal, 1, [new Lane("north_0", 0, Limit, 200, [new Point2(210, 8.4), new Point2(210, 208.4)])]),
-            new(":n1_0", null, null, EdgeFunction.Internal, 0, [new Lane(":n1_0_0", 0, Limit, 20, [new Point2(200, -1.6), new Point2(220, -1.6)])]),
-            new(":n1_1", null, null, EdgeFunction.Internal, 0, [new Lane(":n1_1_0", 0, Limit, 20, [new Point2(210, -11.6), new Point2(210, 8.4)])]),
-        };
-        var junction = new Junction("n1", "priority", new Point2(210, 0), ["west_0", "south_0"], [":n1_0_0", ":n1_1_0"],
-            [new JunctionRequest(0, "00", "10", false), new JunctionRequest(1, "01", "01", false)]);
-        var connections = new List<Connection>
-        {
-            new("west", "east", 0, 0, ":n1_0_0", null, -1, 's', 'M'),
-            new("south", "north", 0, 0, ":n1_1_0", null, -1, 's', 'm'),
-            new(":n1_0", "east", 0, 0, null, null, -1, 's', 'M'),
-            new(":n1_1", "north", 0, 0, null, null, -1, 's', 'M'),
-        };
-        return new RoadNetwork(edges, [junction], connections, []);
-    }
-
-    /// <summary>
     /// Two roads merging into "east" at n1 with priority on both links (no right of way between them, so only the
     /// merge keeps them apart): from "west" through two internal lanes in a row (15 m each), from "south" through one
     /// (30 m).

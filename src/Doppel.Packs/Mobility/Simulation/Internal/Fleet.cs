@@ -54,9 +54,6 @@ internal sealed class Fleet
     public int[] CheckLink = [];
     public double[] WaitSpeed = [];
     public bool[] CheckNeedsStop = [];
-    public byte[] MinorApproach = [];   // SUMO's approach to a minor link: 0 none, 1 must brake, 2/3 past the visibility point (can / cannot brake)
-    public double[] CheckSeen = [];
-    public double[] ApproachSeen = [];
     public int[] ApproachLink = [];
     public double[] ApproachArrival = [];
     public double[] ApproachLeave = [];
@@ -127,9 +124,6 @@ internal sealed class Fleet
         Array.Resize(ref CheckLink, n);
         Array.Resize(ref WaitSpeed, n);
         Array.Resize(ref CheckNeedsStop, n);
-        Array.Resize(ref MinorApproach, n);
-        Array.Resize(ref CheckSeen, n);
-        Array.Resize(ref ApproachSeen, n);
         Array.Resize(ref ApproachLink, n);
         Array.Resize(ref ApproachArrival, n);
         Array.Resize(ref ApproachLeave, n);
