@@ -312,7 +312,35 @@ public sealed partial class TrafficSimulation
         {
             MergeLeader(i, before, after + net.LaneLength[lane], seen, ref gap, ref leaderSpeed, ref leaderDecel, ref leaderFound);
         }
+        // The first car on the lane before the junction leads too when it may reach the merge within this step over a link
+        // with priority: no right of way keeps the two apart there (at an unregulated junction every link has priority),
+        // only the merge. SUMO sees no foes at all at such a junction, and its cars collide there.
+        var entry = net.InternalLink[lane];
+        if (entry >= 0 && net.LinkVia[entry][0] == lane && !net.LaneInternal[net.LinkFrom[entry]] && HasPriority(net.State(entry)))
+        {
+            var from = net.LinkFrom[entry];
+            var queue = laneVehicles[from];
+            if (queue.Count > 0)
+            {
+                var o = queue[0];
+                var route = fleet.Route[o];
+                var next = fleet.RouteIndex[o] + 1;
+                var rest = net.LaneLength[from] - fleet.Pos[o] + after + net.LaneLength[lane];
+                var gapToO = seen - rest - fleet.Length[o] - fleet.MinGap[i];
+                if (o != i && next < route.Length && route[next] == net.LinkToEdge[entry] && net.FindLink(from, route[next]) == entry
+                    && rest < (fleet.Speed[o] + (fleet.Accel[o] * dt)) * dt && rest < seen && gapToO < gap)
+                {
+                    gap = gapToO;
+                    leaderSpeed = fleet.Speed[o];
+                    leaderDecel = fleet.Decel[o];
+                    leaderFound = true;
+                }
+            }
+        }
     }
+
+    // SUMO's link states from 'A' to 'Z' have priority (MSLink::havePriority).
+    private static bool HasPriority(char state) => state is >= 'A' and <= 'Z';
 
     // SUMO's arrival estimate at a link (getMinimalArrivalTime): from the current speed, accelerate as fast as possible
     // to the speed it may pass with, then hold it; it leaves once its length and the link's have passed.

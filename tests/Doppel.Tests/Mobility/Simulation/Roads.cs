@@ -104,6 +104,32 @@ internal static class Roads
         return new RoadNetwork(edges, [junction], connections, []);
     }
 
+    /// <summary>
+    /// An unregulated junction n1 (every link has priority, no right of way between them): "west" reaches "east" over a
+    /// 30 m internal lane, "south" over a 3 m one as slow as a turnaround (3.65 m/s), so a car from the south can enter
+    /// the merge right ahead of one from the west that is already inside.
+    /// </summary>
+    public static RoadNetwork UnregulatedMerge()
+    {
+        var edges = new List<Edge>
+        {
+            Edge("west", "w", "n1", 200, 0),
+            new("south", "s", "n1", EdgeFunction.Normal, 1, [new Lane("south_0", 0, Limit, 200, [new Point2(230, -203), new Point2(230, -3)])]),
+            Edge("east", "n1", "e", 200, 230),
+            new(":n1_0", null, null, EdgeFunction.Internal, 0, [new Lane(":n1_0_0", 0, Limit, 30, [new Point2(200, -1.6), new Point2(230, -1.6)])]),
+            new(":n1_1", null, null, EdgeFunction.Internal, 0, [new Lane(":n1_1_0", 0, 3.65, 3, [new Point2(230, -3), new Point2(230, -1.6)])]),
+        };
+        var junction = new Junction("n1", "unregulated", new Point2(230, 0), ["west_0", "south_0"], [":n1_0_0", ":n1_1_0"], []);
+        var connections = new List<Connection>
+        {
+            new("west", "east", 0, 0, ":n1_0_0", null, -1, 's', 'M'),
+            new(":n1_0", "east", 0, 0, null, null, -1, 's', 'M'),
+            new("south", "east", 0, 0, ":n1_1_0", null, -1, 'r', 'M'),
+            new(":n1_1", "east", 0, 0, null, null, -1, 'r', 'M'),
+        };
+        return new RoadNetwork(edges, [junction], connections, []);
+    }
+
     /// <summary>A road that splits at n1 into "straight" (east) and "right" (south), each through one 2 m internal lane, with no conflict between them.</summary>
     public static RoadNetwork Split()
     {

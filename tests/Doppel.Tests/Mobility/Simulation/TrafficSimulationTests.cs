@@ -107,6 +107,33 @@ public sealed class TrafficSimulationTests
     }
 
     [Fact]
+    public void A_car_inside_an_unregulated_junction_yields_at_the_merge_to_one_about_to_enter_nearer_to_it()
+    {
+        // With no right of way between the two links only the merge keeps the cars apart: the one from the west, 30 m from
+        // the merge inside the junction, must already follow the one from the south that will enter its 3 m internal lane
+        // in this step (SUMO sees no foes at an unregulated junction, and its cars collide there).
+        var network = Roads.UnregulatedMerge();
+        var collided = new List<string>();
+        for (var pos = 0.0; pos <= 190; pos += 0.5)
+        {
+            var demand = Roads.Demand(Roads.Exact,
+            [
+                new VehicleDemand("west", "exact", 0, ["west", "east"]) { DepartPos = pos.ToString(System.Globalization.CultureInfo.InvariantCulture), DepartSpeed = "max" },
+                new VehicleDemand("south", "exact", 0, ["south", "east"]) { DepartPos = "150" },
+            ]);
+
+            var result = new TrafficSimulation(network, demand, new TrafficOptions()).Run();
+
+            Assert.Equal(2, result.Trips.Count);
+            if (result.Collisions > 0)
+            {
+                collided.Add(pos.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+        Assert.True(collided.Count == 0, $"the cars collided with the one from the west departing at {string.Join(", ", collided)} m");
+    }
+
+    [Fact]
     public void Cars_on_a_dropped_lane_merge_and_all_arrive_without_collisions()
     {
         var network = Roads.LaneDrop();
