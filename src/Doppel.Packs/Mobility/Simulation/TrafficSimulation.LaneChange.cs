@@ -97,6 +97,29 @@ public sealed partial class TrafficSimulation
         }
     }
 
+    // MSLaneChanger's occupation of a lane of the vehicle's edge: the lengths with gaps of the vehicles ahead of it there
+    // (those the changer has passed, front to back) and the brutto occupancy of the lanes the lane continues into.
+    private double Occupation(int i, int[] lanes, int index)
+    {
+        var pos = fleet.Pos[i];
+        var occupation = 0.0;
+        foreach (var o in laneVehicles[lanes[index]])
+        {
+            if (o == i || fleet.Pos[o] < pos)
+            {
+                break;
+            }
+            occupation += fleet.Length[o] + fleet.MinGap[o];
+        }
+        var continuation = bestLanes.ContinuationLanes[i];
+        var start = bestLanes.ContinuationStart[i];
+        for (var k = start[index]; k < start[index + 1]; k++)
+        {
+            occupation += laneBrutto[continuation[k]];
+        }
+        return occupation;
+    }
+
     // updateBestLanes looks at least as far as the vehicle needs to stop from its top speed at the end of this lane.
     private double MaxBrakeDistance(int i, int lane)
     {
@@ -143,14 +166,15 @@ public sealed partial class TrafficSimulation
         }
         var laDist = (lookAheadSpeed * LookForward * (right ? 1 : LookaheadLeft)) + (2 * (fleet.Length[i] + fleet.MinGap[i]));
 
-        // SUMO subtracts the best lane's occupation here, which updateBestLanes leaves at 0.
-        var usableDist = currentDist - pos;
-        var neighLeftPlace = Math.Max(0, neighDist - pos);
+        // What already stands on the lanes counts against the distance left (MSLaneChanger's occupation).
+        var usableDist = currentDist - pos - Occupation(i, lanes, index + bestOffset);
+        var neighLeftPlace = Math.Max(0, neighDist - pos - Math.Max(Occupation(i, lanes, neighIndex), Occupation(i, lanes, index)));
+        var leftSpace = currentDist - pos;
         if (changeToBest && bestOffset == laneOffset && usableDist / Math.Abs(bestOffset) < laDist)
         {
             // Urgent: the route needs the change soon. Blocked, the vehicle gets help (Cooperate) and falls back over the
             // seconds left (remainingSeconds: the space left at the look-ahead speed, per lane to cross, with urgency 2).
-            fleet.ChangeSeconds[i] = Math.Max(dt, usableDist / Math.Max(lookAheadSpeed, CarFollowing.Eps) / Math.Max(1, Math.Abs(bestOffset)) / Urgency);
+            fleet.ChangeSeconds[i] = Math.Max(dt, leftSpace / Math.Max(lookAheadSpeed, CarFollowing.Eps) / Math.Max(1, Math.Abs(bestOffset)) / Urgency);
             if (TryChange(i, lane, neighbour, ChangeReason.Strategic))
             {
                 return true;

@@ -36,6 +36,14 @@ internal sealed class BestLanes
     /// <summary>Per vehicle, per lane index: whether the lanes followed from there end in a lane that leads on (SUMO's bestContinuations.back() has links).</summary>
     public bool[][] LeadsOn = [];
 
+    /// <summary>
+    /// Per vehicle, the lanes beyond its edge that each of its edge's lanes continues into without a lane change
+    /// (SUMO's bestContinuations less the first): lane index k's are <c>ContinuationLanes[i][ContinuationStart[i][k]..ContinuationStart[i][k + 1]]</c>.
+    /// </summary>
+    public int[][] ContinuationLanes = [];
+
+    public int[][] ContinuationStart = [];
+
     /// <summary>LC2013's look-ahead speed: follows the speed up at once and down with a memory of 0.9 a second.</summary>
     public double[] LookAheadSpeed = [];
 
@@ -59,6 +67,8 @@ internal sealed class BestLanes
         Array.Resize(ref Length, size);
         Array.Resize(ref Offset, size);
         Array.Resize(ref LeadsOn, size);
+        Array.Resize(ref ContinuationLanes, size);
+        Array.Resize(ref ContinuationStart, size);
         Array.Resize(ref LookAheadSpeed, size);
         Array.Resize(ref StrategicChanges, size);
         Array.Resize(ref SpeedGainChanges, size);
@@ -83,8 +93,10 @@ internal sealed class BestLanes
             Length[i] = new double[maxLanes];
             Offset[i] = new int[maxLanes];
             LeadsOn[i] = new bool[maxLanes];
+            ContinuationLanes[i] = new int[4 * maxLanes];
+            ContinuationStart[i] = new int[maxLanes + 1];
         }
-        Build(route, routeIndex, maxBrakeDist, Length[i], Offset[i], LeadsOn[i]);
+        Build(route, routeIndex, maxBrakeDist, i);
     }
 
     /// <summary>Forgets vehicle i's table (its route changed in place or it was teleported).</summary>
@@ -97,8 +109,11 @@ internal sealed class BestLanes
         }
     }
 
-    private void Build(int[] route, int routeIndex, double maxBrakeDist, double[] length, int[] offset, bool[] leadsOn)
+    private void Build(int[] route, int routeIndex, double maxBrakeDist, int i)
     {
+        var length = Length[i];
+        var offset = Offset[i];
+        var leadsOn = LeadsOn[i];
         var s = scratch ??= new Scratch();
         s.Clear();
 
@@ -219,12 +234,26 @@ internal sealed class BestLanes
         }
 
         var (first, end) = s.Lanes(0);
+        var continuation = ContinuationLanes[i];
+        var start = ContinuationStart[i];
+        var count = 0;
         for (var p = first; p < end; p++)
         {
             length[p - first] = s.Len[p];
             offset[p - first] = s.Off[p];
             leadsOn[p - first] = net.LaneLinks[s.Lane[s.End[p]]].Length > 0;
+            start[p - first] = count;
+            for (var q = s.Next[p]; q >= 0; q = s.Next[q])
+            {
+                if (count == continuation.Length)
+                {
+                    Array.Resize(ref continuation, continuation.Length * 2);
+                    ContinuationLanes[i] = continuation;
+                }
+                continuation[count++] = s.Lane[q];
+            }
         }
+        start[end - first] = count;
     }
 
     // A lane worse than the best points to the nearer of the best lanes; lanes that cannot reach them (a lane between
