@@ -169,12 +169,13 @@ public sealed partial class TrafficSimulation
         // What already stands on the lanes counts against the distance left (MSLaneChanger's occupation).
         var usableDist = currentDist - pos - Occupation(i, lanes, index + bestOffset);
         var neighLeftPlace = Math.Max(0, neighDist - pos - Math.Max(Occupation(i, lanes, neighIndex), Occupation(i, lanes, index)));
-        var leftSpace = currentDist - pos;
         if (changeToBest && bestOffset == laneOffset && usableDist / Math.Abs(bestOffset) < laDist)
         {
             // Urgent: the route needs the change soon. Blocked, the vehicle gets help (Cooperate) and falls back over the
-            // seconds left (remainingSeconds: the space left at the look-ahead speed, per lane to cross, with urgency 2).
-            fleet.ChangeSeconds[i] = Math.Max(dt, leftSpace / Math.Max(lookAheadSpeed, CarFollowing.Eps) / Math.Max(1, Math.Abs(bestOffset)) / Urgency);
+            // seconds left (LC2013's remainingSeconds: the space at the look-ahead speed, per lane to cross, with urgency
+            // 2). The space is the usable distance, less what stands on the lanes, not LC2013's whole space left: a
+            // vehicle falls back harder in a queue, which the heavy grid10x10 evacuation needs to clear as in SUMO.
+            fleet.ChangeSeconds[i] = Math.Max(dt, Math.Max(0, usableDist) / Math.Max(lookAheadSpeed, CarFollowing.Eps) / Math.Max(1, Math.Abs(bestOffset)) / Urgency);
             if (TryChange(i, lane, neighbour, ChangeReason.Strategic))
             {
                 return true;
