@@ -37,6 +37,7 @@ public sealed partial class TrafficSimulation
     private readonly List<SummaryStep> summary = [];
     private readonly List<TrafficFrame> frames = [];
     private readonly DetectorSet detectors;
+    private readonly BestLanes bestLanes;
     private readonly HashSet<int> blockedInsertEdges = [];
     private readonly StepWorkers? workers;
     private readonly ParallelChoice planChoice = new();
@@ -90,6 +91,7 @@ public sealed partial class TrafficSimulation
         Array.Fill(approachHead, -1);
         fleet = new Fleet(Math.Max(16, demand.Vehicles.Count));
         detectors = new DetectorSet(net, options.Detectors, options.Begin);
+        bestLanes = new BestLanes(net);
         workers = options.Threads > 1 ? new StepWorkers(options.Threads) : null;
         planVehicle = PlanVehicle;
         executeVehicle = ExecuteVehicle;
@@ -155,7 +157,10 @@ public sealed partial class TrafficSimulation
     }
 
     /// <summary>What the run has produced so far.</summary>
-    public TrafficResult Result() => new([.. trips], [.. summary], [.. detectors.Intervals], [.. frames], collisions, teleports, VehicleUpdates, Time - dt, clock.Elapsed);
+    public TrafficResult Result() => new([.. trips], [.. summary], [.. detectors.Intervals], [.. frames], collisions, teleports, VehicleUpdates, Time - dt, clock.Elapsed)
+    {
+        LaneChanges = LaneChanges,
+    };
 
     /// <summary>Closes an edge: no vehicle enters it, and vehicles whose remaining route uses it are rerouted around it when they can be.</summary>
     public void CloseEdge(string edgeId)
@@ -284,6 +289,7 @@ public sealed partial class TrafficSimulation
     // by edge (load order kept within each) and whole edges are spread over the threads, the same result as one pass.
     private void ChangeLanesByEdge()
     {
+        bestLanes.EnsureCapacity(fleet.Count);
         var count = running.Count;
         if (options.Threads <= 1 || count < ParallelThreshold || !net.LaneChangesIndependentPerEdge)
         {

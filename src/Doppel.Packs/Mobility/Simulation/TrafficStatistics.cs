@@ -8,6 +8,9 @@ public sealed record TrafficStatistics(int Loaded, int Arrived, int Teleports, i
     double Duration, double WaitingTime, double TimeLoss, double DepartDelay, long VehicleUpdates, TimeSpan Elapsed)
 {
     /// <summary>Vehicle updates per second of wall time (SUMO's UPS).</summary>
+    /// <summary>Lane changes made, by reason.</summary>
+    public LaneChangeCounts LaneChanges { get; init; } = LaneChangeCounts.None;
+
     public double UpdatesPerSecond => Elapsed.TotalSeconds > 0 ? VehicleUpdates / Elapsed.TotalSeconds : 0;
 
     public static TrafficStatistics From(TrafficResult result, int loaded)
@@ -17,7 +20,10 @@ public sealed record TrafficStatistics(int Loaded, int Arrived, int Teleports, i
         double Mean(Func<TripInfo, double> f) => trips.Count > 0 ? trips.Average(f) : 0;
         return new TrafficStatistics(loaded, trips.Count, result.Teleports, result.Collisions, result.EndTime, Mean(t => t.RouteLength),
             Mean(t => t.Duration > 0 ? t.RouteLength / t.Duration : 0), Mean(t => t.Duration), Mean(t => t.WaitingTime), Mean(t => t.TimeLoss),
-            Mean(t => t.DepartDelay), result.VehicleUpdates, result.Elapsed);
+            Mean(t => t.DepartDelay), result.VehicleUpdates, result.Elapsed)
+        {
+            LaneChanges = result.LaneChanges,
+        };
     }
 
     public void Write(TextWriter writer)
@@ -32,6 +38,7 @@ public sealed record TrafficStatistics(int Loaded, int Arrived, int Teleports, i
         writer.WriteLine(string.Create(c, $" WaitingTime: {WaitingTime:0.00}"));
         writer.WriteLine(string.Create(c, $" TimeLoss: {TimeLoss:0.00}"));
         writer.WriteLine(string.Create(c, $" DepartDelay: {DepartDelay:0.00}"));
+        writer.WriteLine(string.Create(c, $"Lane changes: {LaneChanges.Total} (strategic {LaneChanges.Strategic}, speed gain {LaneChanges.SpeedGain}, keep right {LaneChanges.KeepRight})"));
         writer.WriteLine(string.Create(c, $"Performance: {VehicleUpdates} vehicle updates in {Elapsed.TotalSeconds:0.000} s ({UpdatesPerSecond:0} UPS)"));
     }
 
@@ -51,5 +58,12 @@ public sealed record TrafficStatistics(int Loaded, int Arrived, int Teleports, i
         ["vehicleUpdates"] = VehicleUpdates,
         ["elapsedSeconds"] = Elapsed.TotalSeconds,
         ["updatesPerSecond"] = UpdatesPerSecond,
+        ["laneChanges"] = new JsonObject
+        {
+            ["total"] = LaneChanges.Total,
+            ["strategic"] = LaneChanges.Strategic,
+            ["speedGain"] = LaneChanges.SpeedGain,
+            ["keepRight"] = LaneChanges.KeepRight,
+        },
     };
 }

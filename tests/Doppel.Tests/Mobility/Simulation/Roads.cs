@@ -160,6 +160,30 @@ internal static class Roads
         return new RoadNetwork(edges, [], [new Connection("wide", "narrow", 0, 0, null, null, -1, 's', 'M')], []);
     }
 
+    /// <summary>
+    /// Three two-lane edges e0→e1→e2 of 100 m joined lane to lane, then a one-lane "left" edge reached only from e2's
+    /// left lane: a route to "left" needs the left lane three edges ahead.
+    /// </summary>
+    public static RoadNetwork LaneNeededAhead()
+    {
+        var edges = new List<Edge>
+        {
+            Edge("e0", "n0", "n1", 100, 0, lanes: 2),
+            Edge("e1", "n1", "n2", 100, 100, lanes: 2),
+            Edge("e2", "n2", "n3", 100, 200, lanes: 2),
+            Edge("left", "n3", "n4", 100, 300),
+        };
+        var connections = new List<Connection>
+        {
+            new("e0", "e1", 0, 0, null, null, -1, 's', 'M'),
+            new("e0", "e1", 1, 1, null, null, -1, 's', 'M'),
+            new("e1", "e2", 0, 0, null, null, -1, 's', 'M'),
+            new("e1", "e2", 1, 1, null, null, -1, 's', 'M'),
+            new("e2", "left", 1, 0, null, null, -1, 'l', 'M'),
+        };
+        return new RoadNetwork(edges, [], connections, []);
+    }
+
     public static TrafficDemand Demand(VehicleType type, IEnumerable<VehicleDemand> vehicles) =>
         new(new Dictionary<string, VehicleType> { [type.Id] = type }, [.. vehicles.OrderBy(v => v.Depart)]);
 

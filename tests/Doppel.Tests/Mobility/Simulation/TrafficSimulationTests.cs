@@ -178,6 +178,32 @@ public sealed class TrafficSimulationTests
     }
 
     [Fact]
+    public void A_car_changes_to_the_lane_its_route_needs_three_edges_ahead_as_soon_as_SUMOs_best_lanes_make_it_due()
+    {
+        // SUMO's best lanes: on e0 the right lane serves the route for 300 m (e0, e1, e2), the left one to the end. At
+        // 13 m/s LC2013's look-ahead to the left is 2 × 10 s × 13 m/s plus two lengths with gap (275 m), so the change is
+        // urgent once less than that is left, 25 m into e0; a look-ahead of the next two edges only sees it on e1.
+        var demand = new TrafficDemand(new Dictionary<string, VehicleType> { ["exact"] = Roads.Exact }, []);
+        var simulation = new TrafficSimulation(Roads.LaneNeededAhead(), demand, new TrafficOptions());
+        simulation.Insert(new VehicleDemand("car", "exact", 0, ["e0", "e1", "e2", "left"]), "e0_0", 10, 13);
+
+        string? changedOn = null;
+        while (!simulation.IsFinished && simulation.Time < 100 && changedOn is null)
+        {
+            simulation.Step();
+            if (simulation.Frame().Vehicles.FirstOrDefault(v => v.Id == "car") is { Id: not null } car && car.Lane.EndsWith("_1", StringComparison.Ordinal))
+            {
+                changedOn = car.Lane;
+            }
+        }
+
+        Assert.Equal("e0_1", changedOn);
+        var result = simulation.Run();
+        Assert.Single(result.Trips);
+        Assert.Equal(new LaneChangeCounts(1, 0, 0), result.LaneChanges);
+    }
+
+    [Fact]
     public void A_follower_asked_to_make_room_for_a_merging_car_brakes_no_harder_than_its_decel()
     {
         // The slow car's lane ends and the fast one behind on the lane it needs is too close to let it in: LC2013's
@@ -185,8 +211,10 @@ public sealed class TrafficSimulationTests
         var slow = Roads.Exact with { Id = "slow", MaxSpeed = 5 };
         var demand = new TrafficDemand(new Dictionary<string, VehicleType> { ["exact"] = Roads.Exact, ["slow"] = slow }, []);
         var simulation = new TrafficSimulation(Roads.LaneDrop(), demand, new TrafficOptions());
-        simulation.Insert(new VehicleDemand("slow", "slow", 0, ["wide", "narrow"]), "wide_1", 200, 5);
-        simulation.Insert(new VehicleDemand("fast", "exact", 0, ["wide", "narrow"]), "wide_0", 180, Roads.Limit);
+        // 50 m before the lane's end: at 5 m/s the change is urgent (LC2013's look-ahead to the right is 10 s × 5 m/s
+        // plus two lengths with gap, 65 m).
+        simulation.Insert(new VehicleDemand("slow", "slow", 0, ["wide", "narrow"]), "wide_1", 250, 5);
+        simulation.Insert(new VehicleDemand("fast", "exact", 0, ["wide", "narrow"]), "wide_0", 230, Roads.Limit);
 
         var speeds = new List<double>();
         while (!simulation.IsFinished && simulation.Time < 200)
