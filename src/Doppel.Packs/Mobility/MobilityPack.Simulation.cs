@@ -29,8 +29,7 @@ public sealed partial class MobilityPack
             new VerbOption("begin", "Start time in seconds.", VerbValue.Number) { Default = "0" },
             new VerbOption("end", "End time in seconds (default: until every vehicle has arrived).", VerbValue.Number),
             new VerbOption("threads", "Threads that update vehicles; results are identical for any value.", VerbValue.Number) { Default = "1" },
-            new VerbOption("time-to-teleport", "Seconds a vehicle may stand before it is teleported (<= 0 disables).", VerbValue.Number) { Default = "180" },
-            new VerbOption("time-to-impatience", "Seconds of standing after which a vehicle at a minor link counts on foes to brake for it (<= 0 disables).", VerbValue.Number) { Default = "180" },
+            new VerbOption("time-to-teleport", "Seconds a vehicle may stand before it is teleported (<= 0 disables).", VerbValue.Number) { Default = "300" },
             new VerbOption("tripinfo-output", "Write SUMO's tripinfo XML here.", VerbValue.Text),
             new VerbOption("summary-output", "Write SUMO's summary XML here.", VerbValue.Text),
             new VerbOption("json", "Print the statistics as JSON.", VerbValue.Flag),
@@ -88,7 +87,6 @@ public sealed partial class MobilityPack
             End = context.Number("end"),
             Threads = (int)threads,
             TimeToTeleport = context.Number("time-to-teleport") ?? 300,
-            TimeToImpatience = context.Number("time-to-impatience") ?? 180,
             FramePeriod = Views.TrafficViews.FramePeriod(plotPath is not null, animationPath is not null, context.Number("begin") ?? 0, context.Number("end"),
                 demand.Value.Vehicles.Count == 0 ? 0 : demand.Value.Vehicles[^1].Depart),
         });

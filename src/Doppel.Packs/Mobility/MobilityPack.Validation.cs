@@ -18,7 +18,6 @@ public sealed partial class MobilityPack
         new VerbOption("routes", "The routes file to run on --net.", VerbValue.Text),
         new VerbOption("seed", "The seed both simulators use.", VerbValue.Number) { Default = "42" },
         new VerbOption("step", "The step length in seconds (1 or 0.5).", VerbValue.Number) { Default = "1" },
-        new VerbOption("time-to-impatience", "Seconds of standing after which a vehicle at a minor link counts on foes to brake for it, in both simulators (<= 0 disables).", VerbValue.Number) { Default = "180" },
         new VerbOption("work", "Keep generated scenarios and outputs in this folder (default: a temporary folder, deleted).", VerbValue.Text),
     ];
 
@@ -355,7 +354,7 @@ public sealed partial class MobilityPack
         var keep = context.Text("work");
         var work = keep is not null ? Path.GetFullPath(keep) : Directory.CreateTempSubdirectory("doppel-traffic-").FullName;
         Directory.CreateDirectory(work);
-        return new CompareSetup(scenarios, data, work, keep is not null, new ComparisonOptions { Seed = (ulong)seed, StepLength = step, TimeToImpatience = context.Number("time-to-impatience") ?? 180 }, null);
+        return new CompareSetup(scenarios, data, work, keep is not null, new ComparisonOptions { Seed = (ulong)seed, StepLength = step }, null);
     }
 
     // ../shared/data as the contract puts it, found from the current folder or any parent (worktrees sit deeper).

@@ -22,12 +22,6 @@ public sealed record TrafficOptions
     /// <summary>Seconds a vehicle may stand still before it is teleported (SUMO's <c>--time-to-teleport</c>); zero or less disables.</summary>
     public double TimeToTeleport { get; init; } = 300;
 
-    /// <summary>
-    /// Seconds of standing after which a vehicle at a link without priority is fully impatient (SUMO's
-    /// <c>--time-to-impatience</c>): it then counts on approaching foes to brake for it when they can; zero or less disables.
-    /// </summary>
-    public double TimeToImpatience { get; init; } = 180;
-
     /// <summary>Induction loops whose intervals the run records.</summary>
     public IReadOnlyList<InductionLoop> Detectors { get; init; } = [];
 

@@ -37,24 +37,16 @@ public sealed partial class TrafficSimulation
 
     private void PrepareStep()
     {
-        // The brutto occupancy the lane changer reads (MSLaneChanger's occupation of the lanes ahead).
         Array.Clear(laneBrutto);
+        Array.Clear(laneHalted);
         foreach (var i in running)
         {
             var lane = fleet.Lane[i];
             var target = net.LaneInternal[lane] && net.InternalLink[lane] >= 0 ? net.LinkTo[net.InternalLink[lane]] : lane;
             laneBrutto[target] += fleet.Length[i] + fleet.MinGap[i];
-        }
-
-        // SUMO's planMovements hands each vehicle the lengths (with gaps) of those ahead of it on its lane.
-        for (var l = 0; l < laneVehicles.Length; l++)
-        {
-            var list = laneVehicles[l];
-            var lengths = 0.0;
-            for (var k = 0; k < list.Count; k++)
+            if (fleet.Speed[i] < CarFollowing.HaltingSpeed && target == lane)
             {
-                fleet.LengthsInFront[list[k]] = lengths;
-                lengths += fleet.Length[list[k]] + fleet.MinGap[list[k]];
+                laneHalted[target] = true;
             }
         }
     }
@@ -73,7 +65,6 @@ public sealed partial class TrafficSimulation
         fleet.CheckLink[i] = -1;
         fleet.ApproachLink[i] = -1;
         fleet.CheckNeedsStop[i] = false;
-        fleet.PlanWait[i] = false;
 
         // The leader on this lane: the vehicle in front, or the back of one that has already moved on (partially here).
         var leaderFound = false;
@@ -129,8 +120,6 @@ public sealed partial class TrafficSimulation
         var route = fleet.Route[i];
         var decided = false;
         var pathLeaderFound = false;
-        var keepClear = KeepClearJunction(i, lookahead);
-        var junction = 0;
         for (var hop = 0; hop < 8; hop++)
         {
             int next;
@@ -144,7 +133,7 @@ public sealed partial class TrafficSimulation
                     fleet.CheckLink[i] = waitLink;
                     fleet.CheckIsWait[i] = true;
                     fleet.WaitSpeed[i] = Math.Min(vPlan, SafeStop(i, seen, v));
-                    SetCheckTimes(i, waitLink, seen, v, vPlan, current);
+                    SetCheckTimes(i, waitLink, seen, v, vPlan);
                 }
                 next = net.InternalNext[current];
                 if (next < 0)
@@ -173,27 +162,20 @@ public sealed partial class TrafficSimulation
                 if (state is 'r' or 'u')
                 {
                     vPlan = Math.Min(vPlan, SafeStop(i, seen, v));
-                    fleet.PlanWait[i] = true;
                     break;
                 }
                 if (state is 'y' or 'Y' && seen >= CarFollowing.BrakeGap(v, fleet.Decel[i], 0, dt))
                 {
                     // Yellow: stop if it can brake in time.
                     vPlan = Math.Min(vPlan, SafeStop(i, seen, v));
-                    fleet.PlanWait[i] = true;
                     break;
                 }
                 var to = net.LinkTo[link];
-                if (junction++ == keepClear)
+                if (laneHalted[to] && net.LaneLength[to] - laneBrutto[to] < fleet.Length[i] + minGap && seen > 0.01 + (v * dt))
                 {
-                    // SUMO's checkRewindLinkLanes: no room after this junction for the vehicles in front and ego. Ego stops
-                    // at the line and withdraws its request unless it is too close to brake (then it keeps it and brakes).
+                    // SUMO's checkRewindLinkLanes: do not enter the junction when the lane after it is jammed.
                     vPlan = Math.Min(vPlan, SafeStop(i, seen, v));
-                    fleet.PlanWait[i] = true;
-                    if (seen >= CarFollowing.BrakeGap(v, fleet.Decel[i], 0, dt) + PositionEps)
-                    {
-                        break;
-                    }
+                    break;
                 }
                 if (!decided)
                 {
@@ -205,7 +187,6 @@ public sealed partial class TrafficSimulation
                     fleet.ApproachLink[i] = vPlan > CarFollowing.Eps ? link : -1;
                     fleet.ApproachArrival[i] = fleet.CheckArrival[i];
                     fleet.ApproachLeave[i] = fleet.CheckLeave[i];
-                    fleet.ApproachArrivalBraking[i] = fleet.CheckArrivalBraking[i];
                     if (!(state is 'G' or 'M' or 'y' or 'Y') && seen > FoeVisibility && seen > CarFollowing.BrakeGap(v, fleet.Decel[i], 0, dt))
                     {
                         // SUMO slows down for a minor link until the foes are in sight (4.5 m before it): it must be able
@@ -226,10 +207,6 @@ public sealed partial class TrafficSimulation
                     // A second junction within reach that needs a right-of-way check: be able to stop there.
                     vPlan = Math.Min(vPlan, SafeStop(i, seen, v));
                     break;
-                }
-                if (HasPriority(state))
-                {
-                    vPlan = Math.Min(vPlan, YieldToMinorInside(i, link, seen, v));
                 }
                 next = net.LinkVia[link].Length > 0 ? net.LinkVia[link][0] : to;
                 if (!net.LaneInternal[next])
@@ -291,193 +268,6 @@ public sealed partial class TrafficSimulation
             }
         }
         fleet.PlanSpeed[i] = vPlan;
-    }
-
-    // SUMO's MSVehicle::checkRewindLinkLanes (keep the junction clear): along the junctions ahead, the space left behind
-    // the vehicles in front of ego (on its lane, inside the junctions and on the lanes after them) up to the first vehicle
-    // standing or having to wait at its next link. The space after a link that will let ego through counts on to the
-    // next lanes; a link further on that must yield (or shows red) ends the count. Returns the index among the junctions
-    // ahead (0 the next) of the first link with foes whose space is shorter than ego with its gap, or -1.
-    private int KeepClearJunction(int i, double lookahead)
-    {
-        const int maxItems = 8;
-        Span<double> space = stackalloc double[maxItems];
-        Span<int> itemLink = stackalloc int[maxItems];
-        Span<bool> entry = stackalloc bool[maxItems];
-        Span<bool> stopped = stackalloc bool[maxItems];
-        Span<int> junctionOf = stackalloc int[maxItems];
-        Span<double> distance = stackalloc double[maxItems];
-        var junction = -1;
-        var n = 0;
-        var egoLength = fleet.Length[i];
-        var lane = fleet.Lane[i];
-        var seenSpace = -fleet.LengthsInFront[i];
-        var seen = net.LaneLength[lane] - fleet.Pos[i];
-        var seenNormal = 0.0;
-        var routeIndex = fleet.RouteIndex[i];
-        var route = fleet.Route[i];
-        var foundStopped = false;
-        var link = net.LaneInternal[lane] ? net.InternalLink[lane] : -1;
-        if (link >= 0)
-        {
-            // Inside a junction only the rest of its own link is ahead (its exit).
-            seen = 0;
-            for (var k = Array.IndexOf(net.LinkVia[link], lane); k >= 0 && k < net.LinkVia[link].Length; k++)
-            {
-                seen += net.LaneLength[net.LinkVia[link][k]];
-            }
-            seen -= fleet.Pos[i];
-        }
-        while (n + 2 <= maxItems && !foundStopped)
-        {
-            if (link < 0)
-            {
-                if (routeIndex + 1 >= route.Length)
-                {
-                    break;
-                }
-                link = net.FindLink(lane, route[routeIndex + 1]);
-                if (link < 0 || closedEdges[route[routeIndex + 1]])
-                {
-                    break;
-                }
-                junction++;
-                var via = net.LinkVia[link];
-                if (via.Length > 0)
-                {
-                    // Entering the junction: its internal lanes are kept clear (counted full) for a link with foes.
-                    foreach (var v in via)
-                    {
-                        seenSpace += net.LinkHasFoes[link] ? -LaneBrutto(v) : SpaceTillLastStanding(i, v, ref foundStopped);
-                    }
-                    space[n] = seenSpace;
-                    itemLink[n] = link;
-                    entry[n] = true;
-                    stopped[n] = false;
-                    junctionOf[n] = junction;
-                    distance[n] = seen;
-                    n++;
-                }
-                if (net.State(link) is 'r' or 'u' or 'y' or 'Y')
-                {
-                    break;
-                }
-                seen += net.LinkLength[link];
-            }
-            // Leaving the junction onto the next lane: up to its last standing vehicle.
-            var to = net.LinkTo[link];
-            var last = LastVehicle(to);
-            var hadStopped = false;
-            if (last < 0 || last == i)
-            {
-                if (net.LaneLength[to] > egoLength || (net.LinkVia[link].Length == 0 && net.LinkHasFoes[link]))
-                {
-                    seenSpace += net.LaneLength[to];
-                }
-            }
-            else
-            {
-                seenSpace += SpaceTillLastStanding(i, to, ref hadStopped);
-                hadStopped |= fleet.HaveToWait[last];
-            }
-            foundStopped |= hadStopped;
-            space[n] = seenSpace;
-            itemLink[n] = link;
-            entry[n] = net.LinkVia[link].Length == 0;
-            stopped[n] = hadStopped;
-            junctionOf[n] = junction;
-            distance[n] = seen;
-            n++;
-            seen += net.LaneLength[to];
-            seenNormal += net.LaneLength[to];
-            routeIndex++;
-            lane = to;
-            link = -1;
-            if (seen > lookahead && seenNormal > 5 * egoLength)
-            {
-                break;
-            }
-        }
-        // A link that lets ego through passes on the space after it; one that does not ends the chain as a standing vehicle.
-        for (var k = n - 1; k > 0; k--)
-        {
-            var l = itemLink[k - 1];
-            var state = net.State(l);
-            var opened = !entry[k - 1] || k == 1 || (state is not ('r' or 'u') && (HasPriority(state) || OpenedAhead(i, l, distance[k - 1])));
-            var continues = (net.LinkCont[l] && entry[k - 1]) || opened;
-            continues &= !stopped[k - 1];
-            if (!opened)
-            {
-                foundStopped = true;
-                if (k > 1 && entry[k - 2] && net.LinkCont[itemLink[k - 2]])
-                {
-                    continues = true;
-                }
-            }
-            if (continues)
-            {
-                space[k - 1] = space[k];
-            }
-        }
-        if (!foundStopped)
-        {
-            return -1;
-        }
-        for (var k = 0; k < n; k++)
-        {
-            if (entry[k] && net.LinkHasFoes[itemLink[k]] && space[k] - egoLength - fleet.MinGap[i] < 0)
-            {
-                return junctionOf[k];
-            }
-        }
-        return -1;
-    }
-
-    // SUMO's MSLane::getSpaceTillLastStanding: from the lane's last vehicle forward, the back (plus brake gap) of the first
-    // one standing less the lengths with gaps of those moving behind it; the lane's length less all of them if none stands.
-    private double SpaceTillLastStanding(int ego, int lane, ref bool foundStopped)
-    {
-        var list = laneVehicles[lane];
-        var lengths = 0.0;
-        for (var k = list.Count - 1; k >= 0; k--)
-        {
-            var o = list[k];
-            if (o != ego && fleet.Speed[o] < CarFollowing.HaltingSpeed)
-            {
-                foundStopped = true;
-                return fleet.Pos[o] - fleet.Length[o] + CarFollowing.BrakeGap(fleet.Speed[o], fleet.Decel[o], 0, dt) - lengths;
-            }
-            lengths += fleet.Length[o] + fleet.MinGap[o];
-        }
-        return net.LaneLength[lane] - lengths;
-    }
-
-    // The lengths with gaps of the vehicles on a lane (SUMO's getBruttoVehLenSum).
-    private double LaneBrutto(int lane)
-    {
-        var sum = 0.0;
-        foreach (var o in laneVehicles[lane])
-        {
-            sum += fleet.Length[o] + fleet.MinGap[o];
-        }
-        return sum;
-    }
-
-    // The vehicle nearest to the lane's start, its front on the lane or only its back (SUMO's getLastAnyVehicle).
-    private int LastVehicle(int lane)
-    {
-        var list = laneVehicles[lane];
-        var last = list.Count > 0 ? list[^1] : -1;
-        var back = last >= 0 ? fleet.Pos[last] - fleet.Length[last] : double.MaxValue;
-        foreach (var p in lanePartials[lane])
-        {
-            if (p.Back < back)
-            {
-                back = p.Back;
-                last = p.Vehicle;
-            }
-        }
-        return last;
     }
 
     // LC2013's informLeader when a strategic change is blocked by the target lane's leader alongside: follow where that
@@ -549,197 +339,26 @@ public sealed partial class TrafficSimulation
         }
     }
 
-    // SUMO's junction leaders for a link with priority (MSLink::getLeaderInfo, MSVehicle::adaptToJunctionLeader): a car
-    // on a link without priority that is inside the junction and whose back has not cleared the crossing with ego's path
-    // (by a lane's width) holds ego back: ego follows it as a leader at the crossing, or, when it will have passed the
-    // crossing before ego gets there, drives up to the crossing in that time. Cars with priority never yield to each
-    // other here, so two of them cannot wait for one another. `seen` is the distance to the link's start.
-    private double YieldToMinorInside(int i, int link, double seen, double v)
-    {
-        var vSafe = double.MaxValue;
-        var via = net.LinkVia[link];
-        if (via.Length == 0)
-        {
-            return vSafe;
-        }
-        var minGap = fleet.MinGap[i];
-        foreach (var foeLink in net.LinkYielders[link])
-        foreach (var foeLane in net.LinkVia[foeLink])
-        {
-            if (laneVehicles[foeLane].Count == 0 || HasPriority(net.State(foeLink))
-                || net.LinkTo[foeLink] == net.LinkTo[link] || net.LinkFrom[foeLink] == net.LinkFrom[link])
-            {
-                continue;
-            }
-            var foeCrossing = net.CrossingOn(link, foeLane);
-            if (foeCrossing >= net.LaneLength[foeLane] - CarFollowing.Eps)
-            {
-                continue;   // the paths do not cross
-            }
-            var egoCrossing = -1.0;
-            var offset = 0.0;
-            foreach (var lane in via)
-            {
-                var c = net.CrossingOn(foeLink, lane);
-                if (c < net.LaneLength[lane] - CarFollowing.Eps)
-                {
-                    egoCrossing = offset + c;
-                    break;
-                }
-                offset += net.LaneLength[lane];
-            }
-            var distToCrossing = seen + egoCrossing;
-            if (egoCrossing < 0 || distToCrossing <= 0)
-            {
-                continue;
-            }
-            foreach (var o in laneVehicles[foeLane])
-            {
-                var backDist = foeCrossing - (fleet.Pos[o] - fleet.Length[o]);
-                if (backDist + LaneWidth < 0 || (net.InternalWait[foeLane] >= 0 && fleet.Speed[o] < CarFollowing.HaltingSpeed && fleet.Pos[o] < foeCrossing))
-                {
-                    continue;   // past the crossing, or waiting at its own wait point short of it
-                }
-                var gap = distToCrossing - minGap - backDist - LaneWidth;
-                var vLeader = gap >= 0 ? SafeFollow(i, gap, v, fleet.Speed[o], fleet.Decel[o]) : SafeStop(i, seen, v);
-                var vStop = SafeStop(i, distToCrossing - minGap, v);
-                var pastTime = (backDist + LaneWidth + minGap) / Math.Max(fleet.Speed[o], CarFollowing.HaltingSpeed);
-                var vFinal = Math.Max(v, (2 * (distToCrossing - minGap) / pastTime) - v);
-                var v2 = v + ((vFinal - v) / pastTime * dt);
-                vSafe = Math.Min(vSafe, Math.Max(vLeader, Math.Min(v2, vStop)));
-            }
-        }
-        return vSafe;
-    }
-
-    // SUMO's default lane width: how far a crossing car must be past the crossing point before it no longer leads.
-    private const double LaneWidth = 3.2;
-
     // SUMO's link states from 'A' to 'Z' have priority (MSLink::havePriority).
     private static bool HasPriority(char state) => state is >= 'A' and <= 'Z';
 
-    // When the vehicle reaches the link and when it has left it (SUMO's planMoveInternal, getArrivalTime and
-    // MSLink::getLeaveTime): it plans with the speed it can drive this step, reaches the link with the speed it can
-    // accelerate to over the distance (at most the junction's limit), and leaves once the link's length and its own have
-    // passed at the mean of that speed and the one it can reach over the link. From the wait point inside a junction the
-    // link is the part after it; before a junction where the vehicle may wait inside, the part up to the wait point.
-    private void SetCheckTimes(int i, int link, double seen, double v, double vPlan, int fromWait = -1)
-    {
-        var (arrival, leave) = ArrivalAndLeave(i, link, seen, v, vPlan, fromWait);
-        fleet.CheckArrival[i] = arrival;
-        fleet.CheckLeave[i] = leave;
-        fleet.CheckArrivalBraking[i] = ArrivalBraking(i, seen, v, vPlan, arrival, link);
-    }
-
-    // SUMO's arrivalTimeBraking: when the vehicle would reach the link braking as hard as it may from the next step on;
-    // one that can still stop before it gets 30 s more, which lets an impatient foe take the gap.
-    private double ArrivalBraking(int i, double seen, double v, double vPlan, double arrival, int link)
-    {
-        var decel = fleet.Decel[i];
-        var vNext = Math.Min(vPlan, Math.Min(v + (fleet.Accel[i] * dt), fleet.MaxSpeed[i]));
-        if (seen >= CarFollowing.BrakeGap(vNext, decel, fleet.Tau[i], dt))
-        {
-            return arrival + 30;
-        }
-        // MSCFModel::getMinimalArrivalSpeedEuler, no faster than it would arrive anyway.
-        var via = net.LinkVia[link];
-        var arrivalSpeed = Math.Min(Math.Sqrt((vNext * vNext) + (2 * fleet.Accel[i] * Math.Max(seen, 0))), via.Length > 0 ? DesiredSpeed(i, via[0]) : DesiredSpeed(i, net.LinkTo[link]));
-        var braking = seen - (vNext * fleet.Tau[i]);
-        var speedBraking = seen < vNext ? arrivalSpeed
-            : (vNext * vNext) - (2 * decel * braking) >= 0 ? Math.Sqrt((vNext * vNext) - (2 * decel * braking)) : decel;
-        speedBraking = Math.Min(speedBraking, arrivalSpeed);
-        return vNext + speedBraking > 0 ? Math.Max(arrival, Time + dt + (seen / ((vNext + speedBraking) * 0.5))) : arrival + 30;
-    }
-
-    private (double Arrival, double Leave) ArrivalAndLeave(int i, int link, double seen, double v, double vPlan, int fromWait = -1)
+    // SUMO's arrival estimate at a link (getMinimalArrivalTime): from the current speed, accelerate as fast as possible
+    // to the speed it may pass with, then hold it; it leaves once its length and the link's have passed.
+    private void SetCheckTimes(int i, int link, double seen, double v, double vPlan)
     {
         var accel = fleet.Accel[i];
-        var via = net.LinkVia[link];
-        var viaLimit = via.Length > 0 ? DesiredSpeed(i, via[0]) : DesiredSpeed(i, net.LinkTo[link]);
-        var vNext = Math.Min(vPlan, Math.Min(v + (accel * dt), fleet.MaxSpeed[i]));
-        var arrivalSpeed = Math.Min(Math.Sqrt((vNext * vNext) + (2 * accel * Math.Max(seen, 0))), viaLimit);
-        var arrival = MinimalArrivalTime(seen, vNext, arrivalSpeed, accel, fleet.Decel[i]);
-        var length = LinkPartLength(link, fromWait);
-        var leaveSpeed = Math.Min(viaLimit, Math.Sqrt((arrivalSpeed * arrivalSpeed) + (2 * accel * length)));
-        var leave = arrival + ((length + fleet.Length[i]) / Math.Max(0.5 * (arrivalSpeed + leaveSpeed), CarFollowing.Eps));
-        return (Time + arrival, Time + leave);
-    }
-
-    // SUMO's MSCFModel::getMinimalArrivalTime: accelerate (or brake) to the arrival speed as fast as possible, then
-    // hold it; when the distance ends before that speed is reached, the time to cover it while accelerating.
-    private static double MinimalArrivalTime(double distance, double speed, double arrivalSpeed, double accel, double decel)
-    {
-        if (distance <= 0)
-        {
-            return 0;
-        }
-        var a = arrivalSpeed >= speed ? accel : -decel;
-        var accelTime = (arrivalSpeed - speed) / a;
-        var accelWay = accelTime * (arrivalSpeed + speed) * 0.5;
-        if (distance >= accelWay)
-        {
-            return accelTime + ((distance - accelWay) / Math.Max(Math.Max(speed, arrivalSpeed), CarFollowing.HaltingSpeed));
-        }
-        var root = (speed * speed) + (2 * a * distance);
-        return root <= 0 ? double.PositiveInfinity : (Math.Sqrt(root) - speed) / a;
-    }
-
-    // The internal lanes a link's check covers: SUMO splits a link with an internal junction into the entry (up to the
-    // wait point) and the link from the wait point on.
-    private double LinkPartLength(int link, int fromWait)
-    {
-        var via = net.LinkVia[link];
-        if (via.Length == 0)
-        {
-            return net.LinkLength[link];
-        }
-        var k = fromWait < 0 ? 0 : Array.IndexOf(via, fromWait) + 1;
-        var length = 0.0;
-        for (; k < via.Length; k++)
-        {
-            length += net.LaneLength[via[k]];
-            if (net.InternalWait[via[k]] >= 0)
-            {
-                break;
-            }
-        }
-        return length;
-    }
-
-    // SUMO's MSLink::opened as checkRewindLinkLanes asks it of a link beyond the next junction: only the approaching foes
-    // count (those registered in the step before), in the window from ego's arrival to its leaving widened by the
-    // look-ahead time; a link that may wait inside its junction is open.
-    private bool OpenedAhead(int i, int link, double seen)
-    {
-        if (net.LinkCont[link] && net.LinkVia[link].Length > 1)
-        {
-            return true;
-        }
-        var (arrival, leave) = ArrivalAndLeave(i, link, seen, fleet.Speed[i], fleet.Speed[i]);
-        var to = net.LinkTo[link];
-        foreach (var foe in net.CheckFoeLinks[link])
-        {
-            for (var a = earlierHead[foe]; a >= 0; a = fleet.EarlierNext[a])
-            {
-                if (a == i)
-                {
-                    continue;
-                }
-                var foeLeave = fleet.EarlierLeave[a];
-                if (foeLeave < arrival)
-                {
-                    if (net.LinkTo[foe] == to && arrival - foeLeave < JunctionLookahead)
-                    {
-                        return false;
-                    }
-                }
-                else if (fleet.EarlierArrival[a] <= leave + JunctionLookahead)
-                {
-                    return false;
-                }
-            }
-        }
-        return true;
+        var decel = fleet.Decel[i];
+        var viaLimit = net.LinkVia[link].Length > 0 ? DesiredSpeed(i, net.LinkVia[link][0]) : DesiredSpeed(i, net.LinkTo[link]);
+        var arrivalSpeed = Math.Min(Math.Sqrt((vPlan * vPlan) + (2 * accel * Math.Max(seen, 0))), viaLimit);
+        var accelerate = arrivalSpeed >= v ? accel : -decel;
+        var accelTime = (arrivalSpeed - v) / accelerate;
+        var accelWay = accelTime * (arrivalSpeed + v) * 0.5;
+        var arrival = seen <= 0 ? 0 : accelTime + (Math.Max(0, seen - accelWay) / Math.Max(Math.Max(v, arrivalSpeed), CarFollowing.HaltingSpeed));
+        var cross = net.LinkLength[link] + fleet.Length[i];
+        var leaveSpeed = Math.Min(viaLimit, Math.Sqrt((arrivalSpeed * arrivalSpeed) + (2 * accel * cross)));
+        var leave = arrival + (cross / Math.Max(0.5 * (arrivalSpeed + leaveSpeed), CarFollowing.Eps));
+        fleet.CheckArrival[i] = Time + arrival;
+        fleet.CheckLeave[i] = Time + leave;
     }
 
     private void RegisterApproaches()
@@ -749,11 +368,6 @@ public sealed partial class TrafficSimulation
             approachHead[l] = -1;
         }
         touchedLinks.Clear();
-        foreach (var l in earlierLinks)
-        {
-            earlierHead[l] = -1;
-        }
-        earlierLinks.Clear();
         foreach (var i in running)
         {
             var l = fleet.ApproachLink[i];
@@ -764,15 +378,9 @@ public sealed partial class TrafficSimulation
             if (approachHead[l] < 0)
             {
                 touchedLinks.Add(l);
-                earlierLinks.Add(l);
             }
             fleet.ApproachNext[i] = approachHead[l];
             approachHead[l] = i;
-            // A copy the next step's planning reads while this one's fields are rewritten (SUMO's link approach data).
-            fleet.EarlierNext[i] = earlierHead[l];
-            earlierHead[l] = i;
-            fleet.EarlierArrival[i] = fleet.ApproachArrival[i];
-            fleet.EarlierLeave[i] = fleet.ApproachLeave[i];
         }
     }
 
@@ -788,8 +396,6 @@ public sealed partial class TrafficSimulation
         var leave = fleet.CheckLeave[i];
         var to = net.LinkTo[link];
         var wait = fleet.CheckIsWait[i];
-        // SUMO's impatience grows with the time stood: an impatient vehicle counts on foes that could brake to do so.
-        var impatience = options.TimeToImpatience > 0 ? Math.Min(1, fleet.StoppedTime[i] / options.TimeToImpatience) : 0;
         foreach (var lane in wait ? net.WaitFoeLanes[link] : net.CheckFoeLanes[link])
         {
             var list = laneVehicles[lane];
@@ -822,7 +428,7 @@ public sealed partial class TrafficSimulation
                 {
                     continue;
                 }
-                var foeArrival = ((1 - impatience) * fleet.ApproachArrival[a]) + (impatience * fleet.ApproachArrivalBraking[a]);
+                var foeArrival = fleet.ApproachArrival[a];
                 var foeLeave = fleet.ApproachLeave[a];
                 if (foeLeave < arrival)
                 {
@@ -844,13 +450,10 @@ public sealed partial class TrafficSimulation
     {
         var vPos = fleet.PlanSpeed[i];
         var link = fleet.CheckLink[i];
-        var wait = fleet.PlanWait[i];
         if (link >= 0 && !Opened(i, link))
         {
             vPos = Math.Min(vPos, fleet.WaitSpeed[i]);
-            wait = true;
         }
-        fleet.HaveToWait[i] = wait;
         // SUMO's finalizeSpeed: bounded by braking, the lane's desired speed and acceleration; Krauss then dawdles.
         var oldV = fleet.Speed[i];
         var lane = fleet.Lane[i];

@@ -25,12 +25,11 @@ public sealed partial class TrafficSimulation
     private readonly List<int>[] laneVehicles;
     private readonly List<Partial>[] lanePartials;
     private readonly List<int> touchedPartialLanes = [];
-    private readonly double[] laneBrutto;   // lengths with gaps on each lane, cars inside a junction on the lane they leave it for
+    private readonly double[] laneBrutto;
+    private readonly bool[] laneHalted;
     private readonly bool[] entered;
     private readonly List<int> enteredLanes = [];
     private readonly int[] approachHead;
-    private readonly int[] earlierHead;   // the approaches of the step before, read while planning (checkRewindLinkLanes)
-    private readonly List<int> earlierLinks = [];
     private readonly List<int> touchedLinks = [];
     private readonly List<int> running = [];
     private readonly List<int> pending = [];
@@ -86,11 +85,10 @@ public sealed partial class TrafficSimulation
             lanePartials[i] = [];
         }
         laneBrutto = new double[net.LaneCount];
+        laneHalted = new bool[net.LaneCount];
         entered = new bool[net.LaneCount];
         approachHead = new int[net.LinkCount];
         Array.Fill(approachHead, -1);
-        earlierHead = new int[net.LinkCount];
-        Array.Fill(earlierHead, -1);
         fleet = new Fleet(Math.Max(16, demand.Vehicles.Count));
         detectors = new DetectorSet(net, options.Detectors, options.Begin);
         bestLanes = new BestLanes(net);

@@ -61,7 +61,6 @@ public sealed partial class SumoPeer
             "--seed", request.Seed.ToString(CultureInfo.InvariantCulture),
             "--step-length", request.StepLength.ToString(CultureInfo.InvariantCulture),
             "--time-to-teleport", (request.TimeToTeleport > 0 ? request.TimeToTeleport : -1).ToString(CultureInfo.InvariantCulture),
-            "--time-to-impatience", Math.Max(0, request.TimeToImpatience).ToString(CultureInfo.InvariantCulture),
             "--no-step-log", "--duration-log.statistics", "--statistic-output", statistics,
         };
         if (request.AdditionalFiles.Count > 0)

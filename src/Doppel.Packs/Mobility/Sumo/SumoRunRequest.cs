@@ -18,9 +18,6 @@ public sealed record SumoRunRequest(string NetFile, IReadOnlyList<string> RouteF
     /// <summary>SUMO's <c>--time-to-teleport</c> (s); zero or less disables teleports.</summary>
     public double TimeToTeleport { get; init; } = 300;
 
-    /// <summary>SUMO's <c>--time-to-impatience</c> (s); zero or less disables impatience.</summary>
-    public double TimeToImpatience { get; init; } = 180;
-
     /// <summary>Where SUMO writes; null: a new folder under the system's temporary folder.</summary>
     public string? OutputFolder { get; init; }
 

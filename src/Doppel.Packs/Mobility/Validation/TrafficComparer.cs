@@ -18,9 +18,6 @@ public sealed record ComparisonOptions
 
     public double StepLength { get; init; } = 1;
 
-    /// <summary>Both simulators' time to full impatience (SUMO's <c>--time-to-impatience</c>); zero or less disables it.</summary>
-    public double TimeToImpatience { get; init; } = 180;
-
     public int Threads { get; init; } = 1;
 
     public ComparisonCriteria Criteria { get; init; } = new();
@@ -86,7 +83,7 @@ public sealed class TrafficComparer(SumoPeer sumo)
         var runs = new List<TrafficSample>();
         foreach (var seed in SeedsFrom(firstSeed, options.Seeds))
         {
-            var run = await sumo.RunAsync(new SumoRunRequest(files.NetFile, [files.RoutesFile]) { Seed = seed, StepLength = options.StepLength, TimeToImpatience = options.TimeToImpatience, OutputFolder = SeedFolder(outputFolder, seed, options.Seeds) }, ct).ConfigureAwait(false);
+            var run = await sumo.RunAsync(new SumoRunRequest(files.NetFile, [files.RoutesFile]) { Seed = seed, StepLength = options.StepLength, OutputFolder = SeedFolder(outputFolder, seed, options.Seeds) }, ct).ConfigureAwait(false);
             if (!run.IsSuccess)
             {
                 return Result<TrafficSample>.Fail(run.Error);
@@ -151,7 +148,7 @@ public sealed class TrafficComparer(SumoPeer sumo)
         {
             return Result<TrafficResult>.Fail(demand.Error);
         }
-        var simulation = TrafficSimulation.Create(network.Value, demand.Value, new TrafficOptions { Seed = options.Seed, StepLength = options.StepLength, TimeToImpatience = options.TimeToImpatience, Threads = options.Threads });
+        var simulation = TrafficSimulation.Create(network.Value, demand.Value, new TrafficOptions { Seed = options.Seed, StepLength = options.StepLength, Threads = options.Threads });
         if (!simulation.IsSuccess)
         {
             return Result<TrafficResult>.Fail(simulation.Error);

@@ -184,44 +184,6 @@ internal static class Roads
         return new RoadNetwork(edges, [], connections, []);
     }
 
-    /// <summary>
-    /// A priority cross n1 (west→mid major, south→north minor, crossing 8 m into the major internal lane) followed by a
-    /// 5 m edge "mid", an uncontrolled joint to the 26 m edge "far" and a signal n3 (link index 0) into "end": four cars
-    /// queued at a red n3 fill "far" and reach back onto "mid", so a fifth one stopping behind them stands in n1.
-    /// </summary>
-    public static RoadNetwork CrossBeforeShortEdge(SignalProgram program)
-    {
-        var edges = new List<Edge>
-        {
-            Edge("west", "w", "n1", 200, 0),
-            Edge("mid", "n1", "n2", 5, 210),
-            Edge("far", "n2", "n3", 26, 215),
-            Edge("end", "n3", "e", 200, 251),
-            new("south", "s", "n1", EdgeFunction.Normal, 1, [new Lane("south_0", 0, Limit, 200, [new Point2(208, -210), new Point2(208, -10)])]),
-            new("north", "n1", "n", EdgeFunction.Normal, 1, [new Lane("north_0", 0, Limit, 200, [new Point2(208, 10), new Point2(208, 210)])]),
-            new(":n1_0", null, null, EdgeFunction.Internal, 0, [new Lane(":n1_0_0", 0, Limit, 10, [new Point2(200, -1.6), new Point2(210, -1.6)])]),
-            new(":n1_1", null, null, EdgeFunction.Internal, 0, [new Lane(":n1_1_0", 0, Limit, 20, [new Point2(208, -10), new Point2(208, 10)])]),
-            new(":n3_0", null, null, EdgeFunction.Internal, 0, [new Lane(":n3_0_0", 0, Limit, 10, [new Point2(241, -1.6), new Point2(251, -1.6)])]),
-        };
-        var junctions = new List<Junction>
-        {
-            new("n1", "priority", new Point2(205, 0), ["west_0", "south_0"], [":n1_0_0", ":n1_1_0"],
-                [new JunctionRequest(0, "00", "10", false), new JunctionRequest(1, "01", "01", false)]),
-            new("n3", "traffic_light", new Point2(246, 0), ["far_0"], [":n3_0_0"], [new JunctionRequest(0, "0", "0", false)]),
-        };
-        var connections = new List<Connection>
-        {
-            new("west", "mid", 0, 0, ":n1_0_0", null, -1, 's', 'M'),
-            new(":n1_0", "mid", 0, 0, null, null, -1, 's', 'M'),
-            new("south", "north", 0, 0, ":n1_1_0", null, -1, 's', 'm'),
-            new(":n1_1", "north", 0, 0, null, null, -1, 's', 'M'),
-            new("mid", "far", 0, 0, null, null, -1, 's', 'M'),
-            new("far", "end", 0, 0, ":n3_0_0", "n3", 0, 's', 'O'),
-            new(":n3_0", "end", 0, 0, null, null, -1, 's', 'M'),
-        };
-        return new RoadNetwork(edges, junctions, connections, [program]);
-    }
-
     public static TrafficDemand Demand(VehicleType type, IEnumerable<VehicleDemand> vehicles) =>
         new(new Dictionary<string, VehicleType> { [type.Id] = type }, [.. vehicles.OrderBy(v => v.Depart)]);
 

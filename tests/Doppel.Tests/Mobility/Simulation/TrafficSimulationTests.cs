@@ -107,26 +107,6 @@ public sealed class TrafficSimulationTests
     }
 
     [Fact]
-    public void A_minor_car_that_has_stood_long_enough_takes_a_gap_the_major_stream_can_brake_for()
-    {
-        // The major road carries a car every 3 s for five minutes: never a gap the minor car would take when patient.
-        // SUMO's impatience grows with the time stood (full after --time-to-impatience); an impatient car counts on
-        // approaching foes that can still stop to brake for it, and they do.
-        var network = Roads.PriorityMerge();
-        var demand = Roads.Demand(Roads.Exact, [.. Roads.Every(3, 100, "exact", "major", "west", "east"), new VehicleDemand("minor", "exact", 10, ["south", "east"])]);
-
-        var patient = new TrafficSimulation(network, demand, new TrafficOptions { TimeToImpatience = 0 }).Run();
-        var impatient = new TrafficSimulation(network, demand, new TrafficOptions()).Run();
-
-        var waitedPatient = patient.Trips.Single(t => t.Id == "minor");
-        var waitedImpatient = impatient.Trips.Single(t => t.Id == "minor");
-        Assert.True(waitedPatient.Arrival > 300, $"without impatience the minor car arrived at {waitedPatient.Arrival} s, inside the stream");
-        Assert.True(waitedImpatient.Arrival < 200, $"with impatience the minor car arrived only at {waitedImpatient.Arrival} s");
-        Assert.Equal(0, impatient.Collisions);
-        Assert.Contains(impatient.Trips, t => t.Id.StartsWith("major", StringComparison.Ordinal) && t.TimeLoss > 1);
-    }
-
-    [Fact]
     public void A_car_inside_an_unregulated_junction_yields_at_the_merge_to_one_about_to_enter_nearer_to_it()
     {
         // With no right of way between the two links only the merge keeps the cars apart: the one from the west, 30 m from
@@ -344,36 +324,6 @@ public sealed class TrafficSimulationTests
         Assert.Equal(one.Trips, many.Trips);
         Assert.Equal(one.Summary, many.Summary);
         Assert.Equal((one.Collisions, one.Teleports, one.VehicleUpdates), (many.Collisions, many.Teleports, many.VehicleUpdates));
-    }
-
-    [Fact]
-    public void A_car_does_not_enter_a_junction_when_the_queue_after_it_leaves_no_room_and_keeps_the_crossing_clear()
-    {
-        // SUMO's checkRewindLinkLanes: four cars wait at a red signal on "far" and reach back onto the 5 m "mid" after the
-        // cross n1. A fifth car would stand inside n1 over the crossing (the lane after the junction is empty, but the
-        // space up to the standing queue beyond it is shorter than the car): it waits before n1, and the car crossing
-        // from the south goes at once instead of waiting for the green.
-        var program = new SignalProgram("n3", "static", "0", 0, [new SignalPhase(300, "r"), new SignalPhase(100, "G")]);
-        var network = Roads.CrossBeforeShortEdge(program);
-        var demand = Roads.Demand(Roads.Exact,
-        [
-            .. Roads.Every(2, 4, "exact", "queued", "west", "mid", "far", "end"),
-            new VehicleDemand("fifth", "exact", 60, ["west", "mid", "far", "end"]),
-            new VehicleDemand("crossing", "exact", 90, ["south", "north"]),
-        ]);
-        var simulation = new TrafficSimulation(network, demand, new TrafficOptions());
-        while (simulation.Time < 120)
-        {
-            simulation.Step();
-        }
-
-        var fifth = Assert.Single(simulation.Frame().Vehicles, v => v.Id == "fifth");
-        Assert.Equal("west_0", fifth.Lane);
-        var result = simulation.Run();
-        var crossing = Assert.Single(result.Trips, t => t.Id == "crossing");
-        Assert.True(crossing.WaitingTime < 5, $"the crossing car waited {crossing.WaitingTime} s behind a car standing in the junction");
-        Assert.Equal(6, result.Trips.Count);
-        Assert.Equal(0, result.Collisions);
     }
 
     [Fact]

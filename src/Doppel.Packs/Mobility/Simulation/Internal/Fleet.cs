@@ -46,10 +46,8 @@ internal sealed class Fleet
     public int[] ChangeBlocker = [];
     public double[] ChangeSeconds = [];   // seconds left for a blocked strategic change (LC2013's remainingSeconds)
     public double[] CheckLeave = [];
-    public double[] CheckArrivalBraking = [];   // arrival if it braked as hard as it may from now (SUMO's arrivalTimeBraking)
     public double[] SpeedGainProbability = [];
     public double[] KeepRightProbability = [];
-    public bool[] HaveToWait = [];   // stopped for a link at the last execution (SUMO's myHaveToWaitOnNextLink)
 
     // plan
     public double[] PlanSpeed = [];
@@ -59,14 +57,8 @@ internal sealed class Fleet
     public int[] ApproachLink = [];
     public double[] ApproachArrival = [];
     public double[] ApproachLeave = [];
-    public double[] ApproachArrivalBraking = [];
     public int[] ApproachNext = [];
     public double[] NextSpeed = [];
-    public double[] LengthsInFront = [];   // lengths with gaps of the vehicles ahead on the lane (checkRewindLinkLanes)
-    public bool[] PlanWait = [];   // the plan stops before a link (red, keep clear)
-    public int[] EarlierNext = [];   // the approach registered in the step before: next on its link, arrival, leaving
-    public double[] EarlierArrival = [];
-    public double[] EarlierLeave = [];
 
     // statistics
     public double[] Depart = [];
@@ -126,7 +118,6 @@ internal sealed class Fleet
         Array.Resize(ref ChangeBlocker, n);
         Array.Resize(ref ChangeSeconds, n);
         Array.Resize(ref CheckLeave, n);
-        Array.Resize(ref CheckArrivalBraking, n);
         Array.Resize(ref SpeedGainProbability, n);
         Array.Resize(ref KeepRightProbability, n);
         Array.Resize(ref PlanSpeed, n);
@@ -136,7 +127,6 @@ internal sealed class Fleet
         Array.Resize(ref ApproachLink, n);
         Array.Resize(ref ApproachArrival, n);
         Array.Resize(ref ApproachLeave, n);
-        Array.Resize(ref ApproachArrivalBraking, n);
         Array.Resize(ref ApproachNext, n);
         Array.Resize(ref NextSpeed, n);
         Array.Resize(ref Depart, n);
@@ -150,12 +140,6 @@ internal sealed class Fleet
         Array.Resize(ref InsertedPos, n);
         Array.Resize(ref InsertedSpeed, n);
         Array.Resize(ref RerouteCount, n);
-        Array.Resize(ref HaveToWait, n);
-        Array.Resize(ref LengthsInFront, n);
-        Array.Resize(ref PlanWait, n);
-        Array.Resize(ref EarlierNext, n);
-        Array.Resize(ref EarlierArrival, n);
-        Array.Resize(ref EarlierLeave, n);
     }
 
     /// <summary>The vehicle's next uniform number in [0, 1) from its own stream (SplitMix64), so draws never depend on other vehicles or threads.</summary>

@@ -133,7 +133,6 @@ internal sealed class NetworkModel
         LinkState = new char[LinkCount];
         LinkCont = new bool[LinkCount];
         LinkFoes = new int[LinkCount][];
-        LinkHasFoes = new bool[LinkCount];
         LinkLength = new double[LinkCount];
         LinkDirection = new char[LinkCount];
         var tlsIndex = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -189,18 +188,7 @@ internal sealed class NetworkModel
                 }
             }
             LinkFoes[l] = [.. foes];
-            LinkHasFoes[l] = ji >= 0 && junctions[ji].Requests.Any(r => r.Foes.Contains('1'));
         }
-        // The other way round: the links that must yield to each link (those a car on it may find inside the junction).
-        var yielders = Enumerable.Range(0, LinkCount).Select(_ => new List<int>()).ToArray();
-        for (var l = 0; l < LinkCount; l++)
-        {
-            foreach (var foe in LinkFoes[l])
-            {
-                yielders[foe].Add(l);
-            }
-        }
-        LinkYielders = [.. yielders.Select(y => y.ToArray())];
 
         // A link's internal lanes know their link; the one ending at a cont link's internal junction is a wait point.
         InternalLink = new int[LaneCount];
@@ -364,12 +352,6 @@ internal sealed class NetworkModel
 
     /// <summary>The links this link must yield to (its row of the junction's response matrix).</summary>
     public int[][] LinkFoes { get; }
-
-    /// <summary>Per link, the links whose cars must yield to it (the response matrix read by column).</summary>
-    public int[][] LinkYielders { get; }
-
-    /// <summary>Whether any two links of the link's junction cross or merge (SUMO's MSLink::hasFoes, set from the junction's logic): only such a link is kept clear.</summary>
-    public bool[] LinkHasFoes { get; }
 
     public double[] LinkLength { get; }
 
