@@ -177,8 +177,12 @@ public sealed class ModelRepositoryTests : IDisposable
                     }
 
                     var (status, body) = answer(path);
-                    context.Response.StatusCode = status;
                     var bytes = System.Text.Encoding.UTF8.GetBytes(body);
+                    // A length and no keep-alive: HttpListener's chunked end ("0") of an empty answer could otherwise be
+                    // read as the next answer's status line on the reused connection.
+                    context.Response.StatusCode = status;
+                    context.Response.ContentLength64 = bytes.Length;
+                    context.Response.KeepAlive = false;
                     await context.Response.OutputStream.WriteAsync(bytes);
                     context.Response.Close();
                 }
